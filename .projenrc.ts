@@ -1,0 +1,107 @@
+import { cdk8s, javascript, YamlFile } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-traffic-lanes',
+  description:
+    'cdk8s constructs that turn traffic-lane definitions into Istio / Alibaba Cloud ASM VirtualServices and DestinationRules',
+  keywords: ['cdk8s', 'istio', 'asm', 'service-mesh', 'traffic-lanes', 'swimlane', 'virtualservice', 'canary'],
+  author: 'cdk8s-traffic-lanes maintainers',
+  authorAddress: 'maintainers@cdk8s-traffic-lanes.example',
+  repositoryUrl: 'https://github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+
+  // Things that do not apply to this repository.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  vscode: false,
+
+  // RE2 semantics (Envoy's regex engine) for validating and evaluating regex matches; bundled, as jsii requires.
+  bundledDeps: ['re2js@^2.10.0'],
+  devDeps: [
+    'cdk8s-cli@~2.207.60',
+    'yaml@^2.8.0',
+  ],
+
+  // Generated Istio classes live in a top-level imports/ folder (see README "Regenerating imports").
+  tsconfig: {
+    include: ['imports/**/*.ts'],
+    compilerOptions: { rootDir: '.' },
+  },
+  entrypoint: 'lib/src/index.js',
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts'],
+    ignorePatterns: ['imports/', '*.js', '*.d.ts', 'node_modules/', 'lib/', 'coverage/', 'cdk8s.out/'],
+  },
+  // type-checking of tests, examples and scripts: see the test task below
+  typecheckTests: false,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
+    },
+  },
+  gitignore: ['cdk8s.out/', '.bench/'],
+});
+
+// projen's jsii setup points `types` at lib/index.d.ts; with rootDir '.' the output lands in lib/src.
+project.package.addField('types', 'lib/src/index.d.ts');
+for (const pattern of ['/imports/', '/cdk8s.out/', '/examples/', '/scripts/', '/.ci/', '/cdk8s.yaml', '/.bench/']) {
+  project.addPackageIgnore(pattern);
+}
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// Scripts and the example app run under ts-node with this configuration (the jsii tsconfig only covers src/ and imports/).
+new javascript.TypescriptConfig(project, {
+  fileName: 'tsconfig.dev.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
+  include: ['src/**/*.ts', 'imports/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+  exclude: ['node_modules'],
+  compilerOptions: { rootDir: '.', noEmit: true },
+});
+
+// eslint's project service looks for the nearest tsconfig.json: give examples/ and scripts/ one each.
+for (const dir of ['examples', 'scripts']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.dev.json']),
+    include: ['**/*.ts'],
+    compilerOptions: {},
+  });
+}
+
+// ts-jest does not type-check: check tests, examples and scripts (not only test/) before jest runs.
+project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'Type-check tests, examples and scripts' });
+
+// `npx projen import`: regenerate imports/ from the CRD bundles (paths overridable, see scripts/import-crds.ts).
+project.addTask('import', {
+  description: 'Regenerate the typed Istio / ASM classes in imports/ from the CRD bundles',
+  exec: 'ts-node --project tsconfig.dev.json scripts/import-crds.ts',
+  receiveArgs: true,
+});
+
+// `npx projen example`: synthesize the bundled example app to YAML in cdk8s.out/.
+new YamlFile(project, 'cdk8s.yaml', {
+  obj: {
+    language: 'typescript',
+    app: 'ts-node --project tsconfig.dev.json examples/main.ts',
+    output: 'cdk8s.out',
+  },
+});
+project.addTask('example', {
+  description: 'Synthesize the example app (examples/main.ts) to YAML in cdk8s.out/',
+  exec: 'cdk8s synth --no-check-upgrade',
+});
+
+project.synth();

@@ -1,0 +1,169 @@
+import { checkHeaderName, checkNoControlChars, checkRegex, show } from './private/checks';
+
+/**
+ * How a string (header value, uri, method, query parameter) is matched: exactly one of exact, prefix
+ * or regex (RE2 syntax, matched against the whole value, as Envoy does).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
+ */
+export class StringMatch {
+  /** Matches the value exactly (case-sensitive). */
+  public static exact(value: string): StringMatch {
+    return new StringMatch('exact', value);
+  }
+
+  /** Matches values that start with `value`. */
+  public static prefix(value: string): StringMatch {
+    return new StringMatch('prefix', value);
+  }
+
+  /** Matches values that the RE2 regex matches in full. Lookaround and backreferences are not RE2 and are rejected. */
+  public static regex(value: string): StringMatch {
+    return new StringMatch('regex', value);
+  }
+
+  /** The kind of match: `exact`, `prefix` or `regex`. */
+  public readonly kind: string;
+  /** The value matched against: the exact value, the prefix or the regex. */
+  public readonly value: string;
+
+  private constructor(kind: 'exact' | 'prefix' | 'regex', value: string) {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new Error(`StringMatch.${kind}() needs a non-empty string, got ${show(value)}`);
+    }
+    checkNoControlChars(`StringMatch.${kind}() value`, value);
+    if (kind === 'regex') checkRegex('StringMatch.regex() value', value);
+    this.kind = kind;
+    this.value = value;
+  }
+
+  /** A short human form, e.g. `exact "dev"`. */
+  public toString(): string {
+    return `${this.kind} ${show(this.value)}`;
+  }
+}
+
+/**
+ * A condition on one request header. Header names are lowercase (Istio requires it).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+ */
+export class HeaderMatch {
+  /** The header equals `value`. */
+  public static exact(name: string, value: string): HeaderMatch {
+    return new HeaderMatch(name, StringMatch.exact(value), false);
+  }
+
+  /** The header starts with `value`. */
+  public static prefix(name: string, value: string): HeaderMatch {
+    return new HeaderMatch(name, StringMatch.prefix(value), false);
+  }
+
+  /** The header matches the RE2 regex in full. */
+  public static regex(name: string, value: string): HeaderMatch {
+    return new HeaderMatch(name, StringMatch.regex(value), false);
+  }
+
+  /** The header is present, whatever its value. */
+  public static present(name: string): HeaderMatch {
+    return new HeaderMatch(name, undefined, false);
+  }
+
+  /** The header is absent (rendered as Istio `withoutHeaders`). */
+  public static absent(name: string): HeaderMatch {
+    return new HeaderMatch(name, undefined, true);
+  }
+
+  /** Keys Istio ignores inside `headers`: they have dedicated fields. */
+  private static readonly RESERVED: { [name: string]: string } = {
+    uri: 'uri', scheme: 'scheme', method: 'method', authority: 'authority', host: 'authority',
+  };
+
+  /** The header name (lowercase). */
+  public readonly name: string;
+  /** How the value is matched; undefined for presence and absence checks. */
+  public readonly match?: StringMatch;
+  /** True when this condition requires the header to be absent. */
+  public readonly isAbsent: boolean;
+
+  private constructor(name: string, match: StringMatch | undefined, absent: boolean) {
+    checkHeaderName('HeaderMatch name', name);
+    const reserved = HeaderMatch.RESERVED[name];
+    if (reserved) {
+      throw new Error(`HeaderMatch name ${show(name)} is ignored by Istio inside headers; use the RequestMatch field "${reserved}" instead`);
+    }
+    this.name = name;
+    this.match = match;
+    this.isAbsent = absent;
+  }
+
+  /** A short human form, e.g. `env exact "dev"`. */
+  public toString(): string {
+    if (this.isAbsent) return `${this.name} absent`;
+    return this.match ? `${this.name} ${this.match}` : `${this.name} present`;
+  }
+}
+
+/**
+ * A condition on one query parameter. Istio supports exact and regex matches here (no prefix).
+ */
+export class QueryParamMatch {
+  /** The parameter equals `value`. */
+  public static exact(name: string, value: string): QueryParamMatch {
+    return new QueryParamMatch(name, StringMatch.exact(value));
+  }
+
+  /** The parameter matches the RE2 regex in full. */
+  public static regex(name: string, value: string): QueryParamMatch {
+    return new QueryParamMatch(name, StringMatch.regex(value));
+  }
+
+  /** The parameter name. */
+  public readonly name: string;
+  /** How the value is matched. */
+  public readonly match: StringMatch;
+
+  private constructor(name: string, match: StringMatch) {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new Error(`QueryParamMatch name must be a non-empty string, got ${show(name)}`);
+    }
+    checkNoControlChars('QueryParamMatch name', name);
+    this.name = name;
+    this.match = match;
+  }
+
+  /** A short human form, e.g. `user exact "alice"`. */
+  public toString(): string {
+    return `?${this.name} ${this.match}`;
+  }
+}
+
+/**
+ * One match block of a rule. Every condition in a block must hold (AND); a rule matches when any of its
+ * blocks matches (OR). A block needs at least one condition.
+ */
+export interface RequestMatch {
+  /**
+   * Conditions on request headers (each header at most once per block).
+   * @default - no header conditions
+   */
+  readonly headers?: HeaderMatch[];
+
+  /**
+   * Condition on the request path. Exact and prefix values start with `/`.
+   * @default - any path
+   */
+  readonly uri?: StringMatch;
+
+  /**
+   * Condition on the HTTP method, e.g. `StringMatch.exact('GET')`.
+   * @default - any method
+   */
+  readonly method?: StringMatch;
+
+  /**
+   * Conditions on query parameters (each parameter at most once per block).
+   * @default - no query parameter conditions
+   */
+  readonly queryParams?: QueryParamMatch[];
+}

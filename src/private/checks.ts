@@ -1,0 +1,136 @@
+/**
+ * Primitive checks shared by the value classes and the lane model. Each returns nothing and throws an
+ * Error whose message names the field, shows the value and says what is allowed.
+ */
+import { RE2JS } from 're2js';
+
+/** Istio's limit on a regex (`validateStringRegexp`). */
+export const MAX_REGEX_LENGTH = 1024;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** RFC 7230 token, lowercase only (Istio: "the header keys must be lowercase"). */
+const LOWERCASE_TOKEN = /^[!#$%&'*+\-.^_`|~a-z0-9]+$/;
+const ANY_CASE_TOKEN = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** Renders a value for an error message: strings quoted, with control characters escaped. */
+export function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+export function checkDnsLabel(what: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS1123_LABEL.test(value)) {
+    throw new Error(`${what} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got ${show(value)}`);
+  }
+}
+
+/** A fully qualified host such as `mocka.default.svc.cluster.local` (no wildcard, no port). */
+export function checkServiceHost(what: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    throw new Error(`${what} must be a lowercase DNS name such as "mocka.default.svc.cluster.local" (no wildcard, no port), got ${show(value)}`);
+  }
+  const labels = value.split('.');
+  if (labels.some(l => l.length > 63)) {
+    throw new Error(`${what} has a label longer than 63 characters: ${show(value)}`);
+  }
+  if (labels.length > 1 && /^[0-9]+$/.test(labels[labels.length - 1])) {
+    throw new Error(`${what} must not end in an all-numeric label (an IP address is not a service host), got ${show(value)}`);
+  }
+}
+
+/**
+ * A VirtualService host: a DNS name, optionally with a wildcard first label (`*.example.com`); the lone
+ * `*` only when `allowStar` (gateway-bound VirtualServices).
+ */
+export function checkVirtualServiceHost(what: string, value: string, allowStar: boolean): void {
+  if (value === '*') {
+    if (!allowStar) {
+      throw new Error(`${what} "*" is only allowed on a gateway-bound VirtualService; a sidecar VirtualService needs the service's FQDN (Istio rejects "*" for the mesh gateway)`);
+    }
+    return;
+  }
+  const rest = value.startsWith('*.') ? value.slice(2) : value;
+  checkServiceHost(what, rest);
+}
+
+/** A gateway reference in `namespace/name` form. */
+export function checkGatewayRef(what: string, value: string): void {
+  if (value === 'mesh') {
+    throw new Error(`${what} "mesh" is not a gateway: use the sidecar entry point for mesh (sidecar) routing`);
+  }
+  const parts = typeof value === 'string' ? value.split('/') : [];
+  if (parts.length !== 2 || !DNS1123_LABEL.test(parts[0]) || !DNS1123_LABEL.test(parts[1]) || parts[0].length > 63 || parts[1].length > 63) {
+    throw new Error(`${what} must be "namespace/name" with both parts DNS-1123 labels, e.g. "istio-system/ingressgateway", got ${show(value)}`);
+  }
+}
+
+/** A header name we emit or match on: lowercase RFC 7230 token. */
+export function checkHeaderName(what: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new Error(`${what} must be a non-empty header name, got ${show(value)}`);
+  }
+  if (value.startsWith(':')) {
+    throw new Error(`${what} ${show(value)} is a pseudo-header; use the dedicated field (uri, method, authority) instead`);
+  }
+  if (!LOWERCASE_TOKEN.test(value)) {
+    const hint = ANY_CASE_TOKEN.test(value) ? ` (header names must be lowercase: use ${show(value.toLowerCase())})` : ' (allowed: letters, digits and !#$%&\'*+-.^_`|~)';
+    throw new Error(`${what} must be a lowercase RFC 7230 token, got ${show(value)}${hint}`);
+  }
+}
+
+/** A value that lands in a header or a match: no control characters (no CR/LF header injection). */
+export function checkNoControlChars(what: string, value: string): void {
+  if (CONTROL_CHARS.test(value)) {
+    throw new Error(`${what} must not contain control characters such as CR or LF, got ${show(value)}`);
+  }
+}
+
+/**
+ * A value Envoy writes into a header (`headers.request.set`): no control characters, and every `%`
+ * escaped as `%%` (a lone `%` starts an Envoy substitution such as `%REQ(x)%`).
+ */
+export function checkHeaderValue(what: string, value: string): void {
+  checkNoControlChars(what, value);
+  if (/%/.test(value.replace(/%%/g, ''))) {
+    throw new Error(`${what} has an unescaped "%" in ${show(value)}: write a literal percent sign as "%%"`);
+  }
+}
+
+/** A regex that RE2 (Envoy's engine) compiles, within Istio's length limit. */
+export function checkRegex(what: string, value: string): void {
+  if (value.length > MAX_REGEX_LENGTH) {
+    throw new Error(`${what} is ${value.length} characters long; Istio allows at most ${MAX_REGEX_LENGTH}`);
+  }
+  try {
+    RE2JS.compile(value);
+  } catch (e) {
+    throw new Error(`${what} ${show(value)} is not a valid RE2 regex (Envoy's engine; lookaround and backreferences are not supported): ${(e as Error).message}`);
+  }
+}
+
+export function checkPort(what: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${what} must be an integer from 1 to 65535, got ${show(value)}`);
+  }
+}
+
+/** Kubernetes label key (optional DNS prefix + name) and value. */
+export function checkLabel(what: string, key: string, value: string): void {
+  const name = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+  const parts = key.split('/');
+  const keyOk = (parts.length === 1 && parts[0].length <= 63 && name.test(parts[0]))
+    || (parts.length === 2 && parts[0].length <= 253 && DNS1123_SUBDOMAIN.test(parts[0]) && parts[1].length <= 63 && name.test(parts[1]));
+  if (!keyOk) {
+    throw new Error(`${what} key ${show(key)} is not a valid Kubernetes label key (optional "prefix/" then letters, digits, '-', '_', '.', at most 63 characters)`);
+  }
+  if (typeof value !== 'string' || value.length > 63 || (value.length > 0 && !name.test(value))) {
+    throw new Error(`${what} value ${show(value)} for key ${show(key)} is not a valid Kubernetes label value (letters, digits, '-', '_', '.', at most 63 characters)`);
+  }
+}
+
+/** Lists names for "allowed" hints: `s1, s2, s3`. */
+export function list(names: readonly string[]): string {
+  return names.length ? names.join(', ') : '(none)';
+}

@@ -1,0 +1,65 @@
+import { App, Testing } from 'cdk8s';
+import { find, seedManifests, synth, synthYaml } from './helpers';
+import { MockaLanes, SCENARIOS } from '../examples/scenarios';
+
+describe('example scenarios', () => {
+  test.each(Object.keys(SCENARIOS))('%s synthesizes to the recorded YAML', (name) => {
+    // GIVEN the example chart of one scenario
+    const chart = new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS[name]);
+    // THEN its YAML is the recorded one
+    expect(synthYaml(chart)).toMatchSnapshot();
+  });
+
+  test('the seed document holds the two VirtualServices the example reproduces', () => {
+    const seed = seedManifests();
+    expect(seed.map(m => [m.kind, m.metadata.name, m.spec.gateways ?? 'mesh'])).toEqual([
+      ['VirtualService', 'swimlane-ingress-vs-custom', ['istio-system/ingressgateway']],
+      ['VirtualService', 'swimlane-ingress-vs-custom', 'mesh'],
+    ]);
+  });
+
+  test('seed: the gateway VirtualService equals the seed field for field', () => {
+    const [seedGateway] = seedManifests();
+    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.seed));
+    expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(seedGateway);
+  });
+
+  test('seed: the sidecar VirtualService equals the seed except its name', () => {
+    const [, seedSidecar] = seedManifests();
+    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.seed));
+    const sidecar = find(out, 'VirtualService', 'swimlane-sidecar-vs-custom');
+    // the seed gives both VirtualServices one name and namespace; a cluster can hold only one of them
+    expect({ ...sidecar, metadata: { ...sidecar.metadata, name: 'swimlane-ingress-vs-custom' } }).toEqual(seedSidecar);
+    expect(out).toHaveLength(2);
+  });
+
+  test('custom-header: the seed with my-trace-id as the routing header', () => {
+    const expected = seedManifests(t => t.replace(/x-asm-prefer-tag:/g, 'my-trace-id:'));
+    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS['custom-header']));
+    expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(expected[0]);
+    expect(find(out, 'VirtualService', 'swimlane-sidecar-vs-custom').spec).toEqual(expected[1].spec);
+    expect(JSON.stringify(out)).not.toContain('x-asm-prefer-tag');
+  });
+
+  test('strict: the seed with no header set on any destination', () => {
+    const stripHeaders = (vs: any) => ({
+      ...vs,
+      spec: {
+        ...vs.spec,
+        http: vs.spec.http.map((r: any) => ({ ...r, route: r.route.map(({ headers, ...d }: any) => d) })),
+      },
+    });
+    const [seedGateway, seedSidecar] = seedManifests().map(stripHeaders);
+    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.strict));
+    expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(seedGateway);
+    expect(find(out, 'VirtualService', 'swimlane-sidecar-vs-custom').spec).toEqual(seedSidecar.spec);
+    expect(JSON.stringify(out)).not.toContain('"headers":{"request"');
+  });
+
+  test('each scenario is its own app so that no app holds two routings of one host', () => {
+    // the example entry point builds one App per scenario; building them side by side must not throw
+    for (const props of Object.values(SCENARIOS)) {
+      expect(() => new MockaLanes(new App(), 'mocka-lanes', props)).not.toThrow();
+    }
+  });
+});

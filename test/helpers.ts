@@ -1,0 +1,47 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing, Yaml } from 'cdk8s';
+import { parse } from 'yaml';
+
+/** The shared reference folder beside the repository (seeds, CRD bundles, docs). */
+export const SHARED_DIR = path.resolve(__dirname, '..', '..', 'shared');
+
+/** The manifests a chart synthesizes, as plain objects. */
+export function synth(chart: Chart): any[] {
+  return Testing.synth(chart);
+}
+
+/** The manifests a chart synthesizes, as the YAML text `cdk8s synth` writes. */
+export function synthYaml(chart: Chart): string {
+  return Yaml.stringify(...Testing.synth(chart));
+}
+
+/**
+ * The YAML manifests embedded in the seed document: each runs from `apiVersion:` to the next line that
+ * is blank or is prose (neither indented nor a top-level `key:`).
+ */
+export function seedManifests(transform: (text: string) => string = t => t): any[] {
+  const text = fs.readFileSync(path.join(SHARED_DIR, 'seeds', '000_3266f5f1b721f654.txt'), 'utf-8');
+  const blocks: string[] = [];
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('apiVersion:')) current = [];
+    if (current) {
+      if (line.trim() === '' || !/^(\s|[A-Za-z]+:)/.test(line)) {
+        blocks.push(current.join('\n'));
+        current = undefined;
+      } else {
+        current.push(line);
+      }
+    }
+  }
+  if (current) blocks.push(current.join('\n'));
+  return blocks.map(b => parse(transform(b)));
+}
+
+/** Finds the one manifest of `kind` named `name`. */
+export function find(manifests: any[], kind: string, name: string): any {
+  const found = manifests.filter(m => m.kind === kind && m.metadata?.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
+  return found[0];
+}

@@ -1,0 +1,249 @@
+import { Chart, Testing } from 'cdk8s';
+import { synth } from './helpers';
+import {
+  HeaderMatch, LaneRouting, LaneRoutingProps, Mode, QueryParamMatch, StringMatch, Target,
+} from '../src';
+
+const HOST = 'mocka.default.svc.cluster.local';
+
+function baseProps(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
+  return {
+    target: Target.ASM,
+    host: HOST,
+    lanes: [{ name: 's1' }, { name: 's2' }, { name: 's3' }],
+    baseline: 's1',
+    rules: [{
+      name: 'dev-route',
+      matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }],
+      split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50, fallbackLane: 's1' }],
+    }],
+    gateway: { gateways: ['istio-system/ingressgateway'] },
+    sidecar: {},
+    ...overrides,
+  };
+}
+
+function render(overrides: Partial<LaneRoutingProps> = {}, configure?: (r: LaneRouting) => void) {
+  const chart = Testing.chart();
+  const routing = new LaneRouting(chart, 'mocka', baseProps(overrides));
+  configure?.(routing);
+  const out = synth(chart);
+  const gateway = out.find(o => o.kind === 'VirtualService' && o.spec.gateways);
+  const sidecar = out.find(o => o.kind === 'VirtualService' && !o.spec.gateways);
+  const dr = out.find(o => o.kind === 'DestinationRule');
+  return { chart, routing, out, gateway, sidecar, dr };
+}
+
+describe('LaneRouting', () => {
+  test('child construct ids are a contract', () => {
+    // GIVEN a routing with both entry points and a labelled lane
+    const { routing } = render({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }, { name: 's3' }] });
+    // THEN the ids of the generated objects are fixed
+    expect(routing.node.children.map(c => c.node.id)).toEqual(['GatewayVirtualService', 'SidecarVirtualService', 'DestinationRule']);
+    expect(routing.gatewayVirtualService?.node.id).toEqual('GatewayVirtualService');
+    expect(routing.sidecarVirtualService?.node.id).toEqual('SidecarVirtualService');
+    expect(routing.destinationRule?.node.id).toEqual('DestinationRule');
+  });
+
+  test('gateway and sidecar VirtualServices carry identical routes', () => {
+    const { gateway, sidecar } = render();
+    expect(gateway.spec.http).toEqual(sidecar.spec.http);
+  });
+
+  test('route order: rules in the order given, addRule() after them, the default route last', () => {
+    const { gateway, routing } = render({
+      rules: [
+        { name: 'first', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] },
+        { name: 'second', matches: [{ uri: StringMatch.prefix('/beta') }], split: [{ lane: 's3' }] },
+      ],
+      defaultRouteName: 'fallthrough',
+    }, r => r.addRule({ name: 'third', matches: [{ method: StringMatch.exact('POST') }], split: [{ lane: 's2' }] }));
+    expect(gateway.spec.http.map((r: any) => r.name)).toEqual(['first', 'second', 'third', 'fallthrough']);
+    expect(routing.routeNames).toEqual(['first', 'second', 'third', 'fallthrough']);
+    const last = gateway.spec.http[3];
+    expect(last.match).toBeUndefined();
+    expect(last.route).toEqual([{ destination: { host: HOST, subset: 's1' }, headers: { request: { set: { 'x-asm-prefer-tag': 's1' } } } }]);
+  });
+
+  test('default route is named base-route and is the only route when there are no rules', () => {
+    const { gateway } = render({ rules: undefined });
+    expect(gateway.spec.http).toHaveLength(1);
+    expect(gateway.spec.http[0].name).toEqual('base-route');
+  });
+
+  test('weights: explicit integers on every destination of a multi-lane split, none on a single lane', () => {
+    const { gateway } = render({
+      rules: [
+        { name: 'three', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's1', weight: 20 }, { lane: 's2', weight: 30 }, { lane: 's3', weight: 50 }] },
+        { name: 'one', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's3', weight: 100 }] },
+      ],
+    });
+    expect(gateway.spec.http[0].route.map((d: any) => [d.destination.subset, d.weight])).toEqual([['s1', 20], ['s2', 30], ['s3', 50]]);
+    expect(gateway.spec.http[1].route[0].weight).toBeUndefined();
+  });
+
+  test('permissive mode: every destination sets the routing header to its own lane', () => {
+    const { gateway } = render({ routingHeader: 'my-trace-id' });
+    const destinations = gateway.spec.http.flatMap((r: any) => r.route);
+    expect(destinations.map((d: any) => [d.destination.subset, d.headers.request.set])).toEqual([
+      ['s2', { 'my-trace-id': 's2' }],
+      ['s3', { 'my-trace-id': 's3' }],
+      ['s1', { 'my-trace-id': 's1' }],
+    ]);
+  });
+
+  test('strict mode: destinations carry only the subset, no header', () => {
+    const { gateway, sidecar } = render({ mode: Mode.STRICT });
+    for (const vs of [gateway, sidecar]) {
+      for (const d of vs.spec.http.flatMap((r: any) => r.route)) {
+        expect(d.headers).toBeUndefined();
+        expect(d.destination.subset).toMatch(/^s[123]$/);
+      }
+    }
+  });
+
+  test('ASM target: networking.istio.io/v1beta1 with the fallback on the destination that declares it', () => {
+    const { gateway } = render();
+    expect(gateway.apiVersion).toEqual('networking.istio.io/v1beta1');
+    const [s2, s3] = gateway.spec.http[0].route;
+    expect(s2.fallback).toBeUndefined();
+    expect(s3.fallback).toEqual({ target: { host: HOST, subset: 's1' } });
+  });
+
+  test('ISTIO target: networking.istio.io/v1 and no ASM-only field', () => {
+    const { out } = render({
+      target: Target.ISTIO,
+      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }],
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }, { name: 's3' }],
+    });
+    expect(out.map(o => o.apiVersion)).toEqual(['networking.istio.io/v1', 'networking.istio.io/v1', 'networking.istio.io/v1']);
+    expect(JSON.stringify(out)).not.toContain('fallback');
+  });
+
+  test('ISTIO target: a fallback lane is an error, not a silent drop', () => {
+    expect(() => render({ target: Target.ISTIO })).toThrow(
+      'LaneRouting "test/mocka": rule "dev-route" lane "s3" has fallbackLane "s1", but fallback is an ASM-only field that upstream Istio drops; use target: Target.ASM or remove fallbackLane');
+  });
+
+  test('gateway VirtualService: gateways as given, hosts default to *, namespace of the first gateway', () => {
+    const { gateway } = render();
+    expect(gateway.metadata.namespace).toEqual('istio-system');
+    expect(gateway.spec.gateways).toEqual(['istio-system/ingressgateway']);
+    expect(gateway.spec.hosts).toEqual(['*']);
+  });
+
+  test('gateway VirtualService: explicit hosts, namespace and name', () => {
+    const { gateway } = render({ gateway: { gateways: ['edge/public-gw', 'edge/private-gw'], hosts: ['shop.example.com', '*.shop.example.com'], namespace: 'routing', name: 'mocka-ingress' } });
+    expect(gateway.metadata).toEqual({ name: 'mocka-ingress', namespace: 'routing' });
+    expect(gateway.spec.gateways).toEqual(['edge/public-gw', 'edge/private-gw']);
+    expect(gateway.spec.hosts).toEqual(['shop.example.com', '*.shop.example.com']);
+  });
+
+  test('sidecar VirtualService: no gateways, hosts default to the service FQDN, namespace of the service', () => {
+    const { sidecar } = render();
+    expect(sidecar.spec.gateways).toBeUndefined();
+    expect(sidecar.spec.hosts).toEqual([HOST]);
+    expect(sidecar.metadata.namespace).toEqual('default');
+  });
+
+  test('sidecar VirtualService: a host outside the cluster domain takes the chart namespace', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'team-a' });
+    new LaneRouting(chart, 'ext', { ...baseProps(), host: 'api.example.com', gateway: undefined, sidecar: {} });
+    const [vs] = synth(chart);
+    expect(vs.metadata.namespace).toEqual('team-a');
+    expect(vs.spec.hosts).toEqual(['api.example.com']);
+  });
+
+  test('object names are generated by cdk8s when not given', () => {
+    const { gateway, sidecar } = render();
+    expect(gateway.metadata.name).toMatch(/^test-mocka-gatewayvirtualservice-c8[0-9a-f]+$/);
+    expect(sidecar.metadata.name).toMatch(/^test-mocka-sidecarvirtualservice-c8[0-9a-f]+$/);
+  });
+
+  test('only the requested entry points are rendered', () => {
+    expect(render({ sidecar: undefined }).out.map(o => !!o.spec.gateways)).toEqual([true]);
+    expect(render({ gateway: undefined }).out.map(o => !!o.spec.gateways)).toEqual([false]);
+  });
+
+  test('DestinationRule: one subset per lane with pod labels, in the service namespace', () => {
+    const { dr, routing } = render({
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { 'version': 'v2', 'app.kubernetes.io/name': 'mocka' } }, { name: 's3' }],
+    });
+    expect(dr.apiVersion).toEqual('networking.istio.io/v1beta1');
+    expect(dr.metadata.namespace).toEqual('default');
+    expect(dr.spec).toEqual({
+      host: HOST,
+      subsets: [
+        { name: 's1', labels: { version: 'v1' } },
+        { name: 's2', labels: { 'version': 'v2', 'app.kubernetes.io/name': 'mocka' } },
+      ],
+    });
+    expect(routing.destinationRule).toBeDefined();
+  });
+
+  test('DestinationRule: not rendered when no lane has pod labels', () => {
+    const { dr, routing } = render();
+    expect(dr).toBeUndefined();
+    expect(routing.destinationRule).toBeUndefined();
+  });
+
+  test('DestinationRule: placement can be set', () => {
+    const { dr } = render({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }, { name: 's3' }], destinationRule: { namespace: 'mesh-config', name: 'mocka-lanes' } });
+    expect(dr.metadata).toEqual({ name: 'mocka-lanes', namespace: 'mesh-config' });
+  });
+
+  test('port: set on every destination and fallback target', () => {
+    const { gateway } = render({ port: 8000 });
+    for (const d of gateway.spec.http.flatMap((r: any) => r.route)) expect(d.destination.port).toEqual({ number: 8000 });
+    expect(gateway.spec.http[0].route[1].fallback.target.port).toEqual({ number: 8000 });
+  });
+
+  test('matches: OR of blocks, AND inside a block, every condition kind rendered', () => {
+    const { gateway } = render({
+      rules: [{
+        name: 'beta',
+        matches: [
+          {
+            headers: [HeaderMatch.prefix('user', 'qa-'), HeaderMatch.regex('x-tier', 'gold|silver'), HeaderMatch.present('x-beta'), HeaderMatch.absent('x-opt-out')],
+            uri: StringMatch.prefix('/api'),
+            method: StringMatch.exact('GET'),
+            queryParams: [QueryParamMatch.exact('lane', 'beta'), QueryParamMatch.regex('v', '[0-9]+')],
+          },
+          { uri: StringMatch.regex('/beta/.*') },
+        ],
+        split: [{ lane: 's2' }],
+      }],
+    });
+    expect(gateway.spec.http[0].match).toEqual([
+      {
+        headers: { 'user': { prefix: 'qa-' }, 'x-tier': { regex: 'gold|silver' }, 'x-beta': {} },
+        withoutHeaders: { 'x-opt-out': {} },
+        uri: { prefix: '/api' },
+        method: { exact: 'GET' },
+        queryParams: { lane: { exact: 'beta' }, v: { regex: '[0-9]+' } },
+      },
+      { uri: { regex: '/beta/.*' } },
+    ]);
+  });
+
+  test('accessors describe the routing', () => {
+    const { routing } = render();
+    expect(routing.host).toEqual(HOST);
+    expect(routing.baseline).toEqual('s1');
+    expect(routing.routingHeader).toEqual('x-asm-prefer-tag');
+    expect(routing.laneNames).toEqual(['s1', 's2', 's3']);
+  });
+
+  test('addRule() is checked at once', () => {
+    const { routing } = render();
+    expect(() => routing.addRule({ name: 'dev-route', matches: [{ uri: StringMatch.exact('/x') }], split: [{ lane: 's2' }] }))
+      .toThrow('LaneRouting "test/mocka": rule "dev-route": the name is already used by another rule; rule names must be unique');
+    expect(routing.routeNames).toEqual(['dev-route', 'base-route']);
+  });
+
+  test('synthesis is deterministic', () => {
+    const a = JSON.stringify(render().out);
+    const b = JSON.stringify(render().out);
+    expect(a).toEqual(b);
+  });
+});
