@@ -12,7 +12,7 @@
  * upstream `kubernetes/customresourcedefinitions.gen.yaml` of `istio/api` or of
  * `aliyun/alibabacloud-servicemesh-api`.
  *
- * Usage: npx projen import [--istio SRC] [--asm SRC]
+ * Usage: npx projen import [--istio SRC] [--asm SRC] [--output DIR]   (DIR defaults to imports/)
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -88,13 +88,15 @@ async function main() {
     },
   ];
 
+  const output = path.resolve(option('--output', 'IMPORTS_OUTPUT', path.join(root, 'imports')));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lanes-import-'));
   try {
     for (const b of bundles) {
       const file = path.join(tmp, `${b.prefix}.yaml`);
       fs.writeFileSync(file, filterBundle(await read(b.source), b.crds, b.version));
       // one bundle per call: `cdk8s import` takes a single spec; --no-save keeps cdk8s.yaml untouched
-      execFileSync('cdk8s', ['import', `${b.prefix}:=${file}`, '--output', 'imports', '--language', 'typescript',
+      const local = path.join(root, 'node_modules', '.bin', 'cdk8s');
+      execFileSync(fs.existsSync(local) ? local : 'cdk8s', ['import', `${b.prefix}:=${file}`, '--output', output, '--language', 'typescript',
         '--no-save', '--no-check-upgrade'], { cwd: root, stdio: 'inherit' });
     }
   } finally {
