@@ -30,6 +30,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@~2.207.60',
     'yaml@^2.8.0',
+    'ajv@^8.17.1',
+    'fast-check@^4.3.0',
   ],
 
   // Generated Istio classes live in a top-level imports/ folder (see README "Regenerating imports").

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from './entry-point';
 import { Lane } from './lane';
 import { Mode } from './mode';
+import { registerMeshVirtualService, registry } from './private/app-checks';
 import { addRule, LaneModel, normalize, ObjectPlacement } from './private/model';
 import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render';
 import { LaneRule } from './rule';
@@ -120,6 +121,9 @@ export class LaneRouting extends Construct {
     }
     if (m.sidecar) {
       this.sidecarVirtualService = this.create('SidecarVirtualService', 'VirtualService', m.sidecar, () => renderSidecarSpec(this.model));
+      registerMeshVirtualService(this.sidecarVirtualService, m.sidecar.hosts);
+    } else {
+      registry(this);
     }
     if (m.destinationRule) {
       this.destinationRule = this.create('DestinationRule', 'DestinationRule', m.destinationRule, () => renderDestinationRuleSpec(this.model));

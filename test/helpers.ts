@@ -2,18 +2,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing, Yaml } from 'cdk8s';
 import { parse } from 'yaml';
+import { assertConforms } from './schema';
+import { SHARED_DIR } from './shared';
 
-/** The shared reference folder beside the repository (seeds, CRD bundles, docs). */
-export const SHARED_DIR = path.resolve(__dirname, '..', '..', 'shared');
+export { SHARED_DIR };
 
-/** The manifests a chart synthesizes, as plain objects. */
+/** The manifests a chart synthesizes, as plain objects; each is checked against its CRD schema. */
 export function synth(chart: Chart): any[] {
-  return Testing.synth(chart);
+  const manifests = Testing.synth(chart);
+  manifests.forEach(assertConforms);
+  return manifests;
 }
 
-/** The manifests a chart synthesizes, as the YAML text `cdk8s synth` writes. */
+/** The manifests a chart synthesizes, as the YAML text `cdk8s synth` writes; each is checked against its CRD schema. */
 export function synthYaml(chart: Chart): string {
-  return Yaml.stringify(...Testing.synth(chart));
+  return Yaml.stringify(...synth(chart));
 }
 
 /**

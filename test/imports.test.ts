@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { SHARED_DIR } from './helpers';
+import { SHARED_DIR } from './shared';
 import { filterBundle } from '../scripts/import-crds';
 
 const ROOT = path.join(__dirname, '..');

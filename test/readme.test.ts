@@ -3,6 +3,8 @@ import * as path from 'path';
 import * as vm from 'vm';
 import * as cdk8s from 'cdk8s';
 import * as ts from 'typescript';
+import { parseAllDocuments } from 'yaml';
+import { assertConforms } from './schema';
 import * as lib from '../src';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
@@ -48,5 +50,6 @@ describe('README', () => {
     const [snippet] = blocks('ts');
     const [yaml] = blocks('yaml');
     expect(run(snippet)).toEqual([yaml]);
+    parseAllDocuments(yaml).forEach(d => assertConforms(d.toJS()));
   });
 });

@@ -1,0 +1,89 @@
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { HeaderMatch, LaneRouting, LaneRoutingProps, Target } from '../src';
+
+function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
+  return {
+    target: Target.ASM,
+    host: 'mocka.default.svc.cluster.local',
+    lanes: [{ name: 's1' }, { name: 's2' }],
+    baseline: 's1',
+    rules: [{ name: 'dev', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] }],
+    sidecar: {},
+    ...overrides,
+  };
+}
+
+/** The synth-time validation message for `app` (the test fails when synth does not throw). */
+function synthError(app: App): string {
+  try {
+    app.synthYaml();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synth to fail');
+}
+
+describe('app-wide checks at synth', () => {
+  test('two sidecar VirtualServices for one host, in different charts of one app', () => {
+    // GIVEN two routings of the same host in two charts
+    const app = Testing.app();
+    new LaneRouting(new Chart(app, 'team-a'), 'mocka', props({ sidecar: { name: 'a' } }));
+    new LaneRouting(new Chart(app, 'team-b'), 'mocka', props({ sidecar: { name: 'b' } }));
+    // THEN synth fails and names both objects and the host
+    expect(synthError(app)).toEqual([
+      'Validation failed with the following errors:',
+      '  [] VirtualService default/b [team-b/mocka/SidecarVirtualService] and VirtualService default/a [team-a/mocka/SidecarVirtualService] are both sidecar VirtualServices for host "mocka.default.svc.cluster.local"; Istio keeps only one VirtualService per host on sidecars and drops the other, so route this host from one place',
+    ].join('\n'));
+  });
+
+  test('a hand-written mesh VirtualService with a short host collides with a LaneRouting sidecar', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'default' });
+    new LaneRouting(chart, 'mocka', props());
+    new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'manual' }, spec: { hosts: ['mocka'], http: [] } } as any);
+    expect(synthError(app)).toMatch(/VirtualService default\/manual \[c\/manual\] and VirtualService default\/c-mocka-sidecarvirtualservice-\w+ \[c\/mocka\/SidecarVirtualService\] are both sidecar VirtualServices for host "mocka.default.svc.cluster.local"/);
+  });
+
+  test('gateway-bound VirtualServices with the same hosts are not a sidecar collision', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const gw = { gateways: ['istio-system/ingressgateway'] };
+    new LaneRouting(chart, 'mocka', props({ sidecar: undefined, gateway: { ...gw, name: 'mocka-in' } }));
+    new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', sidecar: undefined, gateway: { ...gw, name: 'mockb-in' } }));
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('two objects with the same kind, namespace and name', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'lanes', namespace: 'routing' } }));
+    new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', sidecar: { name: 'lanes', namespace: 'routing' } }));
+    expect(synthError(app)).toContain(
+      '[] VirtualService routing/lanes [c/mockb/SidecarVirtualService] has the same kind, namespace and name as VirtualService routing/lanes [c/mocka/SidecarVirtualService]; a cluster holds one object per kind, namespace and name, so give one of them another name');
+  });
+
+  test('the same name in another namespace or of another kind is fine', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'lanes', namespace: 'a' }, lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2' }], destinationRule: { name: 'lanes', namespace: 'a' } }));
+    new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', sidecar: { name: 'lanes', namespace: 'b' } }));
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('the checks run once per app: three routings of one host give two errors, not more', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    for (const id of ['a', 'b', 'c']) new LaneRouting(chart, id, props());
+    const lines = synthError(app).split('\n').slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines.every(l => l.includes('are both sidecar VirtualServices for host "mocka.default.svc.cluster.local"'))).toBe(true);
+  });
+
+  test('charts are checked as part of their app even when synthesized one by one (Testing.synth)', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a');
+    new LaneRouting(a, 'mocka', props());
+    new LaneRouting(new Chart(app, 'b'), 'mocka', props());
+    expect(() => Testing.synth(a)).toThrow(/are both sidecar VirtualServices for host/);
+  });
+});
