@@ -41,8 +41,19 @@ export function checkServiceHost(what: string, value: string): void {
 }
 
 /**
+ * A fully qualified service host. A short name (`mocka`) would resolve against the namespace of the
+ * VirtualService that names it, not the service's, so it is rejected.
+ */
+export function checkQualifiedHost(what: string, value: string): void {
+  checkServiceHost(what, value);
+  if (!value.includes('.')) {
+    throw new Error(`${what} ${show(value)} is a short name, which Istio resolves against the VirtualService's namespace; write it fully qualified, e.g. "${value}.default.svc.cluster.local"`);
+  }
+}
+
+/**
  * A VirtualService host: a DNS name, optionally with a wildcard first label (`*.example.com`); the lone
- * `*` only when `allowStar` (gateway-bound VirtualServices).
+ * `*` only when `allowStar` (gateway-bound VirtualServices); otherwise (sidecars) fully qualified.
  */
 export function checkVirtualServiceHost(what: string, value: string, allowStar: boolean): void {
   if (value === '*') {
@@ -52,7 +63,8 @@ export function checkVirtualServiceHost(what: string, value: string, allowStar: 
     return;
   }
   const rest = value.startsWith('*.') ? value.slice(2) : value;
-  checkServiceHost(what, rest);
+  if (allowStar) checkServiceHost(what, rest);
+  else checkQualifiedHost(what, rest);
 }
 
 /** A gateway reference in `namespace/name` form. */

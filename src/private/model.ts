@@ -4,7 +4,7 @@
  */
 import {
   checkDnsLabel, checkGatewayRef, checkHeaderName, checkHeaderValue, checkLabel, checkNoControlChars,
-  checkPort, checkServiceHost, checkVirtualServiceHost, list, show,
+  checkPort, checkQualifiedHost, checkVirtualServiceHost, list, show,
 } from './checks';
 import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from '../entry-point';
 import { Lane, LaneDestination } from '../lane';
@@ -263,7 +263,7 @@ export function addRule(model: LaneModel, rule: LaneRule): LaneModel {
 /** Normalizes and checks LaneRouting props (rules included). */
 export function normalize(context: string, props: LaneRoutingInput): LaneModel {
   if (!props || typeof props !== 'object') throw new Error(`${context}: props are required`);
-  checkServiceHost(`${context}: host`, props.host);
+  checkQualifiedHost(`${context}: host`, props.host);
   if (props.port !== undefined) checkPort(`${context}: port`, props.port);
   if (!Object.values(Target).includes(props.target)) {
     throw new Error(`${context}: target must be Target.ASM or Target.ISTIO, got ${show(props.target)}`);
