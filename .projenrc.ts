@@ -26,10 +26,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   vscode: false,
 
   // RE2 semantics (Envoy's regex engine) for validating and evaluating regex matches; bundled, as jsii requires.
-  bundledDeps: ['re2js@^2.10.0'],
+  // yaml parses VirtualServices for the simulation and the cdk8s-lanes CLI.
+  bundledDeps: ['re2js@^2.10.0', 'yaml@^2.8.0'],
   devDeps: [
     'cdk8s-cli@~2.207.60',
-    'yaml@^2.8.0',
     'ajv@^8.17.1',
     'fast-check@^4.3.0',
   ],
@@ -62,6 +62,7 @@ project.package.addField('types', 'lib/src/index.d.ts');
 for (const pattern of ['/imports/', '/cdk8s.out/', '/examples/', '/scripts/', '/.ci/', '/cdk8s.yaml', '/.bench/']) {
   project.addPackageIgnore(pattern);
 }
+project.addBins({ 'cdk8s-lanes': 'lib/src/cli.js' });
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // Scripts and the example app run under ts-node with this configuration (the jsii tsconfig only covers src/ and imports/).

@@ -4,4 +4,5 @@ export * from './lane-routing';
 export * from './match';
 export * from './mode';
 export * from './rule';
+export * from './simulation';
 export * from './target';

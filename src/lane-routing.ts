@@ -1,12 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from './entry-point';
+import { DestinationRuleOptions, EntryPoint, GatewayEntryPoint, SidecarEntryPoint } from './entry-point';
 import { Lane } from './lane';
 import { Mode } from './mode';
 import { registerMeshVirtualService, registry } from './private/app-checks';
 import { addRule, LaneModel, normalize, ObjectPlacement } from './private/model';
 import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render';
+import { RouteTable, routeTable } from './private/route-table';
 import { LaneRule } from './rule';
+import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
 import { Target } from './target';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
@@ -96,6 +98,17 @@ export interface LaneRoutingProps {
 }
 
 /**
+ * Options of `LaneRouting.simulate()`.
+ */
+export interface LaneRoutingSimulationOptions extends SimulationOptions {
+  /**
+   * The VirtualService the request enters through.
+   * @default EntryPoint.GATEWAY when there is a gateway entry point, else EntryPoint.SIDECAR
+   */
+  readonly entryPoint?: EntryPoint;
+}
+
+/**
  * Routes one service's requests between traffic lanes: renders the ingress-gateway VirtualService and/or
  * the sidecar VirtualService with identical rules (rules in order, default route to the baseline last),
  * and a DestinationRule for the lanes that have pod labels.
@@ -153,6 +166,47 @@ export class LaneRouting extends Construct {
   /** Names of the routes in the order they are rendered: the rules, then the default route. */
   public get routeNames(): string[] {
     return [...this.model.rules, this.model.defaultRoute].map(r => r.name);
+  }
+
+  /**
+   * A simulator over the VirtualServices this routing renders (as they are now, after every `addRule()`),
+   * with the subsets of its labelled lanes: for `explain()`, `diagram()` and chain simulations.
+   */
+  public simulator(): LaneSimulator {
+    const m = this.model;
+    const tables = [this.table(EntryPoint.GATEWAY), this.table(EntryPoint.SIDECAR)].filter((t): t is RouteTable => t !== undefined);
+    // the subsets are known only when every lane has pod labels (others are defined elsewhere, e.g. by ASM)
+    const known = m.lanes.every(l => l.podLabels);
+    const subsets = new Map(known ? [[m.host, new Map(m.lanes.map(l => [l.name, { ...l.podLabels! }]))]] : []);
+    return LaneSimulator._fromMesh({ tables, subsets });
+  }
+
+  /**
+   * Where a request goes: the rule that matches, the lane probabilities (weights, then fallbacks for
+   * unhealthy lanes) and the routing header the next hop sees. It simulates exactly the VirtualService
+   * this routing renders.
+   *
+   * @param request the request
+   * @param options unhealthy lanes, and the entry point (the gateway VirtualService unless there is none)
+   */
+  public simulate(request: SimulatedRequest, options: LaneRoutingSimulationOptions = {}): SimulationResult {
+    const entryPoint = options.entryPoint ?? (this.gatewayVirtualService ? EntryPoint.GATEWAY : EntryPoint.SIDECAR);
+    const table = this.table(entryPoint);
+    if (!table) {
+      throw new Error(`LaneRouting "${this.node.path}": no ${entryPoint === EntryPoint.GATEWAY ? 'gateway' : 'sidecar'} entry point to simulate`);
+    }
+    return LaneSimulator._fromMesh({ tables: [table], subsets: new Map() })
+      .simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
+  }
+
+  /** The route table of one entry point, read from the spec the renderer produces now. */
+  private table(entryPoint: EntryPoint): RouteTable | undefined {
+    const gateway = entryPoint === EntryPoint.GATEWAY;
+    const obj = gateway ? this.gatewayVirtualService : this.sidecarVirtualService;
+    if (!obj) return undefined;
+    const spec = gateway ? renderGatewaySpec(this.model) : renderSidecarSpec(this.model);
+    const ns = obj.metadata.namespace;
+    return routeTable(`VirtualService ${ns ? `${ns}/` : ''}${obj.name}`, { name: obj.name, namespace: ns }, spec);
   }
 
   /**

@@ -2,7 +2,7 @@ import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { synth } from './helpers';
 import {
-  HeaderMatch, LaneDestination, LaneRouting, LaneRoutingProps, LaneRule, Mode, QueryParamMatch, RequestMatch, StringMatch, Target,
+  HeaderMatch, LaneDestination, LaneRouting, LaneSimulator, LaneRoutingProps, LaneRule, Mode, QueryParamMatch, RequestMatch, StringMatch, Target,
 } from '../src';
 
 const RUNS = 500;
@@ -108,6 +108,30 @@ describe('properties', () => {
           });
         });
       }
+    }), { numRuns: RUNS });
+  });
+
+  test('simulating a routing equals simulating its synthesized YAML, and the shares add up', () => {
+    const request = fc.record({
+      rule: fc.nat({ max: 5 }),
+      block: fc.nat({ max: 2 }),
+      extra: fc.dictionary(headerName, value, { maxKeys: 3 }),
+      path: path,
+      method: fc.constantFrom('GET', 'POST', 'PUT'),
+      down: fc.array(label, { maxLength: 2 }),
+    });
+    fc.assert(fc.property(validProps, request, (props, r) => {
+      const chart = Testing.chart();
+      const routing = new LaneRouting(chart, 'svc', props);
+      const fromYaml = LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)), 'f');
+      const input = { headers: { ...r.extra, 'x-rule': `${r.rule}-${r.block}` }, path: r.path, method: r.method };
+      const down = [...r.down, ...(r.rule % 2 ? [props.lanes[0].name] : [])];
+      const a = routing.simulate(input, { unhealthyLanes: down });
+      const b = fromYaml.simulate(input, { unhealthyLanes: down, routingHeader: props.routingHeader }, props.gateway ? {} : { host: 'svc.default.svc.cluster.local' });
+      expect({ ...a, virtualService: '' }).toEqual({ ...b, virtualService: '' });
+      expect(a.matched).toBe(true); // the default route catches everything
+      const total = Object.values(a.laneProbabilities).reduce((x, y) => x + y, 0) + a.unavailableProbability;
+      expect(total).toBeCloseTo(1, 9);
     }), { numRuns: RUNS });
   });
 

@@ -1,18 +1,32 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
 import * as cdk8s from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { assertConforms } from './schema';
+import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import * as lib from '../src';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
 
-/** The fenced blocks of one language in the README, in order. */
+/** The fenced blocks of one language in the README, in order ('' for plain ``` blocks). */
 function blocks(lang: string): string[] {
-  const re = new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g');
-  return [...README.matchAll(re)].map(m => m[1]);
+  const found: string[] = [];
+  let open: { lang: string; lines: string[] } | undefined;
+  for (const line of README.split('\n')) {
+    if (!open && line.startsWith('```')) {
+      open = { lang: line.slice(3).trim(), lines: [] };
+    } else if (open && line === '```') {
+      if (open.lang === lang) found.push(open.lines.join('\n') + '\n');
+      open = undefined;
+    } else if (open) {
+      open.lines.push(line);
+    }
+  }
+  return found;
 }
 
 /** Runs a README snippet with `cdk8s-traffic-lanes` resolved to this source tree; returns the YAML each app.synth() produced. */
@@ -51,5 +65,52 @@ describe('README', () => {
     const [yaml] = blocks('yaml');
     expect(run(snippet)).toEqual([yaml]);
     parseAllDocuments(yaml).forEach(d => assertConforms(d.toJS()));
+  });
+
+  describe('CLI transcripts run against the built binary', () => {
+    // every "$ cdk8s-lanes ..." transcript in a plain ``` block; "..." stands for lines left out
+    const transcripts = blocks('').flatMap(b => b.split(/^(?=\$ cdk8s-lanes )/m)).filter(t => t.startsWith('$ cdk8s-lanes '));
+    let cwd: string;
+
+    beforeAll(() => {
+      // the files the transcripts name, laid out as in the repository after `npx projen example`
+      cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
+      fs.mkdirSync(path.join(cwd, 'cdk8s.out', 'seed'), { recursive: true });
+      fs.mkdirSync(path.join(cwd, 'test', 'fixtures'), { recursive: true });
+      const seed = new MockaLanes(cdk8s.Testing.app(), 'mocka-lanes', SCENARIOS.seed);
+      fs.writeFileSync(path.join(cwd, 'cdk8s.out', 'seed', 'mocka-lanes.k8s.yaml'), cdk8s.Yaml.stringify(...cdk8s.Testing.synth(seed)));
+      fs.copyFileSync(path.join(__dirname, 'fixtures', 'mock-chain.yaml'), path.join(cwd, 'test', 'fixtures', 'mock-chain.yaml'));
+    });
+    afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+    const cli = (command: string) => {
+      const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2]).slice(1);
+      const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'src', 'cli.js'), ...args], { cwd, encoding: 'utf-8' });
+      expect(r.status).toBe(0);
+      return r.stdout;
+    };
+
+    test('the README holds the transcripts', () => {
+      expect(transcripts.map(t => t.split('\n')[0].split(' ')[2])).toEqual(['simulate', 'simulate', 'simulate', 'explain']);
+    });
+
+    test.each(transcripts.map(t => [t.split('\n')[0], t]))('%s', (_title, transcript) => {
+      const [command, ...expected] = transcript.trimEnd().split('\n');
+      const actual = cli(command.slice(2)).trimEnd().split('\n');
+      // the shown lines appear in the real output, in order; "..." skips lines
+      let at = 0;
+      for (const line of expected) {
+        if (line === '...') continue;
+        const found = actual.indexOf(line, at);
+        expect({ line, found: found >= 0 }).toEqual({ line, found: true });
+        at = found + 1;
+      }
+    });
+
+    test('the Mermaid diagram is the gateway part of `cdk8s-lanes diagram`', () => {
+      const [shown] = blocks('mermaid');
+      const actual = cli('cdk8s-lanes diagram cdk8s.out/seed/mocka-lanes.k8s.yaml').split('\n');
+      for (const line of shown.trimEnd().split('\n')) expect(actual).toContain(line);
+    });
   });
 });

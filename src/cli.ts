@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+/**
+ * cdk8s-lanes: simulate, explain and draw lane routing from VirtualService YAML (synthesized by this
+ * library or hand-written).
+ */
+import * as fs from 'fs';
+import { LaneSimulator, SimulatedRequest } from './simulation';
+
+const USAGE = `usage:
+  cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [-n N] [--seed N]
+                       [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]
+                       [--routing-header NAME] [--json]
+  cdk8s-lanes explain FILES...
+  cdk8s-lanes diagram FILES...
+
+simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests
+           (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
+explain    the rule table of every VirtualService
+diagram    a Mermaid flowchart of entry points, rules, weights, lanes and fallbacks`;
+
+class UsageError extends Error {}
+
+interface Options {
+  command: string;
+  files: string[];
+  headers: { [name: string]: string };
+  path?: string;
+  method?: string;
+  n: number;
+  seed: number;
+  down: string[];
+  gateway?: string;
+  host?: string;
+  chain?: string[];
+  routingHeader: string;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help') throw new UsageError('');
+  if (!command) throw new UsageError('no command');
+  if (!['simulate', 'explain', 'diagram'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+  const o: Options = { command, files: [], headers: {}, n: 100, seed: 1, down: [], routingHeader: 'x-asm-prefer-tag', json: false };
+  const value = (flag: string, i: number) => {
+    const v = rest[i + 1];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const integer = (flag: string, v: string, min: number) => {
+    if (!/^-?[0-9]+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} needs an integer ≥ ${min}, got "${v}"`);
+    return Number(v);
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const simulateOnly = () => {
+      if (command !== 'simulate') throw new UsageError(`${a} is an option of simulate, not of ${command}`);
+    };
+    switch (a) {
+      case '-H': case '--header': {
+        simulateOnly();
+        const h = value(a, i++);
+        const colon = h.indexOf(':');
+        if (colon <= 0) throw new UsageError(`${a} needs "name: value", got "${h}"`);
+        o.headers[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim();
+        break;
+      }
+      case '--path': simulateOnly(); o.path = value(a, i++); break;
+      case '--method': simulateOnly(); o.method = value(a, i++); break;
+      case '-n': simulateOnly(); o.n = integer(a, value(a, i++), 0); break;
+      case '--seed': simulateOnly(); o.seed = integer(a, value(a, i++), 0); break;
+      case '--down': simulateOnly(); o.down.push(value(a, i++)); break;
+      case '--gateway': simulateOnly(); o.gateway = value(a, i++); break;
+      case '--host': simulateOnly(); o.host = value(a, i++); break;
+      case '--chain': simulateOnly(); o.chain = value(a, i++).split(',').map(s => s.trim()).filter(Boolean); break;
+      case '--routing-header': simulateOnly(); o.routingHeader = value(a, i++).toLowerCase(); break;
+      case '--json': simulateOnly(); o.json = true; break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        o.files.push(a);
+    }
+  }
+  if (o.files.length === 0) throw new UsageError(`${command} needs at least one YAML file`);
+  if (o.gateway && o.host) throw new UsageError('give --gateway or --host, not both');
+  return o;
+}
+
+/** Small seeded PRNG (mulberry32): the same seed gives the same samples. */
+/* eslint-disable no-bitwise */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/* eslint-enable no-bitwise */
+
+/** Draws `n` samples from a distribution over labels. */
+function sample(dist: Array<[string, number]>, n: number, seed: number, progress: (done: number) => void): Map<string, number> {
+  const counts = new Map<string, number>(dist.map(([k]) => [k, 0]));
+  const rnd = random(seed);
+  const step = Math.max(1, Math.floor(n / 10));
+  for (let i = 0; i < n; i++) {
+    let r = rnd();
+    let pick = dist[dist.length - 1][0];
+    for (const [k, p] of dist) {
+      if (r < p) { pick = k; break; }
+      r -= p;
+    }
+    counts.set(pick, counts.get(pick)! + 1);
+    if (n >= 1_000_000 && (i + 1) % step === 0) progress(i + 1);
+  }
+  return counts;
+}
+
+function pct(p: number): string {
+  return `${Math.round(p * 10000) / 100}%`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
+  return rows.map(r => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n');
+}
+
+function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err: (s: string) => void): void {
+  const request: SimulatedRequest = { headers: o.headers, path: o.path, method: o.method };
+  const options = { unhealthyLanes: o.down, routingHeader: o.routingHeader };
+  const entry = { gateway: o.gateway, host: o.host };
+  const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
+  const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).map(([k, v]) => ` ${k}: ${v}`).join('')}`;
+
+  if (o.chain) {
+    const paths = sim.simulateChain(o.chain, request, options, entry);
+    const counts = sample(paths.map(p => [p.trace, p.probability]), o.n, o.seed, progress);
+    if (o.json) {
+      out(JSON.stringify({ request: { ...request, method: o.method ?? 'GET', path: o.path ?? '/' }, chain: o.chain, paths: paths.map(p => ({ ...p, sampled: counts.get(p.trace) })), n: o.n, seed: o.seed }, null, 2));
+      return;
+    }
+    out(`request: ${requestLine}`);
+    out(`chain:   ${o.chain.join(' -> ')}${o.down.length ? ` (no healthy endpoints: ${o.down.join(', ')})` : ''}`);
+    out('');
+    out(table([['trace', 'probability', `sampled (n=${o.n}, seed ${o.seed})`], ...paths.map(p => [p.trace, pct(p.probability), String(counts.get(p.trace))])]));
+    return;
+  }
+
+  const result = sim.simulate(request, options, entry);
+  const dist: Array<[string, number]> = Object.entries(result.laneProbabilities);
+  if (result.unavailableProbability > 0) dist.push(['503 (no healthy endpoints)', result.unavailableProbability]);
+  const counts = result.matched ? sample(dist, o.n, o.seed, progress) : new Map<string, number>();
+  if (o.json) {
+    out(JSON.stringify({ request: { ...request, method: o.method ?? 'GET', path: o.path ?? '/' }, ...result, sampled: Object.fromEntries(counts), n: o.n, seed: o.seed }, null, 2));
+    return;
+  }
+  out(`request: ${requestLine}`);
+  out(`entry:   ${result.virtualService}`);
+  if (!result.matched) {
+    out('rule:    none matched (Istio answers 404)');
+    return;
+  }
+  out(`rule:    ${result.rule ?? '(unnamed)'}`);
+  out('');
+  const rows = [['lane', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `next hop ${o.routingHeader}`]];
+  for (const [lane, p] of dist) {
+    const headers = [...new Set(result.outcomes.filter(x => (x.servingLane ?? '503 (no healthy endpoints)') === lane).map(x => x.routingHeaderValue ?? '(unset)'))];
+    rows.push([lane, pct(p), String(counts.get(lane)), headers.join(', ')]);
+  }
+  out(table(rows));
+  for (const x of result.outcomes.filter(y => y.viaFallback)) out(`\n${x.lane} has no healthy endpoints: its ${pct(x.probability)} falls back to ${x.servingLane}`);
+}
+
+export function main(argv: string[], out: (s: string) => void = s => process.stdout.write(`${s}\n`), err: (s: string) => void = s => process.stderr.write(`${s}\n`)): number {
+  let o: Options;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    const msg = (e as Error).message;
+    err(msg ? `cdk8s-lanes: ${msg}\n\n${USAGE}` : USAGE);
+    return msg ? 2 : 0;
+  }
+  try {
+    const files = o.files.map(name => {
+      if (!fs.existsSync(name)) throw new Error(`${name}: no such file`);
+      return { name, text: fs.readFileSync(name, 'utf-8') };
+    });
+    const sim = LaneSimulator._fromFiles(files);
+    if (o.command === 'explain') out(sim.explain().trimEnd());
+    else if (o.command === 'diagram') out(sim.diagram().trimEnd());
+    else simulate(sim, o, out, err);
+    return 0;
+  } catch (e) {
+    err(`cdk8s-lanes: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,126 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing, Yaml } from 'cdk8s';
+import { synth } from './helpers';
+import { MockaLanes, SCENARIOS } from '../examples/scenarios';
+
+// The built binary, as npm installs it (`bin: cdk8s-lanes`); the build compiles it before the tests run.
+const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli.js');
+const FIXTURE = path.join(__dirname, 'fixtures', 'mock-chain.yaml');
+let dir: string;
+let seedYaml: string;
+let customYaml: string;
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf-8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run the build (npx projen build) before the tests`);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+  const write = (name: string) => {
+    const file = path.join(dir, `${name}.yaml`);
+    fs.writeFileSync(file, Yaml.stringify(...synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS[name]))));
+    return file;
+  };
+  seedYaml = write('seed');
+  customYaml = write('custom-header');
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('cdk8s-lanes simulate', () => {
+  test('env: dev on the synthesized seed: s2 and s3 at 50% each, sampled counts within tolerance', () => {
+    const r = cli('simulate', seedYaml, '-H', 'env: dev', '-H', 'x-asm-prefer-tag: s1', '-n', '2000', '--seed', '7');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toEqual('request: GET / env: dev x-asm-prefer-tag: s1');
+    expect(lines[2]).toEqual('rule:    dev-route');
+    const rows = Object.fromEntries(lines.slice(5).filter(Boolean).map(l => { const [lane, p, n, h] = l.split(/\s+/); return [lane, { p, n: Number(n), h }]; }));
+    expect(Object.keys(rows)).toEqual(['s2', 's3']);
+    expect([rows.s2.p, rows.s3.p, rows.s2.h, rows.s3.h]).toEqual(['50%', '50%', 's2', 's3']);
+    // binomial(2000, 0.5): sd ≈ 22.4; 4 sd either side
+    expect(Math.abs(rows.s2.n - 1000)).toBeLessThan(90);
+    expect(rows.s2.n + rows.s3.n).toBe(2000);
+  });
+
+  test('the same seed gives the same samples', () => {
+    const a = cli('simulate', seedYaml, '-H', 'env: dev', '--seed', '42');
+    const b = cli('simulate', seedYaml, '-H', 'env: dev', '--seed', '42');
+    expect(a.out).toEqual(b.out);
+  });
+
+  test('--down s3 sends its share to the fallback lane s1', () => {
+    const r = cli('simulate', seedYaml, '-H', 'env: dev', '--down', 's3', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.laneProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
+    expect(j.sampled.s1 + j.sampled.s2).toBe(100);
+    expect(j.outcomes[1]).toMatchObject({ lane: 's3', servingLane: 's1', viaFallback: true });
+  });
+
+  test('custom header on the sidecar: my-trace-id: s2 without env: dev lands in s1', () => {
+    const r = cli('simulate', customYaml, '--host', 'mocka.default.svc.cluster.local', '-H', 'my-trace-id: s2', '--routing-header', 'my-trace-id', '--json');
+    const j = JSON.parse(r.out);
+    expect([j.rule, j.laneProbabilities, j.outcomes[0].routingHeaderValue]).toEqual(['base-route', { s1: 1 }, 's1']);
+  });
+
+  test('a call chain prints the hop-by-hop versions like the seed', () => {
+    const r = cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '-n', '1000');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^mocka\(version: v2\) -> mockb\(version: v1\) -> mockc\(version: v2\)\s+50%\s+\d+$/m);
+    expect(r.out).toMatch(/^mocka\(version: v1, fallback from s3\) -> mockb\(version: v3\) -> mockc\(version: v1\)\s+50%\s+\d+$/m);
+  });
+
+  test('a long run prints progress lines on stderr', () => {
+    const r = cli('simulate', seedYaml, '-H', 'env: dev', '-n', '1000000');
+    expect(r.code).toBe(0);
+    expect(r.err.trim().split('\n')).toEqual(Array.from({ length: 10 }, (_, i) => `sampled ${(i + 1) * 100000}/1000000 requests`));
+  });
+});
+
+describe('cdk8s-lanes explain and diagram', () => {
+  test('explain prints the rule table', () => {
+    const r = cli('explain', seedYaml);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  1  dev-route   env exact "dev"  mocka/s2 50%, set x-asm-prefer-tag=s2; mocka/s3 50%, fallback mocka/s1, set x-asm-prefer-tag=s3');
+    expect(r.out).toContain('  2  base-route  (any request)    mocka/s1 100%, set x-asm-prefer-tag=s1');
+  });
+
+  test('diagram prints a Mermaid flowchart', () => {
+    const r = cli('diagram', seedYaml);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^flowchart LR\n/);
+    expect(r.out).toContain('vs0r0 -- "50%" --> lane1');
+    expect(r.out).toContain('lane1 -. "fallback (no healthy endpoints)" .-> lane2');
+  });
+});
+
+describe('cdk8s-lanes errors', () => {
+  test.each<[string[], number, RegExp]>([
+    [['--help'], 0, /^usage:/],
+    [[], 2, /^cdk8s-lanes: no command\n\nusage:/],
+    [['frobnicate', 'x.yaml'], 2, /^cdk8s-lanes: unknown command "frobnicate"/],
+    [['simulate'], 2, /^cdk8s-lanes: simulate needs at least one YAML file/],
+    [['simulate', 'x.yaml', '-n', 'many'], 2, /^cdk8s-lanes: -n needs an integer ≥ 0, got "many"/],
+    [['simulate', 'x.yaml', '-H', 'nocolon'], 2, /^cdk8s-lanes: -H needs "name: value", got "nocolon"/],
+    [['simulate', 'x.yaml', '--bogus'], 2, /^cdk8s-lanes: unknown option --bogus/],
+    [['explain', 'x.yaml', '--json'], 2, /^cdk8s-lanes: --json is an option of simulate, not of explain/],
+    [['simulate', 'missing.yaml'], 1, /^cdk8s-lanes: missing.yaml: no such file/],
+  ])('%j exits %i', (args, code, message) => {
+    const r = cli(...args);
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(message);
+  });
+
+  test('an unsupported construct is named, with a non-zero exit', () => {
+    const file = path.join(dir, 'redirect.yaml');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http: [{redirect: {uri: /x}}]\n');
+    const r = cli('simulate', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`cdk8s-lanes: ${file}: VirtualService n/r http[0]: "redirect" is not supported by the lane simulation`);
+  });
+});
