@@ -3,6 +3,7 @@ export * from './lane';
 export * from './lane-routing';
 export * from './match';
 export * from './mode';
+export * from './route';
 export * from './rule';
 export * from './simulation';
 export * from './target';

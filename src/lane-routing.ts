@@ -4,9 +4,10 @@ import { DestinationRuleOptions, EntryPoint, GatewayEntryPoint, SidecarEntryPoin
 import { Lane } from './lane';
 import { Mode } from './mode';
 import { registerMeshVirtualService, registry } from './private/app-checks';
-import { addRule, LaneModel, normalize, ObjectPlacement } from './private/model';
+import { addCustomRoute, addRule, LaneModel, normalize, ObjectPlacement } from './private/model';
 import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render';
 import { RouteTable, routeTable } from './private/route-table';
+import { CustomRoute, RouteOptions, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
 import { Target } from './target';
@@ -74,6 +75,27 @@ export interface LaneRoutingProps {
    * @default 'base-route'
    */
   readonly defaultRouteName?: string;
+
+  /**
+   * Timeout and retries of every lane rule and of the default route.
+   *
+   * @default - none set (Istio's defaults)
+   */
+  readonly routeOptions?: RouteOptions;
+
+  /**
+   * Custom routes placed before the lane rules (they win over them). More with `addCustomRoute()`.
+   *
+   * @default - none
+   */
+  readonly routesBefore?: CustomRoute[];
+
+  /**
+   * Custom routes placed after the lane rules, before the default route. More with `addCustomRoute()`.
+   *
+   * @default - none
+   */
+  readonly routesAfter?: CustomRoute[];
 
   /**
    * Render a VirtualService bound to the ingress gateway(s).
@@ -163,9 +185,10 @@ export class LaneRouting extends Construct {
     return this.model.lanes.map(l => l.name);
   }
 
-  /** Names of the routes in the order they are rendered: the rules, then the default route. */
+  /** Names of the routes in the order they are rendered: custom routes before, rules, custom routes after, the default route. */
   public get routeNames(): string[] {
-    return [...this.model.rules, this.model.defaultRoute].map(r => r.name);
+    const m = this.model;
+    return [...m.routesBefore, ...m.rules, ...m.routesAfter, m.defaultRoute].map(r => r.name);
   }
 
   /**
@@ -230,5 +253,13 @@ export class LaneRouting extends Construct {
    */
   public addRule(rule: LaneRule): void {
     this.model = addRule(this.model, rule);
+  }
+
+  /**
+   * Adds a hand-written route before the lane rules or after them (still before the default route).
+   * Checked at once.
+   */
+  public addCustomRoute(route: CustomRoute, placement: RoutePlacement): void {
+    this.model = addCustomRoute(this.model, route, placement);
   }
 }

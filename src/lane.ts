@@ -15,6 +15,15 @@ export interface Lane {
    * @default - no subset is rendered for this lane (it is defined elsewhere, e.g. by ASM)
    */
   readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Another lane whose subset serves this lane's requests for this service, when the service has no
+   * workloads in this lane (permissive lanes: usually the baseline). The routing header still carries
+   * this lane's name, so the rest of the trace stays in this lane.
+   *
+   * @default - the lane's own subset
+   */
+  readonly servedBy?: string;
 }
 
 /**

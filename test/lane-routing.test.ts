@@ -1,7 +1,7 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { synth } from './helpers';
 import {
-  HeaderMatch, LaneRouting, LaneRoutingProps, Mode, QueryParamMatch, StringMatch, Target,
+  HeaderMatch, LaneRouting, LaneRoutingProps, Mode, QueryParamMatch, RoutePlacement, StringMatch, Target,
 } from '../src';
 
 const HOST = 'mocka.default.svc.cluster.local';
@@ -237,7 +237,7 @@ describe('LaneRouting', () => {
   test('addRule() is checked at once', () => {
     const { routing } = render();
     expect(() => routing.addRule({ name: 'dev-route', matches: [{ uri: StringMatch.exact('/x') }], split: [{ lane: 's2' }] }))
-      .toThrow('LaneRouting "test/mocka": rule "dev-route": the name is already used by another rule; rule names must be unique');
+      .toThrow('LaneRouting "test/mocka": rule "dev-route": the name is already used by another rule; route names must be unique');
     expect(routing.routeNames).toEqual(['dev-route', 'base-route']);
   });
 
@@ -245,5 +245,49 @@ describe('LaneRouting', () => {
     const a = JSON.stringify(render().out);
     const b = JSON.stringify(render().out);
     expect(a).toEqual(b);
+  });
+});
+
+describe('LaneRouting: lanes served by another subset, route options, custom routes', () => {
+  test('servedBy: the subset is the serving lane, the routing header still names the lane', () => {
+    const { gateway, dr } = render({
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }, { name: 's3', servedBy: 's1' }],
+      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }],
+    });
+    expect(gateway.spec.http[0].route.map((d: any) => [d.destination.subset, d.headers.request.set['x-asm-prefer-tag']])).toEqual([['s2', 's2'], ['s1', 's3']]);
+    expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['s1', 's2']);
+  });
+
+  test('servedBy is followed by the simulation: s3 served by v1 while carrying s3', () => {
+    const { routing } = render({
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }, { name: 's3', servedBy: 's1' }],
+      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's3' }] }],
+    });
+    const r = routing.simulate({ headers: { env: 'dev' } });
+    expect(r.outcomes.map(o => [o.lane, o.routingHeaderValue])).toEqual([['s1', 's3']]);
+  });
+
+  test('routeOptions: timeout and retries on every lane rule and the default route', () => {
+    const { gateway } = render({ routeOptions: { timeout: Duration.millis(1500), retries: { attempts: 3, perTryTimeout: Duration.seconds(1), retryOn: '5xx,reset,503' } } });
+    for (const r of gateway.spec.http) {
+      expect(r.timeout).toEqual('1500ms');
+      expect(r.retries).toEqual({ attempts: 3, perTryTimeout: '1s', retryOn: '5xx,reset,503' });
+    }
+  });
+
+  test('custom routes: before the lane rules, after them, and still before the default route', () => {
+    const health = { name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: HOST, subset: 's1' }], timeout: Duration.seconds(2) };
+    const { gateway, routing } = render({ routesBefore: [health] }, r => r.addCustomRoute({
+      name: 'legacy',
+      matches: [{ uri: StringMatch.prefix('/legacy') }],
+      destinations: [{ host: 'legacy.default.svc.cluster.local', port: 8080, weight: 90 }, { host: 'legacy-next.default.svc.cluster.local', weight: 10 }],
+    }, RoutePlacement.AFTER_LANE_RULES));
+    expect(routing.routeNames).toEqual(['health', 'dev-route', 'legacy', 'base-route']);
+    expect(gateway.spec.http[0]).toEqual({ name: 'health', match: [{ uri: { exact: '/healthz' } }], route: [{ destination: { host: HOST, subset: 's1' } }], timeout: '2s' });
+    expect(gateway.spec.http[2].route).toEqual([
+      { destination: { host: 'legacy.default.svc.cluster.local', port: { number: 8080 } }, weight: 90 },
+      { destination: { host: 'legacy-next.default.svc.cluster.local' }, weight: 10 },
+    ]);
+    expect(routing.simulate({ path: '/healthz', headers: { env: 'dev' } }).rule).toEqual('health');
   });
 });

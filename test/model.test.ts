@@ -1,5 +1,6 @@
-import { HeaderMatch, LaneRule, Mode, StringMatch, Target } from '../src';
-import { addRule, LaneRoutingInput, normalize, serviceNamespace } from '../src/private/model';
+import { Duration } from 'cdk8s';
+import { CustomRoute, HeaderMatch, LaneRule, Mode, RoutePlacement, StringMatch, Target } from '../src';
+import { addCustomRoute, addRule, goDuration, LaneRoutingInput, normalize, serviceNamespace } from '../src/private/model';
 
 const CTX = 'LaneRouting "app/mocka"';
 
@@ -124,9 +125,9 @@ describe('rules: errors', () => {
   test.each<[string, LaneRule[], string]>([
     ['empty rule name', [rule({ name: '' })], `${CTX}: rule name must be a non-empty string, got ""`],
     ['duplicate rule names', [rule(), rule({ matches: [{ uri: StringMatch.prefix('/x') }] })],
-      `${R}: the name is already used by another rule; rule names must be unique`],
+      `${R}: the name is already used by another rule; route names must be unique`],
     ['rule named like the default route', [rule({ name: 'base-route' })],
-      `${CTX}: rule "base-route": the name is already used by the default route (set defaultRouteName to another name); rule names must be unique`],
+      `${CTX}: rule "base-route": the name is already used by the default route (set defaultRouteName to another name); route names must be unique`],
     ['no match blocks', [rule({ matches: [] })],
       `${R} needs at least one match block; requests that match nothing else go to the default route`],
     ['empty match block', [rule({ matches: [{}] })],
@@ -135,12 +136,12 @@ describe('rules: errors', () => {
       `${R} match 1 headers lists "env" twice`],
     ['uri without slash', [rule({ matches: [{ uri: StringMatch.prefix('api') }] })], `${R} match 1 uri prefix "api" must start with "/"`],
     ['a repeated match block', [rule(), rule({ name: 'again' })],
-      `${CTX}: rule "again" match 1 repeats rule "dev-route" match 1, so it can never match (first match wins); remove it or merge the rules`],
+      `${CTX}: rule "again" match 1 repeats rule "dev-route" match 1, so it can never match (first match wins); remove it or merge the routes`],
     ['a repeated match block, headers in another order', [
       rule({ matches: [{ headers: [HeaderMatch.exact('a', '1'), HeaderMatch.exact('b', '2')] }] }),
       rule({ name: 'again', matches: [{ headers: [HeaderMatch.exact('b', '2'), HeaderMatch.exact('a', '1')] }] }),
     ],
-    `${CTX}: rule "again" match 1 repeats rule "dev-route" match 1, so it can never match (first match wins); remove it or merge the rules`],
+    `${CTX}: rule "again" match 1 repeats rule "dev-route" match 1, so it can never match (first match wins); remove it or merge the routes`],
     ['empty split', [rule({ split: [] })], `${R} split must name at least one lane`],
     ['unknown lane', [rule({ split: [{ lane: 's9' }] })], `${R} lane "s9" is not a lane (lanes: s1, s2, s3)`],
     ['lane twice in a split', [rule({ split: [{ lane: 's2', weight: 50 }, { lane: 's2', weight: 50 }] })], `${R} split lists "s2" twice`],
@@ -169,11 +170,61 @@ describe('rules: errors', () => {
 
   test('the same match in two blocks of one rule', () => {
     expect(errorOf({ rules: [rule({ matches: [...dev, ...dev] })] })).toEqual(
-      `${R} match 2 repeats rule "dev-route" match 1, so it can never match (first match wins); remove it or merge the rules`);
+      `${R} match 2 repeats rule "dev-route" match 1, so it can never match (first match wins); remove it or merge the routes`);
   });
 
   test('weight 0 is allowed in a split that sums to 100', () => {
     const m = normalize(CTX, input({ rules: [rule({ split: [{ lane: 's2', weight: 0 }, { lane: 's3', weight: 100 }] })] }));
     expect(m.rules[0].split.map(d => d.weight)).toEqual([0, 100]);
+  });
+});
+
+describe('served-by lanes, route options and custom routes: errors', () => {
+  const lanes = [{ name: 's1' }, { name: 's2' }, { name: 's3', servedBy: 's1' }];
+  test.each<[string, Partial<LaneRoutingInput>, string]>([
+    ['servedBy unknown', { lanes: [{ name: 's1' }, { name: 's2', servedBy: 's9' }] }, `${CTX}: lane "s2" servedBy "s9" is not a lane (lanes: s1, s2)`],
+    ['servedBy itself', { lanes: [{ name: 's1' }, { name: 's2', servedBy: 's2' }] }, `${CTX}: lane "s2" servedBy names the lane itself; omit servedBy for a lane with its own subset`],
+    ['servedBy chain', { lanes: [{ name: 's1' }, { name: 's2', servedBy: 's1' }, { name: 's3', servedBy: 's2' }] },
+      `${CTX}: lane "s3" servedBy "s2" is itself served by "s1"; name "s1" directly`],
+    ['servedBy with podLabels', { lanes: [{ name: 's1' }, { name: 's2', servedBy: 's1', podLabels: { v: '2' } }] },
+      `${CTX}: lane "s2" has podLabels and servedBy; a lane served by another lane's subset has no workloads of its own`],
+    ['fallback to the subset already serving', { lanes, rules: [rule({ split: [{ lane: 's3', fallbackLane: 's1' }] })] },
+      `${CTX}: rule "dev-route" lane "s3" is already served by subset "s1", so a fallback to lane "s1" changes nothing; remove fallbackLane`],
+    ['timeout below 1ms', { routeOptions: { timeout: Duration.millis(0) } }, `${CTX}: routeOptions timeout must be a whole number of milliseconds, at least 1ms (Istio's minimum), got 0ms`],
+    ['negative retries', { routeOptions: { retries: { attempts: -1 } } }, `${CTX}: routeOptions retries.attempts must be an integer ≥ 0, got -1`],
+    ['unknown retryOn', { routeOptions: { retries: { attempts: 2, retryOn: '5xx,sometimes' } } },
+      `${CTX}: routeOptions retries.retryOn has unknown conditions "sometimes"; allowed: 5xx, gateway-error, reset, reset-before-request, connect-failure, envoy-ratelimited, retriable-4xx, refused-stream, retriable-status-codes, retriable-headers, http3-post-connect-failure, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable, or HTTP status codes`],
+  ])('%s', (_name, overrides, message) => {
+    expect(errorOf(overrides)).toEqual(message);
+  });
+
+  const custom = (overrides: Partial<CustomRoute> = {}): CustomRoute => ({
+    name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: 'mocka.default.svc.cluster.local' }], ...overrides,
+  });
+  const C = `${CTX}: custom route "health"`;
+  test.each<[string, CustomRoute, string]>([
+    ['no destinations', custom({ destinations: [] }), `${C} needs at least one destination`],
+    ['short host', custom({ destinations: [{ host: 'mocka' }] }),
+      `${C} destination 1 host "mocka" is a short name, which Istio resolves against the VirtualService's namespace; write it fully qualified, e.g. "mocka.default.svc.cluster.local"`],
+    ['bad subset', custom({ destinations: [{ host: 'a.b.svc', subset: 'V1' }] }),
+      `${C} destination 1 subset must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got "V1"`],
+    ['weights', custom({ destinations: [{ host: 'a.b.svc', weight: 60 }, { host: 'c.b.svc', weight: 60 }] }), `${C} weights must sum to 100, got 60 + 60 = 120`],
+    ['no match', custom({ matches: [] }), `${C} needs at least one match block; requests that match nothing else go to the default route`],
+    ['name of a rule', custom({ name: 'dev-route', matches: [{ uri: StringMatch.exact('/x') }] }),
+      `${CTX}: rule "dev-route": the name is already used by a custom route; route names must be unique`],
+    ['a match a rule already takes', custom({ matches: dev }), `${CTX}: rule "dev-route" match 1 repeats custom route "health" match 1, so it can never match (first match wins); remove it or merge the routes`],
+  ])('%s', (_name, route, message) => {
+    const model = normalize(CTX, input({ rules: [rule()] }));
+    expect(() => addCustomRoute(model, route, RoutePlacement.BEFORE_LANE_RULES)).toThrow(message);
+  });
+
+  test('an unknown placement', () => {
+    expect(() => addCustomRoute(normalize(CTX, input()), custom(), 'MIDDLE' as RoutePlacement)).toThrow(
+      `${CTX}: placement must be RoutePlacement.BEFORE_LANE_RULES or AFTER_LANE_RULES, got "MIDDLE"`);
+  });
+
+  test('durations render as whole seconds or milliseconds', () => {
+    expect([goDuration('t', Duration.seconds(90)), goDuration('t', Duration.millis(1500)), goDuration('t', Duration.minutes(1))]).toEqual(['90s', '1500ms', '60s']);
+    expect(() => goDuration('t', 5 as any)).toThrow('t must be a Duration, e.g. Duration.seconds(2), got 5');
   });
 });

@@ -2,6 +2,7 @@
  * The lane model: props normalized, checked and with every default resolved. Pure data, immutable; the
  * renderers (and later the simulation) read only this, so what is rendered is what was checked.
  */
+import { Duration } from 'cdk8s';
 import {
   checkDnsLabel, checkGatewayRef, checkHeaderName, checkHeaderValue, checkLabel, checkNoControlChars,
   checkPort, checkQualifiedHost, checkVirtualServiceHost, list, show,
@@ -10,6 +11,7 @@ import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from '..
 import { Lane, LaneDestination } from '../lane';
 import { RequestMatch, StringMatch } from '../match';
 import { Mode } from '../mode';
+import { CustomRoute, RouteOptions, RoutePlacement } from '../route';
 import { LaneRule } from '../rule';
 import { Target } from '../target';
 
@@ -59,6 +61,36 @@ export interface Rule {
 export interface ModelLane {
   readonly name: string;
   readonly podLabels?: { readonly [key: string]: string };
+  /** the lane whose subset serves this lane (the service has no workloads in it) */
+  readonly servedBy?: string;
+}
+
+export interface RetriesModel {
+  readonly attempts: number;
+  /** Go duration, e.g. `2s` */
+  readonly perTryTimeout?: string;
+  readonly retryOn?: string;
+}
+
+export interface RouteOptionsModel {
+  /** Go duration, e.g. `1500ms` */
+  readonly timeout?: string;
+  readonly retries?: RetriesModel;
+}
+
+export interface CustomDestinationModel {
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+  /** integer 0..100; the weights of a route sum to 100 */
+  readonly weight: number;
+}
+
+export interface CustomRouteModel {
+  readonly name: string;
+  readonly matches: readonly MatchBlock[];
+  readonly destinations: readonly CustomDestinationModel[];
+  readonly options: RouteOptionsModel;
 }
 
 export interface ObjectPlacement {
@@ -89,6 +121,11 @@ export interface LaneModel {
   readonly target: Target;
   /** user rules in the order given; the default route is not among them */
   readonly rules: readonly Rule[];
+  /** custom routes rendered before the lane rules, and after them (before the default route) */
+  readonly routesBefore: readonly CustomRouteModel[];
+  readonly routesAfter: readonly CustomRouteModel[];
+  /** timeout and retries of every lane rule and the default route */
+  readonly routeOptions: RouteOptionsModel;
   /** the catch-all to the baseline, always rendered last */
   readonly defaultRoute: Rule;
   readonly gateway?: GatewayModel;
@@ -108,6 +145,9 @@ export interface LaneRoutingInput {
   readonly target: Target;
   readonly rules?: LaneRule[];
   readonly defaultRouteName?: string;
+  readonly routeOptions?: RouteOptions;
+  readonly routesBefore?: CustomRoute[];
+  readonly routesAfter?: CustomRoute[];
   readonly gateway?: GatewayEntryPoint;
   readonly sidecar?: SidecarEntryPoint;
   readonly destinationRule?: DestinationRuleOptions;
@@ -185,6 +225,11 @@ interface RuleContext {
   readonly target: Target;
 }
 
+/** The subset that serves `lane`: its own, or that of the lane it is served by. */
+export function subsetOf(ctx: { readonly lanes: readonly ModelLane[] }, lane: string): string {
+  return ctx.lanes.find(l => l.name === lane)?.servedBy ?? lane;
+}
+
 export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDestination[]): Destination[] {
   if (!Array.isArray(split) || split.length === 0) {
     throw new Error(`${where} split must name at least one lane`);
@@ -200,6 +245,9 @@ export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDesti
     known(`lane ${show(d.lane)} fallbackLane`, d.fallbackLane);
     if (d.fallbackLane === d.lane) {
       throw new Error(`${where} lane ${show(d.lane)} cannot fall back to itself; name another lane, usually the baseline`);
+    }
+    if (subsetOf(ctx, d.fallbackLane) === subsetOf(ctx, d.lane)) {
+      throw new Error(`${where} lane ${show(d.lane)} is already served by subset ${show(subsetOf(ctx, d.lane))}, so a fallback to lane ${show(d.fallbackLane)} changes nothing; remove fallbackLane`);
     }
     if (ctx.target !== Target.ASM) {
       throw new Error(`${where} lane ${show(d.lane)} has fallbackLane ${show(d.fallbackLane)}, but fallback is an ASM-only field that upstream Istio drops; use target: Target.ASM or remove fallbackLane`);
@@ -233,31 +281,131 @@ function matchKey(block: MatchBlock): string {
   return JSON.stringify({ h: byName(block.headers), u: block.uri, m: block.method, q: byName(block.queryParams) });
 }
 
+/** Every route in render order, with how messages name it. */
+function routesInOrder(model: LaneModel): Array<{ name: string; label: string; matches: readonly MatchBlock[] }> {
+  return [
+    ...model.routesBefore.map(r => ({ name: r.name, label: `custom route ${show(r.name)}`, matches: r.matches })),
+    ...model.rules.map(r => ({ name: r.name, label: `rule ${show(r.name)}`, matches: r.matches })),
+    ...model.routesAfter.map(r => ({ name: r.name, label: `custom route ${show(r.name)}`, matches: r.matches })),
+  ];
+}
+
+/**
+ * Unique names (the default route's included) and no match block that an earlier route already takes
+ * (first match wins, so it could never match).
+ */
+function checkRoutes(model: LaneModel): void {
+  const names = new Map<string, string>([[model.defaultRoute.name, 'the default route (set defaultRouteName to another name)']]);
+  const seen = new Map<string, string>();
+  for (const r of routesInOrder(model)) {
+    const taken = names.get(r.name);
+    if (taken) {
+      throw new Error(`${model.context}: ${r.label}: the name is already used by ${taken}; route names must be unique`);
+    }
+    names.set(r.name, r.label.startsWith('rule') ? 'another rule' : 'a custom route');
+    r.matches.forEach((m, i) => {
+      const key = matchKey(m);
+      const earlier = seen.get(key);
+      if (earlier) {
+        throw new Error(`${model.context}: ${r.label} match ${i + 1} repeats ${earlier}, so it can never match (first match wins); remove it or merge the routes`);
+      }
+      seen.set(key, `${r.label} match ${i + 1}`);
+    });
+  }
+}
+
+function normalizeMatches(where: string, matches: RequestMatch[]): MatchBlock[] {
+  if (!Array.isArray(matches) || matches.length === 0) {
+    throw new Error(`${where} needs at least one match block; requests that match nothing else go to the default route`);
+  }
+  return matches.map((m, i) => normalizeMatch(`${where} match ${i + 1}`, m));
+}
+
 /** Checks `rule` against the model and returns the model with the rule appended. */
 export function addRule(model: LaneModel, rule: LaneRule): LaneModel {
   const ruleName = rule?.name;
   checkRuleName(`${model.context}: rule name`, ruleName);
   const where = `${model.context}: rule ${show(ruleName)}`;
-  const taken = [...model.rules.map(r => r.name), model.defaultRoute.name];
-  if (taken.includes(ruleName)) {
-    throw new Error(`${where}: the name is already used${ruleName === model.defaultRoute.name ? ' by the default route (set defaultRouteName to another name)' : ' by another rule'}; rule names must be unique`);
-  }
-  if (!Array.isArray(rule.matches) || rule.matches.length === 0) {
-    throw new Error(`${where} needs at least one match block; requests that match nothing else go to the default route`);
-  }
-  const matches = rule.matches.map((m, i) => normalizeMatch(`${where} match ${i + 1}`, m));
-  const seen = new Map<string, string>();
-  for (const r of model.rules) r.matches.forEach((m, i) => seen.set(matchKey(m), `rule ${show(r.name)} match ${i + 1}`));
-  matches.forEach((m, i) => {
-    const key = matchKey(m);
-    const earlier = seen.get(key);
-    if (earlier) {
-      throw new Error(`${where} match ${i + 1} repeats ${earlier}, so it can never match (first match wins); remove it or merge the rules`);
-    }
-    seen.set(key, `rule ${show(ruleName)} match ${i + 1}`);
-  });
+  const matches = normalizeMatches(where, rule.matches);
   const split = normalizeSplit(model, where, rule.split);
-  return { ...model, rules: [...model.rules, { name: ruleName, matches, split }] };
+  const next = { ...model, rules: [...model.rules, { name: ruleName, matches, split }] };
+  checkRoutes(next);
+  return next;
+}
+
+/** A cdk8s Duration as a Go duration Istio accepts: whole seconds as `2s`, else milliseconds (`1500ms`). */
+export function goDuration(what: string, d: Duration): string {
+  if (!d || typeof (d as any).toMilliseconds !== 'function') throw new Error(`${what} must be a Duration, e.g. Duration.seconds(2), got ${show(d)}`);
+  const ms = d.toMilliseconds();
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw new Error(`${what} must be a whole number of milliseconds, at least 1ms (Istio's minimum), got ${ms}ms`);
+  }
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+const RETRY_ON = new Set(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx',
+  'refused-stream', 'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded',
+  'internal', 'resource-exhausted', 'unavailable']);
+
+export function normalizeRouteOptions(where: string, o: RouteOptions | undefined): RouteOptionsModel {
+  if (!o) return {};
+  const timeout = o.timeout !== undefined ? goDuration(`${where} timeout`, o.timeout) : undefined;
+  let retries: RetriesModel | undefined;
+  if (o.retries) {
+    const r = o.retries;
+    if (!Number.isInteger(r.attempts) || r.attempts < 0) {
+      throw new Error(`${where} retries.attempts must be an integer ≥ 0, got ${show(r.attempts)}`);
+    }
+    if (r.retryOn !== undefined) {
+      const bad = r.retryOn.split(',').map(x => x.trim()).filter(x => !RETRY_ON.has(x) && !/^[1-5][0-9][0-9]$/.test(x));
+      if (r.retryOn.trim() === '' || bad.length) {
+        throw new Error(`${where} retries.retryOn has unknown conditions ${show(bad.join(','))}; allowed: ${[...RETRY_ON].join(', ')}, or HTTP status codes`);
+      }
+    }
+    retries = {
+      attempts: r.attempts,
+      perTryTimeout: r.perTryTimeout !== undefined ? goDuration(`${where} retries.perTryTimeout`, r.perTryTimeout) : undefined,
+      retryOn: r.retryOn,
+    };
+  }
+  return { timeout, retries };
+}
+
+function normalizeCustomRoute(model: LaneModel, route: CustomRoute): CustomRouteModel {
+  checkRuleName(`${model.context}: custom route name`, route?.name);
+  const where = `${model.context}: custom route ${show(route.name)}`;
+  const matches = normalizeMatches(where, route.matches);
+  const ds = route.destinations;
+  if (!Array.isArray(ds) || ds.length === 0) throw new Error(`${where} needs at least one destination`);
+  ds.forEach((d, i) => {
+    checkQualifiedHost(`${where} destination ${i + 1} host`, d.host);
+    if (d.subset !== undefined) checkDnsLabel(`${where} destination ${i + 1} subset`, d.subset);
+    if (d.port !== undefined) checkPort(`${where} destination ${i + 1} port`, d.port);
+  });
+  const split = normalizeSplit(
+    { context: model.context, target: model.target, lanes: ds.map((_, i) => ({ name: `d${i}` })) },
+    where,
+    ds.map((d, i) => ({ lane: `d${i}`, weight: d.weight })),
+  );
+  return {
+    name: route.name,
+    matches,
+    destinations: ds.map((d, i) => ({ host: d.host, subset: d.subset, port: d.port, weight: split[i].weight })),
+    options: normalizeRouteOptions(where, route),
+  };
+}
+
+/** Checks `route` and returns the model with the custom route placed before or after the lane rules. */
+export function addCustomRoute(model: LaneModel, route: CustomRoute, placement: RoutePlacement): LaneModel {
+  const r = normalizeCustomRoute(model, route);
+  let next: LaneModel;
+  switch (placement) {
+    case RoutePlacement.BEFORE_LANE_RULES: next = { ...model, routesBefore: [...model.routesBefore, r] }; break;
+    case RoutePlacement.AFTER_LANE_RULES: next = { ...model, routesAfter: [...model.routesAfter, r] }; break;
+    default: throw new Error(`${model.context}: placement must be RoutePlacement.BEFORE_LANE_RULES or AFTER_LANE_RULES, got ${show(placement)}`);
+  }
+  checkRoutes(next);
+  return next;
 }
 
 /** Normalizes and checks LaneRouting props (rules included). */
@@ -285,10 +433,23 @@ export function normalize(context: string, props: LaneRoutingInput): LaneModel {
       }
       for (const [k, v] of entries) checkLabel(`${context}: lane ${show(l.name)} podLabels`, k, v);
     }
-    return { name: l.name, podLabels: l.podLabels ? { ...l.podLabels } : undefined };
+    return { name: l.name, podLabels: l.podLabels ? { ...l.podLabels } : undefined, servedBy: l.servedBy };
   });
   noDuplicates(`${context}: lanes`, lanes.map(l => l.name));
   const names = lanes.map(l => l.name);
+  for (const l of lanes) {
+    if (l.servedBy === undefined) continue;
+    const served = lanes.find(x => x.name === l.servedBy);
+    const where = `${context}: lane ${show(l.name)} servedBy`;
+    if (!served) throw new Error(`${where} ${show(l.servedBy)} is not a lane (lanes: ${list(names)})`);
+    if (served === l) throw new Error(`${where} names the lane itself; omit servedBy for a lane with its own subset`);
+    if (served.servedBy !== undefined) {
+      throw new Error(`${where} ${show(l.servedBy)} is itself served by ${show(served.servedBy)}; name ${show(served.servedBy)} directly`);
+    }
+    if (l.podLabels) {
+      throw new Error(`${context}: lane ${show(l.name)} has podLabels and servedBy; a lane served by another lane's subset has no workloads of its own`);
+    }
+  }
   if (!names.includes(props.baseline)) {
     throw new Error(`${context}: baseline ${show(props.baseline)} is not a lane (lanes: ${list(names)})`);
   }
@@ -355,6 +516,9 @@ export function normalize(context: string, props: LaneRoutingInput): LaneModel {
   }
 
   let model: LaneModel = {
+    routesBefore: [],
+    routesAfter: [],
+    routeOptions: normalizeRouteOptions(`${context}: routeOptions`, props.routeOptions),
     context,
     host: props.host,
     port: props.port,
@@ -370,5 +534,7 @@ export function normalize(context: string, props: LaneRoutingInput): LaneModel {
     destinationRule,
   };
   for (const rule of props.rules ?? []) model = addRule(model, rule);
+  for (const route of props.routesBefore ?? []) model = addCustomRoute(model, route, RoutePlacement.BEFORE_LANE_RULES);
+  for (const route of props.routesAfter ?? []) model = addCustomRoute(model, route, RoutePlacement.AFTER_LANE_RULES);
   return model;
 }

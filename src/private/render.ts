@@ -2,7 +2,7 @@
  * Pure renderers: lane model → VirtualService / DestinationRule specs, typed with the generated classes
  * (whose toJson silently drops keys it does not know, so every producer is typed).
  */
-import { Destination, LaneModel, MatchBlock, PlainStringMatch, Rule } from './model';
+import { CustomRouteModel, Destination, LaneModel, MatchBlock, PlainStringMatch, RouteOptionsModel, Rule, subsetOf } from './model';
 import * as asm from '../../imports/asm-networking.istio.io';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { Mode } from '../mode';
@@ -16,7 +16,7 @@ function stringMatch(m: PlainStringMatch): asm.VirtualServiceSpecHttpMatchHeader
   }
 }
 
-function renderMatch(block: MatchBlock): asm.VirtualServiceSpecHttpMatch {
+export function renderMatch(block: MatchBlock): asm.VirtualServiceSpecHttpMatch {
   const headers: { [name: string]: asm.VirtualServiceSpecHttpMatchHeaders } = {};
   const withoutHeaders: { [name: string]: asm.VirtualServiceSpecHttpMatchWithoutHeaders } = {};
   for (const h of block.headers) {
@@ -36,13 +36,22 @@ function renderMatch(block: MatchBlock): asm.VirtualServiceSpecHttpMatch {
   };
 }
 
+/** A lane destination: the lane's subset (or the one serving it), the routing header set to the lane in permissive mode. */
 function renderDestination(model: LaneModel, d: Destination, weighted: boolean): asm.VirtualServiceSpecHttpRoute {
   const port = model.port !== undefined ? { number: model.port } : undefined;
   return {
-    destination: { host: model.host, subset: d.lane, port },
+    destination: { host: model.host, subset: subsetOf(model, d.lane), port },
     weight: weighted ? d.weight : undefined,
     headers: model.mode === Mode.PERMISSIVE ? { request: { set: { [model.routingHeader]: d.lane } } } : undefined,
-    fallback: d.fallbackLane !== undefined ? { target: { host: model.host, subset: d.fallbackLane, port } } : undefined,
+    fallback: d.fallbackLane !== undefined ? { target: { host: model.host, subset: subsetOf(model, d.fallbackLane), port } } : undefined,
+  };
+}
+
+/** Timeout and retries of a route. */
+export function renderRouteOptions(o: RouteOptionsModel): Pick<asm.VirtualServiceSpecHttp, 'timeout' | 'retries'> {
+  return {
+    timeout: o.timeout,
+    retries: o.retries ? { attempts: o.retries.attempts, perTryTimeout: o.retries.perTryTimeout, retryOn: o.retries.retryOn } : undefined,
   };
 }
 
@@ -51,12 +60,34 @@ function renderRule(model: LaneModel, rule: Rule): asm.VirtualServiceSpecHttp {
     name: rule.name,
     match: rule.matches.length ? rule.matches.map(renderMatch) : undefined,
     route: rule.split.map(d => renderDestination(model, d, rule.split.length > 1)),
+    ...renderRouteOptions(model.routeOptions),
   };
 }
 
-/** The ordered HTTP routes shared by the gateway and sidecar VirtualServices: rules, then the default route. */
+function renderCustomRoute(route: CustomRouteModel): asm.VirtualServiceSpecHttp {
+  const weighted = route.destinations.length > 1;
+  return {
+    name: route.name,
+    match: route.matches.map(renderMatch),
+    route: route.destinations.map(d => ({
+      destination: { host: d.host, subset: d.subset, port: d.port !== undefined ? { number: d.port } : undefined },
+      weight: weighted ? d.weight : undefined,
+    })),
+    ...renderRouteOptions(route.options),
+  };
+}
+
+/**
+ * The ordered HTTP routes shared by the gateway and sidecar VirtualServices: custom routes placed before
+ * the lane rules, the lane rules, custom routes placed after them, then the default route.
+ */
 export function renderHttpRoutes(model: LaneModel): asm.VirtualServiceSpecHttp[] {
-  return [...model.rules, model.defaultRoute].map(r => renderRule(model, r));
+  return [
+    ...model.routesBefore.map(renderCustomRoute),
+    ...model.rules.map(r => renderRule(model, r)),
+    ...model.routesAfter.map(renderCustomRoute),
+    renderRule(model, model.defaultRoute),
+  ];
 }
 
 /**
