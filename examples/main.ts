@@ -1,14 +1,22 @@
 /**
  * The example app: `npx projen example` (or `cdk8s synth`) writes one folder per scenario:
- * cdk8s.out/seed/, cdk8s.out/custom-header/, cdk8s.out/strict/.
+ * cdk8s.out/seed/, cdk8s.out/custom-header/, cdk8s.out/strict/ (one service, LaneRouting), and
+ * cdk8s.out/chain-asm/, cdk8s.out/chain-istio/ (the three-service chain, LaneGroup, for each target).
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { MockChain } from './chain';
 import { MockaLanes, SCENARIOS } from './scenarios';
+import { Target } from '../src';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'cdk8s.out';
 for (const [name, props] of Object.entries(SCENARIOS)) {
   const app = new App({ outdir: path.join(outdir, name) });
   new MockaLanes(app, 'mocka-lanes', props);
+  app.synth();
+}
+for (const [name, target] of [['chain-asm', Target.ASM], ['chain-istio', Target.ISTIO]] as const) {
+  const app = new App({ outdir: path.join(outdir, name) });
+  new MockChain(app, 'mock-chain', { target });
   app.synth();
 }

@@ -6,6 +6,8 @@
  *     VirtualService and DestinationRule (no ASM-only fields).
  *   - `imports/asm-networking.istio.io.ts`: Alibaba Cloud ASM `networking.istio.io/v1beta1`
  *     VirtualService and DestinationRule, whose HTTP route destinations carry the typed `fallback`.
+ *   - `imports/asm-lanes-istio.alibabacloud.com.ts`: ASM's `ASMSwimLaneGroup` and `ASMSwimLane`
+ *     (`istio.alibabacloud.com/v1`), from the schemas in scripts/asm-lane-crds.ts (no bundle has them).
  *
  * Sources default to the bundles beside this repository (`../shared/crds`); override them with
  * `--istio PATH|URL` / `--asm PATH|URL` or the ISTIO_CRDS / ASM_CRDS environment variables, e.g. the
@@ -19,6 +21,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { ASM_LANE_CRDS } from './asm-lane-crds';
 
 interface Bundle {
   /** prefix of the generated file (`<prefix>-networking.istio.io.ts`) */
@@ -91,9 +94,12 @@ async function main() {
   const output = path.resolve(option('--output', 'IMPORTS_OUTPUT', path.join(root, 'imports')));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lanes-import-'));
   try {
-    for (const b of bundles) {
+    const generated = { prefix: 'asm-lanes', text: ASM_LANE_CRDS.map(c => stringify(c)).join('---\n') };
+    const sources = [];
+    for (const b of bundles) sources.push({ prefix: b.prefix, text: filterBundle(await read(b.source), b.crds, b.version) });
+    for (const b of [...sources, generated]) {
       const file = path.join(tmp, `${b.prefix}.yaml`);
-      fs.writeFileSync(file, filterBundle(await read(b.source), b.crds, b.version));
+      fs.writeFileSync(file, b.text);
       // one bundle per call: `cdk8s import` takes a single spec; --no-save keeps cdk8s.yaml untouched
       const local = path.join(root, 'node_modules', '.bin', 'cdk8s');
       execFileSync(fs.existsSync(local) ? local : 'cdk8s', ['import', `${b.prefix}:=${file}`, '--output', output, '--language', 'typescript',

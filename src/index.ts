@@ -1,5 +1,7 @@
 export * from './entry-point';
 export * from './lane';
+export * from './lane-group';
+export * from './lane-group-props';
 export * from './lane-routing';
 export * from './match';
 export * from './mode';

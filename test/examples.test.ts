@@ -1,6 +1,8 @@
 import { App, Testing } from 'cdk8s';
 import { find, seedManifests, synth, synthYaml } from './helpers';
+import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
+import { Target } from '../src';
 
 describe('example scenarios', () => {
   test.each(Object.keys(SCENARIOS))('%s synthesizes to the recorded YAML', (name) => {
@@ -61,5 +63,9 @@ describe('example scenarios', () => {
     for (const props of Object.values(SCENARIOS)) {
       expect(() => new MockaLanes(new App(), 'mocka-lanes', props)).not.toThrow();
     }
+  });
+
+  test.each([Target.ASM, Target.ISTIO])('the three-service chain for %s synthesizes to the recorded YAML', (target) => {
+    expect(synthYaml(new MockChain(Testing.app(), 'mock-chain', { target }))).toMatchSnapshot();
   });
 });

@@ -31,7 +31,7 @@ describe('imports/', () => {
       execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
         ['--project', 'tsconfig.dev.json', 'scripts/import-crds.ts', '--output', out], { cwd: ROOT, stdio: 'pipe' });
       const generated = fs.readdirSync(out).sort();
-      expect(generated).toEqual(['asm-networking.istio.io.ts', 'istio-networking.istio.io.ts']);
+      expect(generated).toEqual(['asm-lanes-istio.alibabacloud.com.ts', 'asm-networking.istio.io.ts', 'istio-networking.istio.io.ts']);
       for (const file of generated) {
         expect(fs.readFileSync(path.join(out, file), 'utf-8')).toEqual(fs.readFileSync(path.join(ROOT, 'imports', file), 'utf-8'));
       }

@@ -7,6 +7,7 @@ import * as cdk8s from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { assertConforms } from './schema';
+import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import * as lib from '../src';
 
@@ -65,6 +66,20 @@ describe('README', () => {
     const [yaml] = blocks('yaml');
     expect(run(snippet)).toEqual([yaml]);
     parseAllDocuments(yaml).forEach(d => assertConforms(d.toJS()));
+  });
+
+  test('the LaneGroup snippet renders the ISTIO chain example, and its trace table is what simulate() returns', () => {
+    const snippet = blocks('ts').find(b => b.includes('new LaneGroup('))!;
+    const app = cdk8s.Testing.app();
+    const chart = new cdk8s.Chart(app, 'readme');
+    const js = ts.transpileModule(snippet, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    vm.runInNewContext(js, { ...lib, chart });
+    const example = new MockChain(cdk8s.Testing.app(), 'readme', { target: lib.Target.ISTIO });
+    expect(cdk8s.Testing.synth(chart)).toEqual(cdk8s.Testing.synth(example));
+
+    const shown = blocks('').find(b => b.includes('mocka(version: v2) ->'))!;
+    const actual = example.group.simulate({ headers: { env: 'dev' } }).map(p => `${p.trace}   ${p.probability}`);
+    expect(shown.trimEnd().split('\n')).toEqual(actual);
   });
 
   describe('CLI transcripts run against the built binary', () => {

@@ -37,4 +37,11 @@ describe('schema conformance helper', () => {
     expect(() => assertConforms({ ...vs('networking.istio.io/v1', { destination: { host: 'a' } }), extra: 1 })).toThrow(/must NOT have additional properties \(extra/);
     expect(() => assertConforms({ ...vs('networking.istio.io/v1', { destination: { host: 'a' } }), metadata: {} })).toThrow(/has no metadata.name/);
   });
+
+  test('cluster-scoped kinds (ASM lanes) must not carry a namespace', () => {
+    const lane = { apiVersion: 'istio.alibabacloud.com/v1', kind: 'ASMSwimLane', metadata: { name: 's1' }, spec: { labelSelector: { version: 'v1' } } };
+    expect(() => assertConforms(lane)).not.toThrow();
+    expect(() => assertConforms({ ...lane, metadata: { name: 's1', namespace: 'default' } })).toThrow('schema conformance: ASMSwimLane default/s1 is cluster-scoped and must not have metadata.namespace');
+    expect(() => assertConforms({ ...lane, spec: { labelSelector: { version: 1 } } })).toThrow(/\/spec\/labelSelector\/version must be string/);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Schema conformance: checks a synthesized manifest against the OpenAPI schema of its CRD, read from the
- * bundles in ../shared/crds (ASM 1.21 for networking.istio.io/v1beta1, Istio 1.30.3 for v1).
+ * bundles in ../shared/crds (ASM 1.21 for networking.istio.io/v1beta1, Istio 1.30.3 for v1), and, for
+ * ASM's lane resources, the schemas in scripts/asm-lane-crds.ts.
  *
  * A cluster prunes fields a structural schema does not know (or rejects them under --validate=strict),
  * so unknown fields are errors here: every object schema with `properties` and no
@@ -13,11 +14,20 @@ import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { SHARED_DIR } from './shared';
+import { ASM_LANE_CRDS } from '../scripts/asm-lane-crds';
 
 const BUNDLES: { [apiVersion: string]: string } = {
   'networking.istio.io/v1beta1': 'asm',
   'networking.istio.io/v1': 'istio',
+  // ASM's lane resources are in no bundle: their schemas are written in scripts/asm-lane-crds.ts
+  'istio.alibabacloud.com/v1': 'asm-lanes',
 };
+
+function crdsOf(bundle: string): any[] {
+  if (bundle === 'asm-lanes') return ASM_LANE_CRDS;
+  const file = path.join(SHARED_DIR, 'crds', bundle, 'customresourcedefinitions.gen.yaml');
+  return parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => d.toJS());
+}
 
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
@@ -64,6 +74,7 @@ function prepare(node: any): any {
 }
 
 const validators = new Map<string, ValidateFunction>();
+const clusterScoped = new Set<string>();
 
 function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const key = `${apiVersion}/${kind}`;
@@ -72,10 +83,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const bundle = BUNDLES[apiVersion];
   if (!bundle) throw new Error(`schema conformance: no CRD bundle for ${apiVersion}`);
   const [group, version] = apiVersion.split('/');
-  const file = path.join(SHARED_DIR, 'crds', bundle, 'customresourcedefinitions.gen.yaml');
-  const crd = parseAllDocuments(fs.readFileSync(file, 'utf-8'))
-    .map(d => d.toJS())
-    .find(d => d?.kind === 'CustomResourceDefinition' && d.spec.group === group && d.spec.names.kind === kind);
+  const crd = crdsOf(bundle).find(d => d?.kind === 'CustomResourceDefinition' && d.spec.group === group && d.spec.names.kind === kind);
   if (!crd) throw new Error(`schema conformance: ${kind} (${group}) is not in the ${bundle} bundle`);
   const v = crd.spec.versions.find((x: any) => x.name === version);
   if (!v?.served) throw new Error(`schema conformance: ${kind} ${version} is not served by the ${bundle} bundle`);
@@ -87,6 +95,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   });
   validate = ajv.compile(prepare(v.schema.openAPIV3Schema));
   validators.set(key, validate);
+  if (crd.spec.scope === 'Cluster') clusterScoped.add(key);
   return validate;
 }
 
@@ -96,6 +105,9 @@ export function assertConforms(manifest: any): void {
   const where = `${kind} ${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
   if (!metadata?.name) throw new Error(`schema conformance: ${where} has no metadata.name`);
   const validate = validatorFor(apiVersion, kind);
+  if (clusterScoped.has(`${apiVersion}/${kind}`) && metadata.namespace !== undefined) {
+    throw new Error(`schema conformance: ${where} is cluster-scoped and must not have metadata.namespace`);
+  }
   if (!validate(rest)) {
     const errors = (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${(e.params as any).additionalProperty}: a cluster would prune it)` : ''}`);
     throw new Error(`schema conformance: ${where} (${apiVersion}) does not match its CRD schema:\n  ${errors.join('\n  ')}`);

@@ -202,7 +202,7 @@ ${http}`;
     ['redirect', '    - redirect: {uri: /x}', /^f: VirtualService n\/t http\[0\]: "redirect" is not supported by the lane simulation \(it could change where requests go\); supported here: name, match, route, headers/],
     ['delegate', '    - delegate: {name: d}', /"delegate" is not supported by the lane simulation/],
     ['fault', '    - fault: {abort: {httpStatus: 500}}\n      route: [{destination: {host: a}}]', /"fault" is not supported/],
-    ['sourceLabels', '    - match: [{sourceLabels: {app: x}}]\n      route: [{destination: {host: a}}]', /http\[0\]\.match\[0\]: "sourceLabels" is not supported/],
+    ['sourceNamespace', '    - match: [{sourceNamespace: x}]\n      route: [{destination: {host: a}}]', /http\[0\]\.match\[0\]: "sourceNamespace" is not supported/],
     ['header add', '    - route: [{destination: {host: a}, headers: {request: {add: {x: y}}}}]', /route\[0\]\.headers\.request: "add" is not supported/],
     ['fallback case', '    - route: [{destination: {host: a}, fallback: {case: noinstances, target: {host: a}}}]', /fallback: "case" is not supported by the lane simulation/],
     ['two kinds in one string match', '    - match: [{uri: {exact: /a, prefix: /b}}]\n      route: [{destination: {host: a}}]', /match\[0\]\.uri: has exact and prefix; exactly one is allowed/],

@@ -16,6 +16,7 @@ function header(h: HeaderCondition): string {
 /** One match block as text: its conditions joined by AND. */
 export function describeMatch(block: MatchBlock): string {
   const parts = [
+    ...Object.entries(block.sourceLabels ?? {}).map(([k, v]) => `caller ${k}=${v}`),
     ...block.headers.map(header),
     ...(block.uri ? [`uri ${sm(block.uri)}`] : []),
     ...(block.method ? [`method ${sm(block.method)}`] : []),

@@ -39,6 +39,8 @@ export interface QueryCondition {
 
 export interface MatchBlock {
   readonly headers: readonly HeaderCondition[];
+  /** caller pod labels (sidecar VirtualServices only); set by LaneGroup's strict rendering, not by users */
+  readonly sourceLabels?: { readonly [key: string]: string };
   readonly uri?: PlainStringMatch;
   readonly method?: PlainStringMatch;
   readonly queryParams: readonly QueryCondition[];
@@ -371,7 +373,7 @@ export function normalizeRouteOptions(where: string, o: RouteOptions | undefined
   return { timeout, retries };
 }
 
-function normalizeCustomRoute(model: LaneModel, route: CustomRoute): CustomRouteModel {
+export function normalizeCustomRoute(model: { readonly context: string; readonly target: Target }, route: CustomRoute): CustomRouteModel {
   checkRuleName(`${model.context}: custom route name`, route?.name);
   const where = `${model.context}: custom route ${show(route.name)}`;
   const matches = normalizeMatches(where, route.matches);

@@ -28,6 +28,7 @@ export function renderMatch(block: MatchBlock): asm.VirtualServiceSpecHttpMatch 
   for (const q of block.queryParams) queryParams[q.name] = stringMatch(q.match);
   const some = <T extends object>(o: T) => (Object.keys(o).length ? o : undefined);
   return {
+    sourceLabels: block.sourceLabels ? { ...block.sourceLabels } : undefined,
     headers: some(headers),
     withoutHeaders: some(withoutHeaders),
     uri: block.uri ? stringMatch(block.uri) : undefined,
@@ -64,7 +65,7 @@ function renderRule(model: LaneModel, rule: Rule): asm.VirtualServiceSpecHttp {
   };
 }
 
-function renderCustomRoute(route: CustomRouteModel): asm.VirtualServiceSpecHttp {
+export function renderCustomRoute(route: CustomRouteModel): asm.VirtualServiceSpecHttp {
   const weighted = route.destinations.length > 1;
   return {
     name: route.name,

@@ -52,6 +52,8 @@ export interface Request {
   readonly query: { readonly [name: string]: string };
   readonly method: string;
   readonly authority?: string;
+  /** labels of the calling pod (inside the mesh); undefined for a request from outside */
+  readonly sourceLabels?: { readonly [key: string]: string };
 }
 
 class Unsupported extends Error {}
@@ -89,7 +91,7 @@ function stringMatch(where: string, m: any, allowPresence: boolean): PlainString
 }
 
 function matchBlock(where: string, m: any): MatchBlock {
-  keysOf(where, m, ['headers', 'withoutHeaders', 'uri', 'method', 'queryParams', 'authority', 'ignoreUriCase'], ['name', 'statPrefix']);
+  keysOf(where, m, ['headers', 'withoutHeaders', 'uri', 'method', 'queryParams', 'sourceLabels', 'authority', 'ignoreUriCase'], ['name', 'statPrefix']);
   if (m.ignoreUriCase) fail(where, '"ignoreUriCase" is not supported by the lane simulation');
   if (m.authority) fail(where, '"authority" is not supported by the lane simulation');
   const headers: HeaderCondition[] = [];
@@ -103,6 +105,7 @@ function matchBlock(where: string, m: any): MatchBlock {
   }));
   return {
     headers,
+    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
     uri: m.uri ? stringMatch(`${where}.uri`, m.uri, false) : undefined,
     method: m.method ? stringMatch(`${where}.method`, m.method, false) : undefined,
     queryParams,
@@ -216,6 +219,11 @@ function matchesBlock(block: MatchBlock, req: Request): boolean {
     const value = req.headers[h.name];
     const hit = value !== undefined && (h.match === undefined || matchesString(h.match, value));
     if (hit === h.absent) return false; // withoutHeaders: a hit means no match
+  }
+  if (block.sourceLabels) {
+    const caller = req.sourceLabels;
+    if (!caller) return false;
+    for (const [k, v] of Object.entries(block.sourceLabels)) if (caller[k] !== v) return false;
   }
   if (block.uri && !matchesString(block.uri, req.path)) return false;
   if (block.method && !matchesString(block.method, req.method)) return false;

@@ -123,7 +123,9 @@ export function simulateChain(mesh: Mesh, entry: RouteTable, services: readonly 
       if (hop.failed || index + 1 >= services.length) {
         paths.push({ hops: next, probability: probability * o.probability });
       } else {
-        const carried: Request = { ...request, headers: { ...request.headers, ...o.setHeaders } };
+        // the next call leaves from the serving pod: it carries the headers set here and the pod's labels
+        const sourceLabels = o.servingLane !== undefined ? mesh.subsets.get(o.servingHost ?? o.host)?.get(o.servingLane) : undefined;
+        const carried: Request = { ...request, headers: { ...request.headers, ...o.setHeaders }, sourceLabels };
         walk(meshTableFor(mesh, services[index + 1]), index + 1, carried, next, probability * o.probability);
       }
     }

@@ -1,0 +1,136 @@
+import { Mode } from './mode';
+import { RouteOptions } from './route';
+import { LaneRule } from './rule';
+import { Target } from './target';
+
+/**
+ * A service of a lane group.
+ */
+export interface LaneGroupService {
+  /** Kubernetes Service name (DNS-1123 label), unique within the group. */
+  readonly name: string;
+
+  /** Namespace of the Service. */
+  readonly namespace: string;
+
+  /**
+   * Port set on the generated destinations.
+   * @default - no port
+   */
+  readonly port?: number;
+}
+
+/**
+ * A lane of a lane group: the services it holds and the pod labels of its workloads.
+ */
+export interface LaneGroupLane {
+  /** Lane name: a DNS-1123 label such as `s2` (subset name, routing-header value, ASMSwimLane name). */
+  readonly name: string;
+
+  /**
+   * Names of the group's services that have workloads in this lane. In permissive mode a lane may hold
+   * some of them (the others are served by the baseline); in strict mode every lane holds all.
+   */
+  readonly services: string[];
+
+  /** Pod labels that select this lane's workloads of every service it holds, e.g. `{ version: 'v2' }`. */
+  readonly podLabels: { [key: string]: string };
+}
+
+/**
+ * The ingress entry point of a lane group: the gateway VirtualService that sends requests into lanes.
+ */
+export interface LaneGroupIngress {
+  /** The ingress gateway, `namespace/name`, e.g. `istio-system/ingressgateway`. */
+  readonly gateway: string;
+
+  /** The group service that requests enter (the first service of the call chain). */
+  readonly entryService: string;
+
+  /**
+   * Rules that send matching requests to lanes (first match wins); more with `LaneGroup.addRule()`.
+   * @default - none: every request enters the baseline
+   */
+  readonly rules?: LaneRule[];
+
+  /**
+   * Hosts of the gateway VirtualService.
+   * @default ['*']
+   */
+  readonly hosts?: string[];
+
+  /**
+   * Namespace of the gateway VirtualService.
+   * @default - the gateway's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Name of the gateway VirtualService.
+   * @default '<group>-ingress'
+   */
+  readonly name?: string;
+
+  /**
+   * Name of the default route (to the baseline).
+   * @default 'base-route'
+   */
+  readonly defaultRouteName?: string;
+}
+
+/**
+ * Props of a LaneGroup.
+ */
+export interface LaneGroupProps {
+  /** Group name (DNS-1123 label): the ASMSwimLaneGroup name and the prefix of generated object names. */
+  readonly name: string;
+
+  /**
+   * ASM: the ASMSwimLaneGroup and one ASMSwimLane per lane (ASM generates the DestinationRules and sidecar
+   * VirtualServices). ISTIO: a DestinationRule and a sidecar VirtualService per service.
+   */
+  readonly target: Target;
+
+  /** The services of the call chain, in call order (e.g. mocka, mockb, mockc). */
+  readonly services: LaneGroupService[];
+
+  /** The lanes, baseline included. */
+  readonly lanes: LaneGroupLane[];
+
+  /** The baseline lane: holds every service; serves every service a lane does not hold. */
+  readonly baseline: string;
+
+  /**
+   * Permissive: lanes may hold some of the services; the routing header keeps a request in its lane.
+   * Strict: every lane holds every service; no header is needed.
+   * @default Mode.PERMISSIVE
+   */
+  readonly mode?: Mode;
+
+  /**
+   * Request header whose value (a lane name) pins a request to its lane.
+   * @default 'x-asm-prefer-tag'
+   */
+  readonly routingHeader?: string;
+
+  /**
+   * End-to-end pass-through header that every service propagates (ASM permissive lanes): a trace id such
+   * as `x-request-id` or `traceparent`, `baggage`, or the routing header itself (custom-header scenario).
+   * @default - the routing header
+   */
+  readonly traceHeader?: string;
+
+  /**
+   * The ingress entry point.
+   * @default - no ingress VirtualService
+   */
+  readonly ingress?: LaneGroupIngress;
+
+  /**
+   * Timeout and retries of the per-service lane routes. With Target.ASM they go on a root VirtualService
+   * per service that delegates to the one ASM generates (turn on ASM's "delegate VirtualService" for
+   * those services).
+   * @default - none
+   */
+  readonly routeOptions?: RouteOptions;
+}

@@ -1,0 +1,285 @@
+import { Chart, Duration, Testing, Yaml } from 'cdk8s';
+import { synth } from './helpers';
+import { MockChain } from '../examples/chain';
+import {
+  HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneSimulator, Mode, RoutePlacement, StringMatch, Target,
+} from '../src';
+
+const HOSTS = ['mocka', 'mockb', 'mockc'].map(s => `${s}.default.svc.cluster.local`);
+
+function props(overrides: Partial<LaneGroupProps> = {}): LaneGroupProps {
+  return {
+    name: 'mock',
+    target: Target.ISTIO,
+    services: [{ name: 'mocka', namespace: 'default' }, { name: 'mockb', namespace: 'default' }, { name: 'mockc', namespace: 'default' }],
+    lanes: [
+      { name: 's1', services: ['mocka', 'mockb', 'mockc'], podLabels: { version: 'v1' } },
+      { name: 's2', services: ['mocka', 'mockc'], podLabels: { version: 'v2' } },
+      { name: 's3', services: ['mockb'], podLabels: { version: 'v3' } },
+    ],
+    baseline: 's1',
+    ingress: {
+      gateway: 'istio-system/ingressgateway',
+      entryService: 'mocka',
+      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }],
+    },
+    ...overrides,
+  };
+}
+
+function render(overrides: Partial<LaneGroupProps> = {}, chartNamespace?: string) {
+  const chart = new Chart(Testing.app(), 'c', { namespace: chartNamespace });
+  const group = new LaneGroup(chart, 'mock', props(overrides));
+  return { chart, group, out: () => synth(chart) };
+}
+
+const byKind = (out: any[], kind: string) => out.filter(o => o.kind === kind);
+const sidecar = (out: any[], svc: string) => out.find(o => o.kind === 'VirtualService' && o.spec.hosts[0] === `${svc}.default.svc.cluster.local`);
+
+describe('LaneGroup, target ISTIO', () => {
+  test('one DestinationRule per service with a subset per lane that holds it', () => {
+    const out = render().out();
+    expect(byKind(out, 'DestinationRule').map(d => [d.metadata.name, d.spec.host, d.spec.subsets.map((s: any) => `${s.name}=${s.labels.version}`)])).toEqual([
+      ['mock-mocka', HOSTS[0], ['s1=v1', 's2=v2']],
+      ['mock-mockb', HOSTS[1], ['s1=v1', 's3=v3']],
+      ['mock-mockc', HOSTS[2], ['s1=v1', 's2=v2']],
+    ]);
+  });
+
+  test('per service, each lane lands on its own subset when the lane holds the service, else on the baseline', () => {
+    const out = render().out();
+    const landing = (svc: string) => Object.fromEntries(sidecar(out, svc).spec.http.map((r: any) => [
+      r.match ? r.match[0].headers['x-asm-prefer-tag'].exact : 'default', r.route[0].destination.subset,
+    ]));
+    expect(landing('mocka')).toEqual({ s2: 's2', s3: 's1', default: 's1' });
+    expect(landing('mockb')).toEqual({ s2: 's1', s3: 's3', default: 's1' });
+    expect(landing('mockc')).toEqual({ s2: 's2', s3: 's1', default: 's1' });
+  });
+
+  test('permissive: each route sets the routing header to its lane (the lane, not the serving subset)', () => {
+    const routes = sidecar(render().out(), 'mockb').spec.http;
+    expect(routes.map((r: any) => [r.name, r.route[0].headers.request.set['x-asm-prefer-tag']])).toEqual([['lane-s2', 's2'], ['lane-s3', 's3'], ['base-route', 's1']]);
+  });
+
+  test('the ingress routes lanes the entry service lacks to the baseline subset, header unchanged', () => {
+    const out = render().out();
+    const ingress = out.find(o => o.spec.gateways);
+    expect(ingress.metadata).toEqual({ name: 'mock-ingress', namespace: 'istio-system' });
+    expect(ingress.apiVersion).toEqual('networking.istio.io/v1');
+    expect(ingress.spec.http[0].route.map((d: any) => [d.destination.subset, d.headers.request.set['x-asm-prefer-tag']])).toEqual([['s2', 's2'], ['s1', 's3']]);
+  });
+
+  test('no duplicate subsets or hosts: one DestinationRule and one sidecar VirtualService per host', () => {
+    const out = render().out();
+    for (const kind of ['DestinationRule', 'VirtualService']) {
+      const hosts = byKind(out, kind).filter(o => !o.spec.gateways).map(o => o.spec.host ?? o.spec.hosts[0]);
+      expect(hosts).toEqual(HOSTS);
+    }
+    for (const dr of byKind(out, 'DestinationRule')) {
+      const names = dr.spec.subsets.map((s: any) => s.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
+  test('strict mode: the caller\'s lane labels select the lane, no header is set', () => {
+    const allLanes = [
+      { name: 's1', services: ['mocka', 'mockb'], podLabels: { version: 'v1' } },
+      { name: 's2', services: ['mocka', 'mockb'], podLabels: { version: 'v2' } },
+    ];
+    const out = render({ mode: Mode.STRICT, services: props().services.slice(0, 2), lanes: allLanes, ingress: undefined }).out();
+    const routes = sidecar(out, 'mockb').spec.http;
+    expect(routes).toEqual([
+      { name: 'lane-s2', match: [{ sourceLabels: { version: 'v2' } }], route: [{ destination: { host: HOSTS[1], subset: 's2' } }] },
+      { name: 'base-route', route: [{ destination: { host: HOSTS[1], subset: 's1' } }] },
+    ]);
+    expect(JSON.stringify(out)).not.toContain('x-asm-prefer-tag');
+  });
+
+  test('route options on every per-service route; custom routes before and after the lane routes', () => {
+    const { group, out } = render({ routeOptions: { timeout: Duration.seconds(3), retries: { attempts: 2 } } });
+    group.addCustomRoute('mockb', { name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: HOSTS[1], subset: 's1' }] }, RoutePlacement.BEFORE_LANE_RULES);
+    group.addCustomRoute('mockb', { name: 'legacy', matches: [{ uri: StringMatch.prefix('/v0') }], destinations: [{ host: 'legacy.default.svc.cluster.local' }] }, RoutePlacement.AFTER_LANE_RULES);
+    const routes = sidecar(out(), 'mockb').spec.http;
+    expect(routes.map((r: any) => r.name)).toEqual(['health', 'lane-s2', 'lane-s3', 'legacy', 'base-route']);
+    for (const r of routes.filter((x: any) => x.name.startsWith('lane-') || x.name === 'base-route')) {
+      expect([r.timeout, r.retries]).toEqual(['3s', { attempts: 2 }]);
+    }
+  });
+
+  test('a LaneRouting sidecar for a host the group routes is a collision', () => {
+    const { chart } = render();
+    new LaneRouting(chart, 'extra', { target: Target.ISTIO, host: HOSTS[1], lanes: [{ name: 's1' }], baseline: 's1', sidecar: { name: 'extra' } });
+    expect(() => Testing.synth(chart)).toThrow(/are both sidecar VirtualServices for host "mockb.default.svc.cluster.local"/);
+  });
+
+  test('construct ids are a contract', () => {
+    const { group } = render();
+    expect(group.node.children.map(c => c.node.id)).toEqual([
+      'Ingress', 'DestinationRule-mocka', 'SidecarVirtualService-mocka', 'DestinationRule-mockb', 'SidecarVirtualService-mockb',
+      'DestinationRule-mockc', 'SidecarVirtualService-mockc',
+    ]);
+    const counts = [group.destinationRules.length, group.sidecarVirtualServices.length, group.swimLanes.length];
+    expect([...counts, group.swimLaneGroup]).toEqual([3, 3, 0, undefined]);
+  });
+});
+
+describe('LaneGroup, target ASM', () => {
+  test('ASMSwimLaneGroup and one ASMSwimLane per lane, no DestinationRule or sidecar VirtualService', () => {
+    const out = render({ target: Target.ASM, traceHeader: 'my-trace-id' }).out();
+    expect(out.map(o => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toEqual([
+      'networking.istio.io/v1beta1 VirtualService mock-ingress',
+      'istio.alibabacloud.com/v1 ASMSwimLaneGroup mock',
+      'istio.alibabacloud.com/v1 ASMSwimLane s1',
+      'istio.alibabacloud.com/v1 ASMSwimLane s2',
+      'istio.alibabacloud.com/v1 ASMSwimLane s3',
+    ]);
+    const group = out[1];
+    expect(group.spec).toEqual({
+      services: [{ name: 'mocka', namespace: 'default' }, { name: 'mockb', namespace: 'default' }, { name: 'mockc', namespace: 'default' }],
+      ingress: { gateway: { name: 'ingressgateway', namespace: 'istio-system', type: 'ASM' } },
+      isPermissive: true,
+      permissiveModeConfiguration: { fallbackTarget: 's1', traceHeader: 'my-trace-id', routeHeader: 'x-asm-prefer-tag' },
+    });
+    expect(out.slice(2).map(l => [l.metadata.labels, l.spec.labelSelector, l.spec.services.map((s: any) => s.name)])).toEqual([
+      [{ 'swimlane-group': 'mock' }, { version: 'v1' }, ['mocka', 'mockb', 'mockc']],
+      [{ 'swimlane-group': 'mock' }, { version: 'v2' }, ['mocka', 'mockc']],
+      [{ 'swimlane-group': 'mock' }, { version: 'v3' }, ['mockb']],
+    ]);
+  });
+
+  test('lane resources are cluster-scoped: no namespace even in a chart that has one', () => {
+    const out = render({ target: Target.ASM }, 'apps').out();
+    for (const o of out.filter(x => x.apiVersion.startsWith('istio.alibabacloud.com'))) expect(o.metadata.namespace).toBeUndefined();
+  });
+
+  test('strict mode: isPermissive false, no permissive configuration', () => {
+    const lanes = props().lanes.map(l => ({ ...l, services: ['mocka', 'mockb', 'mockc'] }));
+    const out = render({ target: Target.ASM, mode: Mode.STRICT, lanes }).out();
+    expect(out[1].spec.isPermissive).toBe(false);
+    expect(out[1].spec.permissiveModeConfiguration).toBeUndefined();
+    expect(JSON.stringify(out[0])).not.toContain('x-asm-prefer-tag');
+  });
+
+  test('timeout and retries: a root VirtualService per service delegating to the one ASM generates', () => {
+    const { out, group } = render({ target: Target.ASM, routeOptions: { timeout: Duration.millis(2500) } });
+    group.addCustomRoute('mockc', { name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: HOSTS[2], subset: 's1' }] }, RoutePlacement.BEFORE_LANE_RULES);
+    const roots = out().filter(o => o.kind === 'VirtualService' && !o.spec.gateways);
+    expect(roots.map(r => [r.metadata.name, r.metadata.namespace, r.spec.hosts[0]])).toEqual([
+      ['mock-mocka', 'default', HOSTS[0]], ['mock-mockb', 'default', HOSTS[1]], ['mock-mockc', 'default', HOSTS[2]],
+    ]);
+    expect(roots[0].spec.http).toEqual([{ name: 'lanes', delegate: { name: 'trafficlabel-vs-mock-default-mocka', namespace: 'istio-system' }, timeout: '2500ms' }]);
+    expect(roots[2].spec.http.map((r: any) => r.name)).toEqual(['health', 'lanes']);
+  });
+
+  test('a custom route on ASM creates the delegating root for that service only', () => {
+    const { out, group } = render({ target: Target.ASM });
+    group.addCustomRoute('mockb', { name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: HOSTS[1], subset: 's1' }] }, RoutePlacement.BEFORE_LANE_RULES);
+    expect(out().filter(o => o.kind === 'VirtualService' && !o.spec.gateways).map(o => o.metadata.name)).toEqual(['mock-mockb']);
+  });
+
+  test('a custom route after the lane routes is impossible on ASM', () => {
+    const { group } = render({ target: Target.ASM });
+    expect(() => group.addCustomRoute('mockb', { name: 'late', matches: [{ uri: StringMatch.exact('/x') }], destinations: [{ host: HOSTS[1] }] }, RoutePlacement.AFTER_LANE_RULES)).toThrow(
+      'LaneGroup "c/mock": service "mockb": custom route "late": with Target.ASM a route can only go before the lane routes (the route that delegates to ASM\'s VirtualService takes every request that reaches it)');
+  });
+});
+
+describe('LaneGroup.simulate(): the seed\'s two trace patterns', () => {
+  test.each([Target.ASM, Target.ISTIO])('%s: env: dev gives mocka(v2) -> mockb(v1) -> mockc(v2) and mocka(v1) -> mockb(v3) -> mockc(v1), 50:50', (target) => {
+    const { group } = new MockChain(Testing.app(), 'mock-chain', { target });
+    expect(group.simulate({ headers: { env: 'dev' } }).map(p => [p.trace, p.probability])).toEqual([
+      ['mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)', 0.5],
+      ['mocka(version: v1) -> mockb(version: v3) -> mockc(version: v1)', 0.5],
+    ]);
+    expect(group.simulate({}).map(p => [p.trace, p.probability])).toEqual([['mocka(version: v1) -> mockb(version: v1) -> mockc(version: v1)', 1]]);
+  });
+
+  test('a client header is overwritten at the ingress; a shorter chain can be asked for', () => {
+    const { group } = new MockChain(Testing.app(), 'mock-chain', { target: Target.ISTIO });
+    const paths = group.simulate({ headers: { 'env': 'dev', 'x-asm-prefer-tag': 's1' } }, { chain: ['mocka', 'mockb'] });
+    expect(paths.map(p => p.trace)).toEqual(['mocka(version: v2) -> mockb(version: v1)', 'mocka(version: v1) -> mockb(version: v3)']);
+  });
+
+  test('strict lanes stay in their lane along the chain through the callers\' labels', () => {
+    const lanes = props().lanes.map(l => ({ ...l, services: ['mocka', 'mockb', 'mockc'] }));
+    const { group } = render({ mode: Mode.STRICT, lanes });
+    expect(group.simulate({ headers: { env: 'dev' } }).map(p => [p.trace, p.probability])).toEqual([
+      ['mocka(version: v2) -> mockb(version: v2) -> mockc(version: v2)', 0.5],
+      ['mocka(version: v3) -> mockb(version: v3) -> mockc(version: v3)', 0.5],
+    ]);
+  });
+
+  test('what is simulated for ISTIO is what is synthesized', () => {
+    const chart = new MockChain(Testing.app(), 'mock-chain', { target: Target.ISTIO });
+    const fromYaml = LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)));
+    const chain = HOSTS;
+    for (const headers of [{}, { env: 'dev' }] as Array<{ [name: string]: string }>) {
+      expect(fromYaml.simulateChain(chain, { headers }).map(p => [p.trace, p.probability]))
+        .toEqual(chart.group.simulate({ headers }).map(p => [p.trace, p.probability]));
+    }
+  });
+});
+
+describe('LaneGroup: errors', () => {
+  const C = 'LaneGroup "c/mock"';
+  const errorOf = (overrides: Partial<LaneGroupProps>) => {
+    try {
+      render(overrides);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected an error');
+  };
+  test.each<[string, Partial<LaneGroupProps>, string]>([
+    ['bad name', { name: 'Mock' }, `${C}: name must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got "Mock"`],
+    ['no services', { services: [] }, `${C}: services must list at least one service`],
+    ['duplicate service', { services: [{ name: 'a', namespace: 'x' }, { name: 'a', namespace: 'y' }] },
+      `${C}: services lists "a" twice; service names must be unique within a group (lanes name services by name)`],
+    ['unknown service in a lane', { lanes: [{ name: 's1', services: ['mocka', 'mockz'], podLabels: { v: '1' } }] },
+      `${C}: lane "s1" services: "mockz" is not a service of the group (services: mocka, mockb, mockc)`],
+    ['empty podLabels', { lanes: [{ name: 's1', services: ['mocka'], podLabels: {} }] },
+      `${C}: lane "s1" needs podLabels that select its workloads, e.g. { version: 'v2' } (empty labels would select every pod)`],
+    ['same podLabels twice', { lanes: [{ name: 's1', services: ['mocka', 'mockb', 'mockc'], podLabels: { v: '1' } }, { name: 's2', services: ['mocka'], podLabels: { v: '1' } }] },
+      `${C}: lane "s2" podLabels are the same as lane "s1"'s, so both lanes would select the same pods`],
+    ['baseline missing a service', { lanes: [{ name: 's1', services: ['mocka'], podLabels: { v: '1' } }] },
+      `${C}: the baseline lane "s1" must hold every service (it serves what other lanes do not hold); missing: mockb, mockc`],
+    ['unknown baseline', { baseline: 's9' }, `${C}: baseline "s9" is not a lane (lanes: s1, s2, s3)`],
+    ['strict lane lacking services', { mode: Mode.STRICT },
+      `${C}: in strict mode every lane holds every service, but lane "s2" lacks mockb; add them or use Mode.PERMISSIVE`],
+    ['lane holding nothing', { lanes: [...props().lanes, { name: 's4', services: [], podLabels: { version: 'v4' } }] },
+      `${C}: lane "s4" holds no service; list the services it holds`],
+    ['unknown entry service', { ingress: { gateway: 'istio-system/ingressgateway', entryService: 'web' } },
+      `${C}: ingress.entryService "web" is not a service of the group (services: mocka, mockb, mockc)`],
+    ['bad gateway', { ingress: { gateway: 'ingressgateway', entryService: 'mocka' } },
+      `${C}: ingress.gateway must be "namespace/name" with both parts DNS-1123 labels, e.g. "istio-system/ingressgateway", got "ingressgateway"`],
+    ['uppercase trace header', { traceHeader: 'My-Trace-Id' },
+      `${C}: traceHeader must be a lowercase RFC 7230 token, got "My-Trace-Id" (header names must be lowercase: use "my-trace-id")`],
+  ])('%s', (_name, overrides, message) => {
+    expect(errorOf(overrides)).toEqual(message);
+  });
+
+  test('ingress rules are checked by the entry LaneRouting, with the lanes of the group', () => {
+    expect(errorOf({ ingress: { ...props().ingress!, rules: [{ name: 'r', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's9' }] }] } }))
+      .toEqual('LaneRouting "c/mock/Ingress": rule "r" lane "s9" is not a lane (lanes: s1, s2, s3)');
+  });
+
+  test('addRule and simulate need an ingress; unknown services are named', () => {
+    const { group } = render({ ingress: undefined });
+    expect(() => group.addRule({ name: 'x', matches: [{ uri: StringMatch.exact('/') }], split: [{ lane: 's2' }] })).toThrow(`${C}: addRule() needs an ingress entry point; set ingress in the props`);
+    expect(() => group.simulate({})).toThrow(`${C}: simulate() needs an ingress entry point; set ingress in the props`);
+    expect(() => group.addCustomRoute('web', { name: 'x', matches: [{ uri: StringMatch.exact('/') }], destinations: [{ host: HOSTS[0] }] }, RoutePlacement.BEFORE_LANE_RULES))
+      .toThrow(`${C}: "web" is not a service of the group (services: mocka, mockb, mockc)`);
+  });
+
+  test('custom route names must not collide with the generated routes', () => {
+    const { group } = render();
+    expect(() => group.addCustomRoute('mocka', { name: 'lane-s2', matches: [{ uri: StringMatch.exact('/') }], destinations: [{ host: HOSTS[0] }] }, RoutePlacement.BEFORE_LANE_RULES))
+      .toThrow(`${C}: service "mocka": custom route "lane-s2": the name is already used in the service's VirtualService (lane-s2, lane-s3, base-route); route names must be unique`);
+  });
+
+  test('addRule() adds an ingress rule', () => {
+    const { group, out } = render();
+    group.addRule({ name: 'qa', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's3' }] });
+    expect(out().find(o => o.spec.gateways).spec.http.map((r: any) => r.name)).toEqual(['dev-route', 'qa', 'base-route']);
+  });
+});
