@@ -9,11 +9,10 @@ import { registerMeshVirtualService } from './private/app-checks';
 import { show } from './private/checks';
 import { GroupModel, GroupService, laneHolds, normalizeGroup } from './private/group-model';
 import {
-  GROUP_DEFAULT_ROUTE, laneRouteName, renderDelegateSpec, renderGroupDestinationRule, renderGroupLaneRoutes, renderGroupSidecarSpec,
+  GROUP_DEFAULT_ROUTE, groupRouting, laneRouteName, renderDelegateSpec, renderGroupDestinationRule, renderGroupSidecarSpec,
   renderSwimLaneGroupSpec, renderSwimLaneSpec,
 } from './private/group-render';
 import { normalizeCustomRoute } from './private/model';
-import { Mesh, routeTable, RouteTable } from './private/route-table';
 import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { ChainPathResult, LaneSimulator, SimulatedRequest, SimulationOptions } from './simulation';
@@ -161,13 +160,9 @@ export class LaneGroup extends Construct {
   public simulate(request: SimulatedRequest, options: LaneGroupSimulationOptions = {}): ChainPathResult[] {
     if (!this.ingress) throw new Error(`${this.model.context}: simulate() needs an ingress entry point; set ingress in the props`);
     const m = this.model;
-    const tables: RouteTable[] = [...this.ingress.simulator()._mesh.tables];
-    const subsets: Mesh['subsets'] = new Map();
-    for (const s of m.services) {
-      const spec = m.target === Target.ISTIO ? renderGroupSidecarSpec(m, s) : { hosts: [s.host], http: renderGroupLaneRoutes(m, s) };
-      tables.push(routeTable(`${m.target === Target.ISTIO ? 'VirtualService' : 'ASM lane routing of'} ${s.namespace}/${s.name}`, { name: `${m.name}-${s.name}`, namespace: s.namespace }, spec));
-      subsets.set(s.host, new Map(m.lanes.filter(l => laneHolds(l, s.name)).map(l => [l.name, { ...l.podLabels }])));
-    }
+    const routing = groupRouting(m, m.target === Target.ISTIO ? 'VirtualService' : 'ASM lane routing of');
+    const tables = [...this.ingress.simulator()._mesh.tables, ...routing.tables];
+    const subsets = routing.subsets;
     const chain = (options.chain ?? this.serviceNames).map(n => this.service(n).host);
     const simulation = { ...options, routingHeader: options.routingHeader ?? m.routingHeader };
     return LaneSimulator._fromMesh({ tables, subsets }).simulateChain(chain, request, simulation);

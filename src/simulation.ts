@@ -1,4 +1,5 @@
 import { diagram, explain } from './private/describe';
+import { modelAsmLaneYaml } from './private/group-render';
 import { makeRequest, Mesh, parseMesh, RouteTable } from './private/route-table';
 import { ChainPath, decide, Health, simulateChain } from './private/simulate';
 
@@ -137,7 +138,10 @@ export interface EntryOptions {
  */
 export class LaneSimulator {
   /**
-   * Reads every VirtualService and DestinationRule of multi-document YAML (other kinds are skipped).
+   * Reads every VirtualService and DestinationRule of multi-document YAML, and ASM lane resources
+   * (ASMSwimLaneGroup, ASMSwimLane), whose per-service routing ASM generates and the simulation models
+   * (routing header → the lane's subset, or the baseline's for a service the lane does not hold).
+   * Other kinds are skipped.
    * @param yaml the manifests
    * @param fileName how messages name the source
    */
@@ -147,7 +151,7 @@ export class LaneSimulator {
 
   /** @internal */
   public static _fromFiles(files: ReadonlyArray<{ name: string; text: string }>): LaneSimulator {
-    return new LaneSimulator(parseMesh(files));
+    return new LaneSimulator(parseMesh(files, modelAsmLaneYaml));
   }
 
   /** @internal */

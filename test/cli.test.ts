@@ -4,7 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import { synth } from './helpers';
+import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
+import { Target } from '../src';
 
 // The built binary, as npm installs it (`bin: cdk8s-lanes`); the build compiles it before the tests run.
 const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli.js');
@@ -122,5 +124,37 @@ describe('cdk8s-lanes errors', () => {
     const r = cli('simulate', file);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`cdk8s-lanes: ${file}: VirtualService n/r http[0]: "redirect" is not supported by the lane simulation`);
+  });
+});
+
+describe('cdk8s-lanes on ASM lane resources', () => {
+  let asmYaml: string;
+  beforeAll(() => {
+    asmYaml = path.join(dir, 'chain-asm.yaml');
+    fs.writeFileSync(asmYaml, Yaml.stringify(...synth(new MockChain(Testing.app(), 'mock-chain', { target: Target.ASM }))));
+  });
+
+  test('a chain through ASMSwimLaneGroup/ASMSwimLane YAML follows the lanes ASM generates', () => {
+    const r = cli('simulate', asmYaml, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).paths.map((p: any) => [p.trace, p.probability])).toEqual([
+      ['mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)', 0.5],
+      ['mocka(version: v1) -> mockb(version: v3) -> mockc(version: v1)', 0.5],
+    ]);
+  });
+
+  test('explain lists the modelled per-service routing', () => {
+    const r = cli('explain', asmYaml);
+    expect(r.out).toContain('ASMSwimLaneGroup mock: ASM lane routing of default/mockb');
+    expect(r.out).toContain('  1  lane-s2     x-asm-prefer-tag exact "s2"  mockb/s1 100%, set x-asm-prefer-tag=s2');
+  });
+
+  test('a group whose fallbackTarget is not one of its lanes is reported', () => {
+    const file = path.join(dir, 'broken-group.yaml');
+    const text = fs.readFileSync(asmYaml, 'utf-8').replace('fallbackTarget: s1', 'fallbackTarget: s9');
+    fs.writeFileSync(file, text);
+    const r = cli('simulate', file, '--chain', 'mocka');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file}: ASMSwimLaneGroup mock: permissiveModeConfiguration.fallbackTarget "s9" is not an ASMSwimLane of the group`);
   });
 });

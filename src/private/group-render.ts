@@ -2,12 +2,14 @@
  * Pure renderers of a lane group: per-service DestinationRules and sidecar VirtualServices (upstream
  * Istio), ASM's lane resources, and the root VirtualServices that delegate to the ones ASM generates.
  */
-import { GroupModel, GroupService, laneHolds, servingLane } from './group-model';
+import { GroupLane, GroupModel, GroupService, laneHolds, servingLane } from './group-model';
 import { renderCustomRoute, renderRouteOptions } from './render';
+import { routeTable, RouteTable, SubsetLabels } from './route-table';
 import * as lanes from '../../imports/asm-lanes-istio.alibabacloud.com';
 import * as asm from '../../imports/asm-networking.istio.io';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { Mode } from '../mode';
+import { Target } from '../target';
 
 /** Name of the default route of the per-service VirtualServices. */
 export const GROUP_DEFAULT_ROUTE = 'base-route';
@@ -109,4 +111,59 @@ export function renderSwimLaneSpec(model: GroupModel, lane: string): lanes.AsmSw
     labelSelector: { ...l.podLabels },
     services: model.services.filter(s => laneHolds(l, s.name)).map(s => ({ name: s.name, namespace: s.namespace })),
   };
+}
+
+/**
+ * The per-service routing ASM generates for a lane group read from YAML (ASMSwimLaneGroup and its
+ * ASMSwimLanes), as route tables and subsets for the simulation. Strict groups have no baseline in
+ * their spec: the first lane stands for it (requests that enter no lane).
+ */
+export function modelAsmLaneYaml(group: any, laneObjs: any[], source: string): { tables: RouteTable[]; subsets: SubsetLabels } {
+  const spec = group.spec ?? {};
+  const services: GroupService[] = (spec.services ?? []).map((s: any) => ({
+    name: s.name, namespace: s.namespace, host: `${s.name}.${s.namespace}.svc.cluster.local`,
+  }));
+  const groupLanes: GroupLane[] = laneObjs.map(l => ({
+    name: l.metadata.name,
+    services: (l.spec?.services ?? []).map((s: any) => s.name),
+    podLabels: { ...(l.spec?.labelSelector ?? {}) },
+  }));
+  if (groupLanes.length === 0) throw new Error(`${source}: no ASMSwimLane has the label swimlane-group: ${group.metadata?.name}`);
+  const permissive = spec.isPermissive === true;
+  const conf = spec.permissiveModeConfiguration ?? {};
+  const model: GroupModel = {
+    context: source,
+    name: group.metadata?.name,
+    target: Target.ASM,
+    mode: permissive ? Mode.PERMISSIVE : Mode.STRICT,
+    services,
+    lanes: groupLanes,
+    baseline: permissive ? conf.fallbackTarget : groupLanes[0].name,
+    routingHeader: conf.routeHeader ?? 'x-asm-prefer-tag',
+    traceHeader: conf.traceHeader ?? conf.routeHeader ?? 'x-asm-prefer-tag',
+    routeOptions: {},
+    routesBefore: new Map(),
+    routesAfter: new Map(),
+  };
+  if (!groupLanes.some(l => l.name === model.baseline)) {
+    throw new Error(`${source}: permissiveModeConfiguration.fallbackTarget ${JSON.stringify(model.baseline)} is not an ASMSwimLane of the group`);
+  }
+  return groupRouting(model, `${source}: ASM lane routing of`);
+}
+
+/**
+ * Route tables and subsets of a group's per-service routing, for the simulation: the sidecar
+ * VirtualServices rendered for upstream Istio, or, for ASM, the lane routes ASM generates (modelled).
+ */
+export function groupRouting(model: GroupModel, label: string): { tables: RouteTable[]; subsets: SubsetLabels } {
+  const tables = model.services.map(s => routeTable(
+    `${label} ${s.namespace}/${s.name}`,
+    { name: `${model.name}-${s.name}`, namespace: s.namespace },
+    model.target === Target.ISTIO ? renderGroupSidecarSpec(model, s) : { hosts: [s.host], http: renderGroupLaneRoutes(model, s) },
+  ));
+  const subsets: SubsetLabels = new Map(model.services.map(s => [
+    s.host,
+    new Map(model.lanes.filter(l => laneHolds(l, s.name)).map(l => [l.name, { ...l.podLabels }])),
+  ]));
+  return { tables, subsets };
 }

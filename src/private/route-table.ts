@@ -163,18 +163,34 @@ export function routeTable(source: string, metadata: { name?: string; namespace?
   };
 }
 
-/** Reads every VirtualService and DestinationRule of multi-document YAML; other kinds are skipped. */
-export function parseMesh(files: ReadonlyArray<{ name: string; text: string }>): Mesh {
+/**
+ * Reads every VirtualService and DestinationRule of multi-document YAML, and ASM lane resources
+ * (ASMSwimLaneGroup + ASMSwimLane), whose per-service routing ASM generates: it is modelled by
+ * `asmLanes` (routing header → the lane's subset, or the baseline's when the lane lacks the service).
+ * Other kinds are skipped.
+ */
+export function parseMesh(
+  files: ReadonlyArray<{ name: string; text: string }>,
+  asmLanes?: (group: any, lanes: any[], source: string) => { tables: RouteTable[]; subsets: SubsetLabels },
+): Mesh {
   const tables: RouteTable[] = [];
   const subsets: SubsetLabels = new Map();
+  const groups: Array<{ obj: any; source: string }> = [];
+  const lanes: any[] = [];
   for (const file of files) {
     const docs = parseAllDocuments(file.text);
     docs.forEach((doc, i) => {
       if (doc.errors.length) throw new Error(`${file.name}: document ${i + 1} is not valid YAML: ${doc.errors[0].message}`);
       const obj = doc.toJS();
-      if (!obj || typeof obj !== 'object' || !String(obj.apiVersion ?? '').startsWith('networking.istio.io/')) return;
+      if (!obj || typeof obj !== 'object') return;
       const md = obj.metadata ?? {};
       const source = `${file.name}: ${obj.kind} ${md.namespace ? `${md.namespace}/` : ''}${md.name ?? '(unnamed)'}`;
+      if (obj.apiVersion === 'istio.alibabacloud.com/v1' && asmLanes) {
+        if (obj.kind === 'ASMSwimLaneGroup') groups.push({ obj, source });
+        if (obj.kind === 'ASMSwimLane') lanes.push(obj);
+        return;
+      }
+      if (!String(obj.apiVersion ?? '').startsWith('networking.istio.io/')) return;
       if (obj.kind === 'VirtualService') {
         tables.push(routeTable(source, md, obj.spec ?? {}));
       } else if (obj.kind === 'DestinationRule') {
@@ -184,6 +200,11 @@ export function parseMesh(files: ReadonlyArray<{ name: string; text: string }>):
         subsets.set(host, bySubset);
       }
     });
+  }
+  for (const g of groups) {
+    const modelled = asmLanes!(g.obj, lanes.filter(l => l.metadata?.labels?.['swimlane-group'] === g.obj.metadata?.name), g.source);
+    tables.push(...modelled.tables);
+    for (const [host, bySubset] of modelled.subsets) subsets.set(host, bySubset);
   }
   return { tables, subsets };
 }
