@@ -94,6 +94,14 @@ project.addTask('import', {
   receiveArgs: true,
 });
 
+// `npx projen bench`: the benchmark (figures as ratios against baselines of the same run); not part of the build.
+project.addTask('bench', {
+  description: 'Benchmark synthesis, validation and simulation at 10, 100 and 1000 services (add --quick for fewer repetitions)',
+  exec: 'node --expose-gc -r ts-node/register/transpile-only scripts/bench.ts',
+  env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
+  receiveArgs: true,
+});
+
 // `npx projen example`: synthesize the bundled example app to YAML in cdk8s.out/.
 new YamlFile(project, 'cdk8s.yaml', {
   obj: {

@@ -146,6 +146,7 @@ export class LaneRouting extends Construct {
   public readonly destinationRule?: ApiObject;
 
   private model: LaneModel;
+  private tables?: { model: LaneModel; byEntry: Map<EntryPoint, RouteTable | undefined> };
 
   constructor(scope: Construct, id: string, props: LaneRoutingProps) {
     super(scope, id);
@@ -222,8 +223,18 @@ export class LaneRouting extends Construct {
       .simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
   }
 
-  /** The route table of one entry point, read from the spec the renderer produces now. */
+  /**
+   * The route table of one entry point, read from the spec the renderer produces for the current model
+   * (cached per model: the model is immutable, and every change replaces it).
+   */
   private table(entryPoint: EntryPoint): RouteTable | undefined {
+    if (this.tables?.model !== this.model) this.tables = { model: this.model, byEntry: new Map() };
+    const byEntry = this.tables.byEntry;
+    if (!byEntry.has(entryPoint)) byEntry.set(entryPoint, this.readTable(entryPoint));
+    return byEntry.get(entryPoint);
+  }
+
+  private readTable(entryPoint: EntryPoint): RouteTable | undefined {
     const gateway = entryPoint === EntryPoint.GATEWAY;
     const obj = gateway ? this.gatewayVirtualService : this.sidecarVirtualService;
     if (!obj) return undefined;

@@ -1,4 +1,4 @@
-import { checkHeaderValue, checkVirtualServiceHost, show } from '../src/private/checks';
+import { boundedCache, checkHeaderValue, checkRegex, checkVirtualServiceHost, compileRe2, show } from '../src/private/checks';
 
 describe('checks', () => {
   test('header values: a lone % is an Envoy substitution; %% is a literal percent', () => {
@@ -16,5 +16,24 @@ describe('checks', () => {
   test('show() quotes strings and escapes control characters', () => {
     expect(show('a\r\n')).toEqual('"a\\r\\n"');
     expect(show(undefined)).toEqual('undefined');
+  });
+});
+
+describe('regex caches', () => {
+  test('a valid regex is compiled once and stays valid; an invalid one keeps failing', () => {
+    expect(() => checkRegex('r', 'gold|silver')).not.toThrow();
+    expect(() => checkRegex('r', 'gold|silver')).not.toThrow();
+    expect(() => checkRegex('r', 'a(?=b)')).toThrow(/is not a valid RE2 regex/);
+    expect(() => checkRegex('r', 'a(?=b)')).toThrow(/is not a valid RE2 regex/);
+    expect(compileRe2('v[0-9]+')).toBe(compileRe2('v[0-9]+'));
+  });
+
+  test('the bounded cache empties itself when full and still answers', () => {
+    const cache = new Map<string, number>();
+    let made = 0;
+    for (let i = 0; i < 10_001; i++) boundedCache(cache, `k${i}`, () => ++made);
+    expect(cache.size).toBe(1);
+    expect(boundedCache(cache, 'k10000', () => -1)).toBe(10_001);
+    expect(boundedCache(cache, 'k0', () => -1)).toBe(-1);
   });
 });

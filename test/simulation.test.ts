@@ -79,6 +79,7 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
 
   test('addRule() is seen by the simulation', () => {
     const routing = scenario('seed');
+    expect(routing.simulate({ headers: { env: 'qa' } }).laneProbabilities).toEqual({ s1: 1 });
     routing.addRule({ name: 'qa', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's3' }] });
     expect(routing.simulate({ headers: { env: 'qa' } }).laneProbabilities).toEqual({ s3: 1 });
   });

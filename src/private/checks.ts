@@ -110,16 +110,40 @@ export function checkHeaderValue(what: string, value: string): void {
   }
 }
 
+/** Regexes already compiled by RE2: a mesh repeats the same few regexes across services. */
+const VALID_REGEXES = new Set<string>();
+const MAX_CACHED = 10_000;
+
+/** Compiles `value` with RE2 once per distinct regex (a bounded cache). */
+export function compileRe2(value: string): RE2JS {
+  return boundedCache(COMPILED, value, () => RE2JS.compile(value));
+}
+const COMPILED = new Map<string, RE2JS>();
+
+/** `cache.get(key)`, else `make()` stored under `key`; the cache is emptied when it holds MAX_CACHED entries. */
+export function boundedCache<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
 /** A regex that RE2 (Envoy's engine) compiles, within Istio's length limit. */
 export function checkRegex(what: string, value: string): void {
+  if (VALID_REGEXES.has(value)) return;
   if (value.length > MAX_REGEX_LENGTH) {
     throw new Error(`${what} is ${value.length} characters long; Istio allows at most ${MAX_REGEX_LENGTH}`);
   }
   try {
-    RE2JS.compile(value);
+    compileRe2(value);
   } catch (e) {
     throw new Error(`${what} ${show(value)} is not a valid RE2 regex (Envoy's engine; lookaround and backreferences are not supported): ${(e as Error).message}`);
   }
+  if (VALID_REGEXES.size >= MAX_CACHED) VALID_REGEXES.clear();
+  VALID_REGEXES.add(value);
 }
 
 export function checkPort(what: string, value: number): void {

@@ -3,8 +3,8 @@
  * hand-written YAML) and compiled for fast matching. Anything that could change where a request goes
  * and that the simulation does not model is refused with a message naming it, never ignored.
  */
-import { RE2JS } from 're2js';
 import { parseAllDocuments } from 'yaml';
+import { compileRe2 } from './checks';
 import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryCondition } from './model';
 
 export interface RouteDestination {
@@ -82,7 +82,7 @@ function stringMatch(where: string, m: any, allowPresence: boolean): PlainString
   const value = String(m[kinds[0]]);
   if (kinds[0] === 'regex') {
     try {
-      RE2JS.compile(value);
+      compileRe2(value);
     } catch (e) {
       fail(where, `regex ${JSON.stringify(value)} is not valid RE2: ${(e as Error).message}`);
     }
@@ -215,23 +215,13 @@ export function isUnsupported(e: unknown): boolean {
 
 // ---- matching ------------------------------------------------------------------------------------
 
-const regexCache = new Map<string, RE2JS>();
-
-function regex(value: string): RE2JS {
-  let re = regexCache.get(value);
-  if (!re) {
-    re = RE2JS.compile(value);
-    regexCache.set(value, re);
-  }
-  return re;
-}
 
 /** Envoy semantics: exact and prefix are case-sensitive; a regex must match the whole value. */
 export function matchesString(m: PlainStringMatch, value: string): boolean {
   switch (m.kind) {
     case 'exact': return value === m.value;
     case 'prefix': return value.startsWith(m.value);
-    case 'regex': return regex(m.value).matches(value);
+    case 'regex': return compileRe2(m.value).matches(value);
   }
 }
 

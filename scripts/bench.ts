@@ -1,0 +1,239 @@
+/**
+ * Benchmark: `npx projen bench`. Prints figures as ratios against baselines measured in the same run
+ * (these machines are shared and noisy; absolute times are printed for context only).
+ *
+ * For meshes of 10, 100 and 1000 services × 3 and 8 lanes (per service: a sidecar VirtualService with two
+ * lane rules, a weighted split with a fallback lane, timeout and retries, and a DestinationRule with a subset
+ * per lane), it measures, several repetitions each, median and spread:
+ *   (a) LaneRouting constructs, validation on, synthesized to YAML (app.synthYaml())
+ *   (b) the same objects built directly with the generated imports/ classes, synthesized the same way
+ *   (c) serializing the prebuilt plain manifests: to YAML (cdk8s Yaml.stringify), and to JSON
+ *   (d) the library's own work alone: props → validated model → rendered plain specs
+ * and simulate() decisions per second on a precomputed route table.
+ *
+ * Usage: npx projen bench [--quick]   (--quick: fewer repetitions)
+ */
+import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
+import * as asm from '../imports/asm-networking.istio.io';
+import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, SimulatedRequest, StringMatch, Target } from '../src';
+import { appErrors, registry } from '../src/private/app-checks';
+import { normalize } from '../src/private/model';
+import { renderDestinationRuleSpec, renderSidecarSpec } from '../src/private/render';
+import { makeRequest, routeTable } from '../src/private/route-table';
+import { decide } from '../src/private/simulate';
+
+const QUICK = process.argv.includes('--quick');
+
+function lanes(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `s${i + 1}`);
+}
+
+/** The props of service `i` of a mesh with `laneCount` lanes. */
+function serviceProps(i: number, laneCount: number): LaneRoutingProps {
+  const names = lanes(laneCount);
+  return {
+    target: Target.ASM,
+    host: `svc${i}.team${i % 20}.svc.cluster.local`,
+    port: 8080,
+    lanes: names.map(name => ({ name, podLabels: { version: `v-${name}` } })),
+    baseline: 's1',
+    rules: [
+      {
+        name: 'dev-route',
+        matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }, { headers: [HeaderMatch.prefix('x-user', 'qa-')], uri: StringMatch.prefix('/api') }],
+        split: [{ lane: names[1 % laneCount], weight: 50 }, { lane: names[laneCount - 1], weight: 50, fallbackLane: 's1' }],
+      },
+      { name: 'beta', matches: [{ headers: [HeaderMatch.regex('x-tier', 'gold|silver')] }], split: [{ lane: names[laneCount - 1] }] },
+    ],
+    routeOptions: { timeout: Duration.seconds(5), retries: { attempts: 2, perTryTimeout: Duration.seconds(2), retryOn: '5xx,reset' } },
+    sidecar: { name: `svc${i}-lanes` },
+    destinationRule: { name: `svc${i}-lanes` },
+  };
+}
+
+/** (a) the library, validation on. */
+function withLibrary(services: number, laneCount: number): string {
+  const app = new App();
+  const chart = new Chart(app, 'mesh');
+  for (let i = 0; i < services; i++) new LaneRouting(chart, `svc${i}`, serviceProps(i, laneCount));
+  return app.synthYaml();
+}
+
+/** (b) what a user would otherwise write: the same objects built directly with the generated classes. */
+function withImports(services: number, laneCount: number): string {
+  const app = new App();
+  const chart = new Chart(app, 'mesh');
+  const names = lanes(laneCount);
+  for (let i = 0; i < services; i++) {
+    const host = `svc${i}.team${i % 20}.svc.cluster.local`;
+    const namespace = `team${i % 20}`;
+    const port = { number: 8080 };
+    const options = { timeout: '5s', retries: { attempts: 2, perTryTimeout: '2s', retryOn: '5xx,reset' } };
+    const dest = (lane: string, weight?: number, fallback?: string): asm.VirtualServiceSpecHttpRoute => ({
+      destination: { host, subset: lane, port },
+      weight,
+      headers: { request: { set: { 'x-asm-prefer-tag': lane } } },
+      fallback: fallback ? { target: { host, subset: fallback, port } } : undefined,
+    });
+    const http: asm.VirtualServiceSpecHttp[] = [
+      {
+        name: 'dev-route',
+        match: [{ headers: { env: { exact: 'dev' } } }, { headers: { 'x-user': { prefix: 'qa-' } }, uri: { prefix: '/api' } }],
+        route: [dest(names[1], 50), dest(names[laneCount - 1], 50, 's1')],
+        ...options,
+      },
+      { name: 'beta', match: [{ headers: { 'x-tier': { regex: 'gold|silver' } } }], route: [dest(names[laneCount - 1])], ...options },
+      { name: 'base-route', route: [dest('s1')], ...options },
+    ];
+    new asm.VirtualService(chart, `svc${i}-vs`, { metadata: { name: `svc${i}-lanes`, namespace }, spec: { hosts: [host], http } });
+    new asm.DestinationRule(chart, `svc${i}-dr`, {
+      metadata: { name: `svc${i}-lanes`, namespace },
+      spec: { host, subsets: names.map(name => ({ name, labels: { version: `v-${name}` } })) },
+    });
+  }
+  return app.synthYaml();
+}
+
+/** (d) the library's own work: props → validated model → rendered plain specs, no cdk8s objects. */
+function libraryWork(services: number, laneCount: number): unknown[] {
+  const specs: unknown[] = [];
+  for (let i = 0; i < services; i++) {
+    const model = normalize(`LaneRouting "mesh/svc${i}"`, serviceProps(i, laneCount));
+    specs.push(renderSidecarSpec(model), renderDestinationRuleSpec(model));
+  }
+  return specs;
+}
+
+function time(fn: () => unknown): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+interface Stat { median: number; min: number; max: number }
+
+function stat(xs: number[]): Stat {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+function measure(reps: number, fn: () => unknown): Stat {
+  fn(); // warm-up
+  return stat(Array.from({ length: reps }, () => time(fn)));
+}
+
+/**
+ * Runs the cases in interleaved rounds (a, b, c, d, a, b, c, d, ...) after one warm-up round, so that a
+ * slow spell of the machine hits every case of a round alike; ratios are then taken per round (paired).
+ */
+function rounds(reps: number, cases: { [name: string]: () => unknown }): { [name: string]: number[] } {
+  const names = Object.keys(cases);
+  names.forEach(k => cases[k]());
+  const times: { [name: string]: number[] } = Object.fromEntries(names.map(k => [k, []]));
+  for (let r = 0; r < reps; r++) for (const k of names) times[k].push(time(cases[k]));
+  return times;
+}
+
+/** The median of the per-round ratios x/y. */
+function paired(xs: number[], ys: number[]): number {
+  return stat(xs.map((x, i) => x / ys[i])).median;
+}
+
+function fmt(s: Stat): string {
+  return `${s.median.toFixed(1)} ms (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+}
+
+function ratio(x: number, y: number): string {
+  return (x / y).toFixed(2);
+}
+
+function main() {
+  // the comparison is fair only if (a) and (b) produce the same manifests
+  for (const laneCount of [3, 8]) {
+    if (withLibrary(20, laneCount) !== withImports(20, laneCount)) throw new Error(`(a) and (b) differ at ${laneCount} lanes: fix the benchmark`);
+  }
+  // warm-up: compile the hot paths before the first measurement
+  for (let i = 0; i < 3; i++) {
+    withLibrary(100, 8); withImports(100, 8); libraryWork(100, 8);
+  }
+
+  const results: Array<{ services: number; lanes: number; times: { [name: string]: number[] } }> = [];
+  console.log(`cdk8s-traffic-lanes benchmark (node ${process.version}${QUICK ? ', --quick' : ''})`);
+  console.log('per service: sidecar VirtualService (2 rules, weighted split with fallback, timeout, retries) + DestinationRule; (a) and (b) give identical YAML');
+  console.log('times: median (min–max) of interleaved rounds; ratios: median of the per-round ratios\n');
+  console.log('services lanes  (a) library               (b) imports classes       (c) YAML floor            (c) JSON  (d) library  a/b   b/c-yaml  d/c-json  validation/a');
+  for (const services of [10, 100, 1000]) {
+    for (const laneCount of [3, 8]) {
+      const reps = QUICK ? 3 : services === 1000 ? 7 : services === 100 ? 11 : 21;
+      const chart = Testing.chart();
+      for (let i = 0; i < services; i++) new LaneRouting(chart, `svc${i}`, serviceProps(i, laneCount));
+      const manifests = chart.toJson();
+      const t = rounds(reps, {
+        a: () => withLibrary(services, laneCount),
+        b: () => withImports(services, laneCount),
+        cYaml: () => Yaml.stringify(...manifests),
+        cJson: () => JSON.stringify(manifests),
+        d: () => libraryWork(services, laneCount),
+        // validation: the checks inside normalize() (upper bound: all of normalize) plus the app-wide checks
+        validation: () => {
+          for (let i = 0; i < services; i++) normalize(`LaneRouting "mesh/svc${i}"`, serviceProps(i, laneCount));
+          appErrors(chart.node.root, registry(chart));
+        },
+      });
+      results.push({ services, lanes: laneCount, times: t });
+      console.log([
+        String(services).padStart(8), String(laneCount).padStart(5), ' ', fmt(stat(t.a)).padEnd(25), fmt(stat(t.b)).padEnd(25),
+        fmt(stat(t.cYaml)).padEnd(25), `${stat(t.cJson).median.toFixed(1)} ms`.padEnd(9), `${stat(t.d).median.toFixed(1)} ms`.padEnd(12),
+        paired(t.a, t.b).toFixed(2).padEnd(5), paired(t.b, t.cYaml).toFixed(2).padEnd(9), paired(t.d, t.cJson).toFixed(2).padEnd(9),
+        `${(100 * paired(t.validation, t.a)).toFixed(1)}%`,
+      ].join(' '));
+    }
+  }
+
+  console.log('\ngrowth from 100 to 1000 services (10x the services; target ≤ 11x), medians (and minimums):');
+  for (const laneCount of [3, 8]) {
+    const at = (n: number, k: string) => stat(results.find(r => r.services === n && r.lanes === laneCount)!.times[k]);
+    const growth = (k: string) => `${ratio(at(1000, k).median, at(100, k).median)}x (${ratio(at(1000, k).min, at(100, k).min)}x)`;
+    console.log(`  ${laneCount} lanes: (a) ${growth('a')}   (b) ${growth('b')}   (d) ${growth('d')}   YAML floor ${growth('cYaml')}`);
+  }
+
+  const gc = (global as any).gc as (() => void) | undefined;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const app = new App();
+  const chart = new Chart(app, 'mesh');
+  for (let i = 0; i < 1000; i++) new LaneRouting(chart, `svc${i}`, serviceProps(i, 8));
+  const yaml = app.synthYaml();
+  const heapLibrary = process.memoryUsage().heapUsed - before;
+  gc?.();
+  const before2 = process.memoryUsage().heapUsed;
+  const yaml2 = withImports(1000, 8);
+  const heapImports = process.memoryUsage().heapUsed - before2;
+  console.log(`\nmemory, 1000 services x 8 lanes: heap held after synth ${(heapLibrary / 2 ** 20).toFixed(1)} MiB (library) vs ${(heapImports / 2 ** 20).toFixed(1)} MiB (imports classes)${gc ? '' : ' [run with --expose-gc for exact figures]'}; output ${(yaml.length / 2 ** 20).toFixed(1)} MiB vs ${(yaml2.length / 2 ** 20).toFixed(1)} MiB; peak RSS of the whole run ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+
+  // simulate(): decisions per second on a precomputed route table
+  const routing = new LaneRouting(Testing.chart(), 'svc', serviceProps(0, 8));
+  const table = routeTable('bench', { name: 'bench' }, renderSidecarSpec(normalize('bench', serviceProps(0, 8))));
+  const requests = [
+    makeRequest({ headers: { env: 'dev' } }),
+    makeRequest({ headers: { 'x-user': 'qa-7' }, path: '/api/orders' }),
+    makeRequest({ headers: { 'x-tier': 'gold' } }),
+    makeRequest({ headers: {} }),
+  ];
+  const health = { unhealthy: new Set(['s8']) };
+  const decisions = QUICK ? 400_000 : 2_000_000;
+  const engine = measure(3, () => {
+    for (let i = 0; i < decisions; i++) decide(table, requests[i % 4], health);
+  });
+  const simulator = LaneSimulator.fromYaml(Yaml.stringify(...Testing.synth(routing.node.scope as Chart)));
+  const apiCalls = QUICK ? 50_000 : 200_000;
+  const inputs: SimulatedRequest[] = [{ headers: { env: 'dev' } }, { headers: { 'x-user': 'qa-7' }, path: '/api/orders' }, { headers: { 'x-tier': 'gold' } }, {}];
+  const api = measure(3, () => {
+    for (let i = 0; i < apiCalls; i++) simulator.simulate(inputs[i % 4], { unhealthyLanes: ['s8'] }, { host: 'svc0.team0.svc.cluster.local' });
+  });
+  const perSecond = (n: number, s: Stat) => Math.round(n / (s.median / 1000)).toLocaleString('en-US');
+  console.log(`simulate(): ${perSecond(decisions, engine)} decisions/s on a precomputed route table (target ≥ 1,000,000); `
+    + `${perSecond(apiCalls, api)} calls/s through the public LaneSimulator.simulate() (request parsing and result objects included)`);
+}
+
+main();
