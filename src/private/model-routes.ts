@@ -1,0 +1,255 @@
+/**
+ * Normalizing and checking routes: match blocks, splits, lane rules, custom routes, timeouts and
+ * retries, and the checks across all routes of a VirtualService (unique names, no unreachable match).
+ */
+import { Duration } from 'cdk8s';
+import { checkDnsLabel, checkNoControlChars, checkPort, checkQualifiedHost, list, show } from './checks';
+import {
+  CustomRouteModel, Destination, LaneModel, MatchBlock, MatchKind, ModelLane, PlainStringMatch, RetriesModel, RouteOptionsModel,
+} from './model-types';
+import { LaneDestination } from '../lane';
+import { RequestMatch, StringMatch } from '../match';
+import { CustomRoute, RouteOptions, RoutePlacement } from '../route';
+import { LaneRule } from '../rule';
+import { Target } from '../target';
+
+export function checkRuleName(what: string, value: string): void {
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    throw new Error(`${what} must be a non-empty string, got ${show(value)}`);
+  }
+  checkNoControlChars(what, value);
+}
+
+export function noDuplicates(what: string, values: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) throw new Error(`${what} lists ${show(v)} twice`);
+    seen.add(v);
+  }
+}
+
+function plain(m: StringMatch): PlainStringMatch {
+  return { kind: m.kind as MatchKind, value: m.value };
+}
+
+function isStringMatch(value: unknown): value is StringMatch {
+  return value instanceof StringMatch;
+}
+
+export function normalizeMatch(where: string, block: RequestMatch): MatchBlock {
+  if (block === null || typeof block !== 'object') {
+    throw new Error(`${where} must be an object with headers, uri, method or queryParams, got ${show(block)}`);
+  }
+  const headers = (block.headers ?? []).map(h => {
+    if (!h || typeof h !== 'object' || typeof (h as any).name !== 'string') {
+      throw new Error(`${where}: headers must be built with HeaderMatch.exact/prefix/regex/present/absent, got ${show(h)}`);
+    }
+    return { name: h.name, match: h.match ? plain(h.match) : undefined, absent: h.isAbsent };
+  });
+  noDuplicates(`${where} headers`, headers.map(h => h.name));
+  const queryParams = (block.queryParams ?? []).map(q => ({ name: q.name, match: plain(q.match) }));
+  noDuplicates(`${where} queryParams`, queryParams.map(q => q.name));
+  for (const [field, m] of [['uri', block.uri], ['method', block.method]] as const) {
+    if (m !== undefined && !isStringMatch(m)) {
+      throw new Error(`${where} ${field} must be built with StringMatch.exact/prefix/regex, got ${show(m)}`);
+    }
+  }
+  const uri = block.uri ? plain(block.uri) : undefined;
+  if (uri && uri.kind !== 'regex' && !uri.value.startsWith('/')) {
+    throw new Error(`${where} uri ${uri.kind} ${show(uri.value)} must start with "/"`);
+  }
+  const method = block.method ? plain(block.method) : undefined;
+  if (headers.length === 0 && queryParams.length === 0 && !uri && !method) {
+    throw new Error(`${where} has no condition, so it would match every request; give it headers, uri, method or queryParams (the default route already catches the rest)`);
+  }
+  return { headers, uri, method, queryParams };
+}
+
+interface RuleContext {
+  readonly context: string;
+  readonly lanes: readonly ModelLane[];
+  readonly target: Target;
+}
+
+/** The subset that serves `lane`: its own, or that of the lane it is served by. */
+export function subsetOf(ctx: { readonly lanes: readonly ModelLane[] }, lane: string): string {
+  return ctx.lanes.find(l => l.name === lane)?.servedBy ?? lane;
+}
+
+export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDestination[]): Destination[] {
+  if (!Array.isArray(split) || split.length === 0) {
+    throw new Error(`${where} split must name at least one lane`);
+  }
+  const names = ctx.lanes.map(l => l.name);
+  const known = (field: string, lane: string) => {
+    if (!names.includes(lane)) throw new Error(`${where} ${field} ${show(lane)} is not a lane (lanes: ${list(names)})`);
+  };
+  split.forEach(d => known('lane', d.lane));
+  noDuplicates(`${where} split`, split.map(d => d.lane));
+  for (const d of split) {
+    if (d.fallbackLane === undefined) continue;
+    known(`lane ${show(d.lane)} fallbackLane`, d.fallbackLane);
+    if (d.fallbackLane === d.lane) {
+      throw new Error(`${where} lane ${show(d.lane)} cannot fall back to itself; name another lane, usually the baseline`);
+    }
+    if (subsetOf(ctx, d.fallbackLane) === subsetOf(ctx, d.lane)) {
+      throw new Error(`${where} lane ${show(d.lane)} is already served by subset ${show(subsetOf(ctx, d.lane))}, so a fallback to lane ${show(d.fallbackLane)} changes nothing; remove fallbackLane`);
+    }
+    if (ctx.target !== Target.ASM) {
+      throw new Error(`${where} lane ${show(d.lane)} has fallbackLane ${show(d.fallbackLane)}, but fallback is an ASM-only field that upstream Istio drops; use target: Target.ASM or remove fallbackLane`);
+    }
+  }
+  if (split.length === 1) {
+    const w = split[0].weight;
+    if (w !== undefined && w !== 100) {
+      throw new Error(`${where} sends every request to lane ${show(split[0].lane)}, so its weight must be 100 or omitted, got ${show(w)}`);
+    }
+    return [{ lane: split[0].lane, weight: 100, fallbackLane: split[0].fallbackLane }];
+  }
+  for (const d of split) {
+    if (d.weight === undefined) {
+      throw new Error(`${where} lane ${show(d.lane)} needs a weight: every lane of a split with two or more lanes has an integer weight, and the weights sum to 100`);
+    }
+    if (!Number.isInteger(d.weight) || d.weight < 0 || d.weight > 100) {
+      throw new Error(`${where} lane ${show(d.lane)} weight must be an integer from 0 to 100, got ${show(d.weight)}`);
+    }
+  }
+  const sum = split.reduce((s, d) => s + d.weight!, 0);
+  if (sum !== 100) {
+    throw new Error(`${where} weights must sum to 100, got ${split.map(d => d.weight).join(' + ')} = ${sum}`);
+  }
+  return split.map(d => ({ lane: d.lane, weight: d.weight!, fallbackLane: d.fallbackLane }));
+}
+
+/** Canonical text of a match block: two blocks with the same key match the same requests. */
+function matchKey(block: MatchBlock): string {
+  const byName = <T extends { name: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return JSON.stringify({ h: byName(block.headers), u: block.uri, m: block.method, q: byName(block.queryParams) });
+}
+
+/** Every route in render order, with how messages name it. */
+function routesInOrder(model: LaneModel): Array<{ name: string; label: string; matches: readonly MatchBlock[] }> {
+  return [
+    ...model.routesBefore.map(r => ({ name: r.name, label: `custom route ${show(r.name)}`, matches: r.matches })),
+    ...model.rules.map(r => ({ name: r.name, label: `rule ${show(r.name)}`, matches: r.matches })),
+    ...model.routesAfter.map(r => ({ name: r.name, label: `custom route ${show(r.name)}`, matches: r.matches })),
+  ];
+}
+
+/**
+ * Unique names (the default route's included) and no match block that an earlier route already takes
+ * (first match wins, so it could never match).
+ */
+function checkRoutes(model: LaneModel): void {
+  const names = new Map<string, string>([[model.defaultRoute.name, 'the default route (set defaultRouteName to another name)']]);
+  const seen = new Map<string, string>();
+  for (const r of routesInOrder(model)) {
+    const taken = names.get(r.name);
+    if (taken) {
+      throw new Error(`${model.context}: ${r.label}: the name is already used by ${taken}; route names must be unique`);
+    }
+    names.set(r.name, r.label.startsWith('rule') ? 'another rule' : 'a custom route');
+    r.matches.forEach((m, i) => {
+      const key = matchKey(m);
+      const earlier = seen.get(key);
+      if (earlier) {
+        throw new Error(`${model.context}: ${r.label} match ${i + 1} repeats ${earlier}, so it can never match (first match wins); remove it or merge the routes`);
+      }
+      seen.set(key, `${r.label} match ${i + 1}`);
+    });
+  }
+}
+
+function normalizeMatches(where: string, matches: RequestMatch[]): MatchBlock[] {
+  if (!Array.isArray(matches) || matches.length === 0) {
+    throw new Error(`${where} needs at least one match block; requests that match nothing else go to the default route`);
+  }
+  return matches.map((m, i) => normalizeMatch(`${where} match ${i + 1}`, m));
+}
+
+/** Checks `rule` against the model and returns the model with the rule appended. */
+export function addRule(model: LaneModel, rule: LaneRule): LaneModel {
+  const ruleName = rule?.name;
+  checkRuleName(`${model.context}: rule name`, ruleName);
+  const where = `${model.context}: rule ${show(ruleName)}`;
+  const matches = normalizeMatches(where, rule.matches);
+  const split = normalizeSplit(model, where, rule.split);
+  const next = { ...model, rules: [...model.rules, { name: ruleName, matches, split }] };
+  checkRoutes(next);
+  return next;
+}
+
+/** A cdk8s Duration as a Go duration Istio accepts: whole seconds as `2s`, else milliseconds (`1500ms`). */
+export function goDuration(what: string, d: Duration): string {
+  if (!d || typeof (d as any).toMilliseconds !== 'function') throw new Error(`${what} must be a Duration, e.g. Duration.seconds(2), got ${show(d)}`);
+  const ms = d.toMilliseconds();
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw new Error(`${what} must be a whole number of milliseconds, at least 1ms (Istio's minimum), got ${ms}ms`);
+  }
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+const RETRY_ON = new Set(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx',
+  'refused-stream', 'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded',
+  'internal', 'resource-exhausted', 'unavailable']);
+
+export function normalizeRouteOptions(where: string, o: RouteOptions | undefined): RouteOptionsModel {
+  if (!o) return {};
+  const timeout = o.timeout !== undefined ? goDuration(`${where} timeout`, o.timeout) : undefined;
+  let retries: RetriesModel | undefined;
+  if (o.retries) {
+    const r = o.retries;
+    if (!Number.isInteger(r.attempts) || r.attempts < 0) {
+      throw new Error(`${where} retries.attempts must be an integer ≥ 0, got ${show(r.attempts)}`);
+    }
+    if (r.retryOn !== undefined) {
+      const bad = r.retryOn.split(',').map(x => x.trim()).filter(x => !RETRY_ON.has(x) && !/^[1-5][0-9][0-9]$/.test(x));
+      if (r.retryOn.trim() === '' || bad.length) {
+        throw new Error(`${where} retries.retryOn has unknown conditions ${show(bad.join(','))}; allowed: ${[...RETRY_ON].join(', ')}, or HTTP status codes`);
+      }
+    }
+    retries = {
+      attempts: r.attempts,
+      perTryTimeout: r.perTryTimeout !== undefined ? goDuration(`${where} retries.perTryTimeout`, r.perTryTimeout) : undefined,
+      retryOn: r.retryOn,
+    };
+  }
+  return { timeout, retries };
+}
+
+export function normalizeCustomRoute(model: { readonly context: string; readonly target: Target }, route: CustomRoute): CustomRouteModel {
+  checkRuleName(`${model.context}: custom route name`, route?.name);
+  const where = `${model.context}: custom route ${show(route.name)}`;
+  const matches = normalizeMatches(where, route.matches);
+  const ds = route.destinations;
+  if (!Array.isArray(ds) || ds.length === 0) throw new Error(`${where} needs at least one destination`);
+  ds.forEach((d, i) => {
+    checkQualifiedHost(`${where} destination ${i + 1} host`, d.host);
+    if (d.subset !== undefined) checkDnsLabel(`${where} destination ${i + 1} subset`, d.subset);
+    if (d.port !== undefined) checkPort(`${where} destination ${i + 1} port`, d.port);
+  });
+  const split = normalizeSplit(
+    { context: model.context, target: model.target, lanes: ds.map((_, i) => ({ name: `d${i}` })) },
+    where,
+    ds.map((d, i) => ({ lane: `d${i}`, weight: d.weight })),
+  );
+  return {
+    name: route.name,
+    matches,
+    destinations: ds.map((d, i) => ({ host: d.host, subset: d.subset, port: d.port, weight: split[i].weight })),
+    options: normalizeRouteOptions(where, route),
+  };
+}
+
+/** Checks `route` and returns the model with the custom route placed before or after the lane rules. */
+export function addCustomRoute(model: LaneModel, route: CustomRoute, placement: RoutePlacement): LaneModel {
+  const r = normalizeCustomRoute(model, route);
+  let next: LaneModel;
+  switch (placement) {
+    case RoutePlacement.BEFORE_LANE_RULES: next = { ...model, routesBefore: [...model.routesBefore, r] }; break;
+    case RoutePlacement.AFTER_LANE_RULES: next = { ...model, routesAfter: [...model.routesAfter, r] }; break;
+    default: throw new Error(`${model.context}: placement must be RoutePlacement.BEFORE_LANE_RULES or AFTER_LANE_RULES, got ${show(placement)}`);
+  }
+  checkRoutes(next);
+  return next;
+}

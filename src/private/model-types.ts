@@ -1,0 +1,150 @@
+/**
+ * The lane model's types: LaneRouting props normalized, checked and with every default resolved. Pure
+ * data, immutable; the renderers and the simulation read only this, so what is rendered is what was checked.
+ */
+import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from '../entry-point';
+import { Lane } from '../lane';
+import { Mode } from '../mode';
+import { CustomRoute, RouteOptions } from '../route';
+import { LaneRule } from '../rule';
+import { Target } from '../target';
+
+export const DEFAULT_ROUTING_HEADER = 'x-asm-prefer-tag';
+export const DEFAULT_ROUTE_NAME = 'base-route';
+
+export type MatchKind = 'exact' | 'prefix' | 'regex';
+
+export interface PlainStringMatch {
+  readonly kind: MatchKind;
+  readonly value: string;
+}
+
+export interface HeaderCondition {
+  readonly name: string;
+  /** undefined: presence (or, with `absent`, absence) of the header */
+  readonly match?: PlainStringMatch;
+  readonly absent: boolean;
+}
+
+export interface QueryCondition {
+  readonly name: string;
+  readonly match: PlainStringMatch;
+}
+
+export interface MatchBlock {
+  readonly headers: readonly HeaderCondition[];
+  /** caller pod labels (sidecar VirtualServices only); set by LaneGroup's strict rendering, not by users */
+  readonly sourceLabels?: { readonly [key: string]: string };
+  readonly uri?: PlainStringMatch;
+  readonly method?: PlainStringMatch;
+  readonly queryParams: readonly QueryCondition[];
+}
+
+export interface Destination {
+  readonly lane: string;
+  /** integer 0..100; the weights of a split sum to 100 */
+  readonly weight: number;
+  readonly fallbackLane?: string;
+}
+
+export interface Rule {
+  readonly name: string;
+  /** empty only for the default route (catch-all) */
+  readonly matches: readonly MatchBlock[];
+  readonly split: readonly Destination[];
+}
+
+export interface ModelLane {
+  readonly name: string;
+  readonly podLabels?: { readonly [key: string]: string };
+  /** the lane whose subset serves this lane (the service has no workloads in it) */
+  readonly servedBy?: string;
+}
+
+export interface RetriesModel {
+  readonly attempts: number;
+  /** Go duration, e.g. `2s` */
+  readonly perTryTimeout?: string;
+  readonly retryOn?: string;
+}
+
+export interface RouteOptionsModel {
+  /** Go duration, e.g. `1500ms` */
+  readonly timeout?: string;
+  readonly retries?: RetriesModel;
+}
+
+export interface CustomDestinationModel {
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+  /** integer 0..100; the weights of a route sum to 100 */
+  readonly weight: number;
+}
+
+export interface CustomRouteModel {
+  readonly name: string;
+  readonly matches: readonly MatchBlock[];
+  readonly destinations: readonly CustomDestinationModel[];
+  readonly options: RouteOptionsModel;
+}
+
+export interface ObjectPlacement {
+  /** undefined: cdk8s generates a unique name */
+  readonly name?: string;
+  /** undefined: the chart's namespace */
+  readonly namespace?: string;
+}
+
+export interface GatewayModel extends ObjectPlacement {
+  readonly gateways: readonly string[];
+  readonly hosts: readonly string[];
+}
+
+export interface SidecarModel extends ObjectPlacement {
+  readonly hosts: readonly string[];
+}
+
+export interface LaneModel {
+  /** how errors name this routing, e.g. `LaneRouting "chart/mocka"` */
+  readonly context: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly lanes: readonly ModelLane[];
+  readonly baseline: string;
+  readonly routingHeader: string;
+  readonly mode: Mode;
+  readonly target: Target;
+  /** user rules in the order given; the default route is not among them */
+  readonly rules: readonly Rule[];
+  /** custom routes rendered before the lane rules, and after them (before the default route) */
+  readonly routesBefore: readonly CustomRouteModel[];
+  readonly routesAfter: readonly CustomRouteModel[];
+  /** timeout and retries of every lane rule and the default route */
+  readonly routeOptions: RouteOptionsModel;
+  /** the catch-all to the baseline, always rendered last */
+  readonly defaultRoute: Rule;
+  readonly gateway?: GatewayModel;
+  readonly sidecar?: SidecarModel;
+  /** present when at least one lane has pod labels */
+  readonly destinationRule?: ObjectPlacement;
+}
+
+/** The props LaneRouting hands over (its own props minus what only the construct uses). */
+export interface LaneRoutingInput {
+  readonly host: string;
+  readonly port?: number;
+  readonly lanes: Lane[];
+  readonly baseline: string;
+  readonly routingHeader?: string;
+  readonly mode?: Mode;
+  readonly target: Target;
+  readonly rules?: LaneRule[];
+  readonly defaultRouteName?: string;
+  readonly routeOptions?: RouteOptions;
+  readonly routesBefore?: CustomRoute[];
+  readonly routesAfter?: CustomRoute[];
+  readonly gateway?: GatewayEntryPoint;
+  readonly sidecar?: SidecarEntryPoint;
+  readonly destinationRule?: DestinationRuleOptions;
+}
