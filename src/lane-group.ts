@@ -5,7 +5,7 @@ import { LaneRouting } from './lane-routing';
 import * as lanes from '../imports/asm-lanes-istio.alibabacloud.com';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
-import { registerMeshVirtualService } from './private/app-checks';
+import { registerDestinationRule, registerMeshVirtualService } from './private/app-checks';
 import { show } from './private/checks';
 import { GroupModel, GroupService, laneHolds, normalizeGroup } from './private/group-model';
 import {
@@ -95,9 +95,11 @@ export class LaneGroup extends Construct {
     } else {
       for (const s of m.services) {
         const metadata = { name: `${m.name}-${s.name}`, namespace: s.namespace };
-        this.destinationRules.push(new istio.DestinationRule(this, `DestinationRule-${s.name}`, {
+        const dr = new istio.DestinationRule(this, `DestinationRule-${s.name}`, {
           metadata, spec: Lazy.any({ produce: () => renderGroupDestinationRule(this.model, s) }),
-        }));
+        });
+        registerDestinationRule(dr, s.host);
+        this.destinationRules.push(dr);
         const vs = new istio.VirtualService(this, `SidecarVirtualService-${s.name}`, {
           metadata, spec: Lazy.any({ produce: () => renderGroupSidecarSpec(this.model, s) }),
         });

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DestinationRuleOptions, EntryPoint, GatewayEntryPoint, SidecarEntryPoint } from './entry-point';
 import { Lane } from './lane';
 import { Mode } from './mode';
-import { registerMeshVirtualService, registry } from './private/app-checks';
+import { registerDestinationRule, registerMeshVirtualService, registry } from './private/app-checks';
 import { addCustomRoute, addRule, LaneModel, normalize, ObjectPlacement } from './private/model';
 import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render';
 import { RouteTable, routeTable } from './private/route-table';
@@ -163,6 +163,7 @@ export class LaneRouting extends Construct {
     }
     if (m.destinationRule) {
       this.destinationRule = this.create('DestinationRule', 'DestinationRule', m.destinationRule, () => renderDestinationRuleSpec(this.model));
+      registerDestinationRule(this.destinationRule, m.host);
     }
   }
 

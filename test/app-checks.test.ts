@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { HeaderMatch, LaneRouting, LaneRoutingProps, Target } from '../src';
+import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, Target } from '../src';
 
 function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
   return {
@@ -85,5 +85,31 @@ describe('app-wide checks at synth', () => {
     new LaneRouting(a, 'mocka', props());
     new LaneRouting(new Chart(app, 'b'), 'mocka', props());
     expect(() => Testing.synth(a)).toThrow(/are both sidecar VirtualServices for host/);
+  });
+});
+
+describe('app-wide checks: DestinationRules', () => {
+  test('two DestinationRules for one host (a labelled LaneRouting beside a LaneGroup for upstream Istio)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new LaneGroup(chart, 'mock', {
+      name: 'mock',
+      target: Target.ISTIO,
+      services: [{ name: 'mocka', namespace: 'default' }],
+      lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }],
+      baseline: 's1',
+    });
+    new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'] } }));
+    expect(synthError(app)).toMatch(/DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\] and DestinationRule default\/mock-mocka \[c\/mock\/DestinationRule-mocka\] are both DestinationRules for host "mocka.default.svc.cluster.local"; Istio merges them and drops duplicate subsets/);
+  });
+
+  test('a hand-written DestinationRule with a short host counts too; other hosts are fine', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'default' });
+    new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }] }));
+    new ApiObject(chart, 'other', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'other' }, spec: { host: 'mockb' } } as any);
+    expect(() => app.synthYaml()).not.toThrow();
+    new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'manual' }, spec: { host: 'mocka' } } as any);
+    expect(synthError(app)).toMatch(/DestinationRule default\/manual \[c\/manual\] and DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\] are both DestinationRules for host "mocka.default.svc.cluster.local"/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Checks that only the whole app can answer, run once per app at synth time (one validation on the
- * app's root, whatever the number of routings): two objects with the same kind, namespace and name, and
- * two sidecar (mesh) VirtualServices for the same host (Istio keeps only one of them).
+ * app's root, whatever the number of routings): two objects with the same kind, namespace and name, two
+ * sidecar (mesh) VirtualServices for the same host (Istio keeps only one of them), and two
+ * DestinationRules for the same host (Istio merges them and drops duplicate subsets).
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -9,6 +10,8 @@ import { IConstruct } from 'constructs';
 interface Registry {
   /** mesh VirtualServices rendered by this library → their hosts (known without rendering) */
   readonly meshHosts: Map<ApiObject, readonly string[]>;
+  /** DestinationRules rendered by this library → their host */
+  readonly ruleHosts: Map<ApiObject, string>;
 }
 
 const REGISTRIES = new WeakMap<IConstruct, Registry>();
@@ -18,12 +21,17 @@ export function registerMeshVirtualService(obj: ApiObject, hosts: readonly strin
   registry(obj).meshHosts.set(obj, hosts);
 }
 
+/** Registers a DestinationRule this library renders, with its host. */
+export function registerDestinationRule(obj: ApiObject, host: string): void {
+  registry(obj).ruleHosts.set(obj, host);
+}
+
 /** Makes sure the app-wide checks run for the app that holds `scope`. */
 export function registry(scope: IConstruct): Registry {
   const root = scope.node.root;
   let reg = REGISTRIES.get(root);
   if (!reg) {
-    const created: Registry = { meshHosts: new Map() };
+    const created: Registry = { meshHosts: new Map(), ruleHosts: new Map() };
     reg = created;
     REGISTRIES.set(root, created);
     root.node.addValidation({ validate: () => appErrors(root, created) });
@@ -47,6 +55,7 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
   const errors: string[] = [];
   const byIdentity = new Map<string, ApiObject>();
   const byMeshHost = new Map<string, ApiObject>();
+  const byRuleHost = new Map<string, ApiObject>();
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const obj = c as ApiObject;
@@ -58,6 +67,18 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
       byIdentity.set(identity, obj);
     }
 
+    if (obj.kind === 'DestinationRule' && obj.apiGroup === 'networking.istio.io') {
+      const host = reg.ruleHosts.get(obj) ?? obj.toJson()?.spec?.host;
+      if (typeof host !== 'string') continue;
+      const key = qualify(host, obj.metadata.namespace);
+      const other = byRuleHost.get(key);
+      if (other) {
+        errors.push(`${describe(obj)} and ${describe(other)} are both DestinationRules for host "${key}"; Istio merges them and drops duplicate subsets, so define the host's subsets in one place (omit podLabels on one side)`);
+      } else {
+        byRuleHost.set(key, obj);
+      }
+      continue;
+    }
     if (obj.kind !== 'VirtualService') continue;
     let hosts = reg.meshHosts.get(obj);
     if (!hosts) {
