@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { synthApp } from './helpers';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, Target } from '../src';
 
 function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
@@ -16,7 +17,7 @@ function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
 /** The synth-time validation message for `app` (the test fails when synth does not throw). */
 function synthError(app: App): string {
   try {
-    app.synthYaml();
+    synthApp(app);
   } catch (e) {
     return (e as Error).message;
   }
@@ -50,7 +51,7 @@ describe('app-wide checks at synth', () => {
     const gw = { gateways: ['istio-system/ingressgateway'] };
     new LaneRouting(chart, 'mocka', props({ sidecar: undefined, gateway: { ...gw, name: 'mocka-in' } }));
     new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', sidecar: undefined, gateway: { ...gw, name: 'mockb-in' } }));
-    expect(() => app.synthYaml()).not.toThrow();
+    expect(() => synthApp(app)).not.toThrow();
   });
 
   test('two objects with the same kind, namespace and name', () => {
@@ -67,7 +68,7 @@ describe('app-wide checks at synth', () => {
     const chart = new Chart(app, 'c');
     new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'lanes', namespace: 'a' }, lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2' }], destinationRule: { name: 'lanes', namespace: 'a' } }));
     new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', sidecar: { name: 'lanes', namespace: 'b' } }));
-    expect(() => app.synthYaml()).not.toThrow();
+    expect(() => synthApp(app)).not.toThrow();
   });
 
   test('the checks run once per app: three routings of one host give two errors, not more', () => {
@@ -108,7 +109,7 @@ describe('app-wide checks: DestinationRules', () => {
     const chart = new Chart(app, 'c', { namespace: 'default' });
     new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }] }));
     new ApiObject(chart, 'other', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'other' }, spec: { host: 'mockb' } } as any);
-    expect(() => app.synthYaml()).not.toThrow();
+    expect(() => synthApp(app)).not.toThrow();
     new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'manual' }, spec: { host: 'mocka' } } as any);
     expect(synthError(app)).toMatch(/DestinationRule default\/manual \[c\/manual\] and DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\] are both DestinationRules for host "mocka.default.svc.cluster.local"/);
   });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing, Yaml } from 'cdk8s';
-import { parse } from 'yaml';
+import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { parse, parseAllDocuments } from 'yaml';
 import { assertConforms } from './schema';
 import { SHARED_DIR } from './shared';
 
@@ -12,6 +12,13 @@ export function synth(chart: Chart): any[] {
   const manifests = Testing.synth(chart);
   manifests.forEach(assertConforms);
   return manifests;
+}
+
+/** The YAML a whole app synthesizes (every chart); each manifest is checked against its CRD schema. */
+export function synthApp(app: App): string {
+  const yaml = app.synthYaml();
+  parseAllDocuments(yaml).forEach(d => assertConforms(d.toJS()));
+  return yaml;
 }
 
 /** The manifests a chart synthesizes, as the YAML text `cdk8s synth` writes; each is checked against its CRD schema. */

@@ -6,6 +6,7 @@ import * as vm from 'vm';
 import * as cdk8s from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
+import { synth } from './helpers';
 import { assertConforms } from './schema';
 import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
@@ -75,7 +76,7 @@ describe('README', () => {
     const js = ts.transpileModule(snippet, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
     vm.runInNewContext(js, { ...lib, chart });
     const example = new MockChain(cdk8s.Testing.app(), 'readme', { target: lib.Target.ISTIO });
-    expect(cdk8s.Testing.synth(chart)).toEqual(cdk8s.Testing.synth(example));
+    expect(synth(chart)).toEqual(synth(example));
 
     const shown = blocks('').find(b => b.includes('mocka(version: v2) ->'))!;
     const actual = example.group.simulate({ headers: { env: 'dev' } }).map(p => `${p.trace}   ${p.probability}`);
@@ -93,7 +94,7 @@ describe('README', () => {
       fs.mkdirSync(path.join(cwd, 'cdk8s.out', 'seed'), { recursive: true });
       fs.mkdirSync(path.join(cwd, 'test', 'fixtures'), { recursive: true });
       const seed = new MockaLanes(cdk8s.Testing.app(), 'mocka-lanes', SCENARIOS.seed);
-      fs.writeFileSync(path.join(cwd, 'cdk8s.out', 'seed', 'mocka-lanes.k8s.yaml'), cdk8s.Yaml.stringify(...cdk8s.Testing.synth(seed)));
+      fs.writeFileSync(path.join(cwd, 'cdk8s.out', 'seed', 'mocka-lanes.k8s.yaml'), cdk8s.Yaml.stringify(...synth(seed)));
       fs.copyFileSync(path.join(__dirname, 'fixtures', 'mock-chain.yaml'), path.join(cwd, 'test', 'fixtures', 'mock-chain.yaml'));
     });
     afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
