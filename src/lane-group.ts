@@ -5,7 +5,7 @@ import { LaneRouting } from './lane-routing';
 import * as lanes from '../imports/asm-lanes-istio.alibabacloud.com';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
-import { registerDestinationRule, registerMeshVirtualService } from './private/app-checks';
+import { registerAsmGeneratedHosts, registerDestinationRule, registerMeshVirtualService } from './private/app-checks';
 import { show } from './private/checks';
 import { GroupModel, GroupService, laneHolds, normalizeGroup } from './private/group-model';
 import {
@@ -17,6 +17,11 @@ import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { ChainPathResult, LaneSimulator, SimulatedRequest, SimulationOptions } from './simulation';
 import { Target } from './target';
+
+/** The construct id of the root VirtualService that delegates to ASM's for `svc`. */
+function delegateId(svc: GroupService): string {
+  return `DelegateVirtualService-${svc.name}`;
+}
 
 /**
  * Options of `LaneGroup.simulate()`.
@@ -85,6 +90,12 @@ export class LaneGroup extends Construct {
         metadata: { name: m.name },
         spec: Lazy.any({ produce: () => renderSwimLaneGroupSpec(this.model, props.ingress?.gateway) }),
       }));
+      // ASM generates a DestinationRule and a sidecar VirtualService per service: nothing else may route these
+      // hosts, except the roots that delegate to ASM's VirtualService (ASM then strips its hosts)
+      registerAsmGeneratedHosts(this.swimLaneGroup, {
+        ruleHosts: () => this.model.services.map(s => s.host),
+        meshHosts: () => this.model.services.filter(s => !this.node.tryFindChild(delegateId(s))).map(s => s.host),
+      });
       for (const l of m.lanes) {
         this.swimLanes.push(this.clusterScoped(new lanes.AsmSwimLane(this, `SwimLane-${l.name}`, {
           metadata: { name: l.name, labels: { 'swimlane-group': m.name } },
@@ -178,7 +189,7 @@ export class LaneGroup extends Construct {
 
   /** The root VirtualService delegating to ASM's for `svc`, created once. */
   private delegateRoot(svc: GroupService): void {
-    const id = `DelegateVirtualService-${svc.name}`;
+    const id = delegateId(svc);
     if (this.node.tryFindChild(id)) return;
     const vs = new asm.VirtualService(this, id, {
       metadata: { name: `${this.model.name}-${svc.name}`, namespace: svc.namespace },

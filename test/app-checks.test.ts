@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { synthApp } from './helpers';
-import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, Target } from '../src';
+import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, RoutePlacement, StringMatch, Target } from '../src';
 
 function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
   return {
@@ -112,5 +112,45 @@ describe('app-wide checks: DestinationRules', () => {
     expect(() => synthApp(app)).not.toThrow();
     new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'manual' }, spec: { host: 'mocka' } } as any);
     expect(synthError(app)).toMatch(/DestinationRule default\/manual \[c\/manual\] and DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\] are both DestinationRules for host "mocka.default.svc.cluster.local"/);
+  });
+});
+
+describe('app-wide checks: objects ASM generates for a lane group', () => {
+  const group = (chart: Chart) => new LaneGroup(chart, 'mock', {
+    name: 'mock',
+    target: Target.ASM,
+    services: [{ name: 'mocka', namespace: 'default' }, { name: 'mockb', namespace: 'default' }],
+    lanes: [{ name: 's1', services: ['mocka', 'mockb'], podLabels: { version: 'v1' } }],
+    baseline: 's1',
+    ingress: { gateway: 'istio-system/ingressgateway', entryService: 'mocka' },
+  });
+
+  test('a LaneRouting sidecar for a service of an ASM lane group collides with the VirtualService ASM generates', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    group(chart);
+    new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'mine' } }));
+    expect(synthError(app)).toEqual([
+      'Validation failed with the following errors:',
+      '  [] VirtualService default/mine [c/mocka/SidecarVirtualService] is a sidecar VirtualService for host "mocka.default.svc.cluster.local", for which ASM generates one from lane group ASMSwimLaneGroup mock [c/mock/SwimLaneGroup]; '
+      + 'Istio would merge or drop one of them. Use the lane group for this service (LaneGroup.addCustomRoute, routeOptions: a root VirtualService delegating to ASM\'s), or leave the service out of the group',
+    ].join('\n'));
+  });
+
+  test('a labelled LaneRouting (its DestinationRule) collides with the DestinationRule ASM generates', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    group(chart);
+    new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'], name: 'b' } }));
+    expect(synthError(app)).toMatch(/DestinationRule default\/c-mockb-destinationrule-\w+ \[c\/mockb\/DestinationRule\] is a DestinationRule for host "mockb.default.svc.cluster.local", for which ASM generates one from lane group/);
+  });
+
+  test('the group\'s own delegating roots are not a collision; a gateway LaneRouting without pod labels is fine', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const g = group(chart);
+    g.addCustomRoute('mockb', { name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: 'mockb.default.svc.cluster.local', subset: 's1' }] }, RoutePlacement.BEFORE_LANE_RULES);
+    new LaneRouting(chart, 'edge', props({ host: 'mockb.default.svc.cluster.local', sidecar: undefined, gateway: { gateways: ['istio-system/edge'], name: 'edge' } }));
+    expect(() => synthApp(app)).not.toThrow();
   });
 });
