@@ -52,6 +52,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
+      // jest's default (cores - 1) leaves one of the two cores of these machines idle
+      maxWorkers: 2,
     },
   },
   gitignore: ['cdk8s.out/', '.bench/'],

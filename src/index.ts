@@ -3,6 +3,7 @@ export * from './lane';
 export * from './lane-group';
 export * from './lane-group-props';
 export * from './lane-routing';
+export * from './lane-routing-props';
 export * from './match';
 export * from './mode';
 export * from './route';

@@ -2,11 +2,8 @@
  * The lane model's types: LaneRouting props normalized, checked and with every default resolved. Pure
  * data, immutable; the renderers and the simulation read only this, so what is rendered is what was checked.
  */
-import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from '../entry-point';
-import { Lane } from '../lane';
+import { LaneRoutingProps } from '../lane-routing-props';
 import { Mode } from '../mode';
-import { CustomRoute, RouteOptions } from '../route';
-import { LaneRule } from '../rule';
 import { Target } from '../target';
 
 export const DEFAULT_ROUTING_HEADER = 'x-asm-prefer-tag';
@@ -130,21 +127,5 @@ export interface LaneModel {
   readonly destinationRule?: ObjectPlacement;
 }
 
-/** The props LaneRouting hands over (its own props minus what only the construct uses). */
-export interface LaneRoutingInput {
-  readonly host: string;
-  readonly port?: number;
-  readonly lanes: Lane[];
-  readonly baseline: string;
-  readonly routingHeader?: string;
-  readonly mode?: Mode;
-  readonly target: Target;
-  readonly rules?: LaneRule[];
-  readonly defaultRouteName?: string;
-  readonly routeOptions?: RouteOptions;
-  readonly routesBefore?: CustomRoute[];
-  readonly routesAfter?: CustomRoute[];
-  readonly gateway?: GatewayEntryPoint;
-  readonly sidecar?: SidecarEntryPoint;
-  readonly destinationRule?: DestinationRuleOptions;
-}
+/** What LaneRouting normalizes: its props. */
+export type LaneRoutingInput = LaneRoutingProps;
