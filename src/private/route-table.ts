@@ -56,10 +56,8 @@ export interface Request {
   readonly sourceLabels?: { readonly [key: string]: string };
 }
 
-class Unsupported extends Error {}
-
 function fail(where: string, what: string): never {
-  throw new Unsupported(`${where}: ${what}`);
+  throw new Error(`${where}: ${what}`);
 }
 
 function keysOf(where: string, obj: any, known: readonly string[], ignored: readonly string[] = []): void {
@@ -207,10 +205,6 @@ export function parseMesh(
     for (const [host, bySubset] of modelled.subsets) subsets.set(host, bySubset);
   }
   return { tables, subsets };
-}
-
-export function isUnsupported(e: unknown): boolean {
-  return e instanceof Unsupported;
 }
 
 // ---- matching ------------------------------------------------------------------------------------
