@@ -5,9 +5,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   description:
     'cdk8s constructs that turn traffic-lane definitions into Istio / Alibaba Cloud ASM VirtualServices and DestinationRules',
   keywords: ['cdk8s', 'istio', 'asm', 'service-mesh', 'traffic-lanes', 'swimlane', 'virtualservice', 'canary'],
+  // one set of project addresses, used everywhere (package.json, the jsii assembly, the docs)
   author: 'cdk8s-traffic-lanes maintainers',
-  authorAddress: 'maintainers@cdk8s-traffic-lanes.example',
-  repositoryUrl: 'https://github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes.git',
+  authorAddress: 'https://github.com/cdk8s-traffic-lanes',
+  authorOrganization: true,
+  repositoryUrl: 'https://github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes',
+  homepage: 'https://github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes',
+  bugsUrl: 'https://github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes/issues',
+  stability: 'experimental',
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   projenrcTs: true,
@@ -54,6 +59,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
       // jest's default (cores - 1) leaves one of the two cores of these machines idle
       maxWorkers: 2,
+      // every test runs with reads outside the repository refused (see test/fs-guard.ts)
+      setupFiles: ['<rootDir>/test/fs-guard.ts'],
     },
   },
   gitignore: ['cdk8s.out/', '.bench/'],
@@ -61,7 +68,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // projen's jsii setup points `types` at lib/index.d.ts; with rootDir '.' the output lands in lib/src.
 project.package.addField('types', 'lib/src/index.d.ts');
-for (const pattern of ['/imports/', '/cdk8s.out/', '/examples/', '/scripts/', '/.ci/', '/cdk8s.yaml', '/.bench/']) {
+// The package holds the compiled library, its public types and the bundled dependencies: no sources of
+// imports/, examples, scripts, CRD bundles or fixtures (test/ is excluded by projen), and no declarations of
+// private modules (no public type refers to them; test/package.test.ts checks what ships).
+for (const pattern of ['/imports/', '/crds/', '/cdk8s.out/', '/examples/', '/scripts/', '/.ci/', '/cdk8s.yaml', '/.bench/',
+  '/lib/src/private/**/*.d.ts', '/lib/imports/**/*.d.ts', '/CONTRIBUTING.md', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
 project.addBins({ 'cdk8s-lanes': 'lib/src/cli.js' });

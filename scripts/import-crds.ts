@@ -7,9 +7,9 @@
  *   - `imports/asm-networking.istio.io.ts`: Alibaba Cloud ASM `networking.istio.io/v1beta1`
  *     VirtualService and DestinationRule, whose HTTP route destinations carry the typed `fallback`.
  *   - `imports/asm-lanes-istio.alibabacloud.com.ts`: ASM's `ASMSwimLaneGroup` and `ASMSwimLane`
- *     (`istio.alibabacloud.com/v1`), from the schemas in scripts/asm-lane-crds.ts (no bundle has them).
+ *     (`istio.alibabacloud.com/v1`), from the schemas in crds/asm-lanes/ (no published bundle has them).
  *
- * Sources default to the bundles beside this repository (`../shared/crds`); override them with
+ * Sources default to the bundles vendored in this repository (`crds/`, see crds/README.md); override them with
  * `--istio PATH|URL` / `--asm PATH|URL` or the ISTIO_CRDS / ASM_CRDS environment variables, e.g. the
  * upstream `kubernetes/customresourcedefinitions.gen.yaml` of `istio/api` or of
  * `aliyun/alibabacloud-servicemesh-api`.
@@ -21,7 +21,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { ASM_LANE_CRDS } from './asm-lane-crds';
 
 interface Bundle {
   /** prefix of the generated file (`<prefix>-networking.istio.io.ts`) */
@@ -76,16 +75,17 @@ export function filterBundle(text: string, crds: string[], version: string): str
 
 async function main() {
   const root = path.resolve(__dirname, '..');
+  const vendored = (...file: string[]) => path.join(root, 'crds', ...file);
   const bundles: Bundle[] = [
     {
       prefix: 'istio',
-      source: option('--istio', 'ISTIO_CRDS', path.join(root, '..', 'shared', 'crds', 'istio', 'customresourcedefinitions.gen.yaml')),
+      source: option('--istio', 'ISTIO_CRDS', vendored('istio', 'customresourcedefinitions.gen.yaml')),
       crds: KINDS,
       version: 'v1',
     },
     {
       prefix: 'asm',
-      source: option('--asm', 'ASM_CRDS', path.join(root, '..', 'shared', 'crds', 'asm', 'customresourcedefinitions.gen.yaml')),
+      source: option('--asm', 'ASM_CRDS', vendored('asm', 'customresourcedefinitions.gen.yaml')),
       crds: KINDS,
       version: 'v1beta1',
     },
@@ -94,7 +94,8 @@ async function main() {
   const output = path.resolve(option('--output', 'IMPORTS_OUTPUT', path.join(root, 'imports')));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lanes-import-'));
   try {
-    const generated = { prefix: 'asm-lanes', text: ASM_LANE_CRDS.map(c => stringify(c)).join('---\n') };
+    const laneCrds = parseAllDocuments(await read(vendored('asm-lanes', 'asm-swimlane-crds.yaml'))).map(d => stringify(d.toJS()));
+    const generated = { prefix: 'asm-lanes', text: laneCrds.join('---\n') };
     const sources = [];
     for (const b of bundles) sources.push({ prefix: b.prefix, text: filterBundle(await read(b.source), b.crds, b.version) });
     for (const b of [...sources, generated]) {

@@ -184,9 +184,9 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
   try {
     const files = o.files.map(name => {
       if (!fs.existsSync(name)) throw new Error(`${name}: no such file`);
-      return { name, text: fs.readFileSync(name, 'utf-8') };
+      return { name, yaml: fs.readFileSync(name, 'utf-8') };
     });
-    const sim = LaneSimulator._fromFiles(files);
+    const sim = LaneSimulator.fromYamlSources(files);
     if (o.command === 'explain') out(sim.explain().trimEnd());
     else if (o.command === 'diagram') out(sim.diagram().trimEnd());
     else simulate(sim, o, out, err);

@@ -13,6 +13,7 @@ import {
   renderSwimLaneGroupSpec, renderSwimLaneSpec,
 } from './private/group-render';
 import { normalizeCustomRoute } from './private/model';
+import { meshOf, simulatorFromMesh } from './private/simulator-internals';
 import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { ChainPathResult, LaneSimulator, SimulatedRequest, SimulationOptions } from './simulation';
@@ -174,11 +175,11 @@ export class LaneGroup extends Construct {
     if (!this.ingress) throw new Error(`${this.model.context}: simulate() needs an ingress entry point; set ingress in the props`);
     const m = this.model;
     const routing = groupRouting(m, m.target === Target.ISTIO ? 'VirtualService' : 'ASM lane routing of');
-    const tables = [...this.ingress.simulator()._mesh.tables, ...routing.tables];
+    const tables = [...meshOf(this.ingress.simulator()).tables, ...routing.tables];
     const subsets = routing.subsets;
     const chain = (options.chain ?? this.serviceNames).map(n => this.service(n).host);
     const simulation = { ...options, routingHeader: options.routingHeader ?? m.routingHeader };
-    return LaneSimulator._fromMesh({ tables, subsets }).simulateChain(chain, request, simulation);
+    return simulatorFromMesh<LaneSimulator>({ tables, subsets }).simulateChain(chain, request, simulation);
   }
 
   private service(name: string): GroupService {

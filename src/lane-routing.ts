@@ -6,6 +6,7 @@ import { registerDestinationRule, registerMeshVirtualService, registry } from '.
 import { addCustomRoute, addRule, LaneModel, normalize, ObjectPlacement } from './private/model';
 import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render';
 import { RouteTable, routeTable } from './private/route-table';
+import { simulatorFromMesh } from './private/simulator-internals';
 import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
@@ -97,7 +98,7 @@ export class LaneRouting extends Construct {
     // the subsets are known only when every lane has pod labels (others are defined elsewhere, e.g. by ASM)
     const known = m.lanes.every(l => l.podLabels);
     const subsets = new Map(known ? [[m.host, new Map(m.lanes.map(l => [l.name, { ...l.podLabels! }]))]] : []);
-    return LaneSimulator._fromMesh({ tables, subsets });
+    return simulatorFromMesh<LaneSimulator>({ tables, subsets });
   }
 
   /**
@@ -114,7 +115,7 @@ export class LaneRouting extends Construct {
     if (!table) {
       throw new Error(`LaneRouting "${this.node.path}": no ${entryPoint === EntryPoint.GATEWAY ? 'gateway' : 'sidecar'} entry point to simulate`);
     }
-    return LaneSimulator._fromMesh({ tables: [table], subsets: new Map() })
+    return simulatorFromMesh<LaneSimulator>({ tables: [table], subsets: new Map() })
       .simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
   }
 

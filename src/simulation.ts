@@ -2,6 +2,7 @@ import { diagram, explain } from './private/describe';
 import { modelAsmLaneYaml } from './private/group-render';
 import { makeRequest, Mesh, parseMesh, RouteTable } from './private/route-table';
 import { ChainPath, decide, Health, simulateChain } from './private/simulate';
+import { attachMesh, registerSimulatorFactory } from './private/simulator-internals';
 
 /**
  * A request to simulate.
@@ -131,6 +132,16 @@ export interface EntryOptions {
 }
 
 /**
+ * YAML text to simulate, with the name messages give it (usually its file name).
+ */
+export interface YamlSource {
+  /** How messages name the source, e.g. its file name. */
+  readonly name: string;
+  /** Multi-document YAML. */
+  readonly yaml: string;
+}
+
+/**
  * Simulates requests through VirtualServices (rendered by this library or hand-written YAML) with Istio's
  * semantics: rules in order, first match wins; match blocks OR, conditions inside a block AND; exact,
  * prefix and RE2 regex matches; weights proportional; ASM fallback when a lane has no healthy endpoints.
@@ -146,30 +157,28 @@ export class LaneSimulator {
    * @param fileName how messages name the source
    */
   public static fromYaml(yaml: string, fileName: string = 'input'): LaneSimulator {
-    return LaneSimulator._fromFiles([{ name: fileName, text: yaml }]);
+    return LaneSimulator.fromYamlSources([{ name: fileName, yaml }]);
   }
 
-  /** @internal */
-  public static _fromFiles(files: ReadonlyArray<{ name: string; text: string }>): LaneSimulator {
-    return new LaneSimulator(parseMesh(files, modelAsmLaneYaml));
+  /**
+   * Reads several YAML sources as one mesh (e.g. the files of a `cdk8s synth` output), like `fromYaml()`.
+   * @param sources the sources, each with the name messages give it
+   */
+  public static fromYamlSources(sources: YamlSource[]): LaneSimulator {
+    return new LaneSimulator(parseMesh(sources.map(s => ({ name: s.name, text: s.yaml })), modelAsmLaneYaml));
   }
 
-  /** @internal */
-  public static _fromMesh(mesh: Mesh): LaneSimulator {
-    return new LaneSimulator(mesh);
-  }
-
-  /** @internal */
-  public readonly _mesh: Mesh;
+  private readonly mesh: Mesh;
 
   private constructor(mesh: Mesh) {
     if (mesh.tables.length === 0) throw new Error('no VirtualService found (apiVersion networking.istio.io/*, kind VirtualService)');
-    this._mesh = mesh;
+    this.mesh = mesh;
+    attachMesh(this, mesh);
   }
 
   /** The VirtualServices read, as `namespace/name`. */
   public get virtualServices(): string[] {
-    return this._mesh.tables.map(t => `${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
+    return this.mesh.tables.map(t => `${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
   }
 
   /** Where `request` goes through the entry VirtualService. */
@@ -215,23 +224,23 @@ export class LaneSimulator {
     if (services.length === 0) throw new Error('simulateChain needs at least one service');
     services = services.map(s => this.resolveHost(s));
     const table = this.entryTable(entry.gateway || entry.host ? entry : this.defaultEntryFor(services[0]));
-    const paths = simulateChain(this._mesh, table, services, makeRequest(request), this.health(options));
+    const paths = simulateChain(this.mesh, table, services, makeRequest(request), this.health(options));
     return paths.map(p => this.pathResult(p));
   }
 
   /** The rule table of every VirtualService, as text. */
   public explain(): string {
-    return explain(this._mesh);
+    return explain(this.mesh);
   }
 
   /** A Mermaid flowchart of entry points, rules, weights, lanes and fallbacks. */
   public diagram(): string {
-    return diagram(this._mesh);
+    return diagram(this.mesh);
   }
 
   private pathResult(p: ChainPath): ChainPathResult {
     const hops: ChainHop[] = p.hops.map(h => {
-      const labels = h.servingLane !== undefined ? this._mesh.subsets.get(h.host)?.get(h.servingLane) : undefined;
+      const labels = h.servingLane !== undefined ? this.mesh.subsets.get(h.host)?.get(h.servingLane) : undefined;
       const { host, rule, lane, servingLane, viaFallback, failed } = h;
       return { host, rule, lane, servingLane, viaFallback, failed, labels: labels ? { ...labels } : undefined };
     });
@@ -247,8 +256,8 @@ export class LaneSimulator {
 
   /** A host as given, or a short name (`mockb`) that names exactly one known host. */
   private resolveHost(name: string): string {
-    const known = new Set<string>(this._mesh.subsets.keys());
-    for (const t of this._mesh.tables) {
+    const known = new Set<string>(this.mesh.subsets.keys());
+    for (const t of this.mesh.tables) {
       t.hosts.forEach(h => known.add(h));
       t.routes.forEach(r => r.destinations.forEach(d => known.add(d.host)));
     }
@@ -261,16 +270,16 @@ export class LaneSimulator {
   }
 
   private health(options: SimulationOptions): Health {
-    return { unhealthy: new Set(options.unhealthyLanes ?? []), subsets: this._mesh.subsets };
+    return { unhealthy: new Set(options.unhealthyLanes ?? []), subsets: this.mesh.subsets };
   }
 
   private defaultEntryFor(host: string): EntryOptions {
-    const gateways = this._mesh.tables.filter(t => t.gateways.length > 0);
+    const gateways = this.mesh.tables.filter(t => t.gateways.length > 0);
     return gateways.length > 0 ? {} : { host };
   }
 
   private entryTable(entry: EntryOptions): RouteTable {
-    const tables = this._mesh.tables;
+    const tables = this.mesh.tables;
     let candidates: RouteTable[];
     let what: string;
     if (entry.gateway) {
@@ -291,3 +300,5 @@ export class LaneSimulator {
   }
 }
 
+// the library's own code builds simulators from meshes it has already read (see private/simulator-internals.ts)
+registerSimulatorFactory(mesh => new (LaneSimulator as unknown as new (m: Mesh) => LaneSimulator)(mesh));

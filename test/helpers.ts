@@ -1,11 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { ROOT } from './repo';
 import { assertConforms } from './schema';
-import { SHARED_DIR } from './shared';
-
-export { SHARED_DIR };
 
 /** The manifests a chart synthesizes, as plain objects; each is checked against its CRD schema. */
 export function synth(chart: Chart): any[] {
@@ -27,26 +25,12 @@ export function synthYaml(chart: Chart): string {
 }
 
 /**
- * The YAML manifests embedded in the seed document: each runs from `apiVersion:` to the next line that
- * is blank or is prose (neither indented nor a top-level `key:`).
+ * The two VirtualServices of the reference scenario (test/fixtures/seed-virtualservices.yaml, copied from
+ * the ASM guide), as plain objects; `transform` edits the YAML text first.
  */
 export function seedManifests(transform: (text: string) => string = t => t): any[] {
-  const text = fs.readFileSync(path.join(SHARED_DIR, 'seeds', '000_3266f5f1b721f654.txt'), 'utf-8');
-  const blocks: string[] = [];
-  let current: string[] | undefined;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('apiVersion:')) current = [];
-    if (current) {
-      if (line.trim() === '' || !/^(\s|[A-Za-z]+:)/.test(line)) {
-        blocks.push(current.join('\n'));
-        current = undefined;
-      } else {
-        current.push(line);
-      }
-    }
-  }
-  if (current) blocks.push(current.join('\n'));
-  return blocks.map(b => parse(transform(b)));
+  const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'seed-virtualservices.yaml'), 'utf-8');
+  return parseAllDocuments(transform(text)).map(d => d.toJS());
 }
 
 /** Finds the one manifest of `kind` named `name`. */

@@ -3,11 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { SHARED_DIR } from './shared';
+import { bundlePath, ROOT } from './repo';
 import { filterBundle } from '../scripts/import-crds';
 
-const ROOT = path.join(__dirname, '..');
-const BUNDLE = (name: string) => path.join(SHARED_DIR, 'crds', name, 'customresourcedefinitions.gen.yaml');
+const BUNDLE = bundlePath;
 const KINDS = ['virtualservices.networking.istio.io', 'destinationrules.networking.istio.io'];
 
 describe('imports/', () => {

@@ -1,7 +1,7 @@
 /**
  * Schema conformance: checks a synthesized manifest against the OpenAPI schema of its CRD, read from the
- * bundles in ../shared/crds (ASM 1.21 for networking.istio.io/v1beta1, Istio 1.30.3 for v1), and, for
- * ASM's lane resources, the schemas in scripts/asm-lane-crds.ts.
+ * bundles vendored in crds/ (ASM 1.21 for networking.istio.io/v1beta1, Istio 1.30.3 for v1, and the
+ * schemas of ASM's lane resources for istio.alibabacloud.com/v1).
  *
  * A cluster prunes fields a structural schema does not know (or rejects them under --validate=strict),
  * so unknown fields are errors here: every object schema with `properties` and no
@@ -9,24 +9,20 @@
  * for the rules these bundles use (durations ≥ 1ms, no wildcard in selectors); any other rule fails loudly instead of being
  * skipped.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
-import { SHARED_DIR } from './shared';
-import { ASM_LANE_CRDS } from '../scripts/asm-lane-crds';
+import { readBundle } from './repo';
 
 const BUNDLES: { [apiVersion: string]: string } = {
   'networking.istio.io/v1beta1': 'asm',
   'networking.istio.io/v1': 'istio',
-  // ASM's lane resources are in no bundle: their schemas are written in scripts/asm-lane-crds.ts
   'istio.alibabacloud.com/v1': 'asm-lanes',
 };
 
+const bundles = new Map<string, any[]>();
+
 function crdsOf(bundle: string): any[] {
-  if (bundle === 'asm-lanes') return ASM_LANE_CRDS;
-  const file = path.join(SHARED_DIR, 'crds', bundle, 'customresourcedefinitions.gen.yaml');
-  return parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => d.toJS());
+  if (!bundles.has(bundle)) bundles.set(bundle, readBundle(bundle));
+  return bundles.get(bundle)!;
 }
 
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;

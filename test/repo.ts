@@ -1,0 +1,25 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+/** The repository root. Tests read nothing outside it (test/self-contained.test.ts checks). */
+export const ROOT = path.resolve(__dirname, '..');
+
+/** The vendored CRD bundles (crds/, see crds/README.md): folder name → bundle file. */
+export const BUNDLES: { readonly [folder: string]: string } = {
+  'istio': 'customresourcedefinitions.gen.yaml',
+  'asm': 'customresourcedefinitions.gen.yaml',
+  'asm-lanes': 'asm-swimlane-crds.yaml',
+};
+
+/** The path of one vendored bundle. */
+export function bundlePath(folder: string): string {
+  const file = BUNDLES[folder];
+  if (!file) throw new Error(`no vendored CRD bundle ${folder} (known: ${Object.keys(BUNDLES).join(', ')})`);
+  return path.join(ROOT, 'crds', folder, file);
+}
+
+/** The documents of one vendored bundle, as plain objects. */
+export function readBundle(folder: string): any[] {
+  return parseAllDocuments(fs.readFileSync(bundlePath(folder), 'utf-8')).map(d => d.toJS());
+}

@@ -1,0 +1,114 @@
+/**
+ * The repository works anywhere: it reads nothing outside its root. Two checks, because neither alone
+ * would notice everything: jest runs every test with reads beside the repository refused (test/fs-guard.ts,
+ * checked here), and the sources of code that runs outside jest (scripts, the CLI, projen tasks, CI) are
+ * scanned for paths that leave the repository.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { isOutsideRepository } from './fs-guard';
+import { BUNDLES, bundlePath, ROOT } from './repo';
+
+const PARENT = path.dirname(ROOT);
+// spelled in pieces, so that this file does not match its own scan
+const SIBLING = ['..', 'shared'].join('/');
+
+describe('nothing is read from outside the repository', () => {
+  test('the guard refuses a read of the workspace folder beside the repository, whether or not it exists', () => {
+    // GIVEN a path in the sibling folder a workspace keeps beside the clone
+    const beside = path.join(ROOT, SIBLING, 'seeds', 'seed.txt');
+    // THEN reading it fails with the guard's message, not with ENOENT
+    expect(() => fs.readFileSync(beside, 'utf-8')).toThrow(/^fs-guard: readFileSync\(.*\) reads outside the repository/);
+    expect(() => fs.readdirSync(PARENT)).toThrow(/^fs-guard: readdirSync/);
+    expect(() => fs.createReadStream(beside)).toThrow(/^fs-guard: createReadStream/);
+    return expect(fs.promises.readFile(beside)).rejects.toThrow(/^fs-guard: readFile/);
+  });
+
+  test('the guard lets the repository and the temporary folder be read', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+    try {
+      fs.writeFileSync(path.join(tmp, 'x'), 'y');
+      expect(fs.readFileSync(path.join(tmp, 'x'), 'utf-8')).toBe('y');
+      expect(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).toContain('"name": "cdk8s-traffic-lanes"');
+      expect(isOutsideRepository(path.join(ROOT, 'crds'))).toBe(false);
+      expect(isOutsideRepository(path.join(PARENT, 'other-clone', 'x'))).toBe(true);
+      expect(isOutsideRepository(3)).toBe(false); // a file descriptor
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  /** Every file of the folders and root files whose code runs (in jest or outside it), except this file and the guard. */
+  function sources(): string[] {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (/\.(ts|js|json|ya?ml|sh)$/.test(entry.name) || dir.endsWith('.ci')) out.push(p);
+      }
+    };
+    for (const dir of ['src', 'test', 'scripts', 'examples', 'projenrc', '.ci', '.projen']) walk(path.join(ROOT, dir));
+    for (const file of ['.projenrc.ts', 'cdk8s.yaml', 'package.json']) out.push(path.join(ROOT, file));
+    const exempt = [__filename, path.join(__dirname, 'fs-guard.ts')];
+    return out.filter(f => !exempt.includes(f) && !f.includes(`${path.sep}__snapshots__${path.sep}`));
+  }
+
+  /** What in `text` (the content of `file`) reads beside the repository. */
+  function offences(file: string, text: string): string[] {
+    const rel = path.relative(ROOT, file);
+    const found: string[] = [];
+    if (text.includes(SIBLING) || /['"]shared['"]/.test(text)) found.push(`${rel}: names the shared folder beside the repository`);
+    for (const m of text.matchAll(/path\.(?:join|resolve)\(\s*__dirname((?:\s*,\s*'[^']*')*)\s*\)/g)) {
+      const segments = [...m[1].matchAll(/'([^']*)'/g)].map(x => x[1]);
+      const target = path.resolve(path.dirname(file), ...segments);
+      if (target !== ROOT && !target.startsWith(ROOT + path.sep)) found.push(`${rel}: ${m[0]} leaves the repository`);
+    }
+    return found;
+  }
+
+  test('the scan flags reads beside the repository and nothing else', () => {
+    const file = path.join(ROOT, 'test', 'x.ts');
+    const q = (...segments: string[]) => segments.map(x => `'${x}'`).join(', ');
+    expect(offences(file, `path.resolve(__dirname, ${q('..', '..', 'shared')})`)).toHaveLength(2);
+    expect(offences(file, `path.join(__dirname, ${q('..', '..', 'elsewhere', 'crds')})`)).toEqual([
+      `test/x.ts: path.join(__dirname, ${q('..', '..', 'elsewhere', 'crds')}) leaves the repository`,
+    ]);
+    expect(offences(file, `path.join(root, ${q('..', 'shared', 'crds')})`)).toEqual(['test/x.ts: names the shared folder beside the repository']);
+    expect(offences(file, `fs.readFileSync('${SIBLING}/seeds/a.txt')`)).toHaveLength(1);
+    expect(offences(file, `path.join(__dirname, ${q('..', 'crds', 'istio')}); // code shared by the tests`)).toEqual([]);
+  });
+
+  test('no source names the folder beside the repository or a path that leaves it', () => {
+    const files = sources();
+    expect(files.flatMap(f => offences(f, fs.readFileSync(f, 'utf-8')))).toEqual([]);
+    // the scan covers the code that runs outside jest
+    expect(files.map(f => path.relative(ROOT, f))).toEqual(
+      expect.arrayContaining(['scripts/import-crds.ts', 'src/cli.ts', '.projenrc.ts', '.ci/run', 'test/helpers.ts', '.projen/tasks.json']));
+  });
+});
+
+describe('vendored CRD bundles', () => {
+  test.each(Object.keys(BUNDLES))('crds/%s holds the bundle, its LICENSE and a NOTICE of source, tag and file that matches it', (folder) => {
+    const dir = path.join(ROOT, 'crds', folder);
+    expect(fs.readdirSync(dir).sort()).toEqual([BUNDLES[folder], 'LICENSE', 'NOTICE'].sort());
+    expect(fs.readFileSync(path.join(dir, 'LICENSE'), 'utf-8')).toMatch(/Apache License\s+Version 2\.0/);
+    const notice = fs.readFileSync(path.join(dir, 'NOTICE'), 'utf-8');
+    expect(notice.startsWith(`${BUNDLES[folder]}: `)).toBe(true);
+    expect(notice).toMatch(/^Source repository: https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/m);
+    expect(notice).toMatch(/^(Tag|Branch): +\S+$/m);
+    expect(notice).toMatch(/^Files?: +\S+/m);
+    // the recorded checksum is the bundle's: an edit to a vendored file shows up here
+    const sha = /^SHA-256: +([0-9a-f]{64})$/m.exec(notice)?.[1];
+    const actual = createHash('sha256').update(fs.readFileSync(bundlePath(folder))).digest('hex');
+    expect(actual).toBe(sha);
+  });
+
+  test('the NOTICEs name the versions the docs promise', () => {
+    const notice = (folder: string) => fs.readFileSync(path.join(ROOT, 'crds', folder, 'NOTICE'), 'utf-8');
+    expect(notice('istio')).toMatch(/istio\/api\nTag: +1\.30\.3\n/);
+    expect(notice('asm')).toMatch(/alibabacloud-servicemesh-api\nBranch: +release-1\.21\.0\n/);
+  });
+});
