@@ -15,17 +15,17 @@ const ROOT = path.resolve(__dirname, '..');
 const TMP = fs.realpathSync(os.tmpdir());
 
 /**
- * True for a path beside the repository: inside its parent folder but outside the repository. The
- * temporary folder is allowed (unless the path is the parent's `shared` folder, the workspace's
- * reference folder, which is refused wherever the clone is).
+ * True for a path beside the repository `root`: inside its parent folder but outside the repository. The
+ * temporary folder `tmp` is allowed, except the parent's `shared` folder (the workspace's reference
+ * folder), which is refused wherever the clone is.
  */
-export function isOutsideRepository(target: unknown): boolean {
+export function isOutsideRepository(target: unknown, root: string = ROOT, tmp: readonly string[] = [TMP, os.tmpdir()]): boolean {
   if (typeof target !== 'string' && !(target instanceof URL) && !Buffer.isBuffer(target)) return false; // file descriptors
   const p = path.resolve(target instanceof URL ? target.pathname : target.toString());
   const inside = (dir: string) => p === dir || p.startsWith(dir + path.sep);
-  if (inside(ROOT)) return false;
-  if (inside(path.join(path.dirname(ROOT), 'shared'))) return true;
-  return inside(path.dirname(ROOT)) && !inside(TMP) && !inside(os.tmpdir());
+  if (inside(root)) return false;
+  if (inside(path.join(path.dirname(root), 'shared'))) return true;
+  return inside(path.dirname(root)) && !tmp.some(inside);
 }
 
 const GUARDED = ['readFileSync', 'readFile', 'readdirSync', 'readdir', 'openSync', 'open', 'createReadStream', 'opendirSync'] as const;

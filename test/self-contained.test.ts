@@ -21,8 +21,9 @@ describe('nothing is read from outside the repository', () => {
     const beside = path.join(ROOT, SIBLING, 'seeds', 'seed.txt');
     // THEN reading it fails with the guard's message, not with ENOENT
     expect(() => fs.readFileSync(beside, 'utf-8')).toThrow(/^fs-guard: readFileSync\(.*\) reads outside the repository/);
-    expect(() => fs.readdirSync(PARENT)).toThrow(/^fs-guard: readdirSync/);
+    expect(() => fs.readdirSync(path.join(PARENT, 'shared'))).toThrow(/^fs-guard: readdirSync/);
     expect(() => fs.createReadStream(beside)).toThrow(/^fs-guard: createReadStream/);
+    expect(() => fs.openSync(beside, 'r')).toThrow(/^fs-guard: openSync/);
     return expect(fs.promises.readFile(beside)).rejects.toThrow(/^fs-guard: readFile/);
   });
 
@@ -33,11 +34,26 @@ describe('nothing is read from outside the repository', () => {
       expect(fs.readFileSync(path.join(tmp, 'x'), 'utf-8')).toBe('y');
       expect(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).toContain('"name": "cdk8s-traffic-lanes"');
       expect(isOutsideRepository(path.join(ROOT, 'crds'))).toBe(false);
-      expect(isOutsideRepository(path.join(PARENT, 'other-clone', 'x'))).toBe(true);
       expect(isOutsideRepository(3)).toBe(false); // a file descriptor
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  test.each([
+    // a clone in a work folder: every sibling is refused
+    ['/work/repo', '/work/shared/crds/a.yaml', true],
+    ['/work/repo', '/work/other-clone/x', true],
+    ['/work/repo', '/work', true],
+    ['/work/repo', '/work/repo/crds/a.yaml', false],
+    ['/work/repo', '/tmp/imports-1/a.ts', false],
+    ['/work/repo', '/usr/lib/node/x.js', false],
+    // a clone in the temporary folder: scratch folders beside it are allowed, the shared folder is not
+    ['/tmp/ci/repo', '/tmp/ci/shared/seeds/s.txt', true],
+    ['/tmp/ci/repo', '/tmp/ci/other/x', false],
+    ['/tmp/ci/repo', '/tmp/jest_0/cache', false],
+  ])('with the repository at %s, reading %s is refused: %s', (root, target, refused) => {
+    expect(isOutsideRepository(target, root, ['/tmp'])).toBe(refused);
   });
 
   /** Every file of the folders and root files whose code runs (in jest or outside it), except this file and the guard. */
