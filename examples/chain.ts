@@ -31,7 +31,8 @@ export class MockChain extends Chart {
       ],
       baseline: 's1',
       routingHeader: 'x-asm-prefer-tag',
-      traceHeader: 'my-trace-id',
+      // ASM re-attaches the routing header along the trace the app propagates; upstream Istio cannot
+      traceHeader: props.target === Target.ASM ? 'my-trace-id' : undefined,
       ingress: {
         gateway: 'istio-system/ingressgateway',
         entryService: 'mocka',

@@ -17,10 +17,12 @@ import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import * as asm from '../imports/asm-networking.istio.io';
 import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, SimulatedRequest, StringMatch, Target } from '../src';
 import { appErrors, registry } from '../src/private/app-checks';
-import { normalize } from '../src/private/model';
-import { renderDestinationRuleSpec, renderSidecarSpec } from '../src/private/render';
-import { makeRequest, routeTable } from '../src/private/route-table';
-import { decide } from '../src/private/simulate';
+import { normalize } from '../src/private/model/normalize';
+import { renderDestinationRuleSpec, renderSidecarSpec } from '../src/private/render/lane-routing';
+import { resolveDelegation } from '../src/private/simulate/delegation';
+import { decide } from '../src/private/simulate/engine';
+import { readVirtualService } from '../src/private/simulate/parser';
+import { makeRequest } from '../src/private/simulate/request';
 
 const QUICK = process.argv.includes('--quick');
 
@@ -213,14 +215,15 @@ function main() {
 
   // simulate(): decisions per second on a precomputed route table
   const routing = new LaneRouting(Testing.chart(), 'svc', serviceProps(0, 8));
-  const table = routeTable('bench', { name: 'bench' }, renderSidecarSpec(normalize('bench', serviceProps(0, 8))));
+  const spec = renderSidecarSpec(normalize('bench', serviceProps(0, 8)));
+  const table = resolveDelegation([readVirtualService('bench', { name: 'bench' }, spec)], []).tables[0];
   const requests = [
     makeRequest({ headers: { env: 'dev' } }),
     makeRequest({ headers: { 'x-user': 'qa-7' }, path: '/api/orders' }),
     makeRequest({ headers: { 'x-tier': 'gold' } }),
     makeRequest({ headers: {} }),
   ];
-  const health = { unhealthy: new Set(['s8']) };
+  const health = { unhealthy: new Set(['s8']), subsets: new Map() };
   const decisions = QUICK ? 400_000 : 2_000_000;
   const engine = measure(3, () => {
     for (let i = 0; i < decisions; i++) decide(table, requests[i % 4], health);
@@ -229,7 +232,7 @@ function main() {
   const apiCalls = QUICK ? 50_000 : 200_000;
   const inputs: SimulatedRequest[] = [{ headers: { env: 'dev' } }, { headers: { 'x-user': 'qa-7' }, path: '/api/orders' }, { headers: { 'x-tier': 'gold' } }, {}];
   const api = measure(3, () => {
-    for (let i = 0; i < apiCalls; i++) simulator.simulate(inputs[i % 4], { unhealthyLanes: ['s8'] }, { host: 'svc0.team0.svc.cluster.local' });
+    for (let i = 0; i < apiCalls; i++) simulator.simulate(inputs[i % 4], { unhealthyLanes: ['s8'], host: 'svc0.team0.svc.cluster.local' });
   });
   const perSecond = (n: number, s: Stat) => Math.round(n / (s.median / 1000)).toLocaleString('en-US');
   console.log(`simulate(): ${perSecond(decisions, engine)} decisions/s on a precomputed route table (target ≥ 1,000,000); `

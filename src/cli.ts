@@ -13,6 +13,8 @@ const USAGE = `usage:
   cdk8s-lanes explain FILES...
   cdk8s-lanes diagram FILES...
 
+  every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
+
 simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests
            (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
 explain    the rule table of every VirtualService
@@ -23,7 +25,7 @@ class UsageError extends Error {}
 interface Options {
   command: string;
   files: string[];
-  headers: { [name: string]: string };
+  headers: { [name: string]: string[] };
   path?: string;
   method?: string;
   n: number;
@@ -34,6 +36,8 @@ interface Options {
   chain?: string[];
   routingHeader: string;
   json: boolean;
+  clusterDomain?: string;
+  asmGeneratedNamespace?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -62,7 +66,8 @@ function parseArgs(argv: string[]): Options {
         const h = value(a, i++);
         const colon = h.indexOf(':');
         if (colon <= 0) throw new UsageError(`${a} needs "name: value", got "${h}"`);
-        o.headers[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim();
+        const name = h.slice(0, colon).trim().toLowerCase();
+        (o.headers[name] ??= []).push(h.slice(colon + 1).trim());
         break;
       }
       case '--path': simulateOnly(); o.path = value(a, i++); break;
@@ -75,6 +80,8 @@ function parseArgs(argv: string[]): Options {
       case '--chain': simulateOnly(); o.chain = value(a, i++).split(',').map(s => s.trim()).filter(Boolean); break;
       case '--routing-header': simulateOnly(); o.routingHeader = value(a, i++).toLowerCase(); break;
       case '--json': simulateOnly(); o.json = true; break;
+      case '--cluster-domain': o.clusterDomain = value(a, i++); break;
+      case '--asm-generated-namespace': o.asmGeneratedNamespace = value(a, i++); break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         o.files.push(a);
@@ -127,14 +134,13 @@ function table(rows: string[][]): string {
 }
 
 function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err: (s: string) => void): void {
-  const request: SimulatedRequest = { headers: o.headers, path: o.path, method: o.method };
-  const options = { unhealthyLanes: o.down, routingHeader: o.routingHeader };
-  const entry = { gateway: o.gateway, host: o.host };
+  const request: SimulatedRequest = { multiValueHeaders: o.headers, path: o.path, method: o.method };
+  const options = { unhealthyLanes: o.down, routingHeader: o.routingHeader, gateway: o.gateway, host: o.host };
   const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
-  const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).map(([k, v]) => ` ${k}: ${v}`).join('')}`;
+  const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).flatMap(([k, vs]) => vs.map(v => ` ${k}: ${v}`)).join('')}`;
 
   if (o.chain) {
-    const paths = sim.simulateChain(o.chain, request, options, entry);
+    const paths = sim.simulateChain(o.chain, request, options);
     const counts = sample(paths.map(p => [p.trace, p.probability]), o.n, o.seed, progress);
     if (o.json) {
       out(JSON.stringify({ request: { ...request, method: o.method ?? 'GET', path: o.path ?? '/' }, chain: o.chain, paths: paths.map(p => ({ ...p, sampled: counts.get(p.trace) })), n: o.n, seed: o.seed }, null, 2));
@@ -147,7 +153,7 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
     return;
   }
 
-  const result = sim.simulate(request, options, entry);
+  const result = sim.simulate(request, options);
   const dist: Array<[string, number]> = Object.entries(result.laneProbabilities);
   if (result.unavailableProbability > 0) dist.push(['503 (no healthy endpoints)', result.unavailableProbability]);
   const counts = result.matched ? sample(dist, o.n, o.seed, progress) : new Map<string, number>();
@@ -165,11 +171,11 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
   out('');
   const rows = [['lane', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `next hop ${o.routingHeader}`]];
   for (const [lane, p] of dist) {
-    const headers = [...new Set(result.outcomes.filter(x => (x.servingLane ?? '503 (no healthy endpoints)') === lane).map(x => x.routingHeaderValue ?? '(unset)'))];
+    const headers = [...new Set(result.outcomes.filter(x => (x.backend?.subset ?? '503 (no healthy endpoints)') === lane).map(x => x.marker.value ?? '(unset)'))];
     rows.push([lane, pct(p), String(counts.get(lane)), headers.join(', ')]);
   }
   out(table(rows));
-  for (const x of result.outcomes.filter(y => y.viaFallback)) out(`\n${x.lane} has no healthy endpoints: its ${pct(x.probability)} falls back to ${x.servingLane}`);
+  for (const x of result.outcomes.filter(y => y.viaFallback || y.failed)) out(`\n${pct(x.probability)}: ${x.reason}`);
 }
 
 export function main(argv: string[], out: (s: string) => void = s => process.stdout.write(`${s}\n`), err: (s: string) => void = s => process.stderr.write(`${s}\n`)): number {
@@ -186,7 +192,8 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
       if (!fs.existsSync(name)) throw new Error(`${name}: no such file`);
       return { name, yaml: fs.readFileSync(name, 'utf-8') };
     });
-    const sim = LaneSimulator.fromYamlSources(files);
+    const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
+    for (const note of sim.notes) err(`note: ${note}`);
     if (o.command === 'explain') out(sim.explain().trimEnd());
     else if (o.command === 'diagram') out(sim.diagram().trimEnd());
     else simulate(sim, o, out, err);

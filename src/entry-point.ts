@@ -1,14 +1,4 @@
 /**
- * Which VirtualService of a LaneRouting a simulated request enters through.
- */
-export enum EntryPoint {
-  /** The ingress-gateway VirtualService. */
-  GATEWAY = 'GATEWAY',
-  /** The sidecar (mesh) VirtualService: a call from inside the mesh. */
-  SIDECAR = 'SIDECAR',
-}
-
-/**
  * The ingress-gateway VirtualService of a LaneRouting.
  */
 export interface GatewayEntryPoint {

@@ -116,9 +116,25 @@ export interface LaneGroupProps {
   /**
    * End-to-end pass-through header that every service propagates (ASM permissive lanes): a trace id such
    * as `x-request-id` or `traceparent`, `baggage`, or the routing header itself (custom-header scenario).
+   * ASM only: upstream Istio has no machinery that re-attaches the routing header along a trace, so with
+   * `Target.ISTIO` every application propagates the routing header itself, and setting this is an error.
    * @default - the routing header
    */
   readonly traceHeader?: string;
+
+  /**
+   * The cluster domain of the services' hosts (`<service>.<namespace>.svc.<domain>`).
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
+   * The namespace where ASM writes the VirtualServices it generates for the group
+   * (`trafficlabel-vs-<group>-<namespace>-<service>`), to which the per-service root VirtualServices delegate.
+   * ASM only.
+   * @default 'istio-system'
+   */
+  readonly asmGeneratedNamespace?: string;
 
   /**
    * The ingress entry point.

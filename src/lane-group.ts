@@ -7,13 +7,12 @@ import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
 import { registerAsmGeneratedHosts, registerDestinationRule, registerMeshVirtualService } from './private/app-checks';
 import { show } from './private/checks';
-import { GroupModel, GroupService, laneHolds, normalizeGroup } from './private/group-model';
-import {
-  GROUP_DEFAULT_ROUTE, groupRouting, laneRouteName, renderDelegateSpec, renderGroupDestinationRule, renderGroupSidecarSpec,
-  renderSwimLaneGroupSpec, renderSwimLaneSpec,
-} from './private/group-render';
-import { normalizeCustomRoute } from './private/model';
-import { meshOf, simulatorFromMesh } from './private/simulator-internals';
+import { GroupModel, GroupService, laneHolds, normalizeGroup, serviceObjectName, serviceRoutingProps } from './private/model/group';
+import { normalize } from './private/model/normalize';
+import { addCustomRoute } from './private/model/routes';
+import { LaneModel } from './private/model/types';
+import { DELEGATE_ROUTE_NAME, renderDelegatingRootSpec, renderSwimLaneGroupSpec, renderSwimLaneSpec } from './private/render/lane-group';
+import { renderDestinationRuleSpec, renderSidecarSpec } from './private/render/lane-routing';
 import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { ChainPathResult, LaneSimulator, SimulatedRequest, SimulationOptions } from './simulation';
@@ -25,24 +24,15 @@ function delegateId(svc: GroupService): string {
 }
 
 /**
- * Options of `LaneGroup.simulate()`.
- */
-export interface LaneGroupSimulationOptions extends SimulationOptions {
-  /**
-   * The call chain, as service names in call order.
-   * @default - every service of the group, in the order given
-   */
-  readonly chain?: string[];
-}
-
-/**
  * Lanes across a call chain: the services (mocka → mockb → mockc), the lanes and the services each holds,
  * the baseline that serves what a lane does not hold, and the ingress rules that send requests into lanes.
+ * Each service is routed by the same lane model as a `LaneRouting`, rendered by the same renderer: a lane
+ * that holds the service has its own subset, a lane that does not is served by the baseline's.
  *
- * - `Target.ISTIO`: one DestinationRule (a subset per lane that holds the service) and one sidecar
- *   VirtualService per service (routing header → the lane's subset, or the baseline's when the lane does
- *   not hold the service; strict mode: the caller's lane labels). The applications must propagate the
- *   routing header (permissive mode).
+ * - `Target.ISTIO`: per service, a DestinationRule (a subset per lane that holds the service) and a sidecar
+ *   VirtualService (routing header → the lane; strict mode: the caller's lane labels), as a `LaneRouting`
+ *   with a sidecar entry point renders them. The applications must propagate the routing header
+ *   (permissive mode).
  * - `Target.ASM`: the `ASMSwimLaneGroup` and one `ASMSwimLane` per lane; ASM generates the per-service
  *   DestinationRules and VirtualServices, so none are rendered here (they would collide). Per-service
  *   timeout, retries and custom routes go on a root VirtualService that delegates to ASM's.
@@ -61,7 +51,9 @@ export class LaneGroup extends Construct {
   /** Per-service sidecar VirtualServices (Target.ISTIO) or delegating root VirtualServices (Target.ASM). */
   public readonly sidecarVirtualServices: ApiObject[] = [];
 
-  private model: GroupModel;
+  private readonly model: GroupModel;
+  /** each service's lane model, with its custom routes (ASM: what its delegating root renders) */
+  private readonly serviceModels = new Map<string, LaneModel>();
 
   constructor(scope: Construct, id: string, props: LaneGroupProps) {
     super(scope, id);
@@ -77,7 +69,7 @@ export class LaneGroup extends Construct {
         routingHeader: m.routingHeader,
         host: entry.host,
         port: entry.port,
-        // the entry service's subsets are defined by the group (ISTIO) or by ASM: no pod labels here
+        // the entry service's subsets are defined by its own routing (ISTIO) or by ASM: no pod labels here
         lanes: m.lanes.map(l => ({ name: l.name, servedBy: laneHolds(l, entry.name) ? undefined : m.baseline })),
         baseline: m.baseline,
         rules: i.rules,
@@ -103,17 +95,22 @@ export class LaneGroup extends Construct {
           spec: Lazy.any({ produce: () => renderSwimLaneSpec(this.model, l.name) }),
         })));
       }
-      if (m.routeOptions.timeout || m.routeOptions.retries) m.services.forEach(s => this.delegateRoot(s));
+    }
+    for (const s of m.services) {
+      this.serviceModels.set(s.name, normalize(this.serviceContext(s.name), serviceRoutingProps(m, s)));
+    }
+    if (m.target === Target.ASM) {
+      if (m.routeOptions?.timeout || m.routeOptions?.retries) m.services.forEach(s => this.delegateRoot(s));
     } else {
       for (const s of m.services) {
-        const metadata = { name: `${m.name}-${s.name}`, namespace: s.namespace };
+        const metadata = { name: serviceObjectName(m, s), namespace: s.namespace };
         const dr = new istio.DestinationRule(this, `DestinationRule-${s.name}`, {
-          metadata, spec: Lazy.any({ produce: () => renderGroupDestinationRule(this.model, s) }),
+          metadata, spec: Lazy.any({ produce: () => renderDestinationRuleSpec(this.serviceModels.get(s.name)!) }),
         });
         registerDestinationRule(dr, s.host);
         this.destinationRules.push(dr);
         const vs = new istio.VirtualService(this, `SidecarVirtualService-${s.name}`, {
-          metadata, spec: Lazy.any({ produce: () => renderGroupSidecarSpec(this.model, s) }),
+          metadata, spec: Lazy.any({ produce: () => renderSidecarSpec(this.serviceModels.get(s.name)!) }),
         });
         registerMeshVirtualService(vs, [s.host]);
         this.sidecarVirtualServices.push(vs);
@@ -139,47 +136,56 @@ export class LaneGroup extends Construct {
    */
   public addCustomRoute(service: string, route: CustomRoute, placement: RoutePlacement): void {
     const svc = this.service(service);
-    const m = this.model;
-    const context = `${m.context}: service ${show(service)}`;
-    const r = normalizeCustomRoute({ context, target: m.target }, route);
-    const taken = [
-      ...(m.target === Target.ASM ? ['lanes'] : [...m.lanes.filter(l => l.name !== m.baseline).map(l => laneRouteName(l.name)), GROUP_DEFAULT_ROUTE]),
-      ...(m.routesBefore.get(service) ?? []).map(x => x.name),
-      ...(m.routesAfter.get(service) ?? []).map(x => x.name),
-    ];
-    if (taken.includes(r.name)) {
-      throw new Error(`${context}: custom route ${show(r.name)}: the name is already used in the service's VirtualService (${taken.join(', ')}); route names must be unique`);
+    const context = this.serviceContext(service);
+    if (this.model.target === Target.ISTIO) {
+      this.serviceModels.set(service, addCustomRoute(this.serviceModels.get(service)!, route, placement));
+      return;
     }
-    const append = (map: ReadonlyMap<string, readonly any[]>) => new Map([...map, [service, [...(map.get(service) ?? []), r]]]);
-    if (placement === RoutePlacement.BEFORE_LANE_RULES) {
-      this.model = { ...m, routesBefore: append(m.routesBefore) };
-    } else if (placement === RoutePlacement.AFTER_LANE_RULES) {
-      if (m.target === Target.ASM) {
-        throw new Error(`${context}: custom route ${show(r.name)}: with Target.ASM a route can only go before the lane routes (the route that delegates to ASM's VirtualService takes every request that reaches it)`);
-      }
-      this.model = { ...m, routesAfter: append(m.routesAfter) };
-    } else {
-      throw new Error(`${context}: placement must be RoutePlacement.BEFORE_LANE_RULES or AFTER_LANE_RULES, got ${show(placement)}`);
+    if (placement === RoutePlacement.AFTER_LANE_RULES) {
+      throw new Error(`${context}: custom route ${show(route?.name)}: with Target.ASM a route can only go before the lane routes (the route that delegates to ASM's VirtualService takes every request that reaches it)`);
     }
-    if (m.target === Target.ASM) this.delegateRoot(svc);
+    if (route?.name === DELEGATE_ROUTE_NAME) {
+      throw new Error(`${context}: custom route ${show(route.name)}: the name is used by the route that delegates to ASM's VirtualService; choose another`);
+    }
+    this.serviceModels.set(service, addCustomRoute(this.serviceModels.get(service)!, route, placement));
+    this.delegateRoot(svc);
   }
 
   /**
-   * Follows a request along the call chain: the ingress VirtualService picks the lane of the entry
-   * service, and every later call carries the routing header (permissive) or leaves from the lane's pods
-   * (strict) and is routed per service. With Target.ASM the per-service routing is ASM's, modelled as
-   * the routes LaneGroup renders for upstream Istio (routing header → lane, baseline for services the
-   * lane does not hold).
+   * A simulator over the objects this group synthesizes, with the routing ASM generates for it modelled
+   * (Target.ASM): for `explain()`, `diagram()` and chains of your own.
    */
-  public simulate(request: SimulatedRequest, options: LaneGroupSimulationOptions = {}): ChainPathResult[] {
-    if (!this.ingress) throw new Error(`${this.model.context}: simulate() needs an ingress entry point; set ingress in the props`);
+  public simulator(): LaneSimulator {
+    return LaneSimulator.fromConstruct(this, { clusterDomain: this.model.clusterDomain, asmGeneratedNamespace: this.model.asmGeneratedNamespace });
+  }
+
+  /**
+   * Follows a request along the group's call chain, from where it enters to the last service: through the
+   * ingress (the default when there is one) to the entry service, or at any service's sidecar (`host`, e.g.
+   * `mockb`). Every later call carries the routing header (permissive) or leaves from the lane's pods
+   * (strict). It simulates exactly the objects this group synthesizes; with Target.ASM the per-service
+   * routing ASM generates is modelled from the lane resources.
+   *
+   * @param request the request
+   * @param options unhealthy lanes, routing header, and where the request enters
+   */
+  public simulate(request: SimulatedRequest, options: SimulationOptions = {}): ChainPathResult[] {
     const m = this.model;
-    const routing = groupRouting(m, m.target === Target.ISTIO ? 'VirtualService' : 'ASM lane routing of');
-    const tables = [...meshOf(this.ingress.simulator()).tables, ...routing.tables];
-    const subsets = routing.subsets;
-    const chain = (options.chain ?? this.serviceNames).map(n => this.service(n).host);
-    const simulation = { ...options, routingHeader: options.routingHeader ?? m.routingHeader };
-    return simulatorFromMesh<LaneSimulator>({ tables, subsets }).simulateChain(chain, request, simulation);
+    let first: GroupService;
+    if (options.host !== undefined) {
+      first = m.services.find(s => s.name === options.host || s.host === options.host) ?? this.service(options.host);
+    } else if (this.ingress) {
+      first = this.service(this.ingress.host.split('.')[0]);
+    } else {
+      first = m.services[0];
+    }
+    const chain = m.services.slice(m.services.indexOf(first)).map(s => s.host);
+    const entry = options.host === undefined && options.gateway === undefined && !this.ingress ? { host: first.host } : {};
+    return this.simulator().simulateChain(chain, request, { ...entry, ...options, routingHeader: options.routingHeader ?? m.routingHeader });
+  }
+
+  private serviceContext(service: string): string {
+    return `${this.model.context}: service ${show(service)}`;
   }
 
   private service(name: string): GroupService {
@@ -193,8 +199,8 @@ export class LaneGroup extends Construct {
     const id = delegateId(svc);
     if (this.node.tryFindChild(id)) return;
     const vs = new asm.VirtualService(this, id, {
-      metadata: { name: `${this.model.name}-${svc.name}`, namespace: svc.namespace },
-      spec: Lazy.any({ produce: () => renderDelegateSpec(this.model, svc) }),
+      metadata: { name: serviceObjectName(this.model, svc), namespace: svc.namespace },
+      spec: Lazy.any({ produce: () => renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!) }),
     });
     registerMeshVirtualService(vs, [svc.host]);
     this.sidecarVirtualServices.push(vs);

@@ -1,29 +1,17 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EntryPoint } from './entry-point';
 import { LaneRoutingProps } from './lane-routing-props';
 import { registerDestinationRule, registerMeshVirtualService, registry } from './private/app-checks';
-import { addCustomRoute, addRule, LaneModel, normalize, ObjectPlacement } from './private/model';
-import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render';
-import { RouteTable, routeTable } from './private/route-table';
-import { simulatorFromMesh } from './private/simulator-internals';
+import { normalize } from './private/model/normalize';
+import { addCustomRoute, addRule } from './private/model/routes';
+import { LaneModel, ObjectPlacement } from './private/model/types';
+import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render/lane-routing';
 import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
 import { Target } from './target';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
-
-/**
- * Options of `LaneRouting.simulate()`.
- */
-export interface LaneRoutingSimulationOptions extends SimulationOptions {
-  /**
-   * The VirtualService the request enters through.
-   * @default EntryPoint.GATEWAY when there is a gateway entry point, else EntryPoint.SIDECAR
-   */
-  readonly entryPoint?: EntryPoint;
-}
 
 /**
  * Routes one service's requests between traffic lanes: renders the ingress-gateway VirtualService and/or
@@ -41,7 +29,6 @@ export class LaneRouting extends Construct {
   public readonly destinationRule?: ApiObject;
 
   private model: LaneModel;
-  private tables?: { model: LaneModel; byEntry: Map<EntryPoint, RouteTable | undefined> };
 
   constructor(scope: Construct, id: string, props: LaneRoutingProps) {
     super(scope, id);
@@ -89,54 +76,24 @@ export class LaneRouting extends Construct {
   }
 
   /**
-   * A simulator over the VirtualServices this routing renders (as they are now, after every `addRule()`),
-   * with the subsets of its labelled lanes: for `explain()`, `diagram()` and chain simulations.
+   * A simulator over the objects this routing synthesizes (as they are now, after every `addRule()`): for
+   * `explain()`, `diagram()` and chain simulations.
    */
   public simulator(): LaneSimulator {
-    const m = this.model;
-    const tables = [this.table(EntryPoint.GATEWAY), this.table(EntryPoint.SIDECAR)].filter((t): t is RouteTable => t !== undefined);
-    // the subsets are known only when every lane has pod labels (others are defined elsewhere, e.g. by ASM)
-    const known = m.lanes.every(l => l.podLabels);
-    const subsets = new Map(known ? [[m.host, new Map(m.lanes.map(l => [l.name, { ...l.podLabels! }]))]] : []);
-    return simulatorFromMesh<LaneSimulator>({ tables, subsets });
+    return LaneSimulator.fromConstruct(this);
   }
 
   /**
    * Where a request goes: the rule that matches, the lane probabilities (weights, then fallbacks for
-   * unhealthy lanes) and the routing header the next hop sees. It simulates exactly the VirtualService
-   * this routing renders.
+   * unhealthy lanes) and the lane marker the next hop sees. It simulates exactly the objects this routing
+   * synthesizes, its DestinationRule included.
    *
    * @param request the request
-   * @param options unhealthy lanes, and the entry point (the gateway VirtualService unless there is none)
+   * @param options unhealthy lanes, and the entry point (the gateway VirtualService unless there is none;
+   * `host` for the sidecar VirtualService)
    */
-  public simulate(request: SimulatedRequest, options: LaneRoutingSimulationOptions = {}): SimulationResult {
-    const entryPoint = options.entryPoint ?? (this.gatewayVirtualService ? EntryPoint.GATEWAY : EntryPoint.SIDECAR);
-    const table = this.table(entryPoint);
-    if (!table) {
-      throw new Error(`LaneRouting "${this.node.path}": no ${entryPoint === EntryPoint.GATEWAY ? 'gateway' : 'sidecar'} entry point to simulate`);
-    }
-    return simulatorFromMesh<LaneSimulator>({ tables: [table], subsets: new Map() })
-      .simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
-  }
-
-  /**
-   * The route table of one entry point, read from the spec the renderer produces for the current model
-   * (cached per model: the model is immutable, and every change replaces it).
-   */
-  private table(entryPoint: EntryPoint): RouteTable | undefined {
-    if (this.tables?.model !== this.model) this.tables = { model: this.model, byEntry: new Map() };
-    const byEntry = this.tables.byEntry;
-    if (!byEntry.has(entryPoint)) byEntry.set(entryPoint, this.readTable(entryPoint));
-    return byEntry.get(entryPoint);
-  }
-
-  private readTable(entryPoint: EntryPoint): RouteTable | undefined {
-    const gateway = entryPoint === EntryPoint.GATEWAY;
-    const obj = gateway ? this.gatewayVirtualService : this.sidecarVirtualService;
-    if (!obj) return undefined;
-    const spec = gateway ? renderGatewaySpec(this.model) : renderSidecarSpec(this.model);
-    const ns = obj.metadata.namespace;
-    return routeTable(`VirtualService ${ns ? `${ns}/` : ''}${obj.name}`, { name: obj.name, namespace: ns }, spec);
+  public simulate(request: SimulatedRequest, options: SimulationOptions = {}): SimulationResult {
+    return this.simulator().simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
   }
 
   /**

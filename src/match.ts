@@ -166,4 +166,12 @@ export interface RequestMatch {
    * @default - no query parameter conditions
    */
   readonly queryParams?: QueryParamMatch[];
+
+  /**
+   * Labels of the calling workload (Istio `sourceLabels`): the block matches calls made from pods that carry
+   * all of them. Only for routings without a gateway entry point (a request from outside has no caller labels).
+   * @default - any caller
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+   */
+  readonly sourceLabels?: { [key: string]: string };
 }

@@ -1,8 +1,11 @@
-import { diagram, explain } from './private/describe';
-import { modelAsmLaneYaml } from './private/group-render';
-import { makeRequest, Mesh, parseMesh, RouteTable } from './private/route-table';
-import { ChainPath, decide, Health, simulateChain } from './private/simulate';
-import { attachMesh, registerSimulatorFactory } from './private/simulator-internals';
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { DEFAULT_ROUTING_HEADER } from './private/model/types';
+import { diagram, explain } from './private/simulate/describe';
+import { ChainPath, decide, Health, labelsOf, Outcome, simulateChain, Step } from './private/simulate/engine';
+import { Mesh, RouteTable, tableName } from './private/simulate/mesh';
+import { Manifest, parseYaml, readMesh } from './private/simulate/reader';
+import { makeRequest, Request } from './private/simulate/request';
 
 /**
  * A request to simulate.
@@ -15,7 +18,15 @@ export interface SimulatedRequest {
   readonly headers?: { [name: string]: string };
 
   /**
-   * Request path, optionally with a query string (`/mock?user=alice`).
+   * Headers sent several times (names are case-insensitive), e.g. two `baggage` lines. Envoy matches such a
+   * header as its values joined by ",". Added after `headers` when a name is in both.
+   * @default - none
+   */
+  readonly multiValueHeaders?: { [name: string]: string[] };
+
+  /**
+   * Request path, optionally with a query string (`/mock?user=alice`). The query string is matched as
+   * Envoy does: raw (not percent-decoded), a repeated parameter by its first value.
    * @default '/'
    */
   readonly path?: string;
@@ -28,7 +39,8 @@ export interface SimulatedRequest {
 }
 
 /**
- * Options of a simulation.
+ * Options of a simulation: the same for `LaneRouting.simulate()`, `LaneGroup.simulate()` and
+ * `LaneSimulator.simulate()` / `simulateChain()`.
  */
 export interface SimulationOptions {
   /**
@@ -40,32 +52,79 @@ export interface SimulationOptions {
   readonly unhealthyLanes?: string[];
 
   /**
-   * The header whose value the next hop sees is reported in `routingHeaderValue`.
-   * @default 'x-asm-prefer-tag'
+   * The header that carries the lane: reported as each hop's lane marker.
+   * @default - the routing's routing header (LaneRouting, LaneGroup); 'x-asm-prefer-tag' for a LaneSimulator
    */
   readonly routingHeader?: string;
+
+  /**
+   * Enter through the VirtualService bound to this gateway (`namespace/name`).
+   * @default - see `host`
+   */
+  readonly gateway?: string;
+
+  /**
+   * Enter through the sidecar (mesh) VirtualService of this host: a call from inside the mesh. A short name
+   * such as `mockb` stands for the one known host it begins.
+   * @default - the only gateway-bound VirtualService; else the only VirtualService (`simulate()`) or the
+   * first service's sidecar VirtualService (`simulateChain()`)
+   */
+  readonly host?: string;
 }
 
 /**
- * Where one share of the matched rule's requests goes.
+ * What serves a request: a host, and the subset of its endpoints.
  */
-export interface LaneOutcome {
-  /** The destination host. */
+export interface Backend {
+  /** The service host. */
   readonly host: string;
-  /** The lane (subset) the rule sends this share to; undefined when the destination has no subset. */
-  readonly lane?: string;
-  /** The lane that serves it: `lane`, its fallback lane, or undefined when nothing healthy is left (503). */
-  readonly servingLane?: string;
-  /** True when the share is served by the fallback lane. */
-  readonly viaFallback: boolean;
-  /** Share of the matching requests, 0..1. */
-  readonly probability: number;
-  /** The routing header value the next hop sees (set by the route, else as the client sent it). */
-  readonly routingHeaderValue?: string;
+  /** The subset (lane); undefined: any endpoint of the host. */
+  readonly subset?: string;
+  /** The port, when the route names one. */
+  readonly port?: number;
 }
 
 /**
- * The result of simulating one request.
+ * What tells the next hop which lane a request is in.
+ */
+export interface LaneMarker {
+  /** The header that carries it. */
+  readonly header: string;
+  /** Its value as the next hop sees it (set by the route, else as the caller sent it); undefined: absent. */
+  readonly value?: string;
+}
+
+/**
+ * One step of a request: the VirtualService and rule that routed it, the lane it is in, the backend that
+ * served it, the lane marker it carries on, and why.
+ */
+export interface Hop {
+  /** The host the rule sent the request to (the service called). */
+  readonly host: string;
+  /** The VirtualService that routed it; undefined when none routes the host (any endpoint serves it). */
+  readonly virtualService?: string;
+  /** The rule (route name) that matched; undefined when none matched or the route has no name. */
+  readonly rule?: string;
+  /** The lane the request is in: the lane the route marks it with, else the subset the route chose. */
+  readonly lane?: string;
+  /** What served it: the chosen subset, its fallback, or undefined when the request failed. */
+  readonly backend?: Backend;
+  /** True when the fallback served it. */
+  readonly viaFallback: boolean;
+  /** True when the request fails here: no rule matched (404), or no healthy endpoints (503). */
+  readonly failed: boolean;
+  /** Share of the requests reaching this hop that take this way, 0..1. */
+  readonly probability: number;
+  /** The lane marker the request carries on to the next hop. */
+  readonly marker: LaneMarker;
+  /** Why: the rule and weight, the fallback, or the reason for a 404 or 503. */
+  readonly reason: string;
+  /** Pod labels of the backend's subset, when a DestinationRule defines it. */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * The result of simulating one request through one VirtualService.
  */
 export interface SimulationResult {
   /** The VirtualService that routed the request. */
@@ -74,32 +133,12 @@ export interface SimulationResult {
   readonly rule?: string;
   /** True when a rule matched (otherwise Istio answers 404). */
   readonly matched: boolean;
-  /** One outcome per destination of the matched rule. */
-  readonly outcomes: LaneOutcome[];
-  /** Probability per serving lane (after fallbacks); lanes with no share are absent. */
+  /** One outcome per destination of the matched rule (0-weight destinations omitted). */
+  readonly outcomes: Hop[];
+  /** Probability per serving subset (after fallbacks); subsets with no share are absent. */
   readonly laneProbabilities: { [lane: string]: number };
-  /** Probability that the request fails because its lane (and fallback) has no healthy endpoints. */
+  /** Probability that the request fails because its subset (and fallback) has no healthy endpoints. */
   readonly unavailableProbability: number;
-}
-
-/**
- * One service of a simulated call chain.
- */
-export interface ChainHop {
-  /** The service host. */
-  readonly host: string;
-  /** The rule that routed this hop; undefined when no VirtualService routes it. */
-  readonly rule?: string;
-  /** The lane chosen for this hop; undefined when no VirtualService routes it (any endpoint). */
-  readonly lane?: string;
-  /** The lane that serves it after fallback. */
-  readonly servingLane?: string;
-  /** True when the fallback lane serves it. */
-  readonly viaFallback: boolean;
-  /** True when the request fails at this hop (no rule matched, or no healthy endpoints). */
-  readonly failed: boolean;
-  /** Pod labels of the serving lane's subset, when a DestinationRule defines it. */
-  readonly labels?: { [key: string]: string };
 }
 
 /**
@@ -107,7 +146,7 @@ export interface ChainHop {
  */
 export interface ChainPathResult {
   /** The hops in call order. */
-  readonly hops: ChainHop[];
+  readonly hops: Hop[];
   /** Probability of this path, 0..1. */
   readonly probability: number;
   /** The path in the seed's notation: `mocka(version: v2) -> mockb(version: v1)`. */
@@ -115,20 +154,22 @@ export interface ChainPathResult {
 }
 
 /**
- * Options that pick the entry VirtualService.
+ * How manifests are read.
  */
-export interface EntryOptions {
+export interface MeshReadOptions {
   /**
-   * Enter through this gateway (`namespace/name`).
-   * @default - the only gateway-bound VirtualService, else the only VirtualService
+   * The cluster domain of service hosts (`<service>.<namespace>.svc.<domain>`), for ASM lane groups, which
+   * name services rather than hosts.
+   * @default 'cluster.local'
    */
-  readonly gateway?: string;
+  readonly clusterDomain?: string;
 
   /**
-   * Enter through the sidecar VirtualService of this host (a call from inside the mesh).
-   * @default - see `gateway`
+   * The namespace where ASM writes the VirtualServices it generates for lane groups (`trafficlabel-vs-*`,
+   * the targets of delegating root VirtualServices).
+   * @default 'istio-system'
    */
-  readonly host?: string;
+  readonly asmGeneratedNamespace?: string;
 }
 
 /**
@@ -142,67 +183,82 @@ export interface YamlSource {
 }
 
 /**
- * Simulates requests through VirtualServices (rendered by this library or hand-written YAML) with Istio's
+ * Simulates requests through VirtualServices (synthesized by this library or hand-written YAML) with Istio's
  * semantics: rules in order, first match wins; match blocks OR, conditions inside a block AND; exact,
- * prefix and RE2 regex matches; weights proportional; ASM fallback when a lane has no healthy endpoints.
- * Constructs it does not model (redirects, faults, delegation, ...) are refused with a message.
+ * prefix and RE2 regex matches; weights proportional; subsets from DestinationRules; delegation resolved;
+ * ASM fallback when a lane has no healthy endpoints; the routing ASM generates for lane groups modelled.
+ * Constructs it does not model (redirects, faults, ...) are refused with a message.
  */
 export class LaneSimulator {
   /**
    * Reads every VirtualService and DestinationRule of multi-document YAML, and ASM lane resources
-   * (ASMSwimLaneGroup, ASMSwimLane), whose per-service routing ASM generates and the simulation models
-   * (routing header → the lane's subset, or the baseline's for a service the lane does not hold).
+   * (ASMSwimLaneGroup, ASMSwimLane), whose per-service routing ASM generates and the simulation models.
    * Other kinds are skipped.
    * @param yaml the manifests
    * @param fileName how messages name the source
+   * @param options how to read them
    */
-  public static fromYaml(yaml: string, fileName: string = 'input'): LaneSimulator {
-    return LaneSimulator.fromYamlSources([{ name: fileName, yaml }]);
+  public static fromYaml(yaml: string, fileName: string = 'input', options: MeshReadOptions = {}): LaneSimulator {
+    return LaneSimulator.fromYamlSources([{ name: fileName, yaml }], options);
   }
 
   /**
    * Reads several YAML sources as one mesh (e.g. the files of a `cdk8s synth` output), like `fromYaml()`.
    * @param sources the sources, each with the name messages give it
+   * @param options how to read them
    */
-  public static fromYamlSources(sources: YamlSource[]): LaneSimulator {
-    return new LaneSimulator(parseMesh(sources.map(s => ({ name: s.name, text: s.yaml })), modelAsmLaneYaml));
+  public static fromYamlSources(sources: YamlSource[], options: MeshReadOptions = {}): LaneSimulator {
+    return LaneSimulator.fromManifests(parseYaml(sources.map(s => ({ name: s.name, text: s.yaml }))), options);
+  }
+
+  /**
+   * Reads the objects a construct and its children synthesize (as `cdk8s synth` would write them), like
+   * `fromYaml()`: a chart, a LaneRouting, a LaneGroup, or any scope.
+   * @param scope the construct
+   * @param options how to read them
+   */
+  public static fromConstruct(scope: IConstruct, options: MeshReadOptions = {}): LaneSimulator {
+    const objects = scope.node.findAll().filter(ApiObject.isApiObject);
+    return LaneSimulator.fromManifests(objects.map(o => ({ obj: o.toJson() })), options);
+  }
+
+  private static fromManifests(manifests: Manifest[], options: MeshReadOptions): LaneSimulator {
+    return new LaneSimulator(readMesh(manifests, options));
   }
 
   private readonly mesh: Mesh;
 
   private constructor(mesh: Mesh) {
-    if (mesh.tables.length === 0) throw new Error('no VirtualService found (apiVersion networking.istio.io/*, kind VirtualService)');
+    if (mesh.tables.length === 0) throw new Error('no VirtualService found (apiVersion networking.istio.io/*, kind VirtualService, with hosts)');
     this.mesh = mesh;
-    attachMesh(this, mesh);
   }
 
-  /** The VirtualServices read, as `namespace/name`. */
+  /** The VirtualServices requests enter through, as `namespace/name` (delegates merged into their roots). */
   public get virtualServices(): string[] {
-    return this.mesh.tables.map(t => `${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
+    return this.mesh.tables.map(tableName);
   }
 
-  /** Where `request` goes through the entry VirtualService. */
-  public simulate(request: SimulatedRequest, options: SimulationOptions = {}, entry: EntryOptions = {}): SimulationResult {
-    const table = this.entryTable(entry);
+  /** What was read but has no effect, e.g. a route whose delegate does not exist (Istio ignores it). */
+  public get notes(): string[] {
+    return [...this.mesh.notes];
+  }
+
+  /**
+   * Where `request` goes through one VirtualService: the rule that matches, and one outcome per destination.
+   * @param request the request
+   * @param options entry point, unhealthy lanes, routing header
+   */
+  public simulate(request: SimulatedRequest, options: SimulationOptions = {}): SimulationResult {
+    const table = this.entryTable(options, undefined);
     const req = makeRequest(request);
     const decision = decide(table, req, this.health(options));
-    const header = (options.routingHeader ?? 'x-asm-prefer-tag').toLowerCase();
-    const outcomes: LaneOutcome[] = decision.outcomes.map(o => ({
-      host: o.host,
-      lane: o.lane,
-      servingLane: o.servingLane,
-      viaFallback: o.viaFallback,
-      probability: o.probability,
-      routingHeaderValue: o.setHeaders[header] ?? req.headers[header],
-    }));
+    const header = this.header(options);
+    const outcomes = decision.outcomes.map(o => this.hop(table, decision.routeIndex, o, header, req));
     const laneProbabilities: { [lane: string]: number } = {};
     let unavailableProbability = 0;
     for (const o of outcomes) {
-      if (o.servingLane === undefined) {
-        if (o.lane !== undefined) unavailableProbability += o.probability;
-      } else {
-        laneProbabilities[o.servingLane] = (laneProbabilities[o.servingLane] ?? 0) + o.probability;
-      }
+      if (o.failed) unavailableProbability += o.probability;
+      else if (o.backend?.subset !== undefined) laneProbabilities[o.backend.subset] = (laneProbabilities[o.backend.subset] ?? 0) + o.probability;
     }
     return {
       virtualService: table.source,
@@ -215,17 +271,21 @@ export class LaneSimulator {
   }
 
   /**
-   * Follows `request` along a call chain (service hosts in call order; a short name such as `mockb`
-   * stands for the one known host it begins): the entry VirtualService routes
-   * the first call, and each later call carries the headers the previous hop set and is routed by the
+   * Follows `request` along a call chain (service hosts in call order; a short name such as `mockb` stands
+   * for the one known host it begins): the entry VirtualService routes the first call, and each later call
+   * leaves from the pod that served the previous one, with the headers its route set, and is routed by the
    * callee's sidecar VirtualService, if any.
+   * @param services the hosts called, in order
+   * @param request the request
+   * @param options entry point, unhealthy lanes, routing header
    */
-  public simulateChain(services: string[], request: SimulatedRequest, options: SimulationOptions = {}, entry: EntryOptions = {}): ChainPathResult[] {
+  public simulateChain(services: string[], request: SimulatedRequest, options: SimulationOptions = {}): ChainPathResult[] {
     if (services.length === 0) throw new Error('simulateChain needs at least one service');
-    services = services.map(s => this.resolveHost(s));
-    const table = this.entryTable(entry.gateway || entry.host ? entry : this.defaultEntryFor(services[0]));
-    const paths = simulateChain(this.mesh, table, services, makeRequest(request), this.health(options));
-    return paths.map(p => this.pathResult(p));
+    const hosts = services.map(s => this.resolveHost(s));
+    const table = this.entryTable(options, hosts[0]);
+    const paths = simulateChain(this.mesh, table, hosts, makeRequest(request), this.health(options));
+    const header = this.header(options);
+    return paths.map(p => this.pathResult(p, header));
   }
 
   /** The rule table of every VirtualService, as text. */
@@ -238,20 +298,64 @@ export class LaneSimulator {
     return diagram(this.mesh);
   }
 
-  private pathResult(p: ChainPath): ChainPathResult {
-    const hops: ChainHop[] = p.hops.map(h => {
-      const labels = h.servingLane !== undefined ? this.mesh.subsets.get(h.host)?.get(h.servingLane) : undefined;
-      const { host, rule, lane, servingLane, viaFallback, failed } = h;
-      return { host, rule, lane, servingLane, viaFallback, failed, labels: labels ? { ...labels } : undefined };
-    });
-    const trace = hops.map(h => {
-      const name = h.host.split('.')[0];
-      if (h.failed) return `${name}(503)`;
-      if (h.lane === undefined) return `${name}(any)`;
-      const what = h.labels ? Object.entries(h.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : `lane ${h.servingLane}`;
-      return `${name}(${what}${h.viaFallback ? `, fallback from ${h.lane}` : ''})`;
-    }).join(' -> ');
-    return { hops, probability: p.probability, trace };
+  private header(options: SimulationOptions): string {
+    return (options.routingHeader ?? DEFAULT_ROUTING_HEADER).toLowerCase();
+  }
+
+  private marker(header: string, req: Request): LaneMarker {
+    return { header, value: Object.prototype.hasOwnProperty.call(req.headers, header) ? req.headers[header] : undefined };
+  }
+
+  /** A hop for one outcome of a decision; `req` is the request as it reached the VirtualService, or as it leaves it. */
+  private hop(table: RouteTable, routeIndex: number, o: Outcome, header: string, req: Request): Hop {
+    const d = o.destination;
+    const labels = labelsOf(this.mesh, o.served);
+    const set = Object.prototype.hasOwnProperty.call(d.setHeaders, header) ? d.setHeaders[header] : undefined;
+    return {
+      host: d.host,
+      virtualService: table.source,
+      rule: table.routes[routeIndex].name,
+      lane: set ?? d.subset,
+      backend: o.served ? { ...o.served } : undefined,
+      viaFallback: o.viaFallback,
+      failed: o.served === undefined,
+      probability: o.probability,
+      marker: { header, value: set ?? this.marker(header, req).value },
+      reason: o.reason,
+      labels: labels ? { ...labels } : undefined,
+    };
+  }
+
+  private stepHop(s: Step, header: string): Hop {
+    if (s.outcome && s.table) {
+      const index = s.table.routes.findIndex(r => r.destinations.includes(s.outcome!.destination));
+      return this.hop(s.table, index, s.outcome, header, s.request);
+    }
+    return {
+      host: s.host,
+      virtualService: s.table?.source,
+      rule: s.rule,
+      viaFallback: false,
+      failed: s.failed,
+      probability: s.probability,
+      marker: this.marker(header, s.request),
+      reason: s.reason,
+    };
+  }
+
+  private pathResult(p: ChainPath, header: string): ChainPathResult {
+    const hops: Hop[] = [];
+    const trace: string[] = [];
+    for (const s of p.steps) {
+      const hop = this.stepHop(s, header);
+      hops.push(hop);
+      const name = hop.host.split('.')[0];
+      if (hop.failed) {trace.push(`${name}(${s.outcome ? 503 : 404})`);} else if (!hop.backend?.subset) {trace.push(`${name}(any)`);} else {
+        const what = hop.labels ? Object.entries(hop.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : `subset ${hop.backend.subset}`;
+        trace.push(`${name}(${what}${hop.viaFallback ? `, fallback from ${s.outcome!.destination.subset}` : ''})`);
+      }
+    }
+    return { hops, probability: p.probability, trace: trace.join(' -> ') };
   }
 
   /** A host as given, or a short name (`mockb`) that names exactly one known host. */
@@ -273,32 +377,27 @@ export class LaneSimulator {
     return { unhealthy: new Set(options.unhealthyLanes ?? []), subsets: this.mesh.subsets };
   }
 
-  private defaultEntryFor(host: string): EntryOptions {
-    const gateways = this.mesh.tables.filter(t => t.gateways.length > 0);
-    return gateways.length > 0 ? {} : { host };
-  }
-
-  private entryTable(entry: EntryOptions): RouteTable {
+  /** The entry table: by gateway, by host, else the only gateway-bound one, else the chain's first host's or the only one. */
+  private entryTable(options: SimulationOptions, firstHost: string | undefined): RouteTable {
+    if (options.gateway !== undefined && options.host !== undefined) throw new Error('give gateway or host, not both');
     const tables = this.mesh.tables;
+    const gatewayBound = tables.filter(t => t.gateways.length > 0);
+    const host = options.host !== undefined ? this.resolveHost(options.host) : (gatewayBound.length === 0 ? firstHost : undefined);
     let candidates: RouteTable[];
     let what: string;
-    if (entry.gateway) {
-      candidates = tables.filter(t => t.gateways.includes(entry.gateway!));
-      what = `bound to gateway ${entry.gateway}`;
-    } else if (entry.host) {
-      candidates = tables.filter(t => t.gateways.length === 0 && t.hosts.includes(entry.host!));
-      what = `for sidecars of host ${entry.host}`;
+    if (options.gateway !== undefined) {
+      candidates = tables.filter(t => t.gateways.includes(options.gateway!));
+      what = ` bound to gateway ${options.gateway}`;
+    } else if (host !== undefined) {
+      candidates = tables.filter(t => t.gateways.length === 0 && t.hosts.includes(host));
+      what = ` for sidecars of host ${host}`;
     } else {
-      const gateways = tables.filter(t => t.gateways.length > 0);
-      candidates = gateways.length > 0 ? gateways : [...tables];
-      what = gateways.length > 0 ? 'bound to a gateway' : '';
+      candidates = gatewayBound.length > 0 ? gatewayBound : [...tables];
+      what = gatewayBound.length > 0 ? ' bound to a gateway' : '';
     }
     if (candidates.length === 1) return candidates[0];
     const list = tables.map(t => `${t.source} (${t.gateways.length ? `gateways: ${t.gateways.join(', ')}` : `mesh, hosts: ${t.hosts.join(', ')}`})`).join('; ');
-    if (candidates.length === 0) throw new Error(`no VirtualService ${what}; found: ${list}`);
-    throw new Error(`${candidates.length} VirtualServices ${what}: choose one with a gateway (namespace/name) or a host; found: ${list}`);
+    if (candidates.length === 0) throw new Error(`no VirtualService${what}; found: ${list}`);
+    throw new Error(`${candidates.length} VirtualServices${what}: choose one with a gateway (namespace/name) or a host; found: ${list}`);
   }
 }
-
-// the library's own code builds simulators from meshes it has already read (see private/simulator-internals.ts)
-registerSimulatorFactory(mesh => new (LaneSimulator as unknown as new (m: Mesh) => LaneSimulator)(mesh));

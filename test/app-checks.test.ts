@@ -66,7 +66,7 @@ describe('app-wide checks at synth', () => {
   test('the same name in another namespace or of another kind is fine', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
-    new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'lanes', namespace: 'a' }, lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2' }], destinationRule: { name: 'lanes', namespace: 'a' } }));
+    new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'lanes', namespace: 'a' }, lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', servedBy: 's1' }], destinationRule: { name: 'lanes', namespace: 'a' } }));
     new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', sidecar: { name: 'lanes', namespace: 'b' } }));
     expect(() => synthApp(app)).not.toThrow();
   });
@@ -100,14 +100,14 @@ describe('app-wide checks: DestinationRules', () => {
       lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }],
       baseline: 's1',
     });
-    new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'] } }));
+    new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', servedBy: 's1' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'] } }));
     expect(synthError(app)).toMatch(/DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\] and DestinationRule default\/mock-mocka \[c\/mock\/DestinationRule-mocka\] are both DestinationRules for host "mocka.default.svc.cluster.local"; Istio merges them and drops duplicate subsets/);
   });
 
   test('a hand-written DestinationRule with a short host counts too; other hosts are fine', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c', { namespace: 'default' });
-    new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }] }));
+    new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', servedBy: 's1' }] }));
     new ApiObject(chart, 'other', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'other' }, spec: { host: 'mockb' } } as any);
     expect(() => synthApp(app)).not.toThrow();
     new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'manual' }, spec: { host: 'mocka' } } as any);
@@ -141,7 +141,7 @@ describe('app-wide checks: objects ASM generates for a lane group', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     group(chart);
-    new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'], name: 'b' } }));
+    new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', servedBy: 's1' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'], name: 'b' } }));
     expect(synthError(app)).toMatch(/DestinationRule default\/c-mockb-destinationrule-\w+ \[c\/mockb\/DestinationRule\] is a DestinationRule for host "mockb.default.svc.cluster.local", for which ASM generates one from lane group/);
   });
 

@@ -61,13 +61,13 @@ describe('cdk8s-lanes simulate', () => {
     const j = JSON.parse(r.out);
     expect(j.laneProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
     expect(j.sampled.s1 + j.sampled.s2).toBe(100);
-    expect(j.outcomes[1]).toMatchObject({ lane: 's3', servingLane: 's1', viaFallback: true });
+    expect(j.outcomes[1]).toMatchObject({ lane: 's3', backend: { subset: 's1' }, viaFallback: true });
   });
 
   test('custom header on the sidecar: my-trace-id: s2 without env: dev lands in s1', () => {
     const r = cli('simulate', customYaml, '--host', 'mocka.default.svc.cluster.local', '-H', 'my-trace-id: s2', '--routing-header', 'my-trace-id', '--json');
     const j = JSON.parse(r.out);
-    expect([j.rule, j.laneProbabilities, j.outcomes[0].routingHeaderValue]).toEqual(['base-route', { s1: 1 }, 's1']);
+    expect([j.rule, j.laneProbabilities, j.outcomes[0].marker.value]).toEqual(['base-route', { s1: 1 }, 's1']);
   });
 
   test('a call chain prints the hop-by-hop versions like the seed', () => {
@@ -145,7 +145,7 @@ describe('cdk8s-lanes on ASM lane resources', () => {
 
   test('explain lists the modelled per-service routing', () => {
     const r = cli('explain', asmYaml);
-    expect(r.out).toContain('ASMSwimLaneGroup mock: ASM lane routing of default/mockb');
+    expect(r.out).toContain('ASMSwimLaneGroup mock: ASM-generated VirtualService istio-system/trafficlabel-vs-mock-default-mockb');
     expect(r.out).toContain('  1  lane-s2     x-asm-prefer-tag exact "s2"  mockb/s1 100%, set x-asm-prefer-tag=s2');
   });
 

@@ -39,3 +39,13 @@ export function find(manifests: any[], kind: string, name: string): any {
   if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
   return found[0];
 }
+
+/**
+ * A simulation result read from YAML named `origin`, with that name taken off the VirtualService sources
+ * (`origin: VirtualService ns/name` → `VirtualService ns/name`), to compare with one a construct gives.
+ */
+export function withoutOrigin<T>(result: T, origin: string): T {
+  const prefix = `${origin}: `;
+  return JSON.parse(JSON.stringify(result), (_key, value) =>
+    (typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : value));
+}

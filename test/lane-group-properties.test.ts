@@ -73,7 +73,7 @@ describe('LaneGroup properties', () => {
       paths[0].hops.forEach((hop, i) => {
         const service = props.services[i].name;
         const expected = lane.services.includes(service) ? lane.name : 'l0';
-        expect({ service, serving: hop.servingLane, labels: hop.labels }).toEqual({
+        expect({ service, serving: hop.backend?.subset, labels: hop.labels }).toEqual({
           service, serving: expected, labels: props.lanes.find(l => l.name === expected)!.podLabels,
         });
       });

@@ -196,7 +196,7 @@ describe('LaneGroup.simulate(): the seed\'s two trace patterns', () => {
 
   test('a client header is overwritten at the ingress; a shorter chain can be asked for', () => {
     const { group } = new MockChain(Testing.app(), 'mock-chain', { target: Target.ISTIO });
-    const paths = group.simulate({ headers: { 'env': 'dev', 'x-asm-prefer-tag': 's1' } }, { chain: ['mocka', 'mockb'] });
+    const paths = group.simulator().simulateChain(['mocka', 'mockb'], { headers: { 'env': 'dev', 'x-asm-prefer-tag': 's1' } });
     expect(paths.map(p => p.trace)).toEqual(['mocka(version: v2) -> mockb(version: v1)', 'mocka(version: v1) -> mockb(version: v3)']);
   });
 
@@ -266,7 +266,8 @@ describe('LaneGroup: errors', () => {
   test('addRule and simulate need an ingress; unknown services are named', () => {
     const { group } = render({ ingress: undefined });
     expect(() => group.addRule({ name: 'x', matches: [{ uri: StringMatch.exact('/') }], split: [{ lane: 's2' }] })).toThrow(`${C}: addRule() needs an ingress entry point; set ingress in the props`);
-    expect(() => group.simulate({})).toThrow(`${C}: simulate() needs an ingress entry point; set ingress in the props`);
+    // without an ingress, a request enters at the first service's sidecar VirtualService
+    expect(group.simulate({}).map(p => p.trace)).toEqual(['mocka(version: v1) -> mockb(version: v1) -> mockc(version: v1)']);
     expect(() => group.addCustomRoute('web', { name: 'x', matches: [{ uri: StringMatch.exact('/') }], destinations: [{ host: HOSTS[0] }] }, RoutePlacement.BEFORE_LANE_RULES))
       .toThrow(`${C}: "web" is not a service of the group (services: mocka, mockb, mockc)`);
   });
@@ -274,7 +275,7 @@ describe('LaneGroup: errors', () => {
   test('custom route names must not collide with the generated routes', () => {
     const { group } = render();
     expect(() => group.addCustomRoute('mocka', { name: 'lane-s2', matches: [{ uri: StringMatch.exact('/') }], destinations: [{ host: HOSTS[0] }] }, RoutePlacement.BEFORE_LANE_RULES))
-      .toThrow(`${C}: service "mocka": custom route "lane-s2": the name is already used in the service's VirtualService (lane-s2, lane-s3, base-route); route names must be unique`);
+      .toThrow(`${C}: service "mocka": custom route "lane-s2": the name is already used by a rule; route names must be unique`);
   });
 
   test('addRule() adds an ingress rule', () => {

@@ -37,7 +37,7 @@ function render(overrides: Partial<LaneRoutingProps> = {}, configure?: (r: LaneR
 describe('LaneRouting', () => {
   test('child construct ids are a contract', () => {
     // GIVEN a routing with both entry points and a labelled lane
-    const { routing } = render({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }, { name: 's3' }] });
+    const { routing } = render({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }, { name: 's3', podLabels: { version: 'v3' } }] });
     // THEN the ids of the generated objects are fixed
     expect(routing.node.children.map(c => c.node.id)).toEqual(['GatewayVirtualService', 'SidecarVirtualService', 'DestinationRule']);
     expect(routing.gatewayVirtualService?.node.id).toEqual('GatewayVirtualService');
@@ -114,7 +114,7 @@ describe('LaneRouting', () => {
     const { out } = render({
       target: Target.ISTIO,
       rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }],
-      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }, { name: 's3' }],
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', servedBy: 's1' }, { name: 's3', servedBy: 's1' }],
     });
     expect(out.map(o => o.apiVersion)).toEqual(['networking.istio.io/v1', 'networking.istio.io/v1', 'networking.istio.io/v1']);
     expect(JSON.stringify(out)).not.toContain('fallback');
@@ -167,7 +167,7 @@ describe('LaneRouting', () => {
 
   test('DestinationRule: one subset per lane with pod labels, in the service namespace', () => {
     const { dr, routing } = render({
-      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { 'version': 'v2', 'app.kubernetes.io/name': 'mocka' } }, { name: 's3' }],
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { 'version': 'v2', 'app.kubernetes.io/name': 'mocka' } }, { name: 's3', servedBy: 's2' }],
     });
     expect(dr.apiVersion).toEqual('networking.istio.io/v1beta1');
     expect(dr.metadata.namespace).toEqual('default');
@@ -188,7 +188,7 @@ describe('LaneRouting', () => {
   });
 
   test('DestinationRule: placement can be set', () => {
-    const { dr } = render({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2' }, { name: 's3' }], destinationRule: { namespace: 'mesh-config', name: 'mocka-lanes' } });
+    const { dr } = render({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }, { name: 's3', podLabels: { version: 'v3' } }], destinationRule: { namespace: 'mesh-config', name: 'mocka-lanes' } });
     expect(dr.metadata).toEqual({ name: 'mocka-lanes', namespace: 'mesh-config' });
   });
 
@@ -264,7 +264,7 @@ describe('LaneRouting: lanes served by another subset, route options, custom rou
       rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's3' }] }],
     });
     const r = routing.simulate({ headers: { env: 'dev' } });
-    expect(r.outcomes.map(o => [o.lane, o.routingHeaderValue])).toEqual([['s1', 's3']]);
+    expect(r.outcomes.map(o => [o.lane, o.backend?.subset, o.marker.value])).toEqual([['s3', 's1', 's3']]);
   });
 
   test('routeOptions: timeout and retries on every lane rule and the default route', () => {

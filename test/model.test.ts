@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { CustomRoute, HeaderMatch, LaneRule, Mode, RoutePlacement, StringMatch, Target } from '../src';
-import { addCustomRoute, addRule, goDuration, LaneRoutingInput, normalize, serviceNamespace } from '../src/private/model';
+import { normalize, serviceNamespace } from '../src/private/model/normalize';
+import { addCustomRoute, addRule, goDuration } from '../src/private/model/routes';
+import { LaneRoutingInput } from '../src/private/model/types';
 
 const CTX = 'LaneRouting "app/mocka"';
 
@@ -131,7 +133,7 @@ describe('rules: errors', () => {
     ['no match blocks', [rule({ matches: [] })],
       `${R} needs at least one match block; requests that match nothing else go to the default route`],
     ['empty match block', [rule({ matches: [{}] })],
-      `${R} match 1 has no condition, so it would match every request; give it headers, uri, method or queryParams (the default route already catches the rest)`],
+      `${R} match 1 has no condition, so it would match every request; give it headers, uri, method, queryParams or sourceLabels (the default route already catches the rest)`],
     ['header twice in a block', [rule({ matches: [{ headers: [HeaderMatch.exact('env', 'dev'), HeaderMatch.absent('env')] }] })],
       `${R} match 1 headers lists "env" twice`],
     ['uri without slash', [rule({ matches: [{ uri: StringMatch.prefix('api') }] })], `${R} match 1 uri prefix "api" must start with "/"`],
@@ -211,7 +213,7 @@ describe('served-by lanes, route options and custom routes: errors', () => {
     ['weights', custom({ destinations: [{ host: 'a.b.svc', weight: 60 }, { host: 'c.b.svc', weight: 60 }] }), `${C} weights must sum to 100, got 60 + 60 = 120`],
     ['no match', custom({ matches: [] }), `${C} needs at least one match block; requests that match nothing else go to the default route`],
     ['name of a rule', custom({ name: 'dev-route', matches: [{ uri: StringMatch.exact('/x') }] }),
-      `${CTX}: rule "dev-route": the name is already used by a custom route; route names must be unique`],
+      `${CTX}: custom route "dev-route": the name is already used by a rule; route names must be unique`],
     ['a match a rule already takes', custom({ matches: dev }), `${CTX}: rule "dev-route" match 1 repeats custom route "health" match 1, so it can never match (first match wins); remove it or merge the routes`],
   ])('%s', (_name, route, message) => {
     const model = normalize(CTX, input({ rules: [rule()] }));

@@ -1,6 +1,6 @@
 import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { synth } from './helpers';
+import { synth, withoutOrigin } from './helpers';
 import {
   HeaderMatch, LaneDestination, LaneRouting, LaneSimulator, LaneRoutingProps, LaneRule, Mode, QueryParamMatch, RequestMatch, StringMatch, Target,
 } from '../src';
@@ -127,8 +127,8 @@ describe('properties', () => {
       const input = { headers: { ...r.extra, 'x-rule': `${r.rule}-${r.block}` }, path: r.path, method: r.method };
       const down = [...r.down, ...(r.rule % 2 ? [props.lanes[0].name] : [])];
       const a = routing.simulate(input, { unhealthyLanes: down });
-      const b = fromYaml.simulate(input, { unhealthyLanes: down, routingHeader: props.routingHeader }, props.gateway ? {} : { host: 'svc.default.svc.cluster.local' });
-      expect({ ...a, virtualService: '' }).toEqual({ ...b, virtualService: '' });
+      const b = fromYaml.simulate(input, { unhealthyLanes: down, routingHeader: props.routingHeader, host: props.gateway ? undefined : 'svc.default.svc.cluster.local' });
+      expect(a).toEqual(withoutOrigin(b, 'f'));
       expect(a.matched).toBe(true); // the default route catches everything
       const total = Object.values(a.laneProbabilities).reduce((x, y) => x + y, 0) + a.unavailableProbability;
       expect(total).toBeCloseTo(1, 9);

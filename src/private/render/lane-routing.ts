@@ -2,11 +2,12 @@
  * Pure renderers: lane model → VirtualService / DestinationRule specs, typed with the generated classes
  * (whose toJson silently drops keys it does not know, so every producer is typed).
  */
-import { CustomRouteModel, Destination, LaneModel, MatchBlock, PlainStringMatch, RouteOptionsModel, Rule, subsetOf } from './model';
-import * as asm from '../../imports/asm-networking.istio.io';
-import * as istio from '../../imports/istio-networking.istio.io';
-import { Mode } from '../mode';
-import { Target } from '../target';
+import * as asm from '../../../imports/asm-networking.istio.io';
+import * as istio from '../../../imports/istio-networking.istio.io';
+import { Mode } from '../../mode';
+import { Target } from '../../target';
+import { subsetOf } from '../model/routes';
+import { CustomRouteModel, Destination, LaneModel, MatchBlock, PlainStringMatch, RouteOptionsModel, Rule } from '../model/types';
 
 function stringMatch(m: PlainStringMatch): asm.VirtualServiceSpecHttpMatchHeaders {
   switch (m.kind) {

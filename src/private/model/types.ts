@@ -2,12 +2,18 @@
  * The lane model's types: LaneRouting props normalized, checked and with every default resolved. Pure
  * data, immutable; the renderers and the simulation read only this, so what is rendered is what was checked.
  */
-import { LaneRoutingProps } from '../lane-routing-props';
-import { Mode } from '../mode';
-import { Target } from '../target';
+import { LaneRoutingProps } from '../../lane-routing-props';
+import { Mode } from '../../mode';
+import { Target } from '../../target';
 
+/** The routing header when none is given (ASM's `x-asm-prefer-tag`): the one place that names it. */
 export const DEFAULT_ROUTING_HEADER = 'x-asm-prefer-tag';
+/** The name of the default route (the catch-all to the baseline) when none is given. */
 export const DEFAULT_ROUTE_NAME = 'base-route';
+/** The Kubernetes cluster domain of service hosts (`<service>.<namespace>.svc.<domain>`) when none is given. */
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+/** Where ASM writes the VirtualServices it generates for a lane group (`trafficlabel-vs-*`) when not told otherwise. */
+export const DEFAULT_ASM_GENERATED_NAMESPACE = 'istio-system';
 
 export type MatchKind = 'exact' | 'prefix' | 'regex';
 
@@ -30,7 +36,7 @@ export interface QueryCondition {
 
 export interface MatchBlock {
   readonly headers: readonly HeaderCondition[];
-  /** caller pod labels (sidecar VirtualServices only); set by LaneGroup's strict rendering, not by users */
+  /** labels of the calling workload (Istio `sourceLabels`) */
   readonly sourceLabels?: { readonly [key: string]: string };
   readonly uri?: PlainStringMatch;
   readonly method?: PlainStringMatch;

@@ -3,15 +3,15 @@
  * retries, and the checks across all routes of a VirtualService (unique names, no unreachable match).
  */
 import { Duration } from 'cdk8s';
-import { checkDnsLabel, checkNoControlChars, checkPort, checkQualifiedHost, list, show } from './checks';
 import {
   CustomRouteModel, Destination, LaneModel, MatchBlock, MatchKind, ModelLane, PlainStringMatch, RetriesModel, RouteOptionsModel,
-} from './model-types';
-import { LaneDestination } from '../lane';
-import { RequestMatch, StringMatch } from '../match';
-import { CustomRoute, RouteOptions, RoutePlacement } from '../route';
-import { LaneRule } from '../rule';
-import { Target } from '../target';
+} from './types';
+import { LaneDestination } from '../../lane';
+import { RequestMatch, StringMatch } from '../../match';
+import { CustomRoute, RouteOptions, RoutePlacement } from '../../route';
+import { LaneRule } from '../../rule';
+import { Target } from '../../target';
+import { checkDnsLabel, checkLabel, checkNoControlChars, checkPort, checkQualifiedHost, list, show } from '../checks';
 
 export function checkRuleName(what: string, value: string): void {
   if (typeof value !== 'string' || value.trim().length === 0) {
@@ -59,10 +59,19 @@ export function normalizeMatch(where: string, block: RequestMatch): MatchBlock {
     throw new Error(`${where} uri ${uri.kind} ${show(uri.value)} must start with "/"`);
   }
   const method = block.method ? plain(block.method) : undefined;
-  if (headers.length === 0 && queryParams.length === 0 && !uri && !method) {
-    throw new Error(`${where} has no condition, so it would match every request; give it headers, uri, method or queryParams (the default route already catches the rest)`);
+  let sourceLabels: { [key: string]: string } | undefined;
+  if (block.sourceLabels !== undefined) {
+    const entries = block.sourceLabels && typeof block.sourceLabels === 'object' ? Object.entries(block.sourceLabels) : [];
+    if (entries.length === 0) {
+      throw new Error(`${where} sourceLabels must name at least one label of the calling workload, e.g. { version: 'v2' }, got ${show(block.sourceLabels)}`);
+    }
+    for (const [k, v] of entries) checkLabel(`${where} sourceLabels`, k, v);
+    sourceLabels = Object.fromEntries(entries);
   }
-  return { headers, uri, method, queryParams };
+  if (headers.length === 0 && queryParams.length === 0 && !uri && !method && !sourceLabels) {
+    throw new Error(`${where} has no condition, so it would match every request; give it headers, uri, method, queryParams or sourceLabels (the default route already catches the rest)`);
+  }
+  return { headers, sourceLabels, uri, method, queryParams };
 }
 
 interface RuleContext {
@@ -124,7 +133,8 @@ export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDesti
 /** Canonical text of a match block: two blocks with the same key match the same requests. */
 function matchKey(block: MatchBlock): string {
   const byName = <T extends { name: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return JSON.stringify({ h: byName(block.headers), u: block.uri, m: block.method, q: byName(block.queryParams) });
+  const labels = block.sourceLabels ? Object.entries(block.sourceLabels).sort() : undefined;
+  return JSON.stringify({ h: byName(block.headers), s: labels, u: block.uri, m: block.method, q: byName(block.queryParams) });
 }
 
 /** Every route in render order, with how messages name it. */
@@ -134,6 +144,19 @@ function routesInOrder(model: LaneModel): Array<{ name: string; label: string; m
     ...model.rules.map(r => ({ name: r.name, label: `rule ${show(r.name)}`, matches: r.matches })),
     ...model.routesAfter.map(r => ({ name: r.name, label: `custom route ${show(r.name)}`, matches: r.matches })),
   ];
+}
+
+/** What already uses a route name in the model, or undefined. */
+function nameTakenBy(model: LaneModel, name: string): string | undefined {
+  if (name === model.defaultRoute.name) return 'the default route (set defaultRouteName to another name)';
+  if (model.rules.some(r => r.name === name)) return 'a rule';
+  if ([...model.routesBefore, ...model.routesAfter].some(r => r.name === name)) return 'a custom route';
+  return undefined;
+}
+
+function checkNameFree(model: LaneModel, label: string, name: string): void {
+  const taken = nameTakenBy(model, name)?.replace(/^a rule$/, label.startsWith('rule') ? 'another rule' : 'a rule');
+  if (taken) throw new Error(`${model.context}: ${label}: the name is already used by ${taken}; route names must be unique`);
 }
 
 /**
@@ -172,7 +195,11 @@ export function addRule(model: LaneModel, rule: LaneRule): LaneModel {
   const ruleName = rule?.name;
   checkRuleName(`${model.context}: rule name`, ruleName);
   const where = `${model.context}: rule ${show(ruleName)}`;
+  checkNameFree(model, `rule ${show(ruleName)}`, ruleName);
   const matches = normalizeMatches(where, rule.matches);
+  if (model.gateway && matches.some(m => m.sourceLabels)) {
+    throw new Error(`${where} matches on sourceLabels (the calling workload), which a request entering through the gateway does not have; put the rule in a LaneRouting with only a sidecar entry point`);
+  }
   const split = normalizeSplit(model, where, rule.split);
   const next = { ...model, rules: [...model.rules, { name: ruleName, matches, split }] };
   checkRoutes(next);
@@ -244,6 +271,7 @@ export function normalizeCustomRoute(model: { readonly context: string; readonly
 /** Checks `route` and returns the model with the custom route placed before or after the lane rules. */
 export function addCustomRoute(model: LaneModel, route: CustomRoute, placement: RoutePlacement): LaneModel {
   const r = normalizeCustomRoute(model, route);
+  checkNameFree(model, `custom route ${show(r.name)}`, r.name);
   let next: LaneModel;
   switch (placement) {
     case RoutePlacement.BEFORE_LANE_RULES: next = { ...model, routesBefore: [...model.routesBefore, r] }; break;

@@ -1,21 +1,19 @@
 /**
- * The lane model: LaneRouting props normalized, checked and with every default resolved (`normalize`).
- * Types are in model-types.ts, route normalization in model-routes.ts; both are re-exported here.
+ * The lane model: LaneRouting props normalized, checked and with every default resolved. Every construct
+ * builds its routing with it (a lane group: one per service), and the simulator models ASM's generated
+ * routing with it. Types are in types.ts, route normalization in routes.ts.
  */
+import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions } from './routes';
+import {
+  DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, LaneRoutingInput, ModelLane, ObjectPlacement, SidecarModel,
+} from './types';
+import { Mode } from '../../mode';
+import { RoutePlacement } from '../../route';
+import { Target } from '../../target';
 import {
   checkDnsLabel, checkGatewayRef, checkHeaderName, checkHeaderValue, checkLabel,
   checkPort, checkQualifiedHost, checkVirtualServiceHost, list, show,
-} from './checks';
-import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions } from './model-routes';
-import {
-  DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, LaneRoutingInput, ModelLane, ObjectPlacement, SidecarModel,
-} from './model-types';
-import { Mode } from '../mode';
-import { RoutePlacement } from '../route';
-import { Target } from '../target';
-
-export * from './model-types';
-export * from './model-routes';
+} from '../checks';
 
 /** `<service>.<namespace>.svc[.<domain>]` → namespace */
 export function serviceNamespace(host: string): string | undefined {
@@ -131,6 +129,11 @@ export function normalize(context: string, props: LaneRoutingInput): LaneModel {
     throw new Error(`${context}: destinationRule is set but no lane has podLabels, so it would have no subset; give the lanes podLabels or omit destinationRule`);
   }
   if (labelled) {
+    // the DestinationRule rendered here defines the host's subsets: a lane without one would have no endpoints
+    const orphan = lanes.find(l => !l.podLabels && l.servedBy === undefined);
+    if (orphan) {
+      throw new Error(`${context}: lane ${show(orphan.name)} has no podLabels, but the DestinationRule rendered for the lanes that have them defines the host's subsets, so subset ${show(orphan.name)} would have no endpoints (503); give it podLabels, or servedBy another lane`);
+    }
     const d = props.destinationRule ?? {};
     const namespace = d.namespace ?? svcNamespace;
     if (namespace !== undefined) checkDnsLabel(`${context}: destinationRule.namespace`, namespace);

@@ -1,17 +1,22 @@
 /**
- * The lane-group model: LaneGroup props normalized and checked. Pure data.
+ * A lane group normalized and checked, and the one place that turns it into per-service lane models: each
+ * service of a group is routed by the same lane model a LaneRouting has (`serviceRoutingProps`), rendered
+ * by the same renderer (Target.ISTIO) or, for Target.ASM, standing for the routing ASM generates.
  */
-import { checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from './checks';
-import { CustomRouteModel, DEFAULT_ROUTING_HEADER, normalizeRouteOptions, RouteOptionsModel } from './model';
-import { LaneGroupProps } from '../lane-group-props';
-import { Mode } from '../mode';
-import { Target } from '../target';
+import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ROUTING_HEADER } from './types';
+import { LaneGroupProps } from '../../lane-group-props';
+import { LaneRoutingProps } from '../../lane-routing-props';
+import { HeaderMatch } from '../../match';
+import { Mode } from '../../mode';
+import { RouteOptions } from '../../route';
+import { Target } from '../../target';
+import { checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from '../checks';
 
 export interface GroupService {
   readonly name: string;
   readonly namespace: string;
   readonly port?: number;
-  /** `<name>.<namespace>.svc.cluster.local` */
+  /** `<name>.<namespace>.svc.<cluster domain>` */
   readonly host: string;
 }
 
@@ -30,20 +35,63 @@ export interface GroupModel {
   readonly lanes: readonly GroupLane[];
   readonly baseline: string;
   readonly routingHeader: string;
+  /** the header ASM's permissive lanes carry along a trace (ASM only) */
   readonly traceHeader: string;
-  readonly routeOptions: RouteOptionsModel;
-  /** custom routes per service, placed before / after the lane routes of its sidecar VirtualService */
-  readonly routesBefore: ReadonlyMap<string, readonly CustomRouteModel[]>;
-  readonly routesAfter: ReadonlyMap<string, readonly CustomRouteModel[]>;
+  /** as given (checked): each service's lane model normalizes it again */
+  readonly routeOptions?: RouteOptions;
+  /** where ASM writes the VirtualServices it generates (`trafficlabel-vs-*`) */
+  readonly asmGeneratedNamespace: string;
+  /** the cluster domain of the service hosts */
+  readonly clusterDomain: string;
 }
 
 export function laneHolds(lane: GroupLane, service: string): boolean {
   return lane.services.includes(service);
 }
 
-/** The lane whose workloads serve `lane`'s requests for `service`: the lane itself, or the baseline. */
-export function servingLane(model: GroupModel, lane: GroupLane, service: string): string {
-  return laneHolds(lane, service) ? lane.name : model.baseline;
+/** `<name>.<namespace>.svc.<domain>` */
+export function serviceHost(name: string, namespace: string, clusterDomain: string = DEFAULT_CLUSTER_DOMAIN): string {
+  return `${name}.${namespace}.svc.${clusterDomain}`;
+}
+
+/** The name of a service's per-service objects: its DestinationRule and sidecar (or delegating root) VirtualService. */
+export function serviceObjectName(group: GroupModel, svc: GroupService): string {
+  return `${group.name}-${svc.name}`;
+}
+
+/** The name ASM gives the VirtualService it generates for a service of a group. */
+export function asmGeneratedVirtualServiceName(groupName: string, svc: { readonly name: string; readonly namespace: string }): string {
+  return `trafficlabel-vs-${groupName}-${svc.namespace}-${svc.name}`;
+}
+
+/**
+ * The lane routing of one service of a group, as LaneRouting props: a lane that holds the service has its
+ * own subset, a lane that does not is served by the baseline's. Permissive: the routing header selects the
+ * lane (`lane-<lane>` rules) and every destination sets it again. Strict: the caller's pod labels select
+ * the lane (every lane holds every service). The default route goes to the baseline.
+ */
+export function serviceRoutingProps(group: GroupModel, svc: GroupService): LaneRoutingProps {
+  const permissive = group.mode === Mode.PERMISSIVE;
+  const name = serviceObjectName(group, svc);
+  return {
+    target: group.target,
+    mode: group.mode,
+    routingHeader: group.routingHeader,
+    host: svc.host,
+    port: svc.port,
+    lanes: group.lanes.map(l => (laneHolds(l, svc.name)
+      ? { name: l.name, podLabels: { ...l.podLabels } }
+      : { name: l.name, servedBy: group.baseline })),
+    baseline: group.baseline,
+    rules: group.lanes.filter(l => l.name !== group.baseline).map(l => ({
+      name: `lane-${l.name}`,
+      matches: [permissive ? { headers: [HeaderMatch.exact(group.routingHeader, l.name)] } : { sourceLabels: { ...l.podLabels } }],
+      split: [{ lane: l.name }],
+    })),
+    routeOptions: group.routeOptions,
+    sidecar: { name, namespace: svc.namespace },
+    destinationRule: { name, namespace: svc.namespace },
+  };
 }
 
 export function normalizeGroup(context: string, props: LaneGroupProps): GroupModel {
@@ -54,13 +102,17 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
   }
   const mode = props.mode ?? Mode.PERMISSIVE;
   if (!Object.values(Mode).includes(mode)) throw new Error(`${context}: mode must be Mode.PERMISSIVE or Mode.STRICT, got ${show(mode)}`);
+  const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+  if (typeof clusterDomain !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(clusterDomain)) {
+    throw new Error(`${context}: clusterDomain must be a lowercase DNS name such as "cluster.local", got ${show(clusterDomain)}`);
+  }
 
   if (!Array.isArray(props.services) || props.services.length === 0) throw new Error(`${context}: services must list at least one service`);
   const services: GroupService[] = props.services.map((s, i) => {
     checkDnsLabel(`${context}: services[${i}].name`, s?.name);
     checkDnsLabel(`${context}: service ${show(s.name)} namespace`, s.namespace);
     if (s.port !== undefined) checkPort(`${context}: service ${show(s.name)} port`, s.port);
-    return { name: s.name, namespace: s.namespace, port: s.port, host: `${s.name}.${s.namespace}.svc.cluster.local` };
+    return { name: s.name, namespace: s.namespace, port: s.port, host: serviceHost(s.name, s.namespace, clusterDomain) };
   });
   const serviceNames = services.map(s => s.name);
   const twice = serviceNames.find((n, i) => serviceNames.indexOf(n) !== i);
@@ -111,8 +163,17 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
 
   const routingHeader = props.routingHeader ?? DEFAULT_ROUTING_HEADER;
   checkHeaderName(`${context}: routingHeader`, routingHeader);
-  const traceHeader = props.traceHeader ?? routingHeader;
-  checkHeaderName(`${context}: traceHeader`, traceHeader);
+  if (props.traceHeader !== undefined) {
+    checkHeaderName(`${context}: traceHeader`, props.traceHeader);
+    if (props.target !== Target.ASM) {
+      throw new Error(`${context}: traceHeader ${show(props.traceHeader)} is an ASM setting (ASM re-attaches the routing header along the trace); upstream Istio has no such machinery, so every application must propagate the routing header itself; use target: Target.ASM or remove traceHeader`);
+    }
+  }
+  const asmGeneratedNamespace = props.asmGeneratedNamespace ?? DEFAULT_ASM_GENERATED_NAMESPACE;
+  checkDnsLabel(`${context}: asmGeneratedNamespace`, asmGeneratedNamespace);
+  if (props.asmGeneratedNamespace !== undefined && props.target !== Target.ASM) {
+    throw new Error(`${context}: asmGeneratedNamespace is an ASM setting (where ASM writes the VirtualServices it generates for a group); use target: Target.ASM or remove it`);
+  }
 
   if (props.ingress) {
     const i = props.ingress;
@@ -131,9 +192,9 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
     lanes,
     baseline: baseline.name,
     routingHeader,
-    traceHeader,
-    routeOptions: normalizeRouteOptions(`${context}: routeOptions`, props.routeOptions),
-    routesBefore: new Map(),
-    routesAfter: new Map(),
+    traceHeader: props.traceHeader ?? routingHeader,
+    routeOptions: props.routeOptions,
+    asmGeneratedNamespace,
+    clusterDomain,
   };
 }

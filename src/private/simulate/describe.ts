@@ -1,8 +1,8 @@
 /**
  * Text views of route tables: the rule table (`explain`) and a Mermaid flowchart (`diagram`).
  */
-import { HeaderCondition, MatchBlock, PlainStringMatch } from './model';
-import { Mesh, RouteDestination, RouteTable } from './route-table';
+import { Mesh, RouteDestination, RouteTable } from './mesh';
+import { HeaderCondition, MatchBlock, PlainStringMatch } from '../model/types';
 
 function sm(m: PlainStringMatch): string {
   return `${m.kind} ${JSON.stringify(m.value)}`;

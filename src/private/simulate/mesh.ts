@@ -1,0 +1,61 @@
+/**
+ * The mesh as the simulation sees it: route tables (the HTTP routes of each VirtualService, delegation
+ * resolved), the subsets DestinationRules define, and notes on what was read but has no effect.
+ */
+import { MatchBlock } from '../model/types';
+
+export interface Backend {
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+}
+
+export interface RouteDestination extends Backend {
+  /** share of the route, already normalized to a probability (0..1) */
+  readonly probability: number;
+  readonly weight?: number;
+  /** headers set on the request for this destination (route-level first, destination-level over them) */
+  readonly setHeaders: { readonly [name: string]: string };
+  /** ASM: where the share goes when the destination has no healthy endpoints */
+  readonly fallback?: Backend;
+}
+
+export interface Route {
+  readonly name?: string;
+  /** empty: matches every request */
+  readonly matches: readonly MatchBlock[];
+  readonly destinations: readonly RouteDestination[];
+}
+
+export interface RouteTable {
+  /** e.g. `VirtualService istio-system/swimlane-ingress-vs-custom`, prefixed by the file it was read from */
+  readonly source: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** empty: the mesh (sidecars) */
+  readonly gateways: readonly string[];
+  /** empty for a delegate (Istio: a VirtualService without hosts is only reached through a root) */
+  readonly hosts: readonly string[];
+  readonly routes: readonly Route[];
+}
+
+/** Subset labels read from DestinationRules: host → subset → labels. */
+export type SubsetLabels = Map<string, Map<string, { readonly [key: string]: string }>>;
+
+export interface Mesh {
+  /** the tables requests enter through: gateway-bound and mesh VirtualServices with hosts */
+  readonly tables: readonly RouteTable[];
+  readonly subsets: SubsetLabels;
+  /** what was read and has no effect, e.g. a route whose delegate does not exist (Istio ignores it) */
+  readonly notes: readonly string[];
+}
+
+/** `namespace/name` of a table, or its name alone. */
+export function tableName(t: { readonly name: string; readonly namespace?: string }): string {
+  return `${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+}
+
+/** The sidecar (mesh) VirtualService for `host`, if any. */
+export function meshTableFor(mesh: Mesh, host: string): RouteTable | undefined {
+  return mesh.tables.find(t => t.gateways.length === 0 && t.hosts.includes(host));
+}

@@ -1,0 +1,70 @@
+/**
+ * A request as the simulation sees it, built from loose input with Envoy's semantics:
+ * - header names are case-insensitive; a header sent several times is matched as its values joined by
+ *   "," (Envoy's `HeaderUtility::getAllOfHeaderAsString`, which route header matchers use);
+ * - the query string is matched raw, not percent-decoded, and a repeated parameter matches by its first
+ *   value (Envoy router: `Http::Utility::QueryParamsMulti::parseQueryString`, then
+ *   `ConfigUtility::QueryParameterMatcher::matches` takes `getFirstValue`). A malformed `%` is just text.
+ */
+
+export interface Request {
+  /** lowercase header name → value (several values joined by ",") */
+  readonly headers: { readonly [name: string]: string };
+  readonly path: string;
+  /** raw parameter name → raw first value ("" for `?flag`) */
+  readonly query: { readonly [name: string]: string };
+  readonly method: string;
+  /** labels of the calling pod (inside the mesh); undefined for a request from outside */
+  readonly sourceLabels?: { readonly [key: string]: string };
+}
+
+export interface RequestInput {
+  readonly headers?: { readonly [name: string]: string };
+  readonly multiValueHeaders?: { readonly [name: string]: readonly string[] };
+  readonly path?: string;
+  readonly method?: string;
+}
+
+/** An object without a prototype, so that names such as `__proto__` or `constructor` are plain keys. */
+export function dictionary<T>(): { [key: string]: T } {
+  return Object.create(null);
+}
+
+/** Splits `?a=1&b=2&a=3` into raw names and first values. */
+export function parseQuery(query: string): { [name: string]: string } {
+  const out = dictionary<string>();
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = eq >= 0 ? pair.slice(0, eq) : pair;
+    if (!(name in out)) out[name] = eq >= 0 ? pair.slice(eq + 1) : '';
+  }
+  return out;
+}
+
+export function makeRequest(input: RequestInput): Request {
+  const values = new Map<string, string[]>();
+  const add = (name: string, value: string) => {
+    const key = name.toLowerCase();
+    values.set(key, [...(values.get(key) ?? []), value]);
+  };
+  for (const [k, v] of Object.entries(input.headers ?? {})) add(k, v);
+  for (const [k, vs] of Object.entries(input.multiValueHeaders ?? {})) for (const v of vs) add(k, v);
+  const headers = dictionary<string>();
+  for (const [k, vs] of values) headers[k] = vs.join(',');
+  const raw = input.path ?? '/';
+  const q = raw.indexOf('?');
+  return {
+    headers,
+    path: q >= 0 ? raw.slice(0, q) : raw,
+    query: q >= 0 ? parseQuery(raw.slice(q + 1)) : dictionary<string>(),
+    method: input.method ?? 'GET',
+  };
+}
+
+/** The request the next hop receives: the headers a destination set (replacing every value), from the serving pod. */
+export function forward(req: Request, setHeaders: { readonly [name: string]: string }, sourceLabels: Request['sourceLabels']): Request {
+  const headers = dictionary<string>();
+  Object.assign(headers, req.headers, setHeaders);
+  return { ...req, headers, sourceLabels };
+}
