@@ -1,7 +1,7 @@
-import { Testing, Yaml } from 'cdk8s';
+import { Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { synth } from './helpers';
-import { HeaderMatch, LaneGroup, LaneGroupProps, LaneSimulator, Mode, Target } from '../src';
+import { synth, withoutOrigin } from './helpers';
+import { HeaderMatch, LaneGroup, LaneGroupProps, LaneSimulator, Mode, RoutePlacement, Target } from '../src';
 
 const RUNS = 300;
 
@@ -80,14 +80,52 @@ describe('LaneGroup properties', () => {
     }), { numRuns: RUNS });
   });
 
-  test('for upstream Istio, simulating the group equals simulating the YAML it synthesizes', () => {
-    fc.assert(fc.property(validGroup.filter(p => p.target === Target.ISTIO), fc.nat(), (props, pick) => {
+  /** A valid group with route options, custom routes, a cluster domain and (ASM) where ASM writes its routing. */
+  const richGroup = fc.tuple(validGroup, fc.record({
+    timeout: fc.boolean(),
+    clusterDomain: fc.constantFrom(undefined, 'cluster.local', 'corp.example'),
+    asmNamespace: fc.constantFrom(undefined, 'asm-system'),
+    custom: fc.array(fc.record({ service: fc.nat(), after: fc.boolean(), toBaseline: fc.boolean() }), { maxLength: 3 }),
+  })).map(([props, x]) => ({
+    props: {
+      ...props,
+      routeOptions: x.timeout ? { timeout: Duration.seconds(2), retries: { attempts: 3 } } : undefined,
+      clusterDomain: x.clusterDomain,
+      asmGeneratedNamespace: props.target === Target.ASM ? x.asmNamespace : undefined,
+    } as LaneGroupProps,
+    custom: x.custom.map((c, i) => ({ ...c, after: c.after && props.target === Target.ISTIO, service: props.services[c.service % props.services.length].name, name: `custom-${i}` })),
+  }));
+
+  test('simulating the group equals simulating the YAML it synthesizes, entering at the ingress or at any service', () => {
+    const request = fc.record({ pick: fc.nat(), lane: fc.nat(), custom: fc.nat({ max: 3 }), down: fc.nat({ max: 6 }) });
+    fc.assert(fc.property(richGroup, request, ({ props, custom }, r) => {
       const { chart, group } = build(props);
-      const yaml = LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)));
-      const headers = { 'x-pick': props.lanes[pick % props.lanes.length].name };
-      const chain = props.services.map(s => `${s.name}.${s.namespace}.svc.cluster.local`);
-      expect(yaml.simulateChain(chain, { headers }).map(p => [p.trace, p.probability]))
-        .toEqual(group.simulate({ headers }).map(p => [p.trace, p.probability]));
+      const domain = props.clusterDomain ?? 'cluster.local';
+      const hostOf = (s: { name: string; namespace: string }) => `${s.name}.${s.namespace}.svc.${domain}`;
+      for (const c of custom) {
+        const svc = props.services.find(s => s.name === c.service)!;
+        group.addCustomRoute(c.service, {
+          name: c.name,
+          matches: [{ headers: [HeaderMatch.exact('x-custom', c.name)] }],
+          destinations: [{ host: hostOf(svc), subset: c.toBaseline ? 'l0' : undefined }],
+        }, c.after ? RoutePlacement.AFTER_LANE_RULES : RoutePlacement.BEFORE_LANE_RULES);
+      }
+      const yaml = LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)), 'g', { clusterDomain: domain, asmGeneratedNamespace: props.asmGeneratedNamespace });
+      expect(yaml.notes).toEqual([]);
+      const lanes = props.lanes.map(l => l.name);
+      const headers = {
+        'x-pick': lanes[r.pick % lanes.length],
+        [props.routingHeader!]: lanes[r.lane % lanes.length],
+        ...(r.custom < custom.length ? { 'x-custom': custom[r.custom].name } : {}),
+      };
+      const down = r.down < lanes.length ? [lanes[r.down]] : [];
+      const hosts = props.services.map(hostOf);
+      const entries: Array<{ host?: string }> = [{}, ...props.services.map(s => ({ host: s.name }))];
+      for (const entry of entries) {
+        const from = entry.host === undefined ? 0 : props.services.findIndex(s => s.name === entry.host);
+        const expected = yaml.simulateChain(hosts.slice(from), { headers }, { ...entry, unhealthyLanes: down, routingHeader: props.routingHeader });
+        expect(group.simulate({ headers }, { ...entry, unhealthyLanes: down })).toEqual(withoutOrigin(expected, 'g'));
+      }
     }), { numRuns: RUNS });
   });
 });

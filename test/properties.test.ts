@@ -1,4 +1,4 @@
-import { Testing, Yaml } from 'cdk8s';
+import { Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { synth, withoutOrigin } from './helpers';
 import {
@@ -111,27 +111,76 @@ describe('properties', () => {
     }), { numRuns: RUNS });
   });
 
-  test('simulating a routing equals simulating its synthesized YAML, and the shares add up', () => {
+  /**
+   * A valid configuration with what the plain one leaves out: lanes partly labelled (the others served by
+   * the baseline's subset), route options, and custom routes before and after the lane rules.
+   */
+  const richProps: fc.Arbitrary<LaneRoutingProps> = fc.tuple(validProps, fc.record({
+    labelledShare: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+    partly: fc.boolean(),
+    timeout: fc.boolean(),
+    before: fc.nat({ max: 2 }),
+    after: fc.nat({ max: 2 }),
+    toLane: fc.boolean(),
+  })).map(([p, x]): LaneRoutingProps => {
+    const labelled = (name: string, i: number) => name === p.baseline || !x.partly || x.labelledShare[i];
+    const anyLabels = p.lanes.some(l => l.podLabels);
+    const lanes = p.lanes.map((l, i) => (anyLabels && !labelled(l.name, i) ? { name: l.name, servedBy: p.baseline } : l));
+    const servedByBaseline = new Set(lanes.filter(l => l.servedBy).map(l => l.name));
+    const custom = (where: string, i: number) => ({
+      name: `${where}-${i}`,
+      matches: [{ headers: [HeaderMatch.exact('x-custom', `${where}-${i}`)] }],
+      destinations: x.toLane ? [{ host: p.host, subset: p.baseline, weight: 60 }, { host: 'other.default.svc.cluster.local', weight: 40 }] : [{ host: 'other.default.svc.cluster.local' }],
+    });
+    return {
+      ...p,
+      lanes,
+      // a fallback to the baseline changes nothing for a lane the baseline's subset already serves
+      rules: p.rules!.map(r => ({ ...r, split: r.split.map(d => (servedByBaseline.has(d.lane) ? { ...d, fallbackLane: undefined } : d)) })),
+      routeOptions: x.timeout ? { timeout: Duration.millis(1500), retries: { attempts: 2 } } : undefined,
+      routesBefore: Array.from({ length: x.before }, (_, i) => custom('before', i)),
+      routesAfter: Array.from({ length: x.after }, (_, i) => custom('after', i)),
+    };
+  });
+
+  test('simulating a routing equals simulating its synthesized YAML at every entry point, and the shares add up', () => {
     const request = fc.record({
       rule: fc.nat({ max: 5 }),
       block: fc.nat({ max: 2 }),
+      custom: fc.constantFrom(undefined, 'before-0', 'before-1', 'after-0', 'after-1'),
+      lane: fc.nat(),
       extra: fc.dictionary(headerName, value, { maxKeys: 3 }),
       path: path,
       method: fc.constantFrom('GET', 'POST', 'PUT'),
       down: fc.array(label, { maxLength: 2 }),
     });
-    fc.assert(fc.property(validProps, request, (props, r) => {
+    fc.assert(fc.property(richProps, request, (props, r) => {
       const chart = Testing.chart();
       const routing = new LaneRouting(chart, 'svc', props);
       const fromYaml = LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)), 'f');
-      const input = { headers: { ...r.extra, 'x-rule': `${r.rule}-${r.block}` }, path: r.path, method: r.method };
+      const header = props.routingHeader ?? 'x-asm-prefer-tag';
+      const headers = {
+        ...r.extra,
+        'x-rule': `${r.rule}-${r.block}`,
+        [header]: props.lanes[r.lane % props.lanes.length].name,
+        ...(r.custom ? { 'x-custom': r.custom } : {}),
+      };
+      const input = { headers, path: r.path, method: r.method };
       const down = [...r.down, ...(r.rule % 2 ? [props.lanes[0].name] : [])];
-      const a = routing.simulate(input, { unhealthyLanes: down });
-      const b = fromYaml.simulate(input, { unhealthyLanes: down, routingHeader: props.routingHeader, host: props.gateway ? undefined : 'svc.default.svc.cluster.local' });
-      expect(a).toEqual(withoutOrigin(b, 'f'));
-      expect(a.matched).toBe(true); // the default route catches everything
-      const total = Object.values(a.laneProbabilities).reduce((x, y) => x + y, 0) + a.unavailableProbability;
-      expect(total).toBeCloseTo(1, 9);
+      const entries = [...(props.gateway ? [{}] : []), ...(props.sidecar ? [{ host: 'svc' }] : [])];
+      for (const entry of entries) {
+        const a = routing.simulate(input, { unhealthyLanes: down, ...entry });
+        const b = fromYaml.simulate(input, { unhealthyLanes: down, routingHeader: header, ...entry });
+        expect(a).toEqual(withoutOrigin(b, 'f'));
+        expect(a.matched).toBe(true); // the default route catches everything
+        const total = Object.values(a.laneProbabilities).reduce((x, y) => x + y, 0) + a.unavailableProbability;
+        const elsewhere = a.outcomes.filter(o => !o.failed && o.backend?.subset === undefined).reduce((x, o) => x + o.probability, 0);
+        expect(total + elsewhere).toBeCloseTo(1, 9);
+        if (entry.host) {
+          const chain = routing.simulator().simulateChain(['svc'], input, { unhealthyLanes: down, routingHeader: header, host: 'svc' });
+          expect(chain).toEqual(withoutOrigin(fromYaml.simulateChain(['svc'], input, { unhealthyLanes: down, routingHeader: header, host: 'svc' }), 'f'));
+        }
+      }
     }), { numRuns: RUNS });
   });
 

@@ -3,7 +3,7 @@
  * service of a group is routed by the same lane model a LaneRouting has (`serviceRoutingProps`), rendered
  * by the same renderer (Target.ISTIO) or, for Target.ASM, standing for the routing ASM generates.
  */
-import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ROUTING_HEADER } from './types';
+import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ROUTING_HEADER, LaneSettings } from './types';
 import { LaneGroupProps } from '../../lane-group-props';
 import { LaneRoutingProps } from '../../lane-routing-props';
 import { HeaderMatch } from '../../match';
@@ -26,15 +26,10 @@ export interface GroupLane {
   readonly podLabels: { readonly [key: string]: string };
 }
 
-export interface GroupModel {
-  readonly context: string;
+export interface GroupModel extends LaneSettings {
   readonly name: string;
-  readonly target: Target;
-  readonly mode: Mode;
   readonly services: readonly GroupService[];
   readonly lanes: readonly GroupLane[];
-  readonly baseline: string;
-  readonly routingHeader: string;
   /** the header ASM's permissive lanes carry along a trace (ASM only) */
   readonly traceHeader: string;
   /** as given (checked): each service's lane model normalizes it again */

@@ -108,16 +108,20 @@ export interface SidecarModel extends ObjectPlacement {
   readonly hosts: readonly string[];
 }
 
-export interface LaneModel {
-  /** how errors name this routing, e.g. `LaneRouting "chart/mocka"` */
+/** What a lane routing and a lane group both settle: the target, the mode, the baseline and the routing header. */
+export interface LaneSettings {
+  /** how errors name the construct, e.g. `LaneRouting "chart/mocka"` */
   readonly context: string;
+  readonly target: Target;
+  readonly mode: Mode;
+  readonly baseline: string;
+  readonly routingHeader: string;
+}
+
+export interface LaneModel extends LaneSettings {
   readonly host: string;
   readonly port?: number;
   readonly lanes: readonly ModelLane[];
-  readonly baseline: string;
-  readonly routingHeader: string;
-  readonly mode: Mode;
-  readonly target: Target;
   /** user rules in the order given; the default route is not among them */
   readonly rules: readonly Rule[];
   /** custom routes rendered before the lane rules, and after them (before the default route) */

@@ -3,7 +3,7 @@
  * hand-written). Anything that could change where a request goes and that the simulation does not model is
  * refused with a message naming it, never ignored.
  */
-import { Backend, Route, RouteDestination } from './mesh';
+import { Backend, Route, RouteDestination, RouteTable } from './mesh';
 import { compileRe2 } from '../checks';
 import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryCondition } from '../model/types';
 
@@ -15,12 +15,8 @@ export interface RawRoute extends Route {
   readonly where: string;
 }
 
-export interface RawTable {
-  readonly source: string;
-  readonly name: string;
-  readonly namespace?: string;
-  readonly gateways: readonly string[];
-  readonly hosts: readonly string[];
+/** A VirtualService as written: its routes may delegate. */
+export interface RawTable extends Omit<RouteTable, 'routes'> {
   readonly routes: readonly RawRoute[];
 }
 
