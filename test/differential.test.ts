@@ -93,6 +93,11 @@ function simulated(req: ReferenceRequest): SimulatedRequest {
   return { multiValueHeaders, path: req.path, method: req.method };
 }
 
+/** A simulator over one VirtualService for HOST with these http routes. */
+function simulatorOf(http: object[]): LaneSimulator {
+  return LaneSimulator.fromYaml(stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v' }, spec: { hosts: [HOST], http } }));
+}
+
 describe('the simulator agrees with a reference router written from Istio and Envoy semantics', () => {
   test('rule, serving subset or 503, share and lane marker, for every request', () => {
     fc.assert(fc.property(virtualService, fc.array(request, { minLength: 1, maxLength: 6 }), ({ vs, rule }, requests) => {
@@ -112,37 +117,21 @@ describe('the simulator agrees with a reference router written from Istio and En
   });
 
   test('the query string is matched raw and by the first value of a repeated parameter (Envoy)', () => {
-    const sim = LaneSimulator.fromYaml(stringify({
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'q' },
-      spec: {
-        hosts: [HOST],
-        http: [
-          { name: 'raw', match: [{ queryParams: { lane: { exact: '%41' } } }], route: [{ destination: { host: HOST, subset: 'raw' } }] },
-          { name: 'decoded', match: [{ queryParams: { lane: { exact: 'A' } } }], route: [{ destination: { host: HOST, subset: 'decoded' } }] },
-          { name: 'rest', route: [{ destination: { host: HOST, subset: 'rest' } }] },
-        ],
-      },
-    }));
+    const sim = simulatorOf([
+      { name: 'raw', match: [{ queryParams: { lane: { exact: '%41' } } }], route: [{ destination: { host: HOST, subset: 'raw' } }] },
+      { name: 'decoded', match: [{ queryParams: { lane: { exact: 'A' } } }], route: [{ destination: { host: HOST, subset: 'decoded' } }] },
+      { name: 'rest', route: [{ destination: { host: HOST, subset: 'rest' } }] },
+    ]);
     expect(sim.simulate({ path: '/?lane=%41' }).rule).toBe('raw');
     expect(sim.simulate({ path: '/?lane=A&lane=%41' }).rule).toBe('decoded');
     expect(sim.simulate({ path: '/?lane=%zz' }).rule).toBe('rest'); // a malformed escape is text, not an error
   });
 
   test('a header sent several times is matched as its values joined by ","', () => {
-    const sim = LaneSimulator.fromYaml(stringify({
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'b' },
-      spec: {
-        hosts: [HOST],
-        http: [
-          { name: 'lane', match: [{ headers: { baggage: { regex: '(.*,)?lane=s2(,.*)?' } } }], route: [{ destination: { host: HOST, subset: 's2' } }] },
-          { name: 'rest', route: [{ destination: { host: HOST, subset: 's1' } }] },
-        ],
-      },
-    }));
+    const sim = simulatorOf([
+      { name: 'lane', match: [{ headers: { baggage: { regex: '(.*,)?lane=s2(,.*)?' } } }], route: [{ destination: { host: HOST, subset: 's2' } }] },
+      { name: 'rest', route: [{ destination: { host: HOST, subset: 's1' } }] },
+    ]);
     expect(sim.simulate({ multiValueHeaders: { baggage: ['user=7', 'lane=s2'] } }).rule).toBe('lane');
     expect(sim.simulate({ headers: { baggage: 'user=7' }, multiValueHeaders: { Baggage: ['lane=s2'] } }).rule).toBe('lane');
     expect(sim.simulate({ multiValueHeaders: { baggage: ['user=7', 'lane=s3'] } }).rule).toBe('rest');

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from './repo';
+import { HeaderMatch, LaneGroupProps, Target } from '../src';
 import { assertConforms } from './schema';
 
 /** The manifests a chart synthesizes, as plain objects; each is checked against its CRD schema. */
@@ -48,4 +49,25 @@ export function withoutOrigin<T>(result: T, origin: string): T {
   const prefix = `${origin}: `;
   return JSON.parse(JSON.stringify(result), (_key, value) =>
     (typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : value));
+}
+
+/** The seed's call chain as LaneGroup props: s1 holds mocka, mockb and mockc, s2 mocka and mockc, s3 mockb. */
+export function chainGroupProps(overrides: Partial<LaneGroupProps> = {}): LaneGroupProps {
+  return {
+    name: 'mock',
+    target: Target.ISTIO,
+    services: [{ name: 'mocka', namespace: 'default' }, { name: 'mockb', namespace: 'default' }, { name: 'mockc', namespace: 'default' }],
+    lanes: [
+      { name: 's1', services: ['mocka', 'mockb', 'mockc'], podLabels: { version: 'v1' } },
+      { name: 's2', services: ['mocka', 'mockc'], podLabels: { version: 'v2' } },
+      { name: 's3', services: ['mockb'], podLabels: { version: 'v3' } },
+    ],
+    baseline: 's1',
+    ingress: {
+      gateway: 'istio-system/ingressgateway',
+      entryService: 'mocka',
+      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }],
+    },
+    ...overrides,
+  };
 }

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing, Yaml } from 'cdk8s';
-import { synth } from './helpers';
+import { chainGroupProps, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import {
   HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneSimulator, Mode, RoutePlacement, StringMatch, Target,
@@ -7,25 +7,7 @@ import {
 
 const HOSTS = ['mocka', 'mockb', 'mockc'].map(s => `${s}.default.svc.cluster.local`);
 
-function props(overrides: Partial<LaneGroupProps> = {}): LaneGroupProps {
-  return {
-    name: 'mock',
-    target: Target.ISTIO,
-    services: [{ name: 'mocka', namespace: 'default' }, { name: 'mockb', namespace: 'default' }, { name: 'mockc', namespace: 'default' }],
-    lanes: [
-      { name: 's1', services: ['mocka', 'mockb', 'mockc'], podLabels: { version: 'v1' } },
-      { name: 's2', services: ['mocka', 'mockc'], podLabels: { version: 'v2' } },
-      { name: 's3', services: ['mockb'], podLabels: { version: 'v3' } },
-    ],
-    baseline: 's1',
-    ingress: {
-      gateway: 'istio-system/ingressgateway',
-      entryService: 'mocka',
-      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }],
-    },
-    ...overrides,
-  };
-}
+const props = chainGroupProps;
 
 function render(overrides: Partial<LaneGroupProps> = {}, chartNamespace?: string) {
   const chart = new Chart(Testing.app(), 'c', { namespace: chartNamespace });

@@ -5,32 +5,15 @@
  */
 import { Chart, Duration, Testing, Yaml } from 'cdk8s';
 import { stringify } from 'yaml';
-import { synth, withoutOrigin } from './helpers';
+import { chainGroupProps, synth, withoutOrigin } from './helpers';
 import {
   HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneSimulator, Mode, RoutePlacement, StringMatch, Target,
 } from '../src';
 
-const SERVICES = [{ name: 'mocka', namespace: 'default' }, { name: 'mockb', namespace: 'default' }, { name: 'mockc', namespace: 'default' }];
 const HOST = (svc: string, domain = 'cluster.local') => `${svc}.default.svc.${domain}`;
 
 function groupProps(overrides: Partial<LaneGroupProps> = {}): LaneGroupProps {
-  return {
-    name: 'mock',
-    target: Target.ASM,
-    services: SERVICES,
-    lanes: [
-      { name: 's1', services: ['mocka', 'mockb', 'mockc'], podLabels: { version: 'v1' } },
-      { name: 's2', services: ['mocka', 'mockc'], podLabels: { version: 'v2' } },
-      { name: 's3', services: ['mockb'], podLabels: { version: 'v3' } },
-    ],
-    baseline: 's1',
-    ingress: {
-      gateway: 'istio-system/ingressgateway',
-      entryService: 'mocka',
-      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }],
-    },
-    ...overrides,
-  };
+  return chainGroupProps({ target: Target.ASM, ...overrides });
 }
 
 function group(overrides: Partial<LaneGroupProps> = {}) {
