@@ -4,7 +4,8 @@
  * library or hand-written).
  */
 import * as fs from 'fs';
-import { LaneSimulator, SimulatedRequest } from './simulation';
+import { DEFAULT_ROUTING_HEADER } from './private/model/types';
+import { Hop, LaneSimulator, SimulatedRequest } from './simulation';
 
 const USAGE = `usage:
   cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [-n N] [--seed N]
@@ -45,7 +46,7 @@ function parseArgs(argv: string[]): Options {
   if (command === '-h' || command === '--help') throw new UsageError('');
   if (!command) throw new UsageError('no command');
   if (!['simulate', 'explain', 'diagram'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  const o: Options = { command, files: [], headers: {}, n: 100, seed: 1, down: [], routingHeader: 'x-asm-prefer-tag', json: false };
+  const o: Options = { command, files: [], headers: {}, n: 100, seed: 1, down: [], routingHeader: DEFAULT_ROUTING_HEADER, json: false };
   const value = (flag: string, i: number) => {
     const v = rest[i + 1];
     if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -154,9 +155,13 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
   }
 
   const result = sim.simulate(request, options);
-  const dist: Array<[string, number]> = Object.entries(result.laneProbabilities);
-  if (result.unavailableProbability > 0) dist.push(['503 (no healthy endpoints)', result.unavailableProbability]);
-  const counts = result.matched ? sample(dist, o.n, o.seed, progress) : new Map<string, number>();
+  // one row per serving subset (or any endpoint, or 503), in outcome order
+  const UNAVAILABLE = '503 (no healthy endpoints)';
+  const served = (x: Hop) => (x.failed ? UNAVAILABLE : x.backend?.subset ?? '(any endpoint)');
+  const shares = new Map<string, number>();
+  for (const x of result.outcomes) shares.set(served(x), (shares.get(served(x)) ?? 0) + x.probability);
+  const dist: Array<[string, number]> = [...shares];
+  const counts = dist.length > 0 ? sample(dist, o.n, o.seed, progress) : new Map<string, number>();
   if (o.json) {
     out(JSON.stringify({ request: { ...request, method: o.method ?? 'GET', path: o.path ?? '/' }, ...result, sampled: Object.fromEntries(counts), n: o.n, seed: o.seed }, null, 2));
     return;
@@ -169,10 +174,10 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
   }
   out(`rule:    ${result.rule ?? '(unnamed)'}`);
   out('');
-  const rows = [['lane', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `next hop ${o.routingHeader}`]];
-  for (const [lane, p] of dist) {
-    const headers = [...new Set(result.outcomes.filter(x => (x.backend?.subset ?? '503 (no healthy endpoints)') === lane).map(x => x.marker.value ?? '(unset)'))];
-    rows.push([lane, pct(p), String(counts.get(lane)), headers.join(', ')]);
+  const rows = [['subset', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `lane marker ${o.routingHeader}`]];
+  for (const [key, p] of dist) {
+    const markers = [...new Set(result.outcomes.filter(x => served(x) === key).map(x => x.marker.value ?? '(unset)'))];
+    rows.push([key, pct(p), String(counts.get(key)), markers.join(', ')]);
   }
   out(table(rows));
   for (const x of result.outcomes.filter(y => y.viaFallback || y.failed)) out(`\n${pct(x.probability)}: ${x.reason}`);

@@ -181,7 +181,11 @@ export class LaneGroup extends Construct {
     }
     const chain = m.services.slice(m.services.indexOf(first)).map(s => s.host);
     const entry = options.host === undefined && options.gateway === undefined && !this.ingress ? { host: first.host } : {};
-    return this.simulator().simulateChain(chain, request, { ...entry, ...options, routingHeader: options.routingHeader ?? m.routingHeader });
+    try {
+      return this.simulator().simulateChain(chain, request, { ...entry, ...options, routingHeader: options.routingHeader ?? m.routingHeader });
+    } catch (e) {
+      throw new Error(`${m.context}: ${(e as Error).message}`);
+    }
   }
 
   private serviceContext(service: string): string {

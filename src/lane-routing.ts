@@ -93,7 +93,11 @@ export class LaneRouting extends Construct {
    * `host` for the sidecar VirtualService)
    */
   public simulate(request: SimulatedRequest, options: SimulationOptions = {}): SimulationResult {
-    return this.simulator().simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
+    try {
+      return this.simulator().simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
+    } catch (e) {
+      throw new Error(`${this.model.context}: ${(e as Error).message}`);
+    }
   }
 
   /**

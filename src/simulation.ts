@@ -135,8 +135,13 @@ export interface SimulationResult {
   readonly matched: boolean;
   /** One outcome per destination of the matched rule (0-weight destinations omitted). */
   readonly outcomes: Hop[];
-  /** Probability per serving subset (after fallbacks); subsets with no share are absent. */
+  /**
+   * Probability per lane the request is in (`Hop.lane`: the lane the route marks it with, else the subset it
+   * chose), for the shares that are served; lanes with no share are absent.
+   */
   readonly laneProbabilities: { [lane: string]: number };
+  /** Probability per subset that serves the request (after fallbacks); subsets with no share are absent. */
+  readonly subsetProbabilities: { [subset: string]: number };
   /** Probability that the request fails because its subset (and fallback) has no healthy endpoints. */
   readonly unavailableProbability: number;
 }
@@ -255,10 +260,18 @@ export class LaneSimulator {
     const header = this.header(options);
     const outcomes = decision.outcomes.map(o => this.hop(table, decision.routeIndex, o, header, req));
     const laneProbabilities: { [lane: string]: number } = {};
+    const subsetProbabilities: { [subset: string]: number } = {};
+    const add = (to: { [key: string]: number }, key: string | undefined, p: number) => {
+      if (key !== undefined) to[key] = (to[key] ?? 0) + p;
+    };
     let unavailableProbability = 0;
     for (const o of outcomes) {
-      if (o.failed) unavailableProbability += o.probability;
-      else if (o.backend?.subset !== undefined) laneProbabilities[o.backend.subset] = (laneProbabilities[o.backend.subset] ?? 0) + o.probability;
+      if (o.failed) {
+        unavailableProbability += o.probability;
+      } else {
+        add(laneProbabilities, o.lane, o.probability);
+        add(subsetProbabilities, o.backend?.subset, o.probability);
+      }
     }
     return {
       virtualService: table.source,
@@ -266,6 +279,7 @@ export class LaneSimulator {
       matched: decision.routeIndex >= 0,
       outcomes,
       laneProbabilities,
+      subsetProbabilities,
       unavailableProbability,
     };
   }
@@ -389,14 +403,14 @@ export class LaneSimulator {
       candidates = tables.filter(t => t.gateways.includes(options.gateway!));
       what = ` bound to gateway ${options.gateway}`;
     } else if (host !== undefined) {
-      candidates = tables.filter(t => t.gateways.length === 0 && t.hosts.includes(host));
+      candidates = tables.filter(t => t.mesh && t.hosts.includes(host));
       what = ` for sidecars of host ${host}`;
     } else {
       candidates = gatewayBound.length > 0 ? gatewayBound : [...tables];
       what = gatewayBound.length > 0 ? ' bound to a gateway' : '';
     }
     if (candidates.length === 1) return candidates[0];
-    const list = tables.map(t => `${t.source} (${t.gateways.length ? `gateways: ${t.gateways.join(', ')}` : `mesh, hosts: ${t.hosts.join(', ')}`})`).join('; ');
+    const list = tables.map(t => `${t.source} (${[...(t.gateways.length ? [`gateways: ${t.gateways.join(', ')}`] : []), ...(t.mesh ? [`mesh, hosts: ${t.hosts.join(', ')}`] : [])].join('; ')})`).join('; ');
     if (candidates.length === 0) throw new Error(`no VirtualService${what}; found: ${list}`);
     throw new Error(`${candidates.length} VirtualServices${what}: choose one with a gateway (namespace/name) or a host; found: ${list}`);
   }

@@ -59,7 +59,8 @@ describe('cdk8s-lanes simulate', () => {
     const r = cli('simulate', seedYaml, '-H', 'env: dev', '--down', 's3', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.laneProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
+    expect(j.subsetProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
+    expect(j.laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
     expect(j.sampled.s1 + j.sampled.s2).toBe(100);
     expect(j.outcomes[1]).toMatchObject({ lane: 's3', backend: { subset: 's1' }, viaFallback: true });
   });
@@ -158,3 +159,30 @@ describe('cdk8s-lanes on ASM lane resources', () => {
     expect(r.err).toContain(`${file}: ASMSwimLaneGroup mock: permissiveModeConfiguration.fallbackTarget "s9" is not an ASMSwimLane of the group`);
   });
 });
+
+describe('cdk8s-lanes simulate: destinations without a subset, repeated headers', () => {
+  test('a route to any endpoint of a host is a row of its own, and -H twice sends the header twice', () => {
+    const file = path.join(dir, 'any.yaml');
+    fs.writeFileSync(file, [
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata: {name: any, namespace: default}',
+      'spec:',
+      '  hosts: [web]',
+      '  http:',
+      '    - name: both',
+      '      match: [{headers: {baggage: {exact: "a=1,lane=s2"}}}]',
+      '      route: [{destination: {host: web}, weight: 30}, {destination: {host: web, subset: s2}, weight: 70}]',
+      '    - name: rest',
+      '      route: [{destination: {host: web}}]',
+    ].join('\n'));
+    const rest = cli('simulate', file, '--host', 'web', '-n', '10');
+    expect(rest.code).toBe(0);
+    expect(rest.out).toContain('(any endpoint)  100%         10');
+    const both = cli('simulate', file, '--host', 'web.default.svc.cluster.local', '-H', 'baggage: a=1', '-H', 'baggage: lane=s2', '-n', '100');
+    expect(both.out).toMatch(/rule: {4}both/);
+    expect(both.out).toMatch(/\(any endpoint\) +30% +\d+/);
+    expect(both.out).toMatch(/s2 +70% +\d+/);
+  });
+});
+

@@ -1,12 +1,11 @@
 import { Duration } from 'cdk8s';
-import { CustomRoute, HeaderMatch, LaneRule, Mode, RoutePlacement, StringMatch, Target } from '../src';
+import { CustomRoute, HeaderMatch, LaneRoutingProps, LaneRule, Mode, RoutePlacement, StringMatch, Target } from '../src';
 import { normalize, serviceNamespace } from '../src/private/model/normalize';
 import { addCustomRoute, addRule, goDuration } from '../src/private/model/routes';
-import { LaneRoutingInput } from '../src/private/model/types';
 
 const CTX = 'LaneRouting "app/mocka"';
 
-function input(overrides: Partial<LaneRoutingInput> = {}): LaneRoutingInput {
+function input(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
   return {
     target: Target.ASM,
     host: 'mocka.default.svc.cluster.local',
@@ -24,7 +23,7 @@ function rule(overrides: Partial<LaneRule> = {}): LaneRule {
 }
 
 /** The error that normalizing `overrides` raises (the test fails when none is raised). */
-function errorOf(overrides: Partial<LaneRoutingInput>): string {
+function errorOf(overrides: Partial<LaneRoutingProps>): string {
   try {
     normalize(CTX, input(overrides));
   } catch (e) {
@@ -66,7 +65,7 @@ describe('normalize: defaults', () => {
 });
 
 describe('normalize: errors name the field, the value and what is allowed', () => {
-  test.each<[string, Partial<LaneRoutingInput>, string]>([
+  test.each<[string, Partial<LaneRoutingProps>, string]>([
     ['host with wildcard', { host: '*.default.svc.cluster.local' },
       `${CTX}: host must be a lowercase DNS name such as "mocka.default.svc.cluster.local" (no wildcard, no port), got "*.default.svc.cluster.local"`],
     ['host with uppercase', { host: 'Mocka.default' }, `${CTX}: host must be a lowercase DNS name such as "mocka.default.svc.cluster.local" (no wildcard, no port), got "Mocka.default"`],
@@ -183,7 +182,7 @@ describe('rules: errors', () => {
 
 describe('served-by lanes, route options and custom routes: errors', () => {
   const lanes = [{ name: 's1' }, { name: 's2' }, { name: 's3', servedBy: 's1' }];
-  test.each<[string, Partial<LaneRoutingInput>, string]>([
+  test.each<[string, Partial<LaneRoutingProps>, string]>([
     ['servedBy unknown', { lanes: [{ name: 's1' }, { name: 's2', servedBy: 's9' }] }, `${CTX}: lane "s2" servedBy "s9" is not a lane (lanes: s1, s2)`],
     ['servedBy itself', { lanes: [{ name: 's1' }, { name: 's2', servedBy: 's2' }] }, `${CTX}: lane "s2" servedBy names the lane itself; omit servedBy for a lane with its own subset`],
     ['servedBy chain', { lanes: [{ name: 's1' }, { name: 's2', servedBy: 's1' }, { name: 's3', servedBy: 's2' }] },

@@ -98,6 +98,8 @@ describe('ASM lane groups: custom routes and route options on the delegating roo
   test('AFTER_LANE_RULES and a custom route named like the delegating route are errors', () => {
     const { group: g } = group();
     const route = { name: 'lanes', matches: [{ uri: StringMatch.exact('/x') }], destinations: [{ host: HOST('mocka') }] };
+    expect(() => g.addCustomRoute('mocka', { ...route, name: 'late' }, RoutePlacement.AFTER_LANE_RULES)).toThrow(
+      'LaneGroup "c/mock": service "mocka": custom route "late": with Target.ASM a route can only go before the lane routes (the route that delegates to ASM\'s VirtualService takes every request that reaches it)');
     expect(() => g.addCustomRoute('mocka', route, RoutePlacement.BEFORE_LANE_RULES)).toThrow(
       'LaneGroup "c/mock": service "mocka": custom route "lanes": the name is used by the route that delegates to ASM\'s VirtualService; choose another');
   });
@@ -250,3 +252,41 @@ describe('VirtualService delegation, resolved as Istio merges it', () => {
     expect(s.simulate({ headers: { 'x-asm-prefer-tag': 's2' } }, { host: 'mocka' })).toMatchObject({ rule: 'lanes-lane-s2', laneProbabilities: { s2: 1 } });
   });
 });
+
+describe('what the reader and the group model settle once', () => {
+  const vs = (spec: object, name = 'v', namespace = 'shop') => stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace }, spec });
+
+  test('a VirtualService bound to a gateway and to mesh serves both entry points', () => {
+    const sim = LaneSimulator.fromYaml(vs({ hosts: ['web.shop.svc.cluster.local'], gateways: ['istio-system/gw', 'mesh'], http: [{ name: 'all', route: [{ destination: { host: 'web.shop.svc.cluster.local', subset: 's1' } }] }] }));
+    expect(sim.simulate({}, { gateway: 'istio-system/gw' }).rule).toBe('all');
+    expect(sim.simulate({}, { host: 'web' }).rule).toBe('all');
+    expect(sim.explain()).toContain('gateways: istio-system/gw + mesh (sidecars)');
+  });
+
+  test('short host names resolve in the namespace of the object that names them, as Istio resolves them', () => {
+    const rule = stringify({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web', namespace: 'shop' }, spec: { host: 'web', subsets: [{ name: 's1', labels: { version: 'v1' } }] } });
+    const sim = LaneSimulator.fromYaml(`${vs({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 's2' } }] }] })}---\n${rule}`);
+    const r = sim.simulate({}, { host: 'web.shop.svc.cluster.local' });
+    expect(r.outcomes[0]).toMatchObject({ host: 'web.shop.svc.cluster.local', failed: true, reason: 'rule 1 matched; no DestinationRule defines subset "s2" of web.shop.svc.cluster.local and it has no fallback (503)' });
+    // `name.namespace` is taken as written (Istio does not expand it)
+    expect(LaneSimulator.fromYaml(vs({ hosts: ['web.shop'], http: [{ route: [{ destination: { host: 'web.shop' } }] }] })).virtualServices).toEqual(['shop/v']);
+    expect(LaneSimulator.fromYaml(vs({ hosts: ['web.shop'], http: [{ route: [{ destination: { host: 'web.shop' } }] }] })).simulate({}, { host: 'web.shop' }).outcomes[0].host).toBe('web.shop');
+  });
+
+  test('traceHeader is for permissive lanes; routeOptions are checked once, for the group', () => {
+    const strict = groupProps().lanes.map(l => ({ ...l, services: ['mocka', 'mockb', 'mockc'] }));
+    expect(() => group({ mode: Mode.STRICT, lanes: strict, traceHeader: 'my-trace-id' })).toThrow(
+      'LaneGroup "c/mock": traceHeader "my-trace-id" applies to permissive lanes only (strict lanes follow the caller\'s pod labels, not a header); remove it or use Mode.PERMISSIVE');
+    expect(() => group({ routeOptions: { retries: { attempts: -1 } } })).toThrow(/^LaneGroup "c\/mock": routeOptions/);
+  });
+
+  test('ASM lane resources read from YAML are checked as a LaneGroup\'s props are', () => {
+    const { chart } = group({ ingress: undefined });
+    const manifests = synth(chart);
+    const s1 = manifests.find(m => m.kind === 'ASMSwimLane' && m.metadata.name === 's1');
+    s1.spec.services = s1.spec.services.filter((x: any) => x.name === 'mocka');
+    expect(() => LaneSimulator.fromYaml(Yaml.stringify(...manifests), 'y'))
+      .toThrow('y: ASMSwimLaneGroup mock: the baseline lane "s1" must hold every service (it serves what other lanes do not hold); missing: mockb, mockc');
+  });
+});
+

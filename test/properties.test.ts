@@ -1,6 +1,7 @@
 import { Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { synth, withoutOrigin } from './helpers';
+import { referenceRoute } from './reference-router';
 import {
   HeaderMatch, LaneDestination, LaneRouting, LaneSimulator, LaneRoutingProps, LaneRule, Mode, QueryParamMatch, RequestMatch, StringMatch, Target,
 } from '../src';
@@ -157,7 +158,10 @@ describe('properties', () => {
     fc.assert(fc.property(richProps, request, (props, r) => {
       const chart = Testing.chart();
       const routing = new LaneRouting(chart, 'svc', props);
-      const fromYaml = LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)), 'f');
+      const manifests = synth(chart);
+      const fromYaml = LaneSimulator.fromYaml(Yaml.stringify(...manifests), 'f');
+      const rule = manifests.find(m => m.kind === 'DestinationRule');
+      const subsets = new Map(rule ? [[rule.spec.host, new Set<string>(rule.spec.subsets.map((x: any) => x.name))]] : []);
       const header = props.routingHeader ?? 'x-asm-prefer-tag';
       const headers = {
         ...r.extra,
@@ -172,6 +176,11 @@ describe('properties', () => {
         const a = routing.simulate(input, { unhealthyLanes: down, ...entry });
         const b = fromYaml.simulate(input, { unhealthyLanes: down, routingHeader: header, ...entry });
         expect(a).toEqual(withoutOrigin(b, 'f'));
+        // and an independent reference router on the VirtualService synthesized for this entry point
+        const vs = manifests.find(m => m.kind === 'VirtualService' && !!m.spec.gateways === !('host' in entry));
+        const reference = referenceRoute(vs, subsets, new Set(down), { headers: Object.entries(headers), path: r.path, method: r.method }, header);
+        expect({ rule: a.rule, shares: a.outcomes.map(o => ({ served: o.failed ? '503' : o.backend?.subset ?? '(any)', probability: o.probability, marker: o.marker.value })) })
+          .toEqual(reference);
         expect(a.matched).toBe(true); // the default route catches everything
         const total = Object.values(a.laneProbabilities).reduce((x, y) => x + y, 0) + a.unavailableProbability;
         const elsewhere = a.outcomes.filter(o => !o.failed && o.backend?.subset === undefined).reduce((x, o) => x + o.probability, 0);
@@ -181,7 +190,7 @@ describe('properties', () => {
           expect(chain).toEqual(withoutOrigin(fromYaml.simulateChain(['svc'], input, { unhealthyLanes: down, routingHeader: header, host: 'svc' }), 'f'));
         }
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: 300 }); // the floor: this property does the most work per case
   });
 
   /** Mutations that make a valid configuration invalid. */

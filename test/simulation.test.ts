@@ -35,7 +35,8 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
 
   test('s3 down: its share falls back to s1 (ASM fallback); the destination still sets s3', () => {
     const r = scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s3'] });
-    expect(r.laneProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
+    expect(r.subsetProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
+    expect(r.laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 }); // the request stays in lane s3
     expect(r.outcomes[1]).toEqual({
       host: 'mocka.default.svc.cluster.local',
       virtualService: 'VirtualService istio-system/swimlane-ingress-vs-custom',
@@ -99,7 +100,7 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
   test('a routing without the requested entry point says so', () => {
     const chart = Testing.chart();
     const r = new LaneRouting(chart, 'x', { target: Target.ASM, host: 'a.b.svc.cluster.local', lanes: [{ name: 's1' }], baseline: 's1', sidecar: {}, mode: Mode.STRICT });
-    expect(() => r.simulate({}, { gateway: 'istio-system/ingressgateway' })).toThrow(/^no VirtualService bound to gateway istio-system\/ingressgateway; found: VirtualService b\/test-x-sidecarvirtualservice-/);
+    expect(() => r.simulate({}, { gateway: 'istio-system/ingressgateway' })).toThrow(/^LaneRouting "test\/x": no VirtualService bound to gateway istio-system\/ingressgateway; found: VirtualService b\/test-x-sidecarvirtualservice-/);
     expect(r.simulate({}).virtualService).toMatch(/^VirtualService b\/test-x-sidecarvirtualservice-/);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { qualifyHost } from './model/group';
 
 interface Registry {
   /** mesh VirtualServices rendered by this library → their hosts (known without rendering) */
@@ -58,13 +59,6 @@ export function registry(scope: IConstruct): Registry {
   return reg;
 }
 
-/** `name` or `name.ns` resolve against the VirtualService's namespace (Istio's short-name rule). */
-function qualify(host: string, namespace: string | undefined): string {
-  const parts = host.split('.');
-  if (host.includes('*') || parts.length > 2) return host;
-  if (parts.length === 2) return `${host}.svc.cluster.local`;
-  return `${host}.${namespace ?? 'default'}.svc.cluster.local`;
-}
 
 function describe(obj: ApiObject): string {
   return `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} [${obj.node.path}]`;
@@ -106,7 +100,7 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
       const hosts = asmGroup ? asmGroup.ruleHosts() : [reg.ruleHosts.get(obj) ?? obj.toJson()?.spec?.host];
       for (const host of hosts) {
         if (typeof host !== 'string') continue;
-        const key = qualify(host, obj.metadata.namespace);
+        const key = qualifyHost(host, obj.metadata.namespace ?? 'default');
         const other = byRuleHost.get(key);
         if (other) errors.push(collision('DestinationRules', obj, other, key, reg));
         else byRuleHost.set(key, obj);
@@ -123,7 +117,7 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
       hosts = mesh ? (spec.hosts ?? []) : [];
     }
     for (const host of hosts!) {
-      const key = qualify(host, obj.metadata.namespace);
+      const key = qualifyHost(host, obj.metadata.namespace ?? 'default');
       const other = byMeshHost.get(key);
       if (other) errors.push(collision('sidecar VirtualServices', obj, other, key, reg));
       else byMeshHost.set(key, obj);

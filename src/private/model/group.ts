@@ -3,6 +3,7 @@
  * service of a group is routed by the same lane model a LaneRouting has (`serviceRoutingProps`), rendered
  * by the same renderer (Target.ISTIO) or, for Target.ASM, standing for the routing ASM generates.
  */
+import { normalizeRouteOptions } from './routes';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ROUTING_HEADER, LaneSettings } from './types';
 import { LaneGroupProps } from '../../lane-group-props';
 import { LaneRoutingProps } from '../../lane-routing-props';
@@ -32,7 +33,7 @@ export interface GroupModel extends LaneSettings {
   readonly lanes: readonly GroupLane[];
   /** the header ASM's permissive lanes carry along a trace (ASM only) */
   readonly traceHeader: string;
-  /** as given (checked): each service's lane model normalizes it again */
+  /** as given, checked by normalizeGroup: each service's lane model normalizes it again */
   readonly routeOptions?: RouteOptions;
   /** where ASM writes the VirtualServices it generates (`trafficlabel-vs-*`) */
   readonly asmGeneratedNamespace: string;
@@ -47,6 +48,16 @@ export function laneHolds(lane: GroupLane, service: string): boolean {
 /** `<name>.<namespace>.svc.<domain>` */
 export function serviceHost(name: string, namespace: string, clusterDomain: string = DEFAULT_CLUSTER_DOMAIN): string {
   return `${name}.${namespace}.svc.${clusterDomain}`;
+}
+
+/**
+ * A host as Istio resolves it in an object of `namespace` (pilot `ResolveShortnameToFQDN`): a name without
+ * a dot is a service of that namespace, `<name>.<namespace>.svc.<domain>`; anything else is taken as
+ * written (`*`, FQDNs, and `name.namespace`, which Istio does not expand).
+ */
+export function qualifyHost(host: string, namespace: string | undefined, clusterDomain: string = DEFAULT_CLUSTER_DOMAIN): string {
+  if (host === '*' || host.includes('.') || namespace === undefined) return host;
+  return serviceHost(host, namespace, clusterDomain);
 }
 
 /** The name of a service's per-service objects: its DestinationRule and sidecar (or delegating root) VirtualService. */
@@ -163,12 +174,18 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
     if (props.target !== Target.ASM) {
       throw new Error(`${context}: traceHeader ${show(props.traceHeader)} is an ASM setting (ASM re-attaches the routing header along the trace); upstream Istio has no such machinery, so every application must propagate the routing header itself; use target: Target.ASM or remove traceHeader`);
     }
+    if (mode !== Mode.PERMISSIVE) {
+      throw new Error(`${context}: traceHeader ${show(props.traceHeader)} applies to permissive lanes only (strict lanes follow the caller's pod labels, not a header); remove it or use Mode.PERMISSIVE`);
+    }
   }
   const asmGeneratedNamespace = props.asmGeneratedNamespace ?? DEFAULT_ASM_GENERATED_NAMESPACE;
   checkDnsLabel(`${context}: asmGeneratedNamespace`, asmGeneratedNamespace);
   if (props.asmGeneratedNamespace !== undefined && props.target !== Target.ASM) {
     throw new Error(`${context}: asmGeneratedNamespace is an ASM setting (where ASM writes the VirtualServices it generates for a group); use target: Target.ASM or remove it`);
   }
+
+  // checked here once, with the group's context (each service's lane model normalizes it again)
+  normalizeRouteOptions(`${context}: routeOptions`, props.routeOptions);
 
   if (props.ingress) {
     const i = props.ingress;

@@ -5,8 +5,9 @@
  */
 import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions } from './routes';
 import {
-  DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, LaneRoutingInput, ModelLane, ObjectPlacement, SidecarModel,
+  DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, ModelLane, ObjectPlacement, SidecarModel,
 } from './types';
+import { LaneRoutingProps } from '../../lane-routing-props';
 import { Mode } from '../../mode';
 import { RoutePlacement } from '../../route';
 import { Target } from '../../target';
@@ -30,7 +31,7 @@ function checkObjectName(what: string, value: string | undefined): void {
 }
 
 /** Normalizes and checks LaneRouting props (rules included). */
-export function normalize(context: string, props: LaneRoutingInput): LaneModel {
+export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   if (!props || typeof props !== 'object') throw new Error(`${context}: props are required`);
   checkQualifiedHost(`${context}: host`, props.host);
   if (props.port !== undefined) checkPort(`${context}: port`, props.port);

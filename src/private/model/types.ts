@@ -2,7 +2,6 @@
  * The lane model's types: LaneRouting props normalized, checked and with every default resolved. Pure
  * data, immutable; the renderers and the simulation read only this, so what is rendered is what was checked.
  */
-import { LaneRoutingProps } from '../../lane-routing-props';
 import { Mode } from '../../mode';
 import { Target } from '../../target';
 
@@ -136,6 +135,3 @@ export interface LaneModel extends LaneSettings {
   /** present when at least one lane has pod labels */
   readonly destinationRule?: ObjectPlacement;
 }
-
-/** What LaneRouting normalizes: its props. */
-export type LaneRoutingInput = LaneRoutingProps;

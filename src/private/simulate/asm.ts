@@ -9,9 +9,8 @@ import { Mesh, SubsetLabels } from './mesh';
 import { RawTable, readVirtualService } from './parser';
 import { Mode } from '../../mode';
 import { Target } from '../../target';
-import { asmGeneratedVirtualServiceName, GroupLane, GroupModel, GroupService, serviceHost, serviceRoutingProps } from '../model/group';
+import { asmGeneratedVirtualServiceName, GroupModel, normalizeGroup, serviceRoutingProps } from '../model/group';
 import { normalize } from '../model/normalize';
-import { DEFAULT_ROUTING_HEADER } from '../model/types';
 import { renderDestinationRuleSpec, renderSidecarSpec } from '../render/lane-routing';
 
 export interface AsmModelOptions {
@@ -19,39 +18,33 @@ export interface AsmModelOptions {
   readonly asmGeneratedNamespace: string;
 }
 
+/** The lane group an ASMSwimLaneGroup and its ASMSwimLanes declare, checked as a LaneGroup's props are. */
 function groupOf(source: string, obj: any, laneObjs: readonly any[], options: AsmModelOptions): GroupModel {
   const spec = obj.spec ?? {};
-  const name = obj.metadata?.name;
-  const services: GroupService[] = (spec.services ?? []).map((s: any) => ({
-    name: s.name, namespace: s.namespace, host: serviceHost(s.name, s.namespace, options.clusterDomain),
-  }));
-  const lanes: GroupLane[] = laneObjs.map(l => ({
-    name: l.metadata?.name,
-    services: (l.spec?.services ?? []).map((s: any) => s.name),
-    podLabels: { ...(l.spec?.labelSelector ?? {}) },
-  }));
-  if (lanes.length === 0) throw new Error(`${source}: no ASMSwimLane has the label swimlane-group: ${name}`);
   const permissive = spec.isPermissive === true;
   const conf = spec.permissiveModeConfiguration ?? {};
-  // a strict group names no baseline: the first lane stands for it (requests that enter no lane)
-  const baseline = permissive ? conf.fallbackTarget : lanes[0].name;
-  if (!lanes.some(l => l.name === baseline)) {
-    throw new Error(`${source}: permissiveModeConfiguration.fallbackTarget ${JSON.stringify(baseline)} is not an ASMSwimLane of the group (lanes: ${lanes.map(l => l.name).join(', ')})`);
+  const lanes = laneObjs.map(l => ({
+    name: l.metadata?.name,
+    services: (l.spec?.services ?? []).map((s: any) => s?.name),
+    podLabels: { ...(l.spec?.labelSelector ?? {}) },
+  }));
+  if (lanes.length === 0) throw new Error(`${source}: no ASMSwimLane has the label swimlane-group: ${obj.metadata?.name}`);
+  if (permissive && !lanes.some(l => l.name === conf.fallbackTarget)) {
+    throw new Error(`${source}: permissiveModeConfiguration.fallbackTarget ${JSON.stringify(conf.fallbackTarget)} is not an ASMSwimLane of the group (lanes: ${lanes.map(l => l.name).join(', ')})`);
   }
-  const routingHeader = conf.routeHeader ?? DEFAULT_ROUTING_HEADER;
-  return {
-    context: source,
-    name,
+  return normalizeGroup(source, {
+    name: obj.metadata?.name,
     target: Target.ASM,
     mode: permissive ? Mode.PERMISSIVE : Mode.STRICT,
-    services,
+    services: (spec.services ?? []).map((s: any) => ({ name: s?.name, namespace: s?.namespace })),
     lanes,
-    baseline,
-    routingHeader,
-    traceHeader: conf.traceHeader ?? routingHeader,
-    asmGeneratedNamespace: options.asmGeneratedNamespace,
+    // a strict group names no baseline: the first lane stands for it (requests that enter no lane)
+    baseline: permissive ? conf.fallbackTarget : lanes[0].name,
+    routingHeader: conf.routeHeader,
+    traceHeader: conf.traceHeader,
     clusterDomain: options.clusterDomain,
-  };
+    asmGeneratedNamespace: options.asmGeneratedNamespace,
+  });
 }
 
 /** The VirtualServices (with hosts, delegatable) and subsets ASM generates for lane groups. */
@@ -63,12 +56,14 @@ export function modelAsmLaneGroups(
   const tables: RawTable[] = [];
   const subsets: SubsetLabels = new Map();
   for (const g of groups) {
-    const group = groupOf(g.source, g.obj, laneObjs.filter(l => l.metadata?.labels?.['swimlane-group'] === g.obj.metadata?.name), options);
+    const groupName = g.obj.metadata?.name;
+    const members = groupName === undefined ? [] : laneObjs.filter(l => l.metadata?.labels?.['swimlane-group'] === groupName);
+    const group = groupOf(g.source, g.obj, members, options);
     for (const svc of group.services) {
       const name = asmGeneratedVirtualServiceName(group.name, svc);
       const source = `${g.source}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`;
       const model = normalize(source, serviceRoutingProps(group, svc));
-      tables.push(readVirtualService(source, { name, namespace: group.asmGeneratedNamespace }, renderSidecarSpec(model)));
+      tables.push(readVirtualService(source, { name, namespace: group.asmGeneratedNamespace }, renderSidecarSpec(model), group.clusterDomain));
       const dr = renderDestinationRuleSpec(model);
       subsets.set(dr.host, new Map((dr.subsets ?? []).map(s => [s.name, { ...s.labels }])));
     }

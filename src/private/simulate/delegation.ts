@@ -118,7 +118,7 @@ export function resolveDelegation(tables: readonly RawTable[], generated: readon
         routes.push(finish({ ...sub, name, matches }, sub.headers ?? r.headers));
       }
     }
-    return { source: table.source, name: table.name, namespace: table.namespace, gateways: table.gateways, hosts: table.hosts, routes };
+    return { ...table, routes };
   };
 
   const roots = tables.filter(t => t.hosts.length > 0).map(resolve);

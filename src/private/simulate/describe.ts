@@ -43,8 +43,13 @@ function destination(d: RouteDestination): string {
   ].filter(Boolean).join(', ');
 }
 
+/** Where a table applies: its gateways, and the mesh (sidecars). */
+function appliesTo(t: RouteTable, gatewaysLabel: string, meshLabel: string): string {
+  return [...(t.gateways.length ? [`${gatewaysLabel} ${t.gateways.join(', ')}`] : []), ...(t.mesh ? [meshLabel] : [])].join(' + ');
+}
+
 function title(t: RouteTable): string {
-  const where = t.gateways.length ? `gateways: ${t.gateways.join(', ')}` : 'mesh (sidecars)';
+  const where = appliesTo(t, 'gateways:', 'mesh (sidecars)');
   return `${t.source}\n  ${where}; hosts: ${t.hosts.join(', ')}`;
 }
 
@@ -88,7 +93,7 @@ export function diagram(mesh: Mesh): string {
   };
   mesh.tables.forEach((t, ti) => {
     const entry = `vs${ti}`;
-    const where = t.gateways.length ? `gateway ${t.gateways.join(', ')}` : 'sidecars';
+    const where = appliesTo(t, 'gateway', 'sidecars');
     lines.push(`  ${entry}["${label(`${t.namespace ? `${t.namespace}/` : ''}${t.name}<br/>${where}<br/>hosts: ${t.hosts.join(', ')}`)}"]`);
     t.routes.forEach((r, ri) => {
       const rule = `vs${ti}r${ri}`;

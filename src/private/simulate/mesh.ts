@@ -32,8 +32,10 @@ export interface RouteTable {
   readonly source: string;
   readonly name: string;
   readonly namespace?: string;
-  /** empty: the mesh (sidecars) */
+  /** the gateways it is bound to (`mesh` left out) */
   readonly gateways: readonly string[];
+  /** true when it applies to sidecars: no gateways given, or `mesh` among them */
+  readonly mesh: boolean;
   /** empty for a delegate (Istio: a VirtualService without hosts is only reached through a root) */
   readonly hosts: readonly string[];
   readonly routes: readonly Route[];
@@ -57,5 +59,5 @@ export function tableName(t: { readonly name: string; readonly namespace?: strin
 
 /** The sidecar (mesh) VirtualService for `host`, if any. */
 export function meshTableFor(mesh: Mesh, host: string): RouteTable | undefined {
-  return mesh.tables.find(t => t.gateways.length === 0 && t.hosts.includes(host));
+  return mesh.tables.find(t => t.mesh && t.hosts.includes(host));
 }

@@ -5,6 +5,7 @@
  */
 import { Backend, Route, RouteDestination, RouteTable } from './mesh';
 import { compileRe2 } from '../checks';
+import { qualifyHost } from '../model/group';
 import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryCondition } from '../model/types';
 
 /** A route as written: either destinations, or a delegate (resolved in delegation.ts). */
@@ -80,13 +81,16 @@ function setHeaders(where: string, headers: any): { [name: string]: string } | u
   return Object.fromEntries(Object.entries(headers.request.set ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
 }
 
-function backend(where: string, d: any): Backend {
+/** How hosts written in one object resolve (Istio's short-name rule, see `qualifyHost`). */
+type Qualify = (host: string) => string;
+
+function backend(where: string, d: any, qualify: Qualify): Backend {
   keysOf(where, d, ['host', 'subset', 'port']);
   if (typeof d.host !== 'string') fail(where, 'host is required');
-  return { host: d.host, subset: d.subset, port: d.port?.number };
+  return { host: qualify(d.host), subset: d.subset, port: d.port?.number };
 }
 
-function route(source: string, r: any, i: number): RawRoute {
+function route(source: string, r: any, i: number, qualify: Qualify): RawRoute {
   const where = `${source} http[${i}]${r?.name ? ` "${r.name}"` : ''}`;
   const ignored = ['timeout', 'retries', 'corsPolicy', 'mirror', 'mirrors', 'mirrorPercentage', 'mirror_percent', 'mirrorPercent', 'rewrite'];
   keysOf(where, r, ['name', 'match', 'route', 'headers', 'delegate'], ignored);
@@ -106,10 +110,10 @@ function route(source: string, r: any, i: number): RawRoute {
     if (d.fallback) {
       keysOf(`${w}.fallback`, d.fallback, ['target', 'case']);
       if (d.fallback.case !== undefined) fail(`${w}.fallback`, '"case" is not supported by the lane simulation');
-      const t = backend(`${w}.fallback.target`, d.fallback.target);
+      const t = backend(`${w}.fallback.target`, d.fallback.target, qualify);
       fallback = { host: t.host, subset: t.subset, port: t.port };
     }
-    return { ...backend(`${w}.destination`, d.destination), weight: d.weight as number | undefined, own: setHeaders(`${w}.headers`, d.headers) ?? {}, fallback };
+    return { ...backend(`${w}.destination`, d.destination, qualify), weight: d.weight as number | undefined, own: setHeaders(`${w}.headers`, d.headers) ?? {}, fallback };
   });
   // Istio: a single destination takes everything; otherwise weight/sum, an omitted weight is 0
   const total = raw.reduce((s: number, d: any) => s + (d.weight ?? 0), 0);
@@ -120,16 +124,19 @@ function route(source: string, r: any, i: number): RawRoute {
   return { name: r.name, matches, destinations, headers, where };
 }
 
-/** Reads the HTTP routes of a VirtualService spec. */
-export function readVirtualService(source: string, metadata: { name?: string; namespace?: string }, spec: any): RawTable {
+/** Reads the HTTP routes of a VirtualService spec; short host names resolve in its namespace. */
+export function readVirtualService(source: string, metadata: { name?: string; namespace?: string }, spec: any, clusterDomain?: string): RawTable {
   keysOf(source, spec, ['hosts', 'gateways', 'http'], ['exportTo']);
   if (!Array.isArray(spec.http) || spec.http.length === 0) fail(source, 'has no http routes (the simulation models HTTP routes only)');
+  const qualify: Qualify = h => qualifyHost(h, metadata.namespace, clusterDomain);
+  const gateways: string[] = spec.gateways ?? [];
   return {
     source,
     name: metadata.name ?? '',
     namespace: metadata.namespace,
-    gateways: (spec.gateways ?? []).filter((g: string) => g !== 'mesh'),
-    hosts: spec.hosts ?? [],
-    routes: spec.http.map((r: any, i: number) => route(source, r, i)),
+    gateways: gateways.filter(g => g !== 'mesh'),
+    mesh: gateways.length === 0 || gateways.includes('mesh'),
+    hosts: (spec.hosts ?? []).map(qualify),
+    routes: spec.http.map((r: any, i: number) => route(source, r, i, qualify)),
   };
 }

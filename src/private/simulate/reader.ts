@@ -8,6 +8,7 @@ import { modelAsmLaneGroups } from './asm';
 import { resolveDelegation } from './delegation';
 import { Mesh, SubsetLabels } from './mesh';
 import { RawTable, readVirtualService } from './parser';
+import { qualifyHost } from '../model/group';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../model/types';
 
 /** One Kubernetes object, and where it comes from (a file name; undefined: a construct). */
@@ -48,6 +49,7 @@ function sourceOf(m: Manifest): string {
  * is resolved. Other kinds are skipped.
  */
 export function readMesh(manifests: readonly Manifest[], options: ReadOptions = {}): Mesh {
+  const clusterDomain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   const tables: RawTable[] = [];
   const subsets: SubsetLabels = new Map();
   const groups: Manifest[] = [];
@@ -61,9 +63,9 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     }
     if (!String(obj.apiVersion ?? '').startsWith('networking.istio.io/')) continue;
     if (obj.kind === 'VirtualService') {
-      tables.push(readVirtualService(sourceOf(m), obj.metadata ?? {}, obj.spec ?? {}));
+      tables.push(readVirtualService(sourceOf(m), obj.metadata ?? {}, obj.spec ?? {}, clusterDomain));
     } else if (obj.kind === 'DestinationRule') {
-      const host = obj.spec?.host;
+      const host = qualifyHost(String(obj.spec?.host), obj.metadata?.namespace, clusterDomain);
       const bySubset = subsets.get(host) ?? new Map();
       for (const s of obj.spec?.subsets ?? []) bySubset.set(s.name, s.labels ?? {});
       subsets.set(host, bySubset);
@@ -73,7 +75,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     groups.map(g => ({ source: sourceOf(g), obj: g.obj })),
     lanes.map(l => l.obj),
     {
-      clusterDomain: options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
+      clusterDomain,
       asmGeneratedNamespace: options.asmGeneratedNamespace ?? DEFAULT_ASM_GENERATED_NAMESPACE,
     },
   );
