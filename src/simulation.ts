@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { diagram, explain } from './private/simulate/describe';
-import { ChainPath, decide, Health, labelsOf, Outcome, simulateChain, Step } from './private/simulate/engine';
+import { ChainPath, decide, Health, labelsOf, Outcome, reasonOf, simulateChain, Step } from './private/simulate/engine';
 import { Mesh, RouteTable, tableName } from './private/simulate/mesh';
 import { Manifest, parseYaml, readMesh } from './private/simulate/reader';
 import { makeRequest, Request } from './private/simulate/request';
@@ -330,12 +330,12 @@ export class LaneSimulator {
       virtualService: table.source,
       rule: table.routes[routeIndex].name,
       lane: set ?? d.subset,
-      backend: o.served ? { ...o.served } : undefined,
+      backend: o.served ? { host: o.served.host, subset: o.served.subset, port: o.served.port } : undefined,
       viaFallback: o.viaFallback,
       failed: o.served === undefined,
       probability: o.probability,
       marker: { header, value: set ?? this.marker(header, req).value },
-      reason: o.reason,
+      reason: reasonOf(table, routeIndex, o),
       labels: labels ? { ...labels } : undefined,
     };
   }

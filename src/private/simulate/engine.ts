@@ -35,7 +35,9 @@ export interface Outcome {
   readonly served?: Backend;
   readonly viaFallback: boolean;
   readonly probability: number;
-  readonly reason: string;
+  /** why the destination has no healthy endpoints, and why its fallback has none either */
+  readonly down?: string;
+  readonly fallbackDown?: string;
 }
 
 export interface Decision {
@@ -45,13 +47,17 @@ export interface Decision {
   readonly outcomes: readonly Outcome[];
 }
 
-function share(table: RouteTable, routeIndex: number, d: RouteDestination): string {
+/** Why a share went where it went: the rule and weight, the fallback, or why it failed (written only when asked for). */
+export function reasonOf(table: RouteTable, routeIndex: number, o: Outcome): string {
   const route = table.routes[routeIndex];
   const rule = route.name !== undefined ? `rule ${JSON.stringify(route.name)}` : `rule ${routeIndex + 1}`;
   const live = route.destinations.filter(x => x.probability > 0);
-  if (live.length === 1) return `${rule} matched`;
-  const total = route.destinations.reduce((s, x) => s + (x.weight ?? 0), 0);
-  return `${rule} matched, weight ${d.weight ?? 0} of ${total}`;
+  const total = route.destinations.reduce((sum, x) => sum + (x.weight ?? 0), 0);
+  const why = live.length === 1 ? `${rule} matched` : `${rule} matched, weight ${o.destination.weight ?? 0} of ${total}`;
+  if (o.down === undefined) return why;
+  const fallback = o.destination.fallback;
+  if (o.viaFallback) return `${why}; ${o.down}, so the fallback ${subsetName(fallback!)} serves it`;
+  return `${why}; ${o.down} ${fallback ? `and its fallback: ${o.fallbackDown}` : 'and it has no fallback'} (503)`;
 }
 
 /** Where one request goes through one VirtualService. */
@@ -61,19 +67,16 @@ export function decide(table: RouteTable, req: Request, health: Health): Decisio
   const outcomes: Outcome[] = [];
   for (const d of table.routes[routeIndex].destinations) {
     if (d.probability === 0) continue; // Istio skips 0-weight destinations
-    const why = share(table, routeIndex, d);
     const down = unavailable(health, d);
     if (down === undefined) {
-      const served = { host: d.host, subset: d.subset, port: d.port };
-      outcomes.push({ destination: d, served, viaFallback: false, probability: d.probability, reason: why });
+      outcomes.push({ destination: d, served: d, viaFallback: false, probability: d.probability });
       continue;
     }
     const fallbackDown = d.fallback ? unavailable(health, d.fallback) : undefined;
     if (d.fallback && fallbackDown === undefined) {
-      outcomes.push({ destination: d, served: d.fallback, viaFallback: true, probability: d.probability, reason: `${why}; ${down}, so the fallback ${subsetName(d.fallback)} serves it` });
+      outcomes.push({ destination: d, served: d.fallback, viaFallback: true, probability: d.probability, down });
     } else {
-      const end = d.fallback ? `and its fallback: ${fallbackDown}` : 'and it has no fallback';
-      outcomes.push({ destination: d, viaFallback: false, probability: d.probability, reason: `${why}; ${down} ${end} (503)` });
+      outcomes.push({ destination: d, viaFallback: false, probability: d.probability, down, fallbackDown });
     }
   }
   return { table, routeIndex, outcomes };
@@ -134,7 +137,8 @@ export function simulateChain(mesh: Mesh, entry: RouteTable | undefined, service
       const failed = o.served === undefined;
       const carried = forward(request, o.destination.setHeaders, labelsOf(mesh, o.served));
       const served = o.served?.host ?? o.destination.host;
-      next({ host: served, table, rule, outcome: o, failed, reason: o.reason, request: carried, probability: o.probability });
+      const reason = reasonOf(table, decision.routeIndex, o);
+      next({ host: served, table, rule, outcome: o, failed, reason, request: carried, probability: o.probability });
     }
   };
   walk(entry, 0, req, [], 1);
