@@ -28,7 +28,7 @@ describe('the npm package', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii',
       'lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/cli.js',
-      'lib/src/lane-routing.js', 'lib/src/lane-routing.d.ts', 'lib/src/private/model.js',
+      'lib/src/lane-routing.js', 'lib/src/lane-routing.d.ts', 'lib/src/private/model/normalize.js', 'lib/src/private/simulate/reader.js',
       'lib/imports/asm-networking.istio.io.js', 'lib/imports/istio-networking.istio.io.js',
     ]));
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
