@@ -32,7 +32,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // RE2 semantics (Envoy's regex engine) for validating and evaluating regex matches; bundled, as jsii requires.
   // yaml parses VirtualServices for the simulation and the cdk8s-lanes CLI.
-  bundledDeps: ['re2js@^2.10.0', 'yaml@^2.8.0'],
+  bundledDeps: ['re2js@^2.10.0', 'yaml@^2.8.0', 'zod@^4.6.7'],
   devDeps: [
     'cdk8s-cli@~2.207.60',
     'ajv@^8.17.1',

@@ -4,6 +4,8 @@
  * library or hand-written).
  */
 import * as fs from 'fs';
+import * as path from 'path';
+import { brief, list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { Hop, LaneSimulator, SimulatedRequest } from './simulation';
 
@@ -15,13 +17,51 @@ const USAGE = `usage:
   cdk8s-lanes diagram FILES...
 
   every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
+  FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)
 
 simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests
            (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
 explain    the rule table of every VirtualService
-diagram    a Mermaid flowchart of entry points, rules, weights, lanes and fallbacks`;
+diagram    a Mermaid flowchart of entry points, rules, weights, lanes and fallbacks
+
+exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags)`;
 
 class UsageError extends Error {}
+
+/** Most samples `-n` draws (a few seconds on a laptop). */
+const MAX_SAMPLES = 10_000_000;
+/** Largest file read; memory stays bounded whatever is given (a parsed document takes several times its size). */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** What `cdk8s-lanes` reads in a directory (recursively), as `kubectl apply -f DIR -R` does. */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+/** The manifest files a path names: the file itself, or every .yaml, .yml and .json file under a directory. */
+function manifestFiles(name: string): string[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(name);
+  } catch {
+    throw new Error(`${name}: no such file or directory`);
+  }
+  if (stat.isDirectory()) {
+    const found = fs.readdirSync(name, { recursive: true, encoding: 'utf-8' })
+      .map(f => path.join(name, f))
+      .filter(f => MANIFEST_FILE.test(f) && fs.statSync(f).isFile())
+      .sort();
+    if (found.length === 0) throw new Error(`${name}: a directory without .yaml, .yml or .json files`);
+    return found;
+  }
+  if (!stat.isFile()) throw new Error(`${name}: not a regular file`);
+  return [name];
+}
+
+function readManifestFile(name: string): { name: string; yaml: string } {
+  const size = fs.statSync(name).size;
+  if (size > MAX_FILE_BYTES) {
+    throw new Error(`${name}: ${(size / 1024 / 1024).toFixed(1)} MiB; cdk8s-lanes reads files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB (split it, or give the directory of a cdk8s synth output)`);
+  }
+  return { name, yaml: fs.readFileSync(name, 'utf-8') };
+}
 
 interface Options {
   command: string;
@@ -36,6 +76,7 @@ interface Options {
   host?: string;
   chain?: string[];
   routingHeader: string;
+  routingHeaderGiven: boolean;
   json: boolean;
   clusterDomain?: string;
   asmGeneratedNamespace?: string;
@@ -45,15 +86,19 @@ function parseArgs(argv: string[]): Options {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') throw new UsageError('');
   if (!command) throw new UsageError('no command');
-  if (!['simulate', 'explain', 'diagram'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  const o: Options = { command, files: [], headers: {}, n: 100, seed: 1, down: [], routingHeader: DEFAULT_ROUTING_HEADER, json: false };
+  if (!['simulate', 'explain', 'diagram'].includes(command)) throw new UsageError(`unknown command ${show(command)}`);
+  const o: Options = {
+    command, files: [], headers: {}, n: 100, seed: 1, down: [], routingHeader: DEFAULT_ROUTING_HEADER, routingHeaderGiven: false, json: false,
+  };
   const value = (flag: string, i: number) => {
     const v = rest[i + 1];
     if (v === undefined) throw new UsageError(`${flag} needs a value`);
     return v;
   };
-  const integer = (flag: string, v: string, min: number) => {
-    if (!/^-?[0-9]+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} needs an integer ≥ ${min}, got "${v}"`);
+  const integer = (flag: string, v: string, min: number, max: number) => {
+    if (!/^-?[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+      throw new UsageError(`${flag} needs an integer from ${min} to ${max.toLocaleString('en-US')}, got ${show(v)}`);
+    }
     return Number(v);
   };
   for (let i = 0; i < rest.length; i++) {
@@ -66,20 +111,20 @@ function parseArgs(argv: string[]): Options {
         simulateOnly();
         const h = value(a, i++);
         const colon = h.indexOf(':');
-        if (colon <= 0) throw new UsageError(`${a} needs "name: value", got "${h}"`);
+        if (colon <= 0) throw new UsageError(`${a} needs "name: value", got ${show(h)}`);
         const name = h.slice(0, colon).trim().toLowerCase();
         (o.headers[name] ??= []).push(h.slice(colon + 1).trim());
         break;
       }
       case '--path': simulateOnly(); o.path = value(a, i++); break;
       case '--method': simulateOnly(); o.method = value(a, i++); break;
-      case '-n': simulateOnly(); o.n = integer(a, value(a, i++), 0); break;
-      case '--seed': simulateOnly(); o.seed = integer(a, value(a, i++), 0); break;
+      case '-n': simulateOnly(); o.n = integer(a, value(a, i++), 0, MAX_SAMPLES); break;
+      case '--seed': simulateOnly(); o.seed = integer(a, value(a, i++), 0, 2 ** 32 - 1); break;
       case '--down': simulateOnly(); o.down.push(value(a, i++)); break;
       case '--gateway': simulateOnly(); o.gateway = value(a, i++); break;
       case '--host': simulateOnly(); o.host = value(a, i++); break;
       case '--chain': simulateOnly(); o.chain = value(a, i++).split(',').map(s => s.trim()).filter(Boolean); break;
-      case '--routing-header': simulateOnly(); o.routingHeader = value(a, i++).toLowerCase(); break;
+      case '--routing-header': simulateOnly(); o.routingHeader = value(a, i++).toLowerCase(); o.routingHeaderGiven = true; break;
       case '--json': simulateOnly(); o.json = true; break;
       case '--cluster-domain': o.clusterDomain = value(a, i++); break;
       case '--asm-generated-namespace': o.asmGeneratedNamespace = value(a, i++); break;
@@ -136,6 +181,15 @@ function table(rows: string[][]): string {
 
 function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err: (s: string) => void): void {
   const request: SimulatedRequest = { multiValueHeaders: o.headers, path: o.path, method: o.method };
+  // flags that name what the files hold must name something they hold
+  const subsets = sim.subsets;
+  for (const d of o.down) {
+    if (!subsets.includes(d.slice(d.lastIndexOf('/') + 1))) throw new UsageError(`--down ${brief(d)}: no such subset in the files read (subsets: ${list(subsets)})`);
+  }
+  const headers = sim.routingHeaders;
+  if (o.routingHeaderGiven && !headers.includes(o.routingHeader)) {
+    throw new UsageError(`--routing-header ${brief(o.routingHeader)}: no route in the files read sets it (headers the routes set: ${list(headers)})`);
+  }
   const options = { unhealthyLanes: o.down, routingHeader: o.routingHeader, gateway: o.gateway, host: o.host };
   const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
   const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).flatMap(([k, vs]) => vs.map(v => ` ${k}: ${v}`)).join('')}`;
@@ -193,10 +247,7 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
     return msg ? 2 : 0;
   }
   try {
-    const files = o.files.map(name => {
-      if (!fs.existsSync(name)) throw new Error(`${name}: no such file`);
-      return { name, yaml: fs.readFileSync(name, 'utf-8') };
-    });
+    const files = o.files.flatMap(manifestFiles).map(readManifestFile);
     const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
     for (const note of sim.notes) err(`note: ${note}`);
     if (o.command === 'explain') out(sim.explain().trimEnd());
@@ -204,8 +255,9 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
     else simulate(sim, o, out, err);
     return 0;
   } catch (e) {
+    // a flag that names nothing in the files is a usage error (2); a bad file, field or reference is bad input (1)
     err(`cdk8s-lanes: ${(e as Error).message}`);
-    return 1;
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 

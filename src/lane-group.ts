@@ -6,7 +6,8 @@ import * as lanes from '../imports/asm-lanes-istio.alibabacloud.com';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
 import { registerAsmGeneratedHosts, registerDestinationRule, registerMeshVirtualService } from './private/app-checks';
-import { show } from './private/checks';
+import { checkShape, SHAPES, sizeChecked } from './private/boundary';
+import { list, show } from './private/checks';
 import { GroupModel, GroupService, laneHolds, normalizeGroup, serviceObjectName, serviceRoutingProps } from './private/model/group';
 import { normalize } from './private/model/normalize';
 import { addCustomRoute } from './private/model/routes';
@@ -57,7 +58,9 @@ export class LaneGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: LaneGroupProps) {
     super(scope, id);
-    this.model = normalizeGroup(`LaneGroup "${this.node.path}"`, props);
+    const context = `LaneGroup "${this.node.path}"`;
+    checkShape(context, 'props', SHAPES.LaneGroupProps, props);
+    this.model = normalizeGroup(context, props);
     const m = this.model;
 
     if (props.ingress) {
@@ -110,7 +113,7 @@ export class LaneGroup extends Construct {
         registerDestinationRule(dr, s.host);
         this.destinationRules.push(dr);
         const vs = new istio.VirtualService(this, `SidecarVirtualService-${s.name}`, {
-          metadata, spec: Lazy.any({ produce: () => renderSidecarSpec(this.serviceModels.get(s.name)!) }),
+          metadata, spec: Lazy.any({ produce: () => sizeChecked(this.serviceContext(s.name), 'sidecar VirtualService', renderSidecarSpec(this.serviceModels.get(s.name)!)) }),
         });
         registerMeshVirtualService(vs, [s.host]);
         this.sidecarVirtualServices.push(vs);
@@ -125,6 +128,7 @@ export class LaneGroup extends Construct {
 
   /** Adds an ingress rule (after the existing ones, before the default route). */
   public addRule(rule: LaneRule): void {
+    checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
     if (!this.ingress) throw new Error(`${this.model.context}: addRule() needs an ingress entry point; set ingress in the props`);
     this.ingress.addRule(rule);
   }
@@ -135,6 +139,9 @@ export class LaneGroup extends Construct {
    * that delegates to ASM's VirtualService takes every request that reaches it.
    */
   public addCustomRoute(service: string, route: CustomRoute, placement: RoutePlacement): void {
+    checkShape(this.model.context, 'service', SHAPES.Text, service);
+    checkShape(this.model.context, 'route', SHAPES.CustomRoute, route);
+    checkShape(this.model.context, 'placement', SHAPES.RoutePlacement, placement);
     const svc = this.service(service);
     const context = this.serviceContext(service);
     if (this.model.target === Target.ISTIO) {
@@ -171,6 +178,8 @@ export class LaneGroup extends Construct {
    */
   public simulate(request: SimulatedRequest, options: SimulationOptions = {}): ChainPathResult[] {
     const m = this.model;
+    checkShape(m.context, 'request', SHAPES.SimulatedRequest, request);
+    checkShape(m.context, 'options', SHAPES.SimulationOptions, options);
     let first: GroupService;
     if (options.host !== undefined) {
       first = m.services.find(s => s.name === options.host || s.host === options.host) ?? this.service(options.host);
@@ -194,7 +203,7 @@ export class LaneGroup extends Construct {
 
   private service(name: string): GroupService {
     const s = this.model.services.find(x => x.name === name);
-    if (!s) throw new Error(`${this.model.context}: ${show(name)} is not a service of the group (services: ${this.serviceNames.join(', ')})`);
+    if (!s) throw new Error(`${this.model.context}: ${show(name)} is not a service of the group (services: ${list(this.serviceNames)})`);
     return s;
   }
 
@@ -204,7 +213,7 @@ export class LaneGroup extends Construct {
     if (this.node.tryFindChild(id)) return;
     const vs = new asm.VirtualService(this, id, {
       metadata: { name: serviceObjectName(this.model, svc), namespace: svc.namespace },
-      spec: Lazy.any({ produce: () => renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!) }),
+      spec: Lazy.any({ produce: () => sizeChecked(this.serviceContext(svc.name), 'delegating root VirtualService', renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!)) }),
     });
     registerMeshVirtualService(vs, [svc.host]);
     this.sidecarVirtualServices.push(vs);

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LaneRoutingProps } from './lane-routing-props';
 import { registerDestinationRule, registerMeshVirtualService, registry } from './private/app-checks';
+import { checkShape, SHAPES, sizeChecked } from './private/boundary';
 import { normalize } from './private/model/normalize';
 import { addCustomRoute, addRule } from './private/model/routes';
 import { LaneModel, ObjectPlacement } from './private/model/types';
@@ -32,19 +33,21 @@ export class LaneRouting extends Construct {
 
   constructor(scope: Construct, id: string, props: LaneRoutingProps) {
     super(scope, id);
-    this.model = normalize(`LaneRouting "${this.node.path}"`, props);
+    const context = `LaneRouting "${this.node.path}"`;
+    checkShape(context, 'props', SHAPES.LaneRoutingProps, props);
+    this.model = normalize(context, props);
     const m = this.model;
     if (m.gateway) {
-      this.gatewayVirtualService = this.create('GatewayVirtualService', 'VirtualService', m.gateway, () => renderGatewaySpec(this.model));
+      this.gatewayVirtualService = this.create('GatewayVirtualService', 'VirtualService', m.gateway, () => sizeChecked(context, 'gateway VirtualService', renderGatewaySpec(this.model)));
     }
     if (m.sidecar) {
-      this.sidecarVirtualService = this.create('SidecarVirtualService', 'VirtualService', m.sidecar, () => renderSidecarSpec(this.model));
+      this.sidecarVirtualService = this.create('SidecarVirtualService', 'VirtualService', m.sidecar, () => sizeChecked(context, 'sidecar VirtualService', renderSidecarSpec(this.model)));
       registerMeshVirtualService(this.sidecarVirtualService, m.sidecar.hosts);
     } else {
       registry(this);
     }
     if (m.destinationRule) {
-      this.destinationRule = this.create('DestinationRule', 'DestinationRule', m.destinationRule, () => renderDestinationRuleSpec(this.model));
+      this.destinationRule = this.create('DestinationRule', 'DestinationRule', m.destinationRule, () => sizeChecked(context, 'DestinationRule', renderDestinationRuleSpec(this.model)));
       registerDestinationRule(this.destinationRule, m.host);
     }
   }
@@ -93,6 +96,8 @@ export class LaneRouting extends Construct {
    * `host` for the sidecar VirtualService)
    */
   public simulate(request: SimulatedRequest, options: SimulationOptions = {}): SimulationResult {
+    checkShape(this.model.context, 'request', SHAPES.SimulatedRequest, request);
+    checkShape(this.model.context, 'options', SHAPES.SimulationOptions, options);
     try {
       return this.simulator().simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
     } catch (e) {
@@ -120,6 +125,7 @@ export class LaneRouting extends Construct {
    * rules given in props.
    */
   public addRule(rule: LaneRule): void {
+    checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
     this.model = addRule(this.model, rule);
   }
 
@@ -128,6 +134,8 @@ export class LaneRouting extends Construct {
    * Checked at once.
    */
   public addCustomRoute(route: CustomRoute, placement: RoutePlacement): void {
+    checkShape(this.model.context, 'route', SHAPES.CustomRoute, route);
+    checkShape(this.model.context, 'placement', SHAPES.RoutePlacement, placement);
     this.model = addCustomRoute(this.model, route, placement);
   }
 }

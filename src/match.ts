@@ -1,4 +1,4 @@
-import { checkHeaderName, checkNoControlChars, checkRegex, show } from './private/checks';
+import { checkMatchHeaderName, checkNoControlChars, checkNotReservedKey, checkRegex, show } from './private/checks';
 
 /**
  * How a string (header value, uri, method, query parameter) is matched: exactly one of exact, prefix
@@ -44,7 +44,8 @@ export class StringMatch {
 }
 
 /**
- * A condition on one request header. Header names are lowercase (Istio requires it).
+ * A condition on one request header. Header names are lowercase (Istio requires it); the pseudo-headers
+ * `:method`, `:scheme`, `:authority`, `:path` and `:status` may be matched too, as Istio allows.
  *
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
@@ -87,8 +88,8 @@ export class HeaderMatch {
   public readonly isAbsent: boolean;
 
   private constructor(name: string, match: StringMatch | undefined, absent: boolean) {
-    checkHeaderName('HeaderMatch name', name);
-    const reserved = HeaderMatch.RESERVED[name];
+    checkMatchHeaderName('HeaderMatch name', name);
+    const reserved = Object.prototype.hasOwnProperty.call(HeaderMatch.RESERVED, name) ? HeaderMatch.RESERVED[name] : undefined;
     if (reserved) {
       throw new Error(`HeaderMatch name ${show(name)} is ignored by Istio inside headers; use the RequestMatch field "${reserved}" instead`);
     }
@@ -128,6 +129,7 @@ export class QueryParamMatch {
       throw new Error(`QueryParamMatch name must be a non-empty string, got ${show(name)}`);
     }
     checkNoControlChars('QueryParamMatch name', name);
+    checkNotReservedKey('QueryParamMatch name', name);
     this.name = name;
     this.match = match;
   }
@@ -154,6 +156,12 @@ export interface RequestMatch {
    * @default - any path
    */
   readonly uri?: StringMatch;
+
+  /**
+   * Condition on the request's authority (the `Host` header), e.g. `StringMatch.exact('shop.example.com')`.
+   * @default - any authority
+   */
+  readonly authority?: StringMatch;
 
   /**
    * Condition on the HTTP method, e.g. `StringMatch.exact('GET')`.

@@ -1,5 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkShape, SHAPES } from './private/boundary';
+import { list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { diagram, explain } from './private/simulate/describe';
 import { ChainPath, decide, Health, labelsOf, Outcome, reasonOf, simulateChain, Step } from './private/simulate/engine';
@@ -204,6 +206,8 @@ export class LaneSimulator {
    * @param options how to read them
    */
   public static fromYaml(yaml: string, fileName: string = 'input', options: MeshReadOptions = {}): LaneSimulator {
+    checkShape('LaneSimulator.fromYaml()', 'yaml', SHAPES.Text, yaml);
+    checkShape('LaneSimulator.fromYaml()', 'fileName', SHAPES.Text, fileName);
     return LaneSimulator.fromYamlSources([{ name: fileName, yaml }], options);
   }
 
@@ -213,6 +217,7 @@ export class LaneSimulator {
    * @param options how to read them
    */
   public static fromYamlSources(sources: YamlSource[], options: MeshReadOptions = {}): LaneSimulator {
+    checkShape('LaneSimulator.fromYamlSources()', 'sources', SHAPES.YamlSources, sources);
     return LaneSimulator.fromManifests(parseYaml(sources.map(s => ({ name: s.name, text: s.yaml }))), options);
   }
 
@@ -228,19 +233,44 @@ export class LaneSimulator {
   }
 
   private static fromManifests(manifests: Manifest[], options: MeshReadOptions): LaneSimulator {
+    checkShape('LaneSimulator', 'options', SHAPES.MeshReadOptions, options);
     return new LaneSimulator(readMesh(manifests, options));
   }
 
   private readonly mesh: Mesh;
+  private knownSubsets?: string[];
 
   private constructor(mesh: Mesh) {
-    if (mesh.tables.length === 0) throw new Error('no VirtualService found (apiVersion networking.istio.io/*, kind VirtualService, with hosts)');
     this.mesh = mesh;
   }
 
   /** The VirtualServices requests enter through, as `namespace/name` (delegates merged into their roots). */
   public get virtualServices(): string[] {
     return this.mesh.tables.map(tableName);
+  }
+
+  /** Every subset (lane) named by the VirtualServices and DestinationRules read, sorted. */
+  public get subsets(): string[] {
+    if (this.knownSubsets) return [...this.knownSubsets];
+    const out = new Set<string>();
+    for (const bySubset of this.mesh.subsets.values()) for (const s of bySubset.keys()) out.add(s);
+    for (const t of this.mesh.tables) {
+      for (const r of t.routes) {
+        for (const d of r.destinations) {
+          if (d.subset !== undefined) out.add(d.subset);
+          if (d.fallback?.subset !== undefined) out.add(d.fallback.subset);
+        }
+      }
+    }
+    this.knownSubsets = [...out].sort();
+    return [...this.knownSubsets];
+  }
+
+  /** The headers the routes set on requests (where a lane marker is carried), sorted. */
+  public get routingHeaders(): string[] {
+    const out = new Set<string>();
+    for (const t of this.mesh.tables) for (const r of t.routes) for (const d of r.destinations) Object.keys(d.setHeaders).forEach(h => out.add(h));
+    return [...out].sort();
   }
 
   /** What was read but has no effect, e.g. a route whose delegate does not exist (Istio ignores it). */
@@ -254,6 +284,8 @@ export class LaneSimulator {
    * @param options entry point, unhealthy lanes, routing header
    */
   public simulate(request: SimulatedRequest, options: SimulationOptions = {}): SimulationResult {
+    checkShape('LaneSimulator.simulate()', 'request', SHAPES.SimulatedRequest, request);
+    checkShape('LaneSimulator.simulate()', 'options', SHAPES.SimulationOptions, options);
     const table = this.entryTable(options, undefined);
     const req = makeRequest(request);
     const decision = decide(table, req, this.health(options));
@@ -294,7 +326,9 @@ export class LaneSimulator {
    * @param options entry point, unhealthy lanes, routing header
    */
   public simulateChain(services: string[], request: SimulatedRequest, options: SimulationOptions = {}): ChainPathResult[] {
-    if (services.length === 0) throw new Error('simulateChain needs at least one service');
+    checkShape('LaneSimulator.simulateChain()', 'services', SHAPES.Services, services);
+    checkShape('LaneSimulator.simulateChain()', 'request', SHAPES.SimulatedRequest, request);
+    checkShape('LaneSimulator.simulateChain()', 'options', SHAPES.SimulationOptions, options);
     const hosts = services.map(s => this.resolveHost(s));
     const table = this.entryTable(options, hosts[0]);
     const paths = simulateChain(this.mesh, table, hosts, makeRequest(request), this.health(options));
@@ -383,12 +417,23 @@ export class LaneSimulator {
     const hits = [...known].filter(h => h.split('.')[0] === name);
     if (hits.length === 1) return hits[0];
     throw new Error(hits.length
-      ? `service "${name}" is ambiguous: ${hits.join(', ')}`
-      : `service "${name}" is not routed by any VirtualService read (known hosts: ${[...known].filter(h => h !== '*').join(', ')})`);
+      ? `service ${show(name)} is ambiguous: ${list(hits)}`
+      : `service ${show(name)} is not routed by any VirtualService read (known hosts: ${list([...known].filter(h => h !== '*'))})`);
   }
 
+  /** The unhealthy subsets, each a known subset (`s3`) or a known subset of a known host (`host/s3`). */
   private health(options: SimulationOptions): Health {
-    return { unhealthy: new Set(options.unhealthyLanes ?? []), subsets: this.mesh.subsets };
+    const unhealthy = new Set<string>();
+    for (const entry of options.unhealthyLanes ?? []) {
+      const slash = entry.lastIndexOf('/');
+      const subset = slash >= 0 ? entry.slice(slash + 1) : entry;
+      const known = this.knownSubsets ?? this.subsets;
+      if (!known.includes(subset)) {
+        throw new Error(`unhealthyLanes: ${show(entry)} names no subset of the VirtualServices and DestinationRules read (subsets: ${list(known)})`);
+      }
+      unhealthy.add(slash >= 0 ? `${this.resolveHost(entry.slice(0, slash))}/${subset}` : subset);
+    }
+    return { unhealthy, subsets: this.mesh.subsets };
   }
 
   /** The entry table: by gateway, by host, else the only gateway-bound one, else the chain's first host's or the only one. */
@@ -401,7 +446,7 @@ export class LaneSimulator {
     let what: string;
     if (options.gateway !== undefined) {
       candidates = tables.filter(t => t.gateways.includes(options.gateway!));
-      what = ` bound to gateway ${options.gateway}`;
+      what = ` bound to gateway ${show(options.gateway)}`;
     } else if (host !== undefined) {
       candidates = tables.filter(t => t.mesh && t.hosts.includes(host));
       what = ` for sidecars of host ${host}`;
@@ -410,8 +455,8 @@ export class LaneSimulator {
       what = gatewayBound.length > 0 ? ' bound to a gateway' : '';
     }
     if (candidates.length === 1) return candidates[0];
-    const list = tables.map(t => `${t.source} (${[...(t.gateways.length ? [`gateways: ${t.gateways.join(', ')}`] : []), ...(t.mesh ? [`mesh, hosts: ${t.hosts.join(', ')}`] : [])].join('; ')})`).join('; ');
-    if (candidates.length === 0) throw new Error(`no VirtualService${what}; found: ${list}`);
-    throw new Error(`${candidates.length} VirtualServices${what}: choose one with a gateway (namespace/name) or a host; found: ${list}`);
+    const found = tables.map(t => `${t.source} (${[...(t.gateways.length ? [`gateways: ${list(t.gateways)}`] : []), ...(t.mesh ? [`mesh, hosts: ${list(t.hosts)}`] : [])].join('; ')})`).join('; ');
+    if (candidates.length === 0) throw new Error(`no VirtualService${what}; found: ${found}`);
+    throw new Error(`${candidates.length} VirtualServices${what}: choose one with a gateway (namespace/name) or a host; found: ${found}`);
   }
 }

@@ -108,7 +108,7 @@ describe('cdk8s-lanes errors', () => {
     [[], 2, /^cdk8s-lanes: no command\n\nusage:/],
     [['frobnicate', 'x.yaml'], 2, /^cdk8s-lanes: unknown command "frobnicate"/],
     [['simulate'], 2, /^cdk8s-lanes: simulate needs at least one YAML file/],
-    [['simulate', 'x.yaml', '-n', 'many'], 2, /^cdk8s-lanes: -n needs an integer ≥ 0, got "many"/],
+    [['simulate', 'x.yaml', '-n', 'many'], 2, /^cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "many"/],
     [['simulate', 'x.yaml', '-H', 'nocolon'], 2, /^cdk8s-lanes: -H needs "name: value", got "nocolon"/],
     [['simulate', 'x.yaml', '--bogus'], 2, /^cdk8s-lanes: unknown option --bogus/],
     [['explain', 'x.yaml', '--json'], 2, /^cdk8s-lanes: --json is an option of simulate, not of explain/],
@@ -124,7 +124,7 @@ describe('cdk8s-lanes errors', () => {
     fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http: [{redirect: {uri: /x}}]\n');
     const r = cli('simulate', file);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`cdk8s-lanes: ${file}: VirtualService n/r http[0]: "redirect" is not supported by the lane simulation`);
+    expect(r.err).toContain(`cdk8s-lanes: ${file} (document 1): VirtualService n/r http[0]: "redirect" is not supported by the lane simulation`);
   });
 });
 
@@ -156,7 +156,7 @@ describe('cdk8s-lanes on ASM lane resources', () => {
     fs.writeFileSync(file, text);
     const r = cli('simulate', file, '--chain', 'mocka');
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${file}: ASMSwimLaneGroup mock: permissiveModeConfiguration.fallbackTarget "s9" is not an ASMSwimLane of the group`);
+    expect(r.err).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(document \\d+\\): ASMSwimLaneGroup mock: permissiveModeConfiguration.fallbackTarget "s9" is not an ASMSwimLane of the group \\(lanes: s1, s2, s3\\)`));
   });
 });
 

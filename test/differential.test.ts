@@ -105,8 +105,9 @@ describe('the simulator agrees with a reference router written from Istio and En
       const sim = LaneSimulator.fromYaml(yaml);
       const subsets = new Map(rule ? [[HOST, DEFINED]] : []);
       for (const r of requests) {
-        const expected = referenceRoute(vs, subsets, new Set(r.unhealthy), r, 'x-lane');
-        const result = sim.simulate(simulated(r), { unhealthyLanes: r.unhealthy, routingHeader: 'x-lane' });
+        const unhealthy = r.unhealthy.filter(x => sim.subsets.includes(x)); // unhealthyLanes must name subsets
+        const expected = referenceRoute(vs, subsets, new Set(unhealthy), r, 'x-lane');
+        const result = sim.simulate(simulated(r), { unhealthyLanes: unhealthy, routingHeader: 'x-lane' });
         const actual = {
           rule: result.matched ? result.rule : null,
           shares: result.outcomes.map(o => ({ served: o.failed ? '503' : o.backend?.subset ?? '(any)', probability: o.probability, marker: o.marker.value })),

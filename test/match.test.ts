@@ -51,8 +51,9 @@ describe('HeaderMatch', () => {
     expect(() => HeaderMatch.exact('', 'x')).toThrow('HeaderMatch name must be a non-empty header name, got ""');
   });
 
-  test('pseudo-headers and fields Istio ignores inside headers are rejected', () => {
-    expect(() => HeaderMatch.exact(':path', '/')).toThrow('HeaderMatch name ":path" is a pseudo-header; use the dedicated field (uri, method, authority) instead');
+  test('the pseudo-headers Istio matches on are allowed; other pseudo-headers and fields Istio ignores inside headers are rejected', () => {
+    for (const name of [':method', ':scheme', ':authority', ':path', ':status']) expect(HeaderMatch.exact(name, 'x').name).toBe(name);
+    expect(() => HeaderMatch.exact(':protocol', 'h2')).toThrow('HeaderMatch name ":protocol" is not a pseudo-header Istio matches on (allowed: :method, :scheme, :authority, :path, :status)');
     expect(() => HeaderMatch.exact('uri', '/')).toThrow('HeaderMatch name "uri" is ignored by Istio inside headers; use the RequestMatch field "uri" instead');
     expect(() => HeaderMatch.exact('host', 'a')).toThrow('HeaderMatch name "host" is ignored by Istio inside headers; use the RequestMatch field "authority" instead');
   });

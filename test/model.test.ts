@@ -132,7 +132,7 @@ describe('rules: errors', () => {
     ['no match blocks', [rule({ matches: [] })],
       `${R} needs at least one match block; requests that match nothing else go to the default route`],
     ['empty match block', [rule({ matches: [{}] })],
-      `${R} match 1 has no condition, so it would match every request; give it headers, uri, method, queryParams or sourceLabels (the default route already catches the rest)`],
+      `${R} match 1 has no condition, so it would match every request; give it headers, uri, authority, method, queryParams or sourceLabels (the default route already catches the rest)`],
     ['header twice in a block', [rule({ matches: [{ headers: [HeaderMatch.exact('env', 'dev'), HeaderMatch.absent('env')] }] })],
       `${R} match 1 headers lists "env" twice`],
     ['uri without slash', [rule({ matches: [{ uri: StringMatch.prefix('api') }] })], `${R} match 1 uri prefix "api" must start with "/"`],

@@ -286,7 +286,7 @@ describe('what the reader and the group model settle once', () => {
     const s1 = manifests.find(m => m.kind === 'ASMSwimLane' && m.metadata.name === 's1');
     s1.spec.services = s1.spec.services.filter((x: any) => x.name === 'mocka');
     expect(() => LaneSimulator.fromYaml(Yaml.stringify(...manifests), 'y'))
-      .toThrow('y: ASMSwimLaneGroup mock: the baseline lane "s1" must hold every service (it serves what other lanes do not hold); missing: mockb, mockc');
+      .toThrow('y (document 1): ASMSwimLaneGroup mock: the baseline lane "s1" must hold every service (it serves what other lanes do not hold); missing: mockb, mockc');
   });
 });
 

@@ -153,7 +153,7 @@ describe('properties', () => {
       extra: fc.dictionary(headerName, value, { maxKeys: 3 }),
       path: path,
       method: fc.constantFrom('GET', 'POST', 'PUT'),
-      down: fc.array(label, { maxLength: 2 }),
+      down: fc.array(fc.nat(), { maxLength: 2 }),
     });
     fc.assert(fc.property(richProps, request, (props, r) => {
       const chart = Testing.chart();
@@ -170,7 +170,8 @@ describe('properties', () => {
         ...(r.custom ? { 'x-custom': r.custom } : {}),
       };
       const input = { headers, path: r.path, method: r.method };
-      const down = [...r.down, ...(r.rule % 2 ? [props.lanes[0].name] : [])];
+      const known = fromYaml.subsets; // unhealthyLanes must name subsets
+      const down = [...r.down.map(i => known[i % known.length]), ...(r.rule % 2 ? [known[0]] : [])];
       const entries = [...(props.gateway ? [{}] : []), ...(props.sidecar ? [{ host: 'svc' }] : [])];
       for (const entry of entries) {
         const a = routing.simulate(input, { unhealthyLanes: down, ...entry });

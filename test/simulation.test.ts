@@ -100,7 +100,7 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
   test('a routing without the requested entry point says so', () => {
     const chart = Testing.chart();
     const r = new LaneRouting(chart, 'x', { target: Target.ASM, host: 'a.b.svc.cluster.local', lanes: [{ name: 's1' }], baseline: 's1', sidecar: {}, mode: Mode.STRICT });
-    expect(() => r.simulate({}, { gateway: 'istio-system/ingressgateway' })).toThrow(/^LaneRouting "test\/x": no VirtualService bound to gateway istio-system\/ingressgateway; found: VirtualService b\/test-x-sidecarvirtualservice-/);
+    expect(() => r.simulate({}, { gateway: 'istio-system/ingressgateway' })).toThrow(/^LaneRouting "test\/x": no VirtualService bound to gateway "istio-system\/ingressgateway"; found: VirtualService b\/test-x-sidecarvirtualservice-/);
     expect(r.simulate({}).virtualService).toMatch(/^VirtualService b\/test-x-sidecarvirtualservice-/);
   });
 });
@@ -136,7 +136,7 @@ describe('LaneSimulator on hand-written YAML', () => {
 
   test('unknown services and ambiguous entries are reported', () => {
     expect(() => sim.simulateChain(['mockz'], {})).toThrow('service "mockz" is not routed by any VirtualService read (known hosts: mocka.default.svc.cluster.local, mockb.default.svc.cluster.local, mockc.default.svc.cluster.local)');
-    expect(() => sim.simulate({}, { gateway: 'istio-system/other' })).toThrow(/^no VirtualService bound to gateway istio-system\/other; found: mock-chain.yaml: VirtualService istio-system\/swimlane-ingress-vs-custom/);
+    expect(() => sim.simulate({}, { gateway: 'istio-system/other' })).toThrow(/^no VirtualService bound to gateway "istio-system\/other"; found: mock-chain.yaml: VirtualService istio-system\/swimlane-ingress-vs-custom/);
   });
 
   test('explain and diagram describe every VirtualService', () => {
@@ -214,7 +214,7 @@ spec:
   http:
 ${http}`;
   test.each<[string, string, RegExp]>([
-    ['redirect', '    - redirect: {uri: /x}', /^f: VirtualService n\/t http\[0\]: "redirect" is not supported by the lane simulation \(it could change where requests go\); supported here: name, match, route, headers/],
+    ['redirect', '    - redirect: {uri: /x}', /^f \(document 1\): VirtualService n\/t http\[0\]: "redirect" is not supported by the lane simulation \(it could change where requests go\); supported here: name, match, route, headers/],
     ['fault', '    - fault: {abort: {httpStatus: 500}}\n      route: [{destination: {host: a}}]', /"fault" is not supported/],
     ['sourceNamespace', '    - match: [{sourceNamespace: x}]\n      route: [{destination: {host: a}}]', /http\[0\]\.match\[0\]: "sourceNamespace" is not supported/],
     ['header add', '    - route: [{destination: {host: a}, headers: {request: {add: {x: y}}}}]', /route\[0\]\.headers\.request: "add" is not supported/],
@@ -228,8 +228,8 @@ ${http}`;
 
   test('tcp routes and files without VirtualServices', () => {
     expect(() => LaneSimulator.fromYaml('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: t}\nspec: {hosts: [a.b.c], tcp: [{route: []}]}', 'f'))
-      .toThrow('f: VirtualService t: "tcp" is not supported by the lane simulation (it could change where requests go); supported here: hosts, gateways, http');
-    expect(() => LaneSimulator.fromYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}')).toThrow('no VirtualService found (apiVersion networking.istio.io/*, kind VirtualService, with hosts)');
-    expect(() => LaneSimulator.fromYaml('a: [', 'broken.yaml')).toThrow(/^broken.yaml: document 1 is not valid YAML/);
+      .toThrow('f (document 1): VirtualService t: "tcp" is not supported by the lane simulation (it could change where requests go); supported here: hosts, gateways, http');
+    expect(() => LaneSimulator.fromYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}')).toThrow('no VirtualService found in input (apiVersion networking.istio.io/*, kind VirtualService, with hosts); read: ConfigMap (1)');
+    expect(() => LaneSimulator.fromYaml('a: [', 'broken.yaml')).toThrow(/^broken.yaml \(document 1\): not valid YAML/);
   });
 });

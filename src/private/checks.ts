@@ -15,9 +15,41 @@ const ANY_CASE_TOKEN = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
-/** Renders a value for an error message: strings quoted, with control characters escaped. */
+/** How much of a value an error message shows. */
+const MAX_SHOWN = 80;
+
+/**
+ * Renders a value for an error message: strings quoted, with control characters escaped; a long value is
+ * cut (`"aaaa…" (100000 characters)`), so that a message stays readable whatever the input.
+ */
 export function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value); // e.g. a cyclic object
+  }
+  if (text.length <= MAX_SHOWN) return text;
+  const size = typeof value === 'string' ? `${value.length} characters` : `${text.length} characters of JSON`;
+  return `${text.slice(0, MAX_SHOWN - 20)}… (${size})`;
+}
+
+/** A name as messages quote it in lists: cut when long (`aaaa…(100000 characters)`), so a message stays readable. */
+export function brief(value: string): string {
+  return value.length <= MAX_SHOWN ? value : `${value.slice(0, MAX_SHOWN - 20)}…(${value.length} characters)`;
+}
+
+/**
+ * Names that cannot be keys of a rendered spec: `__proto__` is lost when a spec is copied (it sets the
+ * prototype instead), and cdk8s refuses to synthesize an object with a `constructor` key. They are refused
+ * wherever a name becomes a key (header, query-parameter and label names).
+ */
+export const RESERVED_KEYS = ['__proto__', 'constructor'];
+
+export function checkNotReservedKey(what: string, value: string): void {
+  if (RESERVED_KEYS.includes(value)) {
+    throw new Error(`${what} ${show(value)} is reserved in JavaScript objects and cannot be a key of the rendered YAML; choose another name`);
+  }
 }
 
 export function checkDnsLabel(what: string, value: string): void {
@@ -78,6 +110,18 @@ export function checkGatewayRef(what: string, value: string): void {
   }
 }
 
+/** Pseudo-headers Istio allows as match keys in `headers` and `withoutHeaders`. */
+export const MATCHABLE_PSEUDO_HEADERS = [':method', ':scheme', ':authority', ':path', ':status'];
+
+/** A header name a match may test: a lowercase RFC 7230 token, or one of the pseudo-headers Istio allows. */
+export function checkMatchHeaderName(what: string, value: string): void {
+  if (typeof value === 'string' && value.startsWith(':')) {
+    if (MATCHABLE_PSEUDO_HEADERS.includes(value)) return;
+    throw new Error(`${what} ${show(value)} is not a pseudo-header Istio matches on (allowed: ${MATCHABLE_PSEUDO_HEADERS.join(', ')})`);
+  }
+  checkHeaderName(what, value);
+}
+
 /** A header name we emit or match on: lowercase RFC 7230 token. */
 export function checkHeaderName(what: string, value: string): void {
   if (typeof value !== 'string' || value.length === 0) {
@@ -86,6 +130,7 @@ export function checkHeaderName(what: string, value: string): void {
   if (value.startsWith(':')) {
     throw new Error(`${what} ${show(value)} is a pseudo-header; use the dedicated field (uri, method, authority) instead`);
   }
+  checkNotReservedKey(what, value);
   if (!LOWERCASE_TOKEN.test(value)) {
     const hint = ANY_CASE_TOKEN.test(value) ? ` (header names must be lowercase: use ${show(value.toLowerCase())})` : ' (allowed: letters, digits and !#$%&\'*+-.^_`|~)';
     throw new Error(`${what} must be a lowercase RFC 7230 token, got ${show(value)}${hint}`);
@@ -168,5 +213,5 @@ export function checkLabel(what: string, key: string, value: string): void {
 
 /** Lists names for "allowed" hints: `s1, s2, s3`. */
 export function list(names: readonly string[]): string {
-  return names.length ? names.join(', ') : '(none)';
+  return names.length ? names.map(brief).join(', ') : '(none)';
 }

@@ -38,7 +38,7 @@ function isStringMatch(value: unknown): value is StringMatch {
 
 export function normalizeMatch(where: string, block: RequestMatch): MatchBlock {
   if (block === null || typeof block !== 'object') {
-    throw new Error(`${where} must be an object with headers, uri, method or queryParams, got ${show(block)}`);
+    throw new Error(`${where} must be an object with headers, uri, authority, method, queryParams or sourceLabels, got ${show(block)}`);
   }
   const headers = (block.headers ?? []).map(h => {
     if (!h || typeof h !== 'object' || typeof (h as any).name !== 'string') {
@@ -49,7 +49,7 @@ export function normalizeMatch(where: string, block: RequestMatch): MatchBlock {
   noDuplicates(`${where} headers`, headers.map(h => h.name));
   const queryParams = (block.queryParams ?? []).map(q => ({ name: q.name, match: plain(q.match) }));
   noDuplicates(`${where} queryParams`, queryParams.map(q => q.name));
-  for (const [field, m] of [['uri', block.uri], ['method', block.method]] as const) {
+  for (const [field, m] of [['uri', block.uri], ['authority', block.authority], ['method', block.method]] as const) {
     if (m !== undefined && !isStringMatch(m)) {
       throw new Error(`${where} ${field} must be built with StringMatch.exact/prefix/regex, got ${show(m)}`);
     }
@@ -59,6 +59,7 @@ export function normalizeMatch(where: string, block: RequestMatch): MatchBlock {
     throw new Error(`${where} uri ${uri.kind} ${show(uri.value)} must start with "/"`);
   }
   const method = block.method ? plain(block.method) : undefined;
+  const authority = block.authority ? plain(block.authority) : undefined;
   let sourceLabels: { [key: string]: string } | undefined;
   if (block.sourceLabels !== undefined) {
     const entries = block.sourceLabels && typeof block.sourceLabels === 'object' ? Object.entries(block.sourceLabels) : [];
@@ -68,10 +69,10 @@ export function normalizeMatch(where: string, block: RequestMatch): MatchBlock {
     for (const [k, v] of entries) checkLabel(`${where} sourceLabels`, k, v);
     sourceLabels = Object.fromEntries(entries);
   }
-  if (headers.length === 0 && queryParams.length === 0 && !uri && !method && !sourceLabels) {
-    throw new Error(`${where} has no condition, so it would match every request; give it headers, uri, method, queryParams or sourceLabels (the default route already catches the rest)`);
+  if (headers.length === 0 && queryParams.length === 0 && !uri && !authority && !method && !sourceLabels) {
+    throw new Error(`${where} has no condition, so it would match every request; give it headers, uri, authority, method, queryParams or sourceLabels (the default route already catches the rest)`);
   }
-  return { headers, sourceLabels, uri, method, queryParams };
+  return { headers, sourceLabels, uri, authority, method, queryParams };
 }
 
 interface RuleContext {
@@ -134,53 +135,91 @@ export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDesti
 function matchKey(block: MatchBlock): string {
   const byName = <T extends { name: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const labels = block.sourceLabels ? Object.entries(block.sourceLabels).sort() : undefined;
-  return JSON.stringify({ h: byName(block.headers), s: labels, u: block.uri, m: block.method, q: byName(block.queryParams) });
-}
-
-/** Every route in render order, with how messages name it. */
-function routesInOrder(model: LaneModel): Array<{ name: string; label: string; matches: readonly MatchBlock[] }> {
-  return [
-    ...model.routesBefore.map(r => ({ name: r.name, label: `custom route ${show(r.name)}`, matches: r.matches })),
-    ...model.rules.map(r => ({ name: r.name, label: `rule ${show(r.name)}`, matches: r.matches })),
-    ...model.routesAfter.map(r => ({ name: r.name, label: `custom route ${show(r.name)}`, matches: r.matches })),
-  ];
-}
-
-/** What already uses a route name in the model, or undefined. */
-function nameTakenBy(model: LaneModel, name: string): string | undefined {
-  if (name === model.defaultRoute.name) return 'the default route (set defaultRouteName to another name)';
-  if (model.rules.some(r => r.name === name)) return 'a rule';
-  if ([...model.routesBefore, ...model.routesAfter].some(r => r.name === name)) return 'a custom route';
-  return undefined;
-}
-
-function checkNameFree(model: LaneModel, label: string, name: string): void {
-  const taken = nameTakenBy(model, name)?.replace(/^a rule$/, label.startsWith('rule') ? 'another rule' : 'a rule');
-  if (taken) throw new Error(`${model.context}: ${label}: the name is already used by ${taken}; route names must be unique`);
+  return JSON.stringify({ h: byName(block.headers), s: labels, u: block.uri, a: block.authority, m: block.method, q: byName(block.queryParams) });
 }
 
 /**
- * Unique names (the default route's included) and no match block that an earlier route already takes
- * (first match wins, so it could never match).
+ * Routes per VirtualService (custom routes and rules; the default route comes on top): a documented ceiling
+ * far above real use, so that a runaway input fails fast with a message rather than slowly or at apply time.
  */
-function checkRoutes(model: LaneModel): void {
-  const names = new Map<string, string>([[model.defaultRoute.name, 'the default route (set defaultRouteName to another name)']]);
-  const seen = new Map<string, string>();
-  for (const r of routesInOrder(model)) {
-    const taken = names.get(r.name);
-    if (taken) {
-      throw new Error(`${model.context}: ${r.label}: the name is already used by ${taken}; route names must be unique`);
-    }
-    names.set(r.name, r.label.startsWith('rule') ? 'another rule' : 'a custom route');
-    r.matches.forEach((m, i) => {
-      const key = matchKey(m);
-      const earlier = seen.get(key);
-      if (earlier) {
-        throw new Error(`${model.context}: ${r.label} match ${i + 1} repeats ${earlier}, so it can never match (first match wins); remove it or merge the routes`);
-      }
-      seen.set(key, `${r.label} match ${i + 1}`);
-    });
+export const MAX_ROUTES = 1_000;
+
+type Position = 'before' | 'rule' | 'after';
+const ORDER: { [p in Position]: number } = { before: 0, rule: 1, after: 2 };
+
+/** What the route checks need to know of a model's routes: their names and match keys, with render order. */
+interface RouteIndex {
+  readonly names: Map<string, Position>;
+  readonly keys: Map<string, { label: string; position: Position }>;
+  count: number;
+}
+
+/** Built once per model, then handed on to the next model (models are immutable and replaced on every change). */
+const INDEXES = new WeakMap<LaneModel, RouteIndex>();
+
+function indexOf(model: LaneModel): RouteIndex {
+  let index = INDEXES.get(model);
+  if (!index) {
+    index = { names: new Map(), keys: new Map(), count: 0 };
+    const add = (position: Position, label: string, name: string, matches: readonly MatchBlock[]) => {
+      index!.names.set(name, position);
+      matches.forEach((m, i) => index!.keys.set(matchKey(m), { label: `${label} match ${i + 1}`, position }));
+      index!.count++;
+    };
+    model.routesBefore.forEach(r => add('before', `custom route ${show(r.name)}`, r.name, r.matches));
+    model.rules.forEach(r => add('rule', `rule ${show(r.name)}`, r.name, r.matches));
+    model.routesAfter.forEach(r => add('after', `custom route ${show(r.name)}`, r.name, r.matches));
+    INDEXES.set(model, index);
   }
+  return index;
+}
+
+/**
+ * Checks a route about to be appended at `position` (custom routes before the rules, a rule, custom routes
+ * after them): a unique name (the default route's included), the route ceiling, and no match block that an
+ * earlier route takes (first match wins, so it could never match) or that takes a later route's. Linear in
+ * the route's blocks, whatever the number of routes.
+ */
+function checkNewRoute(model: LaneModel, position: Position, label: string, name: string, matches: readonly MatchBlock[]): void {
+  const index = indexOf(model);
+  if (name === model.defaultRoute.name) {
+    throw new Error(`${model.context}: ${label}: the name is already used by the default route (set defaultRouteName to another name); route names must be unique`);
+  }
+  const taken = index.names.get(name);
+  if (taken !== undefined) {
+    const what = taken !== 'rule' ? 'a custom route' : position === 'rule' ? 'another rule' : 'a rule';
+    throw new Error(`${model.context}: ${label}: the name is already used by ${what}; route names must be unique`);
+  }
+  if (index.count >= MAX_ROUTES) {
+    throw new Error(`${model.context}: ${label}: a VirtualService holds at most ${MAX_ROUTES} rules and custom routes; split the routing (one LaneRouting per service, or fewer rules with more match blocks)`);
+  }
+  const own = new Map<string, number>();
+  matches.forEach((m, i) => {
+    const key = matchKey(m);
+    const self = own.get(key);
+    if (self !== undefined) {
+      throw new Error(`${model.context}: ${label} match ${i + 1} repeats ${label} match ${self}, so it can never match (first match wins); remove it or merge the routes`);
+    }
+    own.set(key, i + 1);
+    const other = index.keys.get(key);
+    if (!other) return;
+    // the new route comes after every route at its position or earlier, and before the later positions
+    if (ORDER[other.position] <= ORDER[position]) {
+      throw new Error(`${model.context}: ${label} match ${i + 1} repeats ${other.label}, so it can never match (first match wins); remove it or merge the routes`);
+    }
+    throw new Error(`${model.context}: ${other.label} repeats ${label} match ${i + 1}, so it can never match (first match wins); remove it or merge the routes`);
+  });
+}
+
+/** Hands the index on to the model with the new route appended (after `checkNewRoute` passed). */
+function indexed(model: LaneModel, next: LaneModel, position: Position, label: string, name: string, matches: readonly MatchBlock[]): LaneModel {
+  const index = indexOf(model);
+  INDEXES.delete(model);
+  index.names.set(name, position);
+  matches.forEach((m, i) => index.keys.set(matchKey(m), { label: `${label} match ${i + 1}`, position }));
+  index.count++;
+  INDEXES.set(next, index);
+  return next;
 }
 
 function normalizeMatches(where: string, matches: RequestMatch[]): MatchBlock[] {
@@ -194,16 +233,15 @@ function normalizeMatches(where: string, matches: RequestMatch[]): MatchBlock[] 
 export function addRule(model: LaneModel, rule: LaneRule): LaneModel {
   const ruleName = rule?.name;
   checkRuleName(`${model.context}: rule name`, ruleName);
-  const where = `${model.context}: rule ${show(ruleName)}`;
-  checkNameFree(model, `rule ${show(ruleName)}`, ruleName);
+  const label = `rule ${show(ruleName)}`;
+  const where = `${model.context}: ${label}`;
   const matches = normalizeMatches(where, rule.matches);
   if (model.gateway && matches.some(m => m.sourceLabels)) {
     throw new Error(`${where} matches on sourceLabels (the calling workload), which a request entering through the gateway does not have; put the rule in a LaneRouting with only a sidecar entry point`);
   }
   const split = normalizeSplit(model, where, rule.split);
-  const next = { ...model, rules: [...model.rules, { name: ruleName, matches, split }] };
-  checkRoutes(next);
-  return next;
+  checkNewRoute(model, 'rule', label, ruleName, matches);
+  return indexed(model, { ...model, rules: [...model.rules, { name: ruleName, matches, split }] }, 'rule', label, ruleName, matches);
 }
 
 /** A cdk8s Duration as a Go duration Istio accepts: whole seconds as `2s`, else milliseconds (`1500ms`). */
@@ -271,13 +309,15 @@ export function normalizeCustomRoute(model: { readonly context: string; readonly
 /** Checks `route` and returns the model with the custom route placed before or after the lane rules. */
 export function addCustomRoute(model: LaneModel, route: CustomRoute, placement: RoutePlacement): LaneModel {
   const r = normalizeCustomRoute(model, route);
-  checkNameFree(model, `custom route ${show(r.name)}`, r.name);
-  let next: LaneModel;
+  const label = `custom route ${show(r.name)}`;
   switch (placement) {
-    case RoutePlacement.BEFORE_LANE_RULES: next = { ...model, routesBefore: [...model.routesBefore, r] }; break;
-    case RoutePlacement.AFTER_LANE_RULES: next = { ...model, routesAfter: [...model.routesAfter, r] }; break;
-    default: throw new Error(`${model.context}: placement must be RoutePlacement.BEFORE_LANE_RULES or AFTER_LANE_RULES, got ${show(placement)}`);
+    case RoutePlacement.BEFORE_LANE_RULES:
+      checkNewRoute(model, 'before', label, r.name, r.matches);
+      return indexed(model, { ...model, routesBefore: [...model.routesBefore, r] }, 'before', label, r.name, r.matches);
+    case RoutePlacement.AFTER_LANE_RULES:
+      checkNewRoute(model, 'after', label, r.name, r.matches);
+      return indexed(model, { ...model, routesAfter: [...model.routesAfter, r] }, 'after', label, r.name, r.matches);
+    default:
+      throw new Error(`${model.context}: placement must be RoutePlacement.BEFORE_LANE_RULES or AFTER_LANE_RULES, got ${show(placement)}`);
   }
-  checkRoutes(next);
-  return next;
 }

@@ -38,6 +38,8 @@ export interface MatchBlock {
   /** labels of the calling workload (Istio `sourceLabels`) */
   readonly sourceLabels?: { readonly [key: string]: string };
   readonly uri?: PlainStringMatch;
+  /** the request's authority (`Host`) */
+  readonly authority?: PlainStringMatch;
   readonly method?: PlainStringMatch;
   readonly queryParams: readonly QueryCondition[];
 }

@@ -33,6 +33,7 @@ export function renderMatch(block: MatchBlock): asm.VirtualServiceSpecHttpMatch 
     headers: some(headers),
     withoutHeaders: some(withoutHeaders),
     uri: block.uri ? stringMatch(block.uri) : undefined,
+    authority: block.authority ? stringMatch(block.authority) : undefined,
     method: block.method ? stringMatch(block.method) : undefined,
     queryParams: some(queryParams),
   };

@@ -6,6 +6,8 @@
  * and the DestinationRule ASM writes. ASM does not publish their bodies: this is inferred (README).
  */
 import { Mesh, SubsetLabels } from './mesh';
+import { list, show } from '../checks';
+import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
 import { RawTable, readVirtualService } from './parser';
 import { Mode } from '../../mode';
 import { Target } from '../../target';
@@ -18,30 +20,55 @@ export interface AsmModelOptions {
   readonly asmGeneratedNamespace: string;
 }
 
-/** The lane group an ASMSwimLaneGroup and its ASMSwimLanes declare, checked as a LaneGroup's props are. */
-function groupOf(source: string, obj: any, laneObjs: readonly any[], options: AsmModelOptions): GroupModel {
-  const spec = obj.spec ?? {};
+/** An ASMSwimLane, and the group its `swimlane-group` label names. */
+export interface AsmLane {
+  readonly obj: any;
+  readonly group?: string;
+}
+
+/** An ASMSwimLaneGroup: how results and errors name it, and its name. */
+export interface AsmGroup {
+  readonly source: string;
+  readonly location: string;
+  readonly obj: any;
+  readonly name?: string;
+}
+
+/** The lane group an ASMSwimLaneGroup and its ASMSwimLanes declare, type-checked, then checked as a LaneGroup's props are. */
+function groupOf(g: AsmGroup, laneObjs: readonly any[], options: AsmModelOptions): GroupModel {
+  const source = g.source;
+  const spec = mapping(`${source} spec`, g.obj.spec);
   const permissive = spec.isPermissive === true;
-  const conf = spec.permissiveModeConfiguration ?? {};
-  const lanes = laneObjs.map(l => ({
-    name: l.metadata?.name,
-    services: (l.spec?.services ?? []).map((s: any) => s?.name),
-    podLabels: { ...(l.spec?.labelSelector ?? {}) },
-  }));
-  if (lanes.length === 0) throw new Error(`${source}: no ASMSwimLane has the label swimlane-group: ${obj.metadata?.name}`);
-  if (permissive && !lanes.some(l => l.name === conf.fallbackTarget)) {
-    throw new Error(`${source}: permissiveModeConfiguration.fallbackTarget ${JSON.stringify(conf.fallbackTarget)} is not an ASMSwimLane of the group (lanes: ${lanes.map(l => l.name).join(', ')})`);
+  const conf = optionalMapping(`${source} spec.permissiveModeConfiguration`, spec.permissiveModeConfiguration) ?? {};
+  const serviceRef = (where: string, v: unknown) => {
+    const ref = mapping(where, v);
+    return { name: text(`${where}.name`, ref.name), namespace: text(`${where}.namespace`, ref.namespace) };
+  };
+  const lanes = laneObjs.map(l => {
+    const name = text('ASMSwimLane metadata.name', l.metadata?.name);
+    const where = `ASMSwimLane ${name} spec`;
+    const laneSpec = mapping(where, l.spec);
+    return {
+      name,
+      services: optionalList(`${where}.services`, laneSpec.services).map((x, i) => serviceRef(`${where}.services[${i}]`, x).name),
+      podLabels: { ...textMap(`${where}.labelSelector`, laneSpec.labelSelector ?? {}) },
+    };
+  });
+  if (lanes.length === 0) throw new Error(`${source}: no ASMSwimLane has the label swimlane-group: ${show(g.name)}`);
+  const fallbackTarget = optionalText(`${source} spec.permissiveModeConfiguration.fallbackTarget`, conf.fallbackTarget);
+  if (permissive && !lanes.some(l => l.name === fallbackTarget)) {
+    throw new Error(`${source}: permissiveModeConfiguration.fallbackTarget ${show(fallbackTarget)} is not an ASMSwimLane of the group (lanes: ${list(lanes.map(l => l.name))})`);
   }
   return normalizeGroup(source, {
-    name: obj.metadata?.name,
+    name: text(`${source} metadata.name`, g.name),
     target: Target.ASM,
     mode: permissive ? Mode.PERMISSIVE : Mode.STRICT,
-    services: (spec.services ?? []).map((s: any) => ({ name: s?.name, namespace: s?.namespace })),
+    services: optionalList(`${source} spec.services`, spec.services).map((x, i) => serviceRef(`${source} spec.services[${i}]`, x)),
     lanes,
     // a strict group names no baseline: the first lane stands for it (requests that enter no lane)
-    baseline: permissive ? conf.fallbackTarget : lanes[0].name,
-    routingHeader: conf.routeHeader,
-    traceHeader: conf.traceHeader,
+    baseline: permissive ? fallbackTarget! : lanes[0].name,
+    routingHeader: optionalText(`${source} spec.permissiveModeConfiguration.routeHeader`, conf.routeHeader),
+    traceHeader: optionalText(`${source} spec.permissiveModeConfiguration.traceHeader`, conf.traceHeader),
     clusterDomain: options.clusterDomain,
     asmGeneratedNamespace: options.asmGeneratedNamespace,
   });
@@ -49,23 +76,27 @@ function groupOf(source: string, obj: any, laneObjs: readonly any[], options: As
 
 /** The VirtualServices (with hosts, delegatable) and subsets ASM generates for lane groups. */
 export function modelAsmLaneGroups(
-  groups: ReadonlyArray<{ readonly source: string; readonly obj: any }>,
-  laneObjs: readonly any[],
+  groups: readonly AsmGroup[],
+  laneObjs: readonly AsmLane[],
   options: AsmModelOptions,
 ): { tables: RawTable[]; subsets: Mesh['subsets'] } {
   const tables: RawTable[] = [];
   const subsets: SubsetLabels = new Map();
   for (const g of groups) {
-    const groupName = g.obj.metadata?.name;
-    const members = groupName === undefined ? [] : laneObjs.filter(l => l.metadata?.labels?.['swimlane-group'] === groupName);
-    const group = groupOf(g.source, g.obj, members, options);
-    for (const svc of group.services) {
-      const name = asmGeneratedVirtualServiceName(group.name, svc);
-      const source = `${g.source}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`;
-      const model = normalize(source, serviceRoutingProps(group, svc));
-      tables.push(readVirtualService(source, { name, namespace: group.asmGeneratedNamespace }, renderSidecarSpec(model), group.clusterDomain));
-      const dr = renderDestinationRuleSpec(model);
-      subsets.set(dr.host, new Map((dr.subsets ?? []).map(s => [s.name, { ...s.labels }])));
+    try {
+      const members = g.name === undefined ? [] : laneObjs.filter(l => l.group === g.name).map(l => l.obj);
+      const group = groupOf(g, members, options);
+      for (const svc of group.services) {
+        const name = asmGeneratedVirtualServiceName(group.name, svc);
+        const source = `${g.source}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`;
+        const model = normalize(source, serviceRoutingProps(group, svc));
+        tables.push(readVirtualService(source, { name, namespace: group.asmGeneratedNamespace }, renderSidecarSpec(model), group.clusterDomain));
+        const dr = renderDestinationRuleSpec(model);
+        subsets.set(dr.host, new Map((dr.subsets ?? []).map(x => [x.name, { ...x.labels }])));
+      }
+    } catch (e) {
+      const message = (e as Error).message;
+      throw new Error(message.startsWith(g.source) ? g.location + message.slice(g.source.length) : `${g.location}: ${message}`);
     }
   }
   return { tables, subsets };

@@ -31,7 +31,7 @@ function headerMap(block: MatchBlock, absent: boolean): Map<string, Given> {
 
 /** Istio's `hasConflict` for the conditions the simulation reads. */
 function blocksConflict(root: MatchBlock, leaf: MatchBlock): boolean {
-  if (conflicts(root.uri, leaf.uri) || conflicts(root.method, leaf.method)) return true;
+  if (conflicts(root.uri, leaf.uri) || conflicts(root.authority, leaf.authority) || conflicts(root.method, leaf.method)) return true;
   for (const absent of [false, true]) {
     const r = headerMap(root, absent);
     for (const [name, m] of headerMap(leaf, absent)) if (conflicts(r.get(name), m)) return true;
@@ -54,6 +54,7 @@ function mergeBlocks(root: MatchBlock, leaf: MatchBlock): MatchBlock {
     headers: [...headers.values()],
     sourceLabels: Object.keys(labels).length ? labels : undefined,
     uri: leaf.uri ?? root.uri,
+    authority: leaf.authority ?? root.authority,
     method: leaf.method ?? root.method,
     queryParams: [...query.values()],
   };

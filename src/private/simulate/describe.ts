@@ -19,6 +19,7 @@ export function describeMatch(block: MatchBlock): string {
     ...Object.entries(block.sourceLabels ?? {}).map(([k, v]) => `caller ${k}=${v}`),
     ...block.headers.map(header),
     ...(block.uri ? [`uri ${sm(block.uri)}`] : []),
+    ...(block.authority ? [`authority ${sm(block.authority)}`] : []),
     ...(block.method ? [`method ${sm(block.method)}`] : []),
     ...block.queryParams.map(q => `?${q.name} ${sm(q.match)}`),
   ];

@@ -5,7 +5,7 @@
  */
 import { firstMatch } from './matcher';
 import { Backend, meshTableFor, Mesh, RouteDestination, RouteTable, SubsetLabels } from './mesh';
-import { forward, Request } from './request';
+import { forward, Request, sentTo } from './request';
 
 /**
  * Which subsets have no healthy endpoints: those named unhealthy (`s3`, or `host/s3`), and subsets that no
@@ -120,7 +120,7 @@ export function simulateChain(mesh: Mesh, entry: RouteTable | undefined, service
       const all = [...steps, step];
       const p = probability * step.probability;
       if (step.failed || index + 1 >= services.length) paths.push({ steps: all, probability: p });
-      else walk(meshTableFor(mesh, services[index + 1]), index + 1, step.request, all, p);
+      else walk(meshTableFor(mesh, services[index + 1]), index + 1, sentTo(step.request, services[index + 1]), all, p);
     };
     if (!table) {
       const reason = `no VirtualService routes ${host}: any of its endpoints serves it`;

@@ -3,7 +3,7 @@
  * regex (RE2) must match the whole value; conditions inside a block AND, blocks of a route OR; routes in
  * order, the first that matches wins.
  */
-import { Request } from './request';
+import { headerValue, Request } from './request';
 import { compileRe2 } from '../checks';
 import { MatchBlock, PlainStringMatch } from '../model/types';
 
@@ -18,7 +18,7 @@ export function matchesString(m: PlainStringMatch, value: string): boolean {
 export function matchesBlock(block: MatchBlock, req: Request): boolean {
   // headers and query are dictionaries without a prototype (request.ts): a missing name reads undefined
   for (const h of block.headers) {
-    const value = req.headers[h.name];
+    const value = headerValue(req, h.name);
     let hit: boolean;
     if (h.match === undefined) hit = value !== undefined;
     // withoutHeaders with a value: Istio sets `treat_missing_header_as_empty` on the inverted Envoy matcher,
@@ -33,6 +33,7 @@ export function matchesBlock(block: MatchBlock, req: Request): boolean {
     for (const [k, v] of Object.entries(block.sourceLabels)) if (caller[k] !== v) return false;
   }
   if (block.uri && !matchesString(block.uri, req.path)) return false;
+  if (block.authority && (req.authority === undefined || !matchesString(block.authority, req.authority))) return false;
   if (block.method && !matchesString(block.method, req.method)) return false;
   for (const q of block.queryParams) {
     const value = req.query[q.name];

@@ -3,8 +3,9 @@
  * hand-written). Anything that could change where a request goes and that the simulation does not model is
  * refused with a message naming it, never ignored.
  */
+import { fail, integer, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
 import { Backend, Route, RouteDestination, RouteTable } from './mesh';
-import { compileRe2 } from '../checks';
+import { compileRe2, show } from '../checks';
 import { qualifyHost } from '../model/group';
 import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryCondition } from '../model/types';
 
@@ -21,28 +22,16 @@ export interface RawTable extends Omit<RouteTable, 'routes'> {
   readonly routes: readonly RawRoute[];
 }
 
-function fail(where: string, what: string): never {
-  throw new Error(`${where}: ${what}`);
-}
-
-function keysOf(where: string, obj: any, known: readonly string[], ignored: readonly string[] = []): void {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) fail(where, `expected an object, got ${JSON.stringify(obj)}`);
-  for (const k of Object.keys(obj)) {
-    if (!known.includes(k) && !ignored.includes(k)) {
-      fail(where, `"${k}" is not supported by the lane simulation (it could change where requests go); supported here: ${known.join(', ')}`);
-    }
-  }
-}
-
-function stringMatch(where: string, m: any, allowPresence: boolean): PlainStringMatch | undefined {
-  keysOf(where, m, ['exact', 'prefix', 'regex']);
-  const kinds = (['exact', 'prefix', 'regex'] as MatchKind[]).filter(k => m[k] !== undefined);
+function stringMatch(where: string, v: unknown, allowPresence: boolean): PlainStringMatch | undefined {
+  const m = mapping(where, v);
+  onlyKeys(where, m, ['exact', 'prefix', 'regex']);
+  const kinds = (['exact', 'prefix', 'regex'] as MatchKind[]).filter(k => m[k] !== undefined && m[k] !== null);
   if (kinds.length === 0) {
     if (allowPresence) return undefined;
     fail(where, 'needs one of exact, prefix or regex');
   }
   if (kinds.length > 1) fail(where, `has ${kinds.join(' and ')}; exactly one is allowed`);
-  const value = String(m[kinds[0]]);
+  const value = text(`${where}.${kinds[0]}`, m[kinds[0]]);
   if (kinds[0] === 'regex') {
     try {
       compileRe2(value);
@@ -53,90 +42,118 @@ function stringMatch(where: string, m: any, allowPresence: boolean): PlainString
   return { kind: kinds[0], value };
 }
 
-function matchBlock(where: string, m: any): MatchBlock {
-  keysOf(where, m, ['headers', 'withoutHeaders', 'uri', 'method', 'queryParams', 'sourceLabels'], ['name', 'statPrefix']);
+function matchBlock(where: string, v: unknown): MatchBlock {
+  const m = mapping(where, v);
+  onlyKeys(where, m, ['headers', 'withoutHeaders', 'uri', 'authority', 'method', 'queryParams', 'sourceLabels'], ['name', 'statPrefix']);
   const headers: HeaderCondition[] = [];
   for (const [field, absent] of [['headers', false], ['withoutHeaders', true]] as const) {
-    for (const [name, sm] of Object.entries(m[field] ?? {})) {
+    for (const [name, sm] of Object.entries(optionalMapping(`${where}.${field}`, m[field]) ?? {})) {
       headers.push({ name: name.toLowerCase(), match: stringMatch(`${where}.${field}.${name}`, sm, true), absent });
     }
   }
-  const queryParams: QueryCondition[] = Object.entries(m.queryParams ?? {}).map(([name, sm]) => ({
+  const queryParams: QueryCondition[] = Object.entries(optionalMapping(`${where}.queryParams`, m.queryParams) ?? {}).map(([name, sm]) => ({
     name, match: stringMatch(`${where}.queryParams.${name}`, sm, false)!,
   }));
+  const labels = m.sourceLabels === undefined || m.sourceLabels === null ? undefined : textMap(`${where}.sourceLabels`, m.sourceLabels);
+  const field = (name: 'uri' | 'authority' | 'method') => (m[name] === undefined || m[name] === null ? undefined : stringMatch(`${where}.${name}`, m[name], false));
   return {
     headers,
-    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
-    uri: m.uri ? stringMatch(`${where}.uri`, m.uri, false) : undefined,
-    method: m.method ? stringMatch(`${where}.method`, m.method, false) : undefined,
+    sourceLabels: labels ? { ...labels } : undefined,
+    uri: field('uri'),
+    authority: field('authority'),
+    method: field('method'),
     queryParams,
   };
 }
 
-function setHeaders(where: string, headers: any): { [name: string]: string } | undefined {
+/** `headers.request.set` of a route or destination; undefined when there is no `headers` at all. */
+function setHeaders(where: string, v: unknown): { [name: string]: string } | undefined {
+  const headers = optionalMapping(where, v);
   if (!headers) return undefined;
-  keysOf(where, headers, ['request'], ['response']);
-  if (!headers.request) return {};
-  keysOf(`${where}.request`, headers.request, ['set']);
-  return Object.fromEntries(Object.entries(headers.request.set ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  onlyKeys(where, headers, ['request'], ['response']);
+  const request = optionalMapping(`${where}.request`, headers.request);
+  if (!request) return {};
+  onlyKeys(`${where}.request`, request, ['set']);
+  const set = request.set === undefined || request.set === null ? {} : textMap(`${where}.request.set`, request.set);
+  return Object.fromEntries(Object.entries(set).map(([k, x]) => [k.toLowerCase(), x]));
 }
+
+/** The CRD type of a weight: int32. */
+const INT32_MAX = 2147483647;
 
 /** How hosts written in one object resolve (Istio's short-name rule, see `qualifyHost`). */
 type Qualify = (host: string) => string;
 
-function backend(where: string, d: any, qualify: Qualify): Backend {
-  keysOf(where, d, ['host', 'subset', 'port']);
-  if (typeof d.host !== 'string') fail(where, 'host is required');
-  return { host: qualify(d.host), subset: d.subset, port: d.port?.number };
+function backend(where: string, v: unknown, qualify: Qualify): Backend {
+  const d = mapping(where, v);
+  onlyKeys(where, d, ['host', 'subset', 'port']);
+  const port = optionalMapping(`${where}.port`, d.port);
+  if (port) onlyKeys(`${where}.port`, port, ['number']);
+  return {
+    host: qualify(text(`${where}.host`, d.host)),
+    subset: optionalText(`${where}.subset`, d.subset),
+    port: port?.number === undefined ? undefined : integer(`${where}.port.number`, port.number, 1, 65535),
+  };
 }
 
-function route(source: string, r: any, i: number, qualify: Qualify): RawRoute {
-  const where = `${source} http[${i}]${r?.name ? ` "${r.name}"` : ''}`;
+function route(source: string, v: unknown, i: number, qualify: Qualify): RawRoute {
+  const named = v !== null && typeof v === 'object' && typeof (v as any).name === 'string' ? ` ${show((v as any).name)}` : '';
+  const where = `${source} http[${i}]${named}`;
+  const r = mapping(where, v);
   const ignored = ['timeout', 'retries', 'corsPolicy', 'mirror', 'mirrors', 'mirrorPercentage', 'mirror_percent', 'mirrorPercent', 'rewrite'];
-  keysOf(where, r, ['name', 'match', 'route', 'headers', 'delegate'], ignored);
-  const matches = (r.match ?? []).map((m: any, j: number) => matchBlock(`${where}.match[${j}]`, m));
+  onlyKeys(where, r, ['name', 'match', 'route', 'headers', 'delegate'], ignored);
+  const name = optionalText(`${where}.name`, r.name);
+  const matches = optionalList(`${where}.match`, r.match).map((m, j) => matchBlock(`${where}.match[${j}]`, m));
   const headers = setHeaders(`${where}.headers`, r.headers);
-  if (r.delegate !== undefined) {
-    keysOf(`${where}.delegate`, r.delegate, ['name', 'namespace']);
-    if (typeof r.delegate.name !== 'string') fail(`${where}.delegate`, 'name is required');
+  if (r.delegate !== undefined && r.delegate !== null) {
+    const d = mapping(`${where}.delegate`, r.delegate);
+    onlyKeys(`${where}.delegate`, d, ['name', 'namespace']);
     if (r.route !== undefined) fail(where, 'has both route and delegate; Istio allows one of them');
-    return { name: r.name, matches, destinations: [], delegate: { name: r.delegate.name, namespace: r.delegate.namespace }, headers, where };
+    const delegate = { name: text(`${where}.delegate.name`, d.name), namespace: optionalText(`${where}.delegate.namespace`, d.namespace) };
+    return { name, matches, destinations: [], delegate, headers, where };
   }
-  if (!Array.isArray(r.route) || r.route.length === 0) fail(where, 'has no route (redirect and directResponse are not supported)');
-  const raw = r.route.map((d: any, k: number) => {
+  const destinations = optionalList(`${where}.route`, r.route);
+  if (destinations.length === 0) fail(where, 'has no route (redirect and directResponse are not supported)');
+  const raw = destinations.map((dv, k) => {
     const w = `${where}.route[${k}]`;
-    keysOf(w, d, ['destination', 'weight', 'headers', 'fallback']);
+    const d = mapping(w, dv);
+    onlyKeys(w, d, ['destination', 'weight', 'headers', 'fallback']);
     let fallback: Backend | undefined;
-    if (d.fallback) {
-      keysOf(`${w}.fallback`, d.fallback, ['target', 'case']);
-      if (d.fallback.case !== undefined) fail(`${w}.fallback`, '"case" is not supported by the lane simulation');
-      const t = backend(`${w}.fallback.target`, d.fallback.target, qualify);
-      fallback = { host: t.host, subset: t.subset, port: t.port };
+    const f = optionalMapping(`${w}.fallback`, d.fallback);
+    if (f) {
+      onlyKeys(`${w}.fallback`, f, ['target', 'case']);
+      if (f.case !== undefined) fail(`${w}.fallback`, '"case" is not supported by the lane simulation');
+      fallback = backend(`${w}.fallback.target`, f.target, qualify);
     }
-    return { ...backend(`${w}.destination`, d.destination, qualify), weight: d.weight as number | undefined, own: setHeaders(`${w}.headers`, d.headers) ?? {}, fallback };
+    const weight = d.weight === undefined || d.weight === null ? undefined : integer(`${w}.weight`, d.weight, 0, INT32_MAX);
+    return { ...backend(`${w}.destination`, d.destination, qualify), weight, own: setHeaders(`${w}.headers`, d.headers) ?? {}, fallback };
   });
   // Istio: a single destination takes everything; otherwise weight/sum, an omitted weight is 0
-  const total = raw.reduce((s: number, d: any) => s + (d.weight ?? 0), 0);
+  const total = raw.reduce((sum, d) => sum + (d.weight ?? 0), 0);
   if (raw.length > 1 && total <= 0) fail(where, 'total destination weight is 0');
-  const destinations: RouteDestination[] = raw.map(({ own, ...d }: any) => ({
+  const out: RouteDestination[] = raw.map(({ own, ...d }) => ({
     ...d, probability: raw.length === 1 ? 1 : (d.weight ?? 0) / total, setHeaders: own,
   }));
-  return { name: r.name, matches, destinations, headers, where };
+  return { name, matches, destinations: out, headers, where };
 }
 
 /** Reads the HTTP routes of a VirtualService spec; short host names resolve in its namespace. */
-export function readVirtualService(source: string, metadata: { name?: string; namespace?: string }, spec: any, clusterDomain?: string): RawTable {
-  keysOf(source, spec, ['hosts', 'gateways', 'http'], ['exportTo']);
-  if (!Array.isArray(spec.http) || spec.http.length === 0) fail(source, 'has no http routes (the simulation models HTTP routes only)');
+export function readVirtualService(
+  source: string, metadata: { name?: string; namespace?: string }, specValue: unknown, clusterDomain?: string,
+): RawTable {
+  const spec = mapping(`${source} spec`, specValue ?? {});
+  onlyKeys(source, spec, ['hosts', 'gateways', 'http'], ['exportTo']);
+  const http = optionalList(`${source} http`, spec.http);
+  if (http.length === 0) fail(source, 'has no http routes (the simulation models HTTP routes only)');
   const qualify: Qualify = h => qualifyHost(h, metadata.namespace, clusterDomain);
-  const gateways: string[] = spec.gateways ?? [];
+  const gateways = optionalList(`${source} gateways`, spec.gateways).map((g, i) => text(`${source} gateways[${i}]`, g));
   return {
     source,
     name: metadata.name ?? '',
     namespace: metadata.namespace,
     gateways: gateways.filter(g => g !== 'mesh'),
     mesh: gateways.length === 0 || gateways.includes('mesh'),
-    hosts: (spec.hosts ?? []).map(qualify),
-    routes: spec.http.map((r: any, i: number) => route(source, r, i, qualify)),
+    hosts: optionalList(`${source} hosts`, spec.hosts).map((h, i) => qualify(text(`${source} hosts[${i}]`, h))),
+    routes: http.map((r, i) => route(source, r, i, qualify)),
   };
 }

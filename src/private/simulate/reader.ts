@@ -6,14 +6,18 @@
 import { parseAllDocuments } from 'yaml';
 import { modelAsmLaneGroups } from './asm';
 import { resolveDelegation } from './delegation';
+import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
 import { Mesh, SubsetLabels } from './mesh';
 import { RawTable, readVirtualService } from './parser';
+import { brief, list, show } from '../checks';
 import { qualifyHost } from '../model/group';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../model/types';
 
-/** One Kubernetes object, and where it comes from (a file name; undefined: a construct). */
+/** One Kubernetes object, and where it comes from (a file name and the document's index; none: a construct). */
 export interface Manifest {
   readonly origin?: string;
+  /** 1-based index of the document in its file */
+  readonly index?: number;
   readonly obj: any;
 }
 
@@ -24,29 +28,80 @@ export interface ReadOptions {
   readonly asmGeneratedNamespace?: string;
 }
 
-/** Every document of multi-document YAML sources, each named by its source. */
+/** Every document of multi-document YAML sources, each named by its source and index. */
 export function parseYaml(sources: ReadonlyArray<{ readonly name: string; readonly text: string }>): Manifest[] {
   const out: Manifest[] = [];
   for (const file of sources) {
     parseAllDocuments(file.text).forEach((doc, i) => {
-      if (doc.errors.length) throw new Error(`${file.name}: document ${i + 1} is not valid YAML: ${doc.errors[0].message}`);
-      const obj = doc.toJS();
-      if (obj && typeof obj === 'object') out.push({ origin: file.name, obj });
+      const where = `${file.name} (document ${i + 1})`;
+      if (doc.errors.length) throw new Error(`${where}: not valid YAML: ${doc.errors[0].message}`);
+      let obj: unknown;
+      try {
+        obj = doc.toJS(); // the yaml library bounds aliases (a "billion laughs" document fails here)
+      } catch (e) {
+        throw new Error(`${where}: ${(e as Error).message}`);
+      }
+      if (obj === null || obj === undefined) return;
+      // a List (`kubectl get -o yaml`) holds its objects in items
+      const items = typeof obj === 'object' && (obj as any).kind === 'List' && Array.isArray((obj as any).items) ? (obj as any).items : [obj];
+      for (const item of items) out.push({ origin: file.name, index: i + 1, obj: item });
     });
   }
   return out;
 }
 
+/** How results name an object: `file: Kind namespace/name`. */
 function sourceOf(m: Manifest): string {
   const md = m.obj.metadata ?? {};
-  const name = `${m.obj.kind} ${md.namespace ? `${md.namespace}/` : ''}${md.name ?? '(unnamed)'}`;
+  const kind = typeof m.obj.kind === 'string' ? brief(m.obj.kind) : '(no kind)';
+  const name = `${kind} ${typeof md.namespace === 'string' ? `${brief(md.namespace)}/` : ''}${typeof md.name === 'string' ? brief(md.name) : '(unnamed)'}`;
   return m.origin !== undefined ? `${m.origin}: ${name}` : name;
+}
+
+/** How errors name an object: with the document's index, `file (document 3): Kind namespace/name`. */
+function locationOf(m: Manifest): string {
+  return m.origin !== undefined ? sourceOf(m).replace(`${m.origin}: `, `${m.origin} (document ${m.index}): `) : sourceOf(m);
+}
+
+/** Runs `read`; an error it raises about `m` names the document's index too. */
+function located<T>(m: Manifest, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    const message = (e as Error).message;
+    const source = sourceOf(m);
+    throw new Error(message.startsWith(source) ? locationOf(m) + message.slice(source.length) : `${locationOf(m)}: ${message}`);
+  }
+}
+
+/** The metadata the reader uses, type-checked. */
+function metadataOf(m: Manifest): { name?: string; namespace?: string; labels?: { [key: string]: string } } {
+  const md = optionalMapping(`${sourceOf(m)} metadata`, m.obj.metadata) ?? {};
+  return {
+    name: optionalText(`${sourceOf(m)} metadata.name`, md.name),
+    namespace: optionalText(`${sourceOf(m)} metadata.namespace`, md.namespace),
+    labels: md.labels === undefined || md.labels === null ? undefined : textMap(`${sourceOf(m)} metadata.labels`, md.labels),
+  };
+}
+
+function readSubsets(m: Manifest, clusterDomain: string, subsets: SubsetLabels): void {
+  const source = sourceOf(m);
+  const md = metadataOf(m);
+  const spec = mapping(`${source} spec`, m.obj.spec);
+  const host = qualifyHost(text(`${source} spec.host`, spec.host), md.namespace, clusterDomain);
+  const bySubset = subsets.get(host) ?? new Map();
+  optionalList(`${source} spec.subsets`, spec.subsets).forEach((v, i) => {
+    const subset = mapping(`${source} spec.subsets[${i}]`, v);
+    const labels = subset.labels === undefined || subset.labels === null ? {} : textMap(`${source} spec.subsets[${i}].labels`, subset.labels);
+    bySubset.set(text(`${source} spec.subsets[${i}].name`, subset.name), { ...labels });
+  });
+  subsets.set(host, bySubset);
 }
 
 /**
  * The mesh of a set of manifests: VirtualServices and DestinationRules (`networking.istio.io/*`), and ASM
  * lane resources (ASMSwimLaneGroup and its ASMSwimLanes), whose per-service routing is modelled. Delegation
- * is resolved. Other kinds are skipped.
+ * is resolved. Other kinds are skipped and counted in a note.
  */
 export function readMesh(manifests: readonly Manifest[], options: ReadOptions = {}): Mesh {
   const clusterDomain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
@@ -54,26 +109,27 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   const subsets: SubsetLabels = new Map();
   const groups: Manifest[] = [];
   const lanes: Manifest[] = [];
+  const skipped = new Map<string, number>();
   for (const m of manifests) {
     const obj = m.obj;
-    if (obj.apiVersion === 'istio.alibabacloud.com/v1') {
-      if (obj.kind === 'ASMSwimLaneGroup') groups.push(m);
-      if (obj.kind === 'ASMSwimLane') lanes.push(m);
-      continue;
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw new Error(`${m.origin ?? 'input'} (document ${m.index ?? 1}): a Kubernetes object must be a mapping, got ${show(obj)}`);
     }
-    if (!String(obj.apiVersion ?? '').startsWith('networking.istio.io/')) continue;
-    if (obj.kind === 'VirtualService') {
-      tables.push(readVirtualService(sourceOf(m), obj.metadata ?? {}, obj.spec ?? {}, clusterDomain));
-    } else if (obj.kind === 'DestinationRule') {
-      const host = qualifyHost(String(obj.spec?.host), obj.metadata?.namespace, clusterDomain);
-      const bySubset = subsets.get(host) ?? new Map();
-      for (const s of obj.spec?.subsets ?? []) bySubset.set(s.name, s.labels ?? {});
-      subsets.set(host, bySubset);
+    const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+    const kind = typeof obj.kind === 'string' ? obj.kind : '(no kind)';
+    if (apiVersion === 'istio.alibabacloud.com/v1' && (kind === 'ASMSwimLaneGroup' || kind === 'ASMSwimLane')) {
+      (kind === 'ASMSwimLaneGroup' ? groups : lanes).push(m);
+    } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'VirtualService') {
+      located(m, () => tables.push(readVirtualService(sourceOf(m), metadataOf(m), obj.spec ?? {}, clusterDomain)));
+    } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'DestinationRule') {
+      located(m, () => readSubsets(m, clusterDomain, subsets));
+    } else {
+      skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
     }
   }
   const generated = modelAsmLaneGroups(
-    groups.map(g => ({ source: sourceOf(g), obj: g.obj })),
-    lanes.map(l => l.obj),
+    groups.map(g => ({ source: sourceOf(g), location: locationOf(g), obj: g.obj, name: metadataOf(g).name })),
+    lanes.map(l => ({ obj: l.obj, group: located(l, () => metadataOf(l).labels?.['swimlane-group']) })),
     {
       clusterDomain,
       asmGeneratedNamespace: options.asmGeneratedNamespace ?? DEFAULT_ASM_GENERATED_NAMESPACE,
@@ -81,5 +137,15 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   );
   for (const [host, bySubset] of generated.subsets) subsets.set(host, bySubset);
   const resolved = resolveDelegation(tables, generated.tables);
-  return { tables: resolved.tables, subsets, notes: resolved.notes };
+  const notes = [...resolved.notes];
+  if (skipped.size > 0) {
+    const kinds = [...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ');
+    notes.push(`skipped ${[...skipped.values()].reduce((a, b) => a + b, 0)} objects of kinds the simulation does not read: ${kinds}`);
+  }
+  if (resolved.tables.length === 0) {
+    const origins = [...new Set(manifests.map(m => m.origin).filter((o): o is string => o !== undefined))];
+    const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
+    throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts)${read}`);
+  }
+  return { tables: resolved.tables, subsets, notes };
 }

@@ -10,7 +10,13 @@
 export interface Request {
   /** lowercase header name → value (several values joined by ",") */
   readonly headers: { readonly [name: string]: string };
+  /** the path without the query string (what `uri` matches) */
   readonly path: string;
+  /** the path with its query string (what `:path` matches) */
+  readonly rawPath: string;
+  /** the authority (`:authority`, or the `host` header); undefined when the request names none */
+  readonly authority?: string;
+  readonly scheme: string;
   /** raw parameter name → raw first value ("" for `?flag`) */
   readonly query: { readonly [name: string]: string };
   readonly method: string;
@@ -50,15 +56,20 @@ export function makeRequest(input: RequestInput): Request {
   };
   for (const [k, v] of Object.entries(input.headers ?? {})) add(k, v);
   for (const [k, vs] of Object.entries(input.multiValueHeaders ?? {})) for (const v of vs) add(k, v);
+  // pseudo-headers are the request's own fields; the `host` header is the HTTP/1.1 authority
+  const pseudo = dictionary<string>();
   const headers = dictionary<string>();
-  for (const [k, vs] of values) headers[k] = vs.join(',');
-  const raw = input.path ?? '/';
+  for (const [k, vs] of values) (k.startsWith(':') ? pseudo : headers)[k] = vs.join(',');
+  const raw = input.path ?? pseudo[':path'] ?? '/';
   const q = raw.indexOf('?');
   return {
     headers,
     path: q >= 0 ? raw.slice(0, q) : raw,
+    rawPath: raw,
+    authority: pseudo[':authority'] ?? headers.host,
+    scheme: pseudo[':scheme'] ?? 'http',
     query: q >= 0 ? parseQuery(raw.slice(q + 1)) : dictionary<string>(),
-    method: input.method ?? 'GET',
+    method: input.method ?? pseudo[':method'] ?? 'GET',
   };
 }
 
@@ -67,4 +78,21 @@ export function forward(req: Request, setHeaders: { readonly [name: string]: str
   const headers = dictionary<string>();
   Object.assign(headers, req.headers, setHeaders);
   return { ...req, headers, sourceLabels };
+}
+
+/** The same request sent to `host` (its authority). */
+export function sentTo(req: Request, host: string): Request {
+  return { ...req, authority: host };
+}
+
+/** The value a header condition tests: a header, or a pseudo-header's field. */
+export function headerValue(req: Request, name: string): string | undefined {
+  if (name.charCodeAt(0) !== 58 /* ':' */) return req.headers[name];
+  switch (name) {
+    case ':method': return req.method;
+    case ':path': return req.rawPath;
+    case ':authority': return req.authority;
+    case ':scheme': return req.scheme;
+    default: return undefined; // :status is a response pseudo-header
+  }
 }
