@@ -17,6 +17,7 @@ import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import * as asm from '../imports/asm-networking.istio.io';
 import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, SimulatedRequest, StringMatch, Target } from '../src';
 import { appErrors, registry } from '../src/private/app-checks';
+import { checkShape, SHAPES, sizeChecked } from '../src/private/boundary';
 import { normalize } from '../src/private/model/normalize';
 import { renderDestinationRuleSpec, renderSidecarSpec } from '../src/private/render/lane-routing';
 import { resolveDelegation } from '../src/private/simulate/delegation';
@@ -176,9 +177,17 @@ function main() {
         cYaml: () => Yaml.stringify(...manifests),
         cJson: () => JSON.stringify(manifests),
         d: () => libraryWork(services, laneCount),
-        // validation: the checks inside normalize() (upper bound: all of normalize) plus the app-wide checks
+        // validation: the shape check at the boundary, the checks inside normalize() (upper bound: all of
+        // normalize), the size check of the rendered specs, and the app-wide checks
         validation: () => {
-          for (let i = 0; i < services; i++) normalize(`LaneRouting "mesh/svc${i}"`, serviceProps(i, laneCount));
+          for (let i = 0; i < services; i++) {
+            const context = `LaneRouting "mesh/svc${i}"`;
+            const props = serviceProps(i, laneCount);
+            checkShape(context, 'props', SHAPES.LaneRoutingProps, props);
+            const model = normalize(context, props);
+            sizeChecked(context, 'sidecar VirtualService', renderSidecarSpec(model));
+            sizeChecked(context, 'DestinationRule', renderDestinationRuleSpec(model));
+          }
           appErrors(chart.node.root, registry(chart));
         },
       });

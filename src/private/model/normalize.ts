@@ -3,7 +3,7 @@
  * builds its routing with it (a lane group: one per service), and the simulator models ASM's generated
  * routing with it. Types are in types.ts, route normalization in routes.ts.
  */
-import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions } from './routes';
+import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions, releaseRouteIndex } from './routes';
 import {
   DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, ModelLane, ObjectPlacement, SidecarModel,
 } from './types';
@@ -163,5 +163,6 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   for (const rule of props.rules ?? []) model = addRule(model, rule);
   for (const route of props.routesBefore ?? []) model = addCustomRoute(model, route, RoutePlacement.BEFORE_LANE_RULES);
   for (const route of props.routesAfter ?? []) model = addCustomRoute(model, route, RoutePlacement.AFTER_LANE_RULES);
+  releaseRouteIndex(model);
   return model;
 }

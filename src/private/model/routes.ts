@@ -211,6 +211,11 @@ function checkNewRoute(model: LaneModel, position: Position, label: string, name
   });
 }
 
+/** Lets the index of `model` go (it is rebuilt on the next change): a model at rest keeps no index in memory. */
+export function releaseRouteIndex(model: LaneModel): void {
+  INDEXES.delete(model);
+}
+
 /** Hands the index on to the model with the new route appended (after `checkNewRoute` passed). */
 function indexed(model: LaneModel, next: LaneModel, position: Position, label: string, name: string, matches: readonly MatchBlock[]): LaneModel {
   const index = indexOf(model);
