@@ -23,10 +23,20 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.8.1',
   jsiiVersion: '~6.0.0',
 
+  // Releases: semantic versions from conventional commits, a changelog, projen's build and release
+  // workflows, npm and the jsii languages (each packaged and published by its own job of the release workflow).
+  github: true,
+  release: true,
+  releaseToNpm: true,
+  majorVersion: 0,
+  publishToPypi: { distName: 'cdk8s-traffic-lanes', module: 'cdk8s_traffic_lanes' },
+  publishToMaven: { javaPackage: 'io.github.cdk8strafficlanes', mavenGroupId: 'io.github.cdk8s-traffic-lanes', mavenArtifactId: 'cdk8s-traffic-lanes' },
+  publishToNuget: { dotNetNamespace: 'Cdk8sTrafficLanes', packageId: 'Cdk8sTrafficLanes' },
+  publishToGo: { moduleName: 'github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes-go', packageName: 'cdk8strafficlanes' },
+
   // Things that do not apply to this repository.
-  github: false,
-  release: false,
   depsUpgrade: false,
+  githubOptions: { mergify: false },
   pullRequestTemplate: false,
   vscode: false,
 
@@ -127,5 +137,10 @@ project.addTask('example', {
   description: 'Synthesize the example app (examples/main.ts) to YAML in cdk8s.out/',
   exec: 'cdk8s synth --no-check-upgrade',
 });
+
+// Only the JavaScript package is built here, in CI or not: the other languages need their toolchains and are
+// packaged by the release workflow's own jobs (package:python, package:java, ... on the uploaded JS artifact).
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 project.synth();
