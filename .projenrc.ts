@@ -73,7 +73,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       setupFiles: ['<rootDir>/test/fs-guard.ts'],
     },
   },
-  gitignore: ['cdk8s.out/', '.bench/'],
+  gitignore: ['cdk8s.out/', '.bench/', '.jsii.tabl.json'],
 });
 
 // projen's jsii setup points `types` at lib/index.d.ts; with rootDir '.' the output lands in lib/src.
@@ -82,7 +82,7 @@ project.package.addField('types', 'lib/src/index.d.ts');
 // imports/, examples, scripts, CRD bundles or fixtures (test/ is excluded by projen), and no declarations of
 // private modules (no public type refers to them; test/package.test.ts checks what ships).
 for (const pattern of ['/imports/', '/crds/', '/cdk8s.out/', '/examples/', '/scripts/', '/.ci/', '/cdk8s.yaml', '/.bench/',
-  '/lib/src/private/**/*.d.ts', '/lib/imports/**/*.d.ts', '/CONTRIBUTING.md', '/docs/']) {
+  '/lib/src/private/**/*.d.ts', '/lib/imports/**/*.d.ts', '/CONTRIBUTING.md', '/docs/', '/rosetta/']) {
   project.addPackageIgnore(pattern);
 }
 project.addBins({ 'cdk8s-lanes': 'lib/src/cli.js' });
@@ -137,6 +137,10 @@ project.addTask('example', {
   description: 'Synthesize the example app (examples/main.ts) to YAML in cdk8s.out/',
   exec: 'cdk8s synth --no-check-upgrade',
 });
+
+// The README's samples compile in strict mode (rosetta/ holds their fixtures), and their translations for the
+// jsii languages (.jsii.tabl.json, shipped in the package) give the generated API docs samples in each language.
+project.postCompileTask.exec('jsii-rosetta extract --strict');
 
 // Only the JavaScript package is built here, in CI or not: the other languages need their toolchains and are
 // packaged by the release workflow's own jobs (package:python, package:java, ... on the uploaded JS artifact).

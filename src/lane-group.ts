@@ -56,6 +56,11 @@ export class LaneGroup extends Construct {
   /** each service's lane model, with its custom routes (ASM: what its delegating root renders) */
   private readonly serviceModels = new Map<string, LaneModel>();
 
+  /**
+   * @param scope the parent construct, usually a Chart
+   * @param id the construct id, unique among its siblings
+   * @param props the services, lanes, baseline, target and ingress
+   */
   constructor(scope: Construct, id: string, props: LaneGroupProps) {
     super(scope, id);
     const context = `LaneGroup "${this.node.path}"`;
@@ -126,7 +131,10 @@ export class LaneGroup extends Construct {
     return this.model.services.map(s => s.name);
   }
 
-  /** Adds an ingress rule (after the existing ones, before the default route). */
+  /**
+   * Adds an ingress rule (after the existing ones, before the default route).
+   * @param rule the rule
+   */
   public addRule(rule: LaneRule): void {
     checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
     if (!this.ingress) throw new Error(`${this.model.context}: addRule() needs an ingress entry point; set ingress in the props`);
@@ -137,6 +145,9 @@ export class LaneGroup extends Construct {
    * Adds a hand-written route to one service's per-service VirtualService: before the lane routes, or
    * after them (before the default route). With Target.ASM only BEFORE_LANE_RULES is possible: the route
    * that delegates to ASM's VirtualService takes every request that reaches it.
+   * @param service the name of the service whose VirtualService gets the route
+   * @param route the route: matches, destinations, timeout and retries
+   * @param placement before the lane routes, or after them (Target.ISTIO only)
    */
   public addCustomRoute(service: string, route: CustomRoute, placement: RoutePlacement): void {
     checkShape(this.model.context, 'service', SHAPES.Text, service);

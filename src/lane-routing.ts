@@ -31,6 +31,11 @@ export class LaneRouting extends Construct {
 
   private model: LaneModel;
 
+  /**
+   * @param scope the parent construct, usually a Chart
+   * @param id the construct id, unique among its siblings
+   * @param props the lanes, rules, target and entry points
+   */
   constructor(scope: Construct, id: string, props: LaneRoutingProps) {
     super(scope, id);
     const context = `LaneRouting "${this.node.path}"`;
@@ -123,6 +128,7 @@ export class LaneRouting extends Construct {
   /**
    * Appends a rule after the existing ones (still before the default route). Checked at once, like the
    * rules given in props.
+   * @param rule the rule
    */
   public addRule(rule: LaneRule): void {
     checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
@@ -132,6 +138,8 @@ export class LaneRouting extends Construct {
   /**
    * Adds a hand-written route before the lane rules or after them (still before the default route).
    * Checked at once.
+   * @param route the route: matches, destinations, timeout and retries
+   * @param placement before the lane rules, or after them
    */
   public addCustomRoute(route: CustomRoute, placement: RoutePlacement): void {
     checkShape(this.model.context, 'route', SHAPES.CustomRoute, route);

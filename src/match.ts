@@ -7,17 +7,26 @@ import { checkMatchHeaderName, checkNoControlChars, checkNotReservedKey, checkRe
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
  */
 export class StringMatch {
-  /** Matches the value exactly (case-sensitive). */
+  /**
+   * Matches the value exactly (case-sensitive).
+   * @param value the value, non-empty
+   */
   public static exact(value: string): StringMatch {
     return new StringMatch('exact', value);
   }
 
-  /** Matches values that start with `value`. */
+  /**
+   * Matches values that start with `value`.
+   * @param value the prefix, non-empty (a path prefix starts with `/`)
+   */
   public static prefix(value: string): StringMatch {
     return new StringMatch('prefix', value);
   }
 
-  /** Matches values that the RE2 regex matches in full. Lookaround and backreferences are not RE2 and are rejected. */
+  /**
+   * Matches values that the RE2 regex matches in full. Lookaround and backreferences are not RE2 and are rejected.
+   * @param value the RE2 regex, at most 1024 characters
+   */
   public static regex(value: string): StringMatch {
     return new StringMatch('regex', value);
   }
@@ -50,27 +59,45 @@ export class StringMatch {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
 export class HeaderMatch {
-  /** The header equals `value`. */
+  /**
+   * The header equals `value`.
+   * @param name the header name, lowercase (or one of the pseudo-headers Istio matches on)
+   * @param value the value
+   */
   public static exact(name: string, value: string): HeaderMatch {
     return new HeaderMatch(name, StringMatch.exact(value), false);
   }
 
-  /** The header starts with `value`. */
+  /**
+   * The header starts with `value`.
+   * @param name the header name, lowercase (or one of the pseudo-headers Istio matches on)
+   * @param value the prefix
+   */
   public static prefix(name: string, value: string): HeaderMatch {
     return new HeaderMatch(name, StringMatch.prefix(value), false);
   }
 
-  /** The header matches the RE2 regex in full. */
+  /**
+   * The header matches the RE2 regex in full.
+   * @param name the header name, lowercase (or one of the pseudo-headers Istio matches on)
+   * @param value the RE2 regex
+   */
   public static regex(name: string, value: string): HeaderMatch {
     return new HeaderMatch(name, StringMatch.regex(value), false);
   }
 
-  /** The header is present, whatever its value. */
+  /**
+   * The header is present, whatever its value.
+   * @param name the header name, lowercase (or one of the pseudo-headers Istio matches on)
+   */
   public static present(name: string): HeaderMatch {
     return new HeaderMatch(name, undefined, false);
   }
 
-  /** The header is absent (rendered as Istio `withoutHeaders`). */
+  /**
+   * The header is absent (rendered as Istio `withoutHeaders`).
+   * @param name the header name, lowercase (or one of the pseudo-headers Istio matches on)
+   */
   public static absent(name: string): HeaderMatch {
     return new HeaderMatch(name, undefined, true);
   }
@@ -109,12 +136,20 @@ export class HeaderMatch {
  * A condition on one query parameter. Istio supports exact and regex matches here (no prefix).
  */
 export class QueryParamMatch {
-  /** The parameter equals `value`. */
+  /**
+   * The parameter equals `value` (the raw query-string value, as Envoy matches it).
+   * @param name the parameter name
+   * @param value the value
+   */
   public static exact(name: string, value: string): QueryParamMatch {
     return new QueryParamMatch(name, StringMatch.exact(value));
   }
 
-  /** The parameter matches the RE2 regex in full. */
+  /**
+   * The parameter matches the RE2 regex in full.
+   * @param name the parameter name
+   * @param value the RE2 regex
+   */
   public static regex(name: string, value: string): QueryParamMatch {
     return new QueryParamMatch(name, StringMatch.regex(value));
   }

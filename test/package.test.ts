@@ -52,7 +52,7 @@ describe('the npm package', () => {
       || f.startsWith('lib/src/private/') && f.endsWith('.d.ts')
       || /^(\.projenrc\.ts|cdk8s\.yaml|tsconfig.*\.json|\.eslintrc\.json|\.gitattributes|CONTRIBUTING\.md)$/.test(f));
     expect(unwanted).toEqual([]);
-    expect(own.every(f => /^(lib\/|package\.json$|README\.md$|LICENSE$|API\.md$|\.jsii$)/.test(f))).toBe(true);
+    expect(own.every(f => /^(lib\/|package\.json$|README\.md$|LICENSE$|API\.md$|\.jsii$|\.jsii\.tabl\.json$)/.test(f))).toBe(true);
   });
 
   test('the published types expose no internal member and refer only to published declarations', () => {
@@ -84,5 +84,20 @@ describe('the npm package', () => {
     expect(assembly.repository.url).toBe(PROJECT);
     expect(assembly.homepage).toBe(PROJECT);
     expect(assembly.docs.stability).toBe('experimental');
+  });
+
+  test('ships the README samples translated for the jsii languages', () => {
+    expect(files).toContain('.jsii.tabl.json');
+  });
+
+  test('the API docs describe every parameter of every constructor and method', () => {
+    const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf-8'));
+    const undocumented: string[] = [];
+    for (const t of Object.values<any>(assembly.types)) {
+      for (const m of [...(t.initializer ? [{ ...t.initializer, name: 'constructor' }] : []), ...(t.methods ?? [])]) {
+        for (const p of m.parameters ?? []) if (!p.docs?.summary) undocumented.push(`${t.name}.${m.name}(${p.name})`);
+      }
+    }
+    expect(undocumented).toEqual([]);
   });
 });

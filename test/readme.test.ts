@@ -9,7 +9,6 @@ import { parseAllDocuments } from 'yaml';
 import { synth } from './helpers';
 import { assertConforms } from './schema';
 import { MockChain } from '../examples/chain';
-import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import * as lib from '../src';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
@@ -20,7 +19,7 @@ function blocks(lang: string): string[] {
   let open: { lang: string; lines: string[] } | undefined;
   for (const line of README.split('\n')) {
     if (!open && line.startsWith('```')) {
-      open = { lang: line.slice(3).trim(), lines: [] };
+      open = { lang: line.slice(3).trim().split(' ')[0], lines: [] }; // "ts fixture=complete": the language, then rosetta's metadata
     } else if (open && line === '```') {
       if (open.lang === lang) found.push(open.lines.join('\n') + '\n');
       open = undefined;
@@ -48,15 +47,27 @@ function run(snippet: string): string[] {
     if (!(name in modules)) throw new Error(`README snippet imports ${name}, which the test does not provide`);
     return modules[name];
   };
-  vm.runInNewContext(js, { require: req, exports: {}, module: { exports: {} } });
+  vm.runInNewContext(js, { require: req, exports: lastExports, module: { exports: lastExports } });
   return outputs;
 }
 
+/** What the last snippet run exported. */
+let lastExports: { [name: string]: any } = {};
+
+/** Runs a snippet after others (sharing their variables) and returns what `expose` names. */
+function runAfter(before: string[], snippet: string, expose: string[]): { [name: string]: any } {
+  lastExports = {};
+  run([...before, snippet, ...expose.map(n => `exports.${n} = ${n};`)].join('\n'));
+  return lastExports;
+}
+
 describe('README', () => {
-  test('starts with the two commands: set up and run the example, run the tests', () => {
-    const [sh] = blocks('sh');
+  test('starts with the install command; "Develop" keeps the two commands for a fresh clone', () => {
+    const [install, develop] = blocks('sh');
     expect(README.indexOf('```sh')).toBeLessThan(README.indexOf('## '));
-    expect(sh.trim().split('\n').map(l => l.split('#')[0].trim())).toEqual([
+    expect(install.trim()).toBe('npm install cdk8s-traffic-lanes cdk8s constructs');
+    expect(README.indexOf('```sh', README.indexOf('## Develop'))).toBeGreaterThan(0);
+    expect(develop.trim().split('\n').map(l => l.split('#')[0].trim())).toEqual([
       'npm ci && npx projen example',
       'npm ci && npx projen build',
     ]);
@@ -67,6 +78,24 @@ describe('README', () => {
     const [yaml] = blocks('yaml');
     expect(run(snippet)).toEqual([yaml]);
     parseAllDocuments(yaml).forEach(d => assertConforms(d.toJS()));
+  });
+
+  test('the one-App-per-target snippet synthesizes each target with its own App', () => {
+    const snippet = blocks('ts').find(b => b.includes('new App({ outdir })'))!;
+    const [asm, istio] = run(snippet);
+    const versions = (yaml: string) => [...new Set(parseAllDocuments(yaml).map(d => d.toJS().apiVersion))];
+    expect(versions(asm)).toEqual(['networking.istio.io/v1beta1']);
+    expect(versions(istio)).toEqual(['networking.istio.io/v1']);
+    [asm, istio].forEach(y => parseAllDocuments(y).forEach(d => assertConforms(d.toJS())));
+  });
+
+  test('the simulate snippet, after the quick start, returns what its comments state', () => {
+    const snippet = blocks('ts').find(b => b.includes('routing.simulate('))!;
+    const { result } = runAfter([blocks('ts')[0].replace('app.synth();', '')], snippet, ['result']);
+    const stated = snippet.split('\n').map(l => /^\/\/ result\.(\w+)(?: ===|:) (\{[^}]*\}|'[^']*')/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+    expect(stated.map(m => m[1])).toEqual(['rule', 'subsetProbabilities', 'laneProbabilities']);
+    for (const [, field, value] of stated) expect(result[field]).toEqual(new Function(`return (${value});`)());
+    expect(result.outcomes[1]).toMatchObject({ lane: 's3', backend: { subset: 's1' }, viaFallback: true, marker: { header: 'x-asm-prefer-tag', value: 's3' } });
   });
 
   test('the LaneGroup snippet renders the ISTIO chain example, and its trace table is what simulate() returns', () => {
@@ -84,30 +113,34 @@ describe('README', () => {
   });
 
   describe('CLI transcripts run against the built binary', () => {
-    // every "$ cdk8s-lanes ..." transcript in a plain ``` block; "..." stands for lines left out
-    const transcripts = blocks('').flatMap(b => b.split(/^(?=\$ cdk8s-lanes )/m)).filter(t => t.startsWith('$ cdk8s-lanes '));
-    let cwd: string;
+    // every "$ npx cdk8s-lanes ..." transcript in a plain ``` block; "..." stands for lines left out
+    const transcripts = blocks('').flatMap(b => b.split(/^(?=\$ npx cdk8s-lanes )/m)).filter(t => t.startsWith('$ npx cdk8s-lanes '));
+    // what `npx cdk8s synth` writes to dist/ for the README's apps: the quick start, and the LaneGroup app
+    let quickStart: string;
+    let chain: string;
 
     beforeAll(() => {
-      // the files the transcripts name, laid out as in the repository after `npx projen example`
-      cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
-      fs.mkdirSync(path.join(cwd, 'cdk8s.out', 'seed'), { recursive: true });
-      fs.mkdirSync(path.join(cwd, 'test', 'fixtures'), { recursive: true });
-      const seed = new MockaLanes(cdk8s.Testing.app(), 'mocka-lanes', SCENARIOS.seed);
-      fs.writeFileSync(path.join(cwd, 'cdk8s.out', 'seed', 'mocka-lanes.k8s.yaml'), cdk8s.Yaml.stringify(...synth(seed)));
-      fs.copyFileSync(path.join(__dirname, 'fixtures', 'mock-chain.yaml'), path.join(cwd, 'test', 'fixtures', 'mock-chain.yaml'));
+      const app = (files: { [name: string]: string }) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
+        fs.mkdirSync(path.join(dir, 'dist'));
+        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, 'dist', name), text);
+        return dir;
+      };
+      quickStart = app({ 'lanes.k8s.yaml': run(blocks('ts')[0])[0] });
+      chain = app({ 'mock-chain.k8s.yaml': cdk8s.Yaml.stringify(...synth(new MockChain(cdk8s.Testing.app(), 'mock-chain', { target: lib.Target.ISTIO }))) });
     });
-    afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+    afterAll(() => [quickStart, chain].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
     const cli = (command: string) => {
-      const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2]).slice(1);
+      const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2]).slice(2);
+      const cwd = args.includes('--chain') ? chain : quickStart;
       const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'src', 'cli.js'), ...args], { cwd, encoding: 'utf-8' });
       expect(r.status).toBe(0);
       return r.stdout;
     };
 
     test('the README holds the transcripts', () => {
-      expect(transcripts.map(t => t.split('\n')[0].split(' ')[2])).toEqual(['simulate', 'simulate', 'simulate', 'explain']);
+      expect(transcripts.map(t => t.split('\n')[0].split(' ')[3])).toEqual(['simulate', 'simulate', 'simulate', 'simulate', 'explain']);
     });
 
     test.each(transcripts.map(t => [t.split('\n')[0], t]))('%s', (_title, transcript) => {
@@ -125,7 +158,7 @@ describe('README', () => {
 
     test('the Mermaid diagram is the gateway part of `cdk8s-lanes diagram`', () => {
       const [shown] = blocks('mermaid');
-      const actual = cli('cdk8s-lanes diagram cdk8s.out/seed/mocka-lanes.k8s.yaml').split('\n');
+      const actual = cli('npx cdk8s-lanes diagram dist/').split('\n');
       for (const line of shown.trimEnd().split('\n')) expect(actual).toContain(line);
     });
   });
