@@ -7,6 +7,7 @@ import * as cdk8s from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { synth } from './helpers';
+import { ROOT } from './repo';
 import { assertConforms } from './schema';
 import { MockChain } from '../examples/chain';
 import * as lib from '../src';
@@ -78,6 +79,51 @@ describe('README', () => {
     const [yaml] = blocks('yaml');
     expect(run(snippet)).toEqual([yaml]);
     parseAllDocuments(yaml).forEach(d => assertConforms(d.toJS()));
+  });
+
+  test('the complete samples compile in an app made by `cdk8s init typescript-app` (its tsconfig, the published types)', () => {
+    const samples = blocks('ts').filter(b => b.includes("from 'cdk8s-traffic-lanes'"));
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
+    try {
+      const files = samples.map((sample, i) => {
+        const file = path.join(dir, `main${i}.ts`);
+        fs.writeFileSync(file, sample);
+        return file;
+      });
+      // the compiler options of cdk8s-cli's typescript-app template
+      const program = ts.createProgram(files, {
+        alwaysStrict: true,
+        declaration: true,
+        experimentalDecorators: true,
+        lib: ['lib.es2016.d.ts'],
+        module: ts.ModuleKind.CommonJS,
+        noEmit: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitAny: true,
+        noImplicitReturns: true,
+        noImplicitThis: true,
+        noUnusedLocals: true,
+        noUnusedParameters: true,
+        resolveJsonModule: true,
+        strict: true,
+        strictNullChecks: true,
+        strictPropertyInitialization: true,
+        stripInternal: true,
+        target: ts.ScriptTarget.ES2017,
+        types: [],
+        // the app's node_modules: this package as published (its compiled types), cdk8s and constructs
+        paths: {
+          'cdk8s-traffic-lanes': [path.join(ROOT, 'lib', 'src', 'index.d.ts')],
+          'cdk8s': [path.join(ROOT, 'node_modules', 'cdk8s', 'lib', 'index.d.ts')],
+          'constructs': [path.join(ROOT, 'node_modules', 'constructs', 'lib', 'index.d.ts')],
+        },
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(diagnostics).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the one-App-per-target snippet synthesizes each target with its own App', () => {
