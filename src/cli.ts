@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { brief, list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
-import { Hop, LaneSimulator, SimulatedRequest } from './simulation';
+import { Hop, LaneSimulator, SimulatedRequest, TrafficDiff, TrafficShare } from './simulation';
 
 const USAGE = `usage:
   cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [-n N] [--seed N]
@@ -15,6 +15,7 @@ const USAGE = `usage:
                        [--routing-header NAME] [--json]
   cdk8s-lanes explain FILES...
   cdk8s-lanes diagram FILES...
+  cdk8s-lanes diff OLD NEW [--format table|markdown|json] [--json]
 
   every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
   FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)
@@ -23,6 +24,8 @@ simulate   where a request goes: the matching rule, the exact lane probabilities
            (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
 explain    the rule table of every VirtualService
 diagram    a Mermaid flowchart of entry points, rules, weights, lanes and fallbacks
+diff       what a change does to traffic: per entry point and class of requests, where requests go before
+           and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
 
 exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags)`;
 
@@ -77,6 +80,7 @@ interface Options {
   chain?: string[];
   routingHeader: string;
   routingHeaderGiven: boolean;
+  format?: 'table' | 'markdown' | 'json';
   json: boolean;
   clusterDomain?: string;
   asmGeneratedNamespace?: string;
@@ -86,7 +90,7 @@ function parseArgs(argv: string[]): Options {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') throw new UsageError('');
   if (!command) throw new UsageError('no command');
-  if (!['simulate', 'explain', 'diagram'].includes(command)) throw new UsageError(`unknown command ${show(command)}`);
+  if (!['simulate', 'explain', 'diagram', 'diff'].includes(command)) throw new UsageError(`unknown command ${show(command)}`);
   const o: Options = {
     command, files: [], headers: {}, n: 100, seed: 1, down: [], routingHeader: DEFAULT_ROUTING_HEADER, routingHeaderGiven: false, json: false,
   };
@@ -125,7 +129,17 @@ function parseArgs(argv: string[]): Options {
       case '--host': simulateOnly(); o.host = value(a, i++); break;
       case '--chain': simulateOnly(); o.chain = value(a, i++).split(',').map(s => s.trim()).filter(Boolean); break;
       case '--routing-header': simulateOnly(); o.routingHeader = value(a, i++).toLowerCase(); o.routingHeaderGiven = true; break;
-      case '--json': simulateOnly(); o.json = true; break;
+      case '--json':
+        if (command !== 'diff') simulateOnly();
+        o.json = true;
+        break;
+      case '--format': {
+        if (command !== 'diff') throw new UsageError(`${a} is an option of diff, not of ${command}`);
+        const f = value(a, i++);
+        if (!['table', 'markdown', 'json'].includes(f)) throw new UsageError(`--format needs table, markdown or json, got ${show(f)}`);
+        o.format = f as Options['format'];
+        break;
+      }
       case '--cluster-domain': o.clusterDomain = value(a, i++); break;
       case '--asm-generated-namespace': o.asmGeneratedNamespace = value(a, i++); break;
       default:
@@ -134,6 +148,7 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (o.files.length === 0) throw new UsageError(`${command} needs at least one YAML file`);
+  if (command === 'diff' && o.files.length !== 2) throw new UsageError(`diff needs two inputs, OLD and NEW (files or directories), got ${o.files.length}`);
   if (o.gateway && o.host) throw new UsageError('give --gateway or --host, not both');
   return o;
 }
@@ -237,6 +252,49 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
   for (const x of result.outcomes.filter(y => y.viaFallback || y.failed)) out(`\n${pct(x.probability)}: ${x.reason}`);
 }
 
+function describeShares(all: readonly TrafficShare[]): string {
+  if (all.length === 0) return '(no route)';
+  return all.map(s => `${s.target} ${pct(s.probability)}${s.sets ? ` [${s.sets}]` : ''}${s.fallback ? ` fallback ${s.fallback}` : ''}`).join('; ');
+}
+
+/** `cdk8s-lanes diff OLD NEW`: exit 0 no traffic change, 1 traffic changed, 2 usage or bad input. */
+function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => void): number {
+  let d: TrafficDiff;
+  try {
+    const options = { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace };
+    const read = (input: string) => LaneSimulator.fromYamlSources(manifestFiles(input).map(readManifestFile), options);
+    d = read(o.files[0]).diff(read(o.files[1]));
+  } catch (e) {
+    err(`cdk8s-lanes: ${(e as Error).message}`);
+    return 2;
+  }
+  const format = o.json ? 'json' : o.format ?? 'table';
+  if (format === 'json') {
+    out(JSON.stringify(d, null, 2));
+    return d.changed ? 1 : 0;
+  }
+  const md = format === 'markdown';
+  const lines: string[] = [md ? '### Traffic changes' : `traffic: ${d.changed ? 'changed' : 'no change'}`];
+  if (md && !d.changed) lines.push('', 'No request is routed differently.');
+  for (const e of d.entries) {
+    lines.push('', md ? `**${e.entry}** (${e.status})` : `${e.entry} (${e.status})`);
+    const rows = [['requests', 'before', 'after'], ...e.classes.map(c => [c.request, describeShares(c.before), describeShares(c.after)])];
+    if (md) {
+      lines.push('', '| requests | before | after |', '|---|---|---|', ...rows.slice(1).map(r => `| ${r.map(x => x.replace(/\|/g, '\\|')).join(' | ')} |`));
+    } else {
+      lines.push(...table(rows).split('\n').map(l => `  ${l}`));
+    }
+  }
+  const named = (what: string, xs: readonly string[]) => { if (xs.length) lines.push('', `${what}: ${xs.join(', ')}`); };
+  named('subsets added', d.subsetsAdded);
+  named('subsets removed', d.subsetsRemoved);
+  named('hosts added', d.hostsAdded);
+  named('hosts removed', d.hostsRemoved);
+  if (d.approximate) lines.push('', 'approximate: regex conditions were compared through witness strings taken from their patterns');
+  out(lines.join('\n'));
+  return d.changed ? 1 : 0;
+}
+
 export function main(argv: string[], out: (s: string) => void = s => process.stdout.write(`${s}\n`), err: (s: string) => void = s => process.stderr.write(`${s}\n`)): number {
   let o: Options;
   try {
@@ -246,6 +304,7 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
     err(msg ? `cdk8s-lanes: ${msg}\n\n${USAGE}` : USAGE);
     return msg ? 2 : 0;
   }
+  if (o.command === 'diff') return diffCommand(o, out, err);
   try {
     const files = o.files.flatMap(manifestFiles).map(readManifestFile);
     const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });

@@ -4,6 +4,7 @@ import { checkShape, SHAPES } from './private/boundary';
 import { list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { diagram, explain } from './private/simulate/describe';
+import { diffMeshes } from './private/simulate/diff';
 import { ChainPath, decide, Health, labelsOf, Outcome, reasonOf, simulateChain, Step } from './private/simulate/engine';
 import { Mesh, RouteTable, tableName } from './private/simulate/mesh';
 import { Manifest, parseYaml, readMesh } from './private/simulate/reader';
@@ -158,6 +159,62 @@ export interface ChainPathResult {
   readonly probability: number;
   /** The path in the seed's notation: `mocka(version: v2) -> mockb(version: v1)`. */
   readonly trace: string;
+}
+
+/**
+ * One share of the requests of a class, as the next hop sees it.
+ */
+export interface TrafficShare {
+  /** Where it goes: `host/subset` (short host names), `host` (any endpoint), `503` or `404`. */
+  readonly target: string;
+  /** Share of the class, 0..1 (relative weights normalized). */
+  readonly probability: number;
+  /** The headers the destination sets, e.g. `x-asm-prefer-tag=s2` (the lane marker). */
+  readonly sets: string;
+  /** The declared ASM fallback, `host/subset`. */
+  readonly fallback?: string;
+}
+
+/**
+ * A class of requests whose routing changes.
+ */
+export interface RequestClassDiff {
+  /** A request of the class, e.g. `env: dev; path /api`. */
+  readonly request: string;
+  /** Where the class goes before the change. */
+  readonly before: TrafficShare[];
+  /** Where it goes after. */
+  readonly after: TrafficShare[];
+}
+
+/**
+ * How the traffic through one entry point changes.
+ */
+export interface EntryTrafficDiff {
+  /** The entry point: `gateway NS/NAME (hosts: ...)` or `sidecar HOST`. */
+  readonly entry: string;
+  /** `added`, `removed` or `changed`. */
+  readonly status: string;
+  /** The classes of requests whose routing changes. */
+  readonly classes: RequestClassDiff[];
+}
+
+/**
+ * What a change does to traffic: decisions compared, not text.
+ */
+export interface TrafficDiff {
+  /** True when some request is routed differently, or an entry point, subset or host is added or removed. */
+  readonly changed: boolean;
+  /** Entry points whose traffic changes. */
+  readonly entries: EntryTrafficDiff[];
+  /** Subsets (`host/subset`) added and removed. */
+  readonly subsetsAdded: string[];
+  readonly subsetsRemoved: string[];
+  /** Hosts added and removed. */
+  readonly hostsAdded: string[];
+  readonly hostsRemoved: string[];
+  /** True when regex conditions were compared through witness strings (or classes sampled): a change may go unreported. */
+  readonly approximate: boolean;
 }
 
 /**
@@ -334,6 +391,32 @@ export class LaneSimulator {
     const paths = simulateChain(this.mesh, table, hosts, makeRequest(request), this.health(options));
     const header = this.header(options);
     return paths.map(p => this.pathResult(p, header));
+  }
+
+  /**
+   * What changes for which requests from this mesh to `after`: for every entry point, the classes of requests
+   * the rules of both tell apart, each simulated on both sides (every lane healthy). A rename, a reformat or a
+   * reorder that changes no decision is no change; relative weights with the same proportions are the same.
+   * @param after the mesh after the change
+   */
+  public diff(after: LaneSimulator): TrafficDiff {
+    if (!(after instanceof LaneSimulator)) throw new Error(`LaneSimulator.diff(): after must be a LaneSimulator, got ${show(after)}`);
+    const d = diffMeshes(this.mesh, after.mesh);
+    const entries = d.entries.map(e => ({
+      entry: e.entry,
+      status: e.status,
+      classes: e.classes.map(c => ({ request: c.request, before: [...c.before], after: [...c.after] })),
+    }));
+    const changed = entries.length > 0 || [d.subsetsAdded, d.subsetsRemoved, d.hostsAdded, d.hostsRemoved].some(x => x.length > 0);
+    return {
+      changed,
+      entries,
+      subsetsAdded: [...d.subsetsAdded],
+      subsetsRemoved: [...d.subsetsRemoved],
+      hostsAdded: [...d.hostsAdded],
+      hostsRemoved: [...d.hostsRemoved],
+      approximate: d.approximate,
+    };
   }
 
   /** The rule table of every VirtualService, as text. */
