@@ -222,6 +222,18 @@ function main() {
   const heapImports = process.memoryUsage().heapUsed - before2;
   console.log(`\nmemory, 1000 services x 8 lanes: heap held after synth ${(heapLibrary / 2 ** 20).toFixed(1)} MiB (library) vs ${(heapImports / 2 ** 20).toFixed(1)} MiB (imports classes)${gc ? '' : ' [run with --expose-gc for exact figures]'}; output ${(yaml.length / 2 ** 20).toFixed(1)} MiB vs ${(yaml2.length / 2 ** 20).toFixed(1)} MiB; peak RSS of the whole run ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 
+  // diff: two versions of a mesh (one service's weights changed), against loading the same YAML
+  for (const services of [100, 1000]) {
+    const oldYaml = withLibrary(services, 8);
+    const newYaml = oldYaml.replace('weight: 50\n', 'weight: 60\n').replace('weight: 50\n', 'weight: 40\n');
+    const load = measure(QUICK ? 2 : 3, () => LaneSimulator.fromYaml(oldYaml));
+    const a = LaneSimulator.fromYaml(oldYaml);
+    const b = LaneSimulator.fromYaml(newYaml);
+    const diffTime = measure(QUICK ? 2 : 3, () => a.diff(b));
+    if (!a.diff(b).changed) throw new Error('bench: the changed mesh shows no traffic change');
+    console.log(`diff, ${services} services x 8 lanes: ${diffTime.median.toFixed(0)} ms (loading one version: ${load.median.toFixed(0)} ms; ratio ${(diffTime.median / load.median).toFixed(2)})`);
+  }
+
   // one routing at the rule ceiling: the route checks (unique names, unreachable match blocks) stay linear
   const manyRules = (n: number): LaneRoutingProps => ({
     ...serviceProps(0, 8),

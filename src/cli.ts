@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs as nodeParseArgs } from 'util';
 import { brief, list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { Hop, LaneSimulator, SimulatedRequest, TrafficDiff, TrafficShare } from './simulation';
@@ -86,71 +87,129 @@ interface Options {
   asmGeneratedNamespace?: string;
 }
 
+/** The options of each command (util.parseArgs specs); every command also takes the COMMON ones. */
+const COMMON = {
+  'cluster-domain': { type: 'string' },
+  'asm-generated-namespace': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
+const OPTIONS = {
+  simulate: {
+    'header': { type: 'string', short: 'H', multiple: true },
+    'path': { type: 'string' },
+    'method': { type: 'string' },
+    'n': { type: 'string', short: 'n' },
+    'seed': { type: 'string' },
+    'down': { type: 'string', multiple: true },
+    'gateway': { type: 'string' },
+    'host': { type: 'string' },
+    'chain': { type: 'string' },
+    'routing-header': { type: 'string' },
+    'json': { type: 'boolean' },
+  },
+  explain: {},
+  diagram: {},
+  diff: {
+    format: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} as const;
+type Command = keyof typeof OPTIONS;
+const COMMANDS = Object.keys(OPTIONS) as Command[];
+
+/** One command's part of the usage text. */
+function commandHelp(command: Command): string {
+  const lines = USAGE.split('\n');
+  const usage = lines.filter((l, i) => l.startsWith(`  cdk8s-lanes ${command} `) || (i > 0 && lines[i - 1].startsWith(`  cdk8s-lanes ${command} `) && l.startsWith('     ')));
+  const about = lines.filter((l, i) => l.startsWith(`${command} `) || (l.startsWith('           ') && lines.slice(0, i).reverse().find(x => !x.startsWith('           '))?.startsWith(`${command} `)));
+  const common = lines.filter(l => l.startsWith('  every command also takes') || l.startsWith('  FILES are'));
+  return ['usage:', ...usage, '', ...common, '', ...about, '', lines.slice(-1)[0]].join('\n');
+}
+
+class HelpRequest extends Error {}
+
 function parseArgs(argv: string[]): Options {
   const [command, ...rest] = argv;
-  if (command === '-h' || command === '--help') throw new UsageError('');
+  if (command === '-h' || command === '--help') throw new HelpRequest(USAGE);
+  if (command === '--version' || command === '-V') throw new HelpRequest(version());
+  if (command === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) throw new HelpRequest(USAGE);
+    if (!COMMANDS.includes(topic as Command)) throw new UsageError(`unknown command ${show(topic)}`);
+    throw new HelpRequest(commandHelp(topic as Command));
+  }
   if (!command) throw new UsageError('no command');
-  if (!['simulate', 'explain', 'diagram', 'diff'].includes(command)) throw new UsageError(`unknown command ${show(command)}`);
+  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${show(command)}`);
+  const own: { [name: string]: unknown } = OPTIONS[command as Command];
+  // every option of every command is known to the parser, so that one of another command is named as such
+  const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff };
+  type Token = { kind: string; name?: string; rawName?: string };
+  let parsed: { values: { [name: string]: string | boolean | string[] | undefined }; positionals: string[]; tokens?: Token[] };
+  try {
+    parsed = nodeParseArgs({ args: rest, options: all, allowPositionals: true, strict: true, tokens: true }) as any;
+  } catch (e) {
+    const message = (e as Error).message;
+    const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+    if ((e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${quoted}`);
+    if ((e as any).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${quoted.split(' ')[0].replace(/,$/, '')} needs a value`);
+    throw new UsageError(message);
+  }
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind === 'option' && !(t.name! in own) && !(t.name! in COMMON)) {
+      const owner = COMMANDS.find(c => t.name! in OPTIONS[c]);
+      throw new UsageError(`${t.rawName} is an option of ${owner}, not of ${command}`);
+    }
+  }
+  const v = parsed.values;
+  if (v.help) throw new HelpRequest(commandHelp(command as Command));
+  const integer = (flag: string, value: string, min: number, max: number) => {
+    if (!/^-?[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new UsageError(`${flag} needs an integer from ${min} to ${max.toLocaleString('en-US')}, got ${show(value)}`);
+    }
+    return Number(value);
+  };
   const o: Options = {
-    command, files: [], headers: {}, n: 100, seed: 1, down: [], routingHeader: DEFAULT_ROUTING_HEADER, routingHeaderGiven: false, json: false,
+    command,
+    files: parsed.positionals,
+    headers: {},
+    n: v.n === undefined ? 100 : integer('-n', v.n as string, 0, MAX_SAMPLES),
+    seed: v.seed === undefined ? 1 : integer('--seed', v.seed as string, 0, 2 ** 32 - 1),
+    down: (v.down as string[] | undefined) ?? [],
+    gateway: v.gateway as string | undefined,
+    host: v.host as string | undefined,
+    chain: v.chain === undefined ? undefined : (v.chain as string).split(',').map(x => x.trim()).filter(Boolean),
+    routingHeader: ((v['routing-header'] as string | undefined) ?? DEFAULT_ROUTING_HEADER).toLowerCase(),
+    routingHeaderGiven: v['routing-header'] !== undefined,
+    json: v.json === true,
+    path: v.path as string | undefined,
+    method: v.method as string | undefined,
+    clusterDomain: v['cluster-domain'] as string | undefined,
+    asmGeneratedNamespace: v['asm-generated-namespace'] as string | undefined,
   };
-  const value = (flag: string, i: number) => {
-    const v = rest[i + 1];
-    if (v === undefined) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  const integer = (flag: string, v: string, min: number, max: number) => {
-    if (!/^-?[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-      throw new UsageError(`${flag} needs an integer from ${min} to ${max.toLocaleString('en-US')}, got ${show(v)}`);
-    }
-    return Number(v);
-  };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const simulateOnly = () => {
-      if (command !== 'simulate') throw new UsageError(`${a} is an option of simulate, not of ${command}`);
-    };
-    switch (a) {
-      case '-H': case '--header': {
-        simulateOnly();
-        const h = value(a, i++);
-        const colon = h.indexOf(':');
-        if (colon <= 0) throw new UsageError(`${a} needs "name: value", got ${show(h)}`);
-        const name = h.slice(0, colon).trim().toLowerCase();
-        (o.headers[name] ??= []).push(h.slice(colon + 1).trim());
-        break;
-      }
-      case '--path': simulateOnly(); o.path = value(a, i++); break;
-      case '--method': simulateOnly(); o.method = value(a, i++); break;
-      case '-n': simulateOnly(); o.n = integer(a, value(a, i++), 0, MAX_SAMPLES); break;
-      case '--seed': simulateOnly(); o.seed = integer(a, value(a, i++), 0, 2 ** 32 - 1); break;
-      case '--down': simulateOnly(); o.down.push(value(a, i++)); break;
-      case '--gateway': simulateOnly(); o.gateway = value(a, i++); break;
-      case '--host': simulateOnly(); o.host = value(a, i++); break;
-      case '--chain': simulateOnly(); o.chain = value(a, i++).split(',').map(s => s.trim()).filter(Boolean); break;
-      case '--routing-header': simulateOnly(); o.routingHeader = value(a, i++).toLowerCase(); o.routingHeaderGiven = true; break;
-      case '--json':
-        if (command !== 'diff') simulateOnly();
-        o.json = true;
-        break;
-      case '--format': {
-        if (command !== 'diff') throw new UsageError(`${a} is an option of diff, not of ${command}`);
-        const f = value(a, i++);
-        if (!['table', 'markdown', 'json'].includes(f)) throw new UsageError(`--format needs table, markdown or json, got ${show(f)}`);
-        o.format = f as Options['format'];
-        break;
-      }
-      case '--cluster-domain': o.clusterDomain = value(a, i++); break;
-      case '--asm-generated-namespace': o.asmGeneratedNamespace = value(a, i++); break;
-      default:
-        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-        o.files.push(a);
-    }
+  for (const h of (v.header as string[] | undefined) ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`-H needs "name: value", got ${show(h)}`);
+    (o.headers[h.slice(0, colon).trim().toLowerCase()] ??= []).push(h.slice(colon + 1).trim());
+  }
+  if (v.format !== undefined) {
+    if (!['table', 'markdown', 'json'].includes(v.format as string)) throw new UsageError(`--format needs table, markdown or json, got ${show(v.format)}`);
+    o.format = v.format as Options['format'];
   }
   if (o.files.length === 0) throw new UsageError(`${command} needs at least one YAML file`);
   if (command === 'diff' && o.files.length !== 2) throw new UsageError(`diff needs two inputs, OLD and NEW (files or directories), got ${o.files.length}`);
   if (o.gateway && o.host) throw new UsageError('give --gateway or --host, not both');
   return o;
+}
+
+/** The package's version: from the nearest package.json of this package above the CLI (lib/src/ when installed). */
+function version(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    if (pkg.name === 'cdk8s-traffic-lanes') return `cdk8s-lanes ${pkg.version}`;
+  }
+  return 'cdk8s-lanes (unknown version)';
 }
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same samples. */
@@ -185,16 +244,27 @@ function sample(dist: Array<[string, number]>, n: number, seed: number, progress
   return counts;
 }
 
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+const COLOUR = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const RED = '31';
+function paint(text: string, code: string): string {
+  return COLOUR && code ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
 function pct(p: number): string {
   return `${Math.round(p * 10000) / 100}%`;
 }
 
+/** Aligned columns; colour codes take no width. */
 function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
-  return rows.map(r => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n');
+  // eslint-disable-next-line no-control-regex
+  const width = (cell: string) => cell.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => width(r[c]))));
+  return rows.map(r => r.map((cell, c) => (c === r.length - 1 ? cell : cell + ' '.repeat(widths[c] - width(cell)))).join('  ').trimEnd()).join('\n');
 }
 
-function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err: (s: string) => void): void {
+function simulate(sim: LaneSimulator, given: Options, out: (s: string) => void, err: (s: string) => void): void {
+  let o = given;
   const request: SimulatedRequest = { multiValueHeaders: o.headers, path: o.path, method: o.method };
   // flags that name what the files hold must name something they hold
   const subsets = sim.subsets;
@@ -205,7 +275,11 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
   if (o.routingHeaderGiven && !headers.includes(o.routingHeader)) {
     throw new UsageError(`--routing-header ${brief(o.routingHeader)}: no route in the files read sets it (headers the routes set: ${list(headers)})`);
   }
-  const options = { unhealthyLanes: o.down, routingHeader: o.routingHeader, gateway: o.gateway, host: o.host };
+  // the routing header: as given, else the one the routes set (the default when they set several or none)
+  const routingHeader = o.routingHeaderGiven ? o.routingHeader
+    : headers.length === 1 ? headers[0] : headers.includes(DEFAULT_ROUTING_HEADER) || headers.length === 0 ? DEFAULT_ROUTING_HEADER : headers[0];
+  o = { ...o, routingHeader };
+  const options = { unhealthyLanes: o.down, routingHeader, gateway: o.gateway, host: o.host };
   const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
   const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).flatMap(([k, vs]) => vs.map(v => ` ${k}: ${v}`)).join('')}`;
 
@@ -219,7 +293,16 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
     out(`request: ${requestLine}`);
     out(`chain:   ${o.chain.join(' -> ')}${o.down.length ? ` (no healthy endpoints: ${o.down.join(', ')})` : ''}`);
     out('');
-    out(table([['trace', 'probability', `sampled (n=${o.n}, seed ${o.seed})`], ...paths.map(p => [p.trace, pct(p.probability), String(counts.get(p.trace))])]));
+    out(table([['trace', 'probability', `sampled (n=${o.n}, seed ${o.seed})`], ...paths.map(p => [paint(p.trace, p.hops.some(h => h.failed) ? RED : ''), pct(p.probability), String(counts.get(p.trace))])]));
+    // every 503, 404 and fallback with its reason
+    const explained = new Set<string>();
+    for (const p of paths) {
+      for (const h of p.hops.filter(x => x.failed || x.viaFallback)) {
+        const line = `${h.host.split('.')[0]}: ${h.reason}`;
+        if (!explained.has(line)) out(`${explained.size === 0 ? '\n' : ''}${line}`);
+        explained.add(line);
+      }
+    }
     return;
   }
 
@@ -246,7 +329,7 @@ function simulate(sim: LaneSimulator, o: Options, out: (s: string) => void, err:
   const rows = [['subset', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `lane marker ${o.routingHeader}`]];
   for (const [key, p] of dist) {
     const markers = [...new Set(result.outcomes.filter(x => served(x) === key).map(x => x.marker.value ?? '(unset)'))];
-    rows.push([key, pct(p), String(counts.get(key)), markers.join(', ')]);
+    rows.push([paint(key, key === UNAVAILABLE ? RED : ''), pct(p), String(counts.get(key)), markers.join(', ')]);
   }
   out(table(rows));
   for (const x of result.outcomes.filter(y => y.viaFallback || y.failed)) out(`\n${pct(x.probability)}: ${x.reason}`);
@@ -300,9 +383,12 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
   try {
     o = parseArgs(argv);
   } catch (e) {
-    const msg = (e as Error).message;
-    err(msg ? `cdk8s-lanes: ${msg}\n\n${USAGE}` : USAGE);
-    return msg ? 2 : 0;
+    if (e instanceof HelpRequest) {
+      out(e.message); // help and --version go to stdout
+      return 0;
+    }
+    err(`cdk8s-lanes: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
   }
   if (o.command === 'diff') return diffCommand(o, out, err);
   try {

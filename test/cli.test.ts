@@ -104,7 +104,6 @@ describe('cdk8s-lanes explain and diagram', () => {
 
 describe('cdk8s-lanes errors', () => {
   test.each<[string[], number, RegExp]>([
-    [['--help'], 0, /^usage:/],
     [[], 2, /^cdk8s-lanes: no command\n\nusage:/],
     [['frobnicate', 'x.yaml'], 2, /^cdk8s-lanes: unknown command "frobnicate"/],
     [['simulate'], 2, /^cdk8s-lanes: simulate needs at least one YAML file/],
@@ -117,6 +116,34 @@ describe('cdk8s-lanes errors', () => {
     const r = cli(...args);
     expect(r.code).toBe(code);
     expect(r.err).toMatch(message);
+  });
+
+  test('help and --version go to stdout; each command has its own help', () => {
+    for (const args of [['--help'], ['-h'], ['help']]) expect(cli(...args)).toMatchObject({ code: 0, err: '', out: expect.stringMatching(/^usage:\n {2}cdk8s-lanes simulate/) });
+    const simulateHelp = cli('help', 'simulate');
+    expect(simulateHelp).toMatchObject({ code: 0, err: '' });
+    expect(simulateHelp.out).toContain('cdk8s-lanes simulate FILES...');
+    expect(simulateHelp.out).not.toContain('cdk8s-lanes diff');
+    expect(simulateHelp.out).toContain('--cluster-domain DOMAIN');
+    expect(cli('simulate', '--help').out).toBe(simulateHelp.out);
+    expect(cli('diff', '-h').out).toContain('cdk8s-lanes diff OLD NEW');
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
+    expect(cli('--version')).toMatchObject({ code: 0, out: `cdk8s-lanes ${pkg.version}\n` });
+    expect(cli('help', 'frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/^cdk8s-lanes: unknown command "frobnicate"/) });
+  });
+
+  test('the routing header is inferred from the header the routes set, unless given', () => {
+    const r = cli('simulate', customYaml, '--host', 'mocka', '-H', 'my-trace-id: s2');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('lane marker my-trace-id');
+    expect(r.out).toMatch(/^s1 +100% +100 +s1$/m);
+  });
+
+  test('every 503 in a chain comes with its reason', () => {
+    const r = cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '--down', 's3');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('mockb(503)');
+    expect(r.out).toMatch(/^mockb: rule "s3" matched; subset "s3" of mockb.default.svc.cluster.local is marked unhealthy and it has no fallback \(503\)$/m);
   });
 
   test('an unsupported construct is named, with a non-zero exit', () => {

@@ -173,6 +173,10 @@ describe('README', () => {
         return dir;
       };
       quickStart = app({ 'lanes.k8s.yaml': run(blocks('ts')[0])[0] });
+      // the diff transcript's main branch: the quick start with a 70/30 split (both VirtualServices)
+      const main70 = fs.readFileSync(path.join(quickStart, 'dist', 'lanes.k8s.yaml'), 'utf-8').split('weight: 50').map((part, i) => (i === 0 ? part : `weight: ${i % 2 ? 70 : 30}${part}`)).join('');
+      fs.mkdirSync(path.join(quickStart, 'dist-main'));
+      fs.writeFileSync(path.join(quickStart, 'dist-main', 'lanes.k8s.yaml'), main70);
       chain = app({ 'mock-chain.k8s.yaml': cdk8s.Yaml.stringify(...synth(new MockChain(cdk8s.Testing.app(), 'mock-chain', { target: lib.Target.ISTIO }))) });
     });
     afterAll(() => [quickStart, chain].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
@@ -181,12 +185,12 @@ describe('README', () => {
       const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2]).slice(2);
       const cwd = args.includes('--chain') ? chain : quickStart;
       const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'src', 'cli.js'), ...args], { cwd, encoding: 'utf-8' });
-      expect(r.status).toBe(0);
+      expect(r.status).toBe(args[0] === 'diff' ? 1 : 0); // diff: 1 when traffic changed
       return r.stdout;
     };
 
     test('the README holds the transcripts', () => {
-      expect(transcripts.map(t => t.split('\n')[0].split(' ')[3])).toEqual(['simulate', 'simulate', 'simulate', 'simulate', 'explain']);
+      expect(transcripts.map(t => t.split('\n')[0].split(' ')[3])).toEqual(['simulate', 'simulate', 'simulate', 'simulate', 'explain', 'diff']);
     });
 
     test.each(transcripts.map(t => [t.split('\n')[0], t]))('%s', (_title, transcript) => {
