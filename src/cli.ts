@@ -16,7 +16,7 @@ const USAGE = `usage:
                        [--routing-header NAME] [--json]
   cdk8s-lanes explain FILES...
   cdk8s-lanes diagram FILES...
-  cdk8s-lanes diff OLD NEW [--format table|markdown|json] [--json]
+  cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--format table|markdown|json] [--json]
 
   every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
   FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)
@@ -112,6 +112,7 @@ const OPTIONS = {
   diff: {
     format: { type: 'string' },
     json: { type: 'boolean' },
+    chain: { type: 'string' },
   },
 } as const;
 type Command = keyof typeof OPTIONS;
@@ -346,7 +347,7 @@ function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => v
   try {
     const options = { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace };
     const read = (input: string) => LaneSimulator.fromYamlSources(manifestFiles(input).map(readManifestFile), options);
-    d = read(o.files[0]).diff(read(o.files[1]));
+    d = read(o.files[0]).diff(read(o.files[1]), { chain: o.chain });
   } catch (e) {
     err(`cdk8s-lanes: ${(e as Error).message}`);
     return 2;
@@ -367,6 +368,12 @@ function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => v
     } else {
       lines.push(...table(rows).split('\n').map(l => `  ${l}`));
     }
+  }
+  if (d.chains.length) {
+    lines.push('', md ? `**chain ${o.chain!.join(' → ')}**` : `chain ${o.chain!.join(' -> ')}`);
+    const rows = [['requests', 'before', 'after'], ...d.chains.map(c => [c.request, c.before.join('; '), c.after.join('; ')])];
+    if (md) lines.push('', '| requests | before | after |', '|---|---|---|', ...rows.slice(1).map(r => `| ${r.map(x => x.replace(/\|/g, '\\|')).join(' | ')} |`));
+    else lines.push(...table(rows).split('\n').map(l => `  ${l}`));
   }
   const named = (what: string, xs: readonly string[]) => { if (xs.length) lines.push('', `${what}: ${xs.join(', ')}`); };
   named('subsets added', d.subsetsAdded);

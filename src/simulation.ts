@@ -4,7 +4,7 @@ import { checkShape, SHAPES } from './private/boundary';
 import { list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { diagram, explain } from './private/simulate/describe';
-import { diffMeshes } from './private/simulate/diff';
+import { diffMeshes, witnesses } from './private/simulate/diff';
 import { ChainPath, decide, Health, labelsOf, Outcome, reasonOf, simulateChain, Step } from './private/simulate/engine';
 import { Mesh, RouteTable, tableName } from './private/simulate/mesh';
 import { Manifest, parseYaml, readMesh } from './private/simulate/reader';
@@ -200,6 +200,29 @@ export interface EntryTrafficDiff {
 }
 
 /**
+ * How a call chain changes for one class of requests.
+ */
+export interface ChainClassDiff {
+  /** A request of the class. */
+  readonly request: string;
+  /** The paths before the change, each `trace probability`. */
+  readonly before: string[];
+  /** The paths after. */
+  readonly after: string[];
+}
+
+/**
+ * Options of `LaneSimulator.diff()`.
+ */
+export interface DiffOptions {
+  /**
+   * Also compare this call chain (hosts in call order; short names work), entered as `simulateChain()` enters it.
+   * @default - no chain
+   */
+  readonly chain?: string[];
+}
+
+/**
  * What a change does to traffic: decisions compared, not text.
  */
 export interface TrafficDiff {
@@ -213,6 +236,8 @@ export interface TrafficDiff {
   /** Hosts added and removed. */
   readonly hostsAdded: string[];
   readonly hostsRemoved: string[];
+  /** Classes of requests whose path along the chain changes (with `DiffOptions.chain`). */
+  readonly chains: ChainClassDiff[];
   /** True when regex conditions were compared through witness strings (or classes sampled): a change may go unreported. */
   readonly approximate: boolean;
 }
@@ -398,16 +423,20 @@ export class LaneSimulator {
    * the rules of both tell apart, each simulated on both sides (every lane healthy). A rename, a reformat or a
    * reorder that changes no decision is no change; relative weights with the same proportions are the same.
    * @param after the mesh after the change
+   * @param options a call chain to compare too
    */
-  public diff(after: LaneSimulator): TrafficDiff {
+  public diff(after: LaneSimulator, options: DiffOptions = {}): TrafficDiff {
     if (!(after instanceof LaneSimulator)) throw new Error(`LaneSimulator.diff(): after must be a LaneSimulator, got ${show(after)}`);
+    checkShape('LaneSimulator.diff()', 'options', SHAPES.DiffOptions, options);
     const d = diffMeshes(this.mesh, after.mesh);
+    const chains = options.chain ? this.chainDiff(after, options.chain) : { classes: [], approximate: false };
     const entries = d.entries.map(e => ({
       entry: e.entry,
       status: e.status,
       classes: e.classes.map(c => ({ request: c.request, before: [...c.before], after: [...c.after] })),
     }));
-    const changed = entries.length > 0 || [d.subsetsAdded, d.subsetsRemoved, d.hostsAdded, d.hostsRemoved].some(x => x.length > 0);
+    const added = [d.subsetsAdded, d.subsetsRemoved, d.hostsAdded, d.hostsRemoved].some(x => x.length > 0);
+    const changed = entries.length > 0 || chains.classes.length > 0 || added;
     return {
       changed,
       entries,
@@ -415,8 +444,33 @@ export class LaneSimulator {
       subsetsRemoved: [...d.subsetsRemoved],
       hostsAdded: [...d.hostsAdded],
       hostsRemoved: [...d.hostsRemoved],
-      approximate: d.approximate,
+      chains: chains.classes,
+      approximate: d.approximate || chains.approximate,
     };
+  }
+
+  /** The classes of requests whose path along `chain` differs between this mesh and `after` (every lane healthy). */
+  private chainDiff(after: LaneSimulator, chain: string[]): { classes: ChainClassDiff[]; approximate: boolean } {
+    if (chain.length === 0) throw new Error('LaneSimulator.diff(): options.chain needs at least one service');
+    const sides = [this, after].map(sim => {
+      const hosts = chain.map(h => sim.resolveHost(h));
+      return { sim, hosts, entry: sim.entryTable({}, hosts[0]) };
+    });
+    const { requests, approximate } = witnesses(sides.map(s => s.entry));
+    const classes = new Map<string, ChainClassDiff>();
+    for (const w of requests) {
+      const [before, after2] = sides.map(({ sim, hosts, entry }) => {
+        const health = { unhealthy: new Set<string>(), subsets: sim.mesh.subsets };
+        const paths = simulateChain(sim.mesh, entry, hosts, w.request, health).map(p => sim.pathResult(p, DEFAULT_ROUTING_HEADER));
+        const merged = new Map<string, number>();
+        for (const p of paths) merged.set(p.trace, (merged.get(p.trace) ?? 0) + p.probability);
+        return [...merged].map(([trace, p]) => `${trace} ${Math.round(p * 10000) / 100}%`).sort();
+      });
+      if (JSON.stringify(before) === JSON.stringify(after2)) continue;
+      const key = JSON.stringify([before, after2]);
+      if (!classes.has(key)) classes.set(key, { request: w.text, before, after: after2 });
+    }
+    return { classes: [...classes.values()], approximate };
   }
 
   /** The rule table of every VirtualService, as text. */

@@ -263,7 +263,7 @@ describe('LaneSimulator arguments', () => {
 describe('the boundary shapes mirror the public API', () => {
   test('every input struct of the jsii assembly has a shape with exactly its properties', () => {
     const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf-8'));
-    const outputs = ['Backend', 'ChainPathResult', 'Hop', 'LaneMarker', 'SimulationResult', 'TrafficDiff', 'EntryTrafficDiff', 'RequestClassDiff', 'TrafficShare'];
+    const outputs = ['Backend', 'ChainPathResult', 'Hop', 'LaneMarker', 'SimulationResult', 'TrafficDiff', 'EntryTrafficDiff', 'RequestClassDiff', 'TrafficShare', 'ChainClassDiff'];
     const propertiesOf = (fqn: string): string[] => {
       const t = assembly.types[fqn];
       return [...(t.properties ?? []).map((p: any) => p.name), ...(t.interfaces ?? []).flatMap(propertiesOf)];

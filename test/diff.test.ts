@@ -8,8 +8,8 @@ import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
-import { synth } from './helpers';
-import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
+import { chainGroupProps, synth } from './helpers';
+import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
 
 const HOST = 'mocka.default.svc.cluster.local';
 
@@ -99,6 +99,26 @@ describe('LaneSimulator.diff()', () => {
     expect(d.entries[0].classes[0].request).toMatch(/x-version: v0/);
   });
 
+  test('a call chain whose path changes, with the classes of requests it concerns', () => {
+    const group = (p: LaneGroupProps) => {
+      const chart = Testing.chart();
+      new LaneGroup(chart, 'g', p);
+      return LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)));
+    };
+    const before = group(chainGroupProps());
+    // s3 now holds mockc too
+    const lanes = chainGroupProps().lanes.map(l => (l.name === 's3' ? { ...l, services: ['mockb', 'mockc'] } : l));
+    const after = group(chainGroupProps({ lanes }));
+    expect(before.diff(before, { chain: ['mocka', 'mockb', 'mockc'] })).toMatchObject({ changed: false, chains: [] });
+    const d = before.diff(after, { chain: ['mocka', 'mockb', 'mockc'] });
+    expect(d.changed).toBe(true);
+    expect(d.chains).toEqual([{
+      request: expect.stringContaining('env: dev'),
+      before: ['mocka(version: v1) -> mockb(version: v3) -> mockc(version: v1) 50%', 'mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2) 50%'],
+      after: ['mocka(version: v1) -> mockb(version: v3) -> mockc(version: v3) 50%', 'mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2) 50%'],
+    }]);
+  });
+
   test('cross-check: a sampled request routed differently is always in a reported change', () => {
     const header = fc.constantFrom('env', 'x-user', 'x-lane');
     const value = fc.constantFrom('dev', 'prod', 'qa-1', 'qa', '');
@@ -178,6 +198,27 @@ describe('cdk8s-lanes diff', () => {
     expect(changed.out).toMatch(/env: dev.*mocka\/s2 50% \[x-asm-prefer-tag=s2\]; mocka\/s3 50% \[x-asm-prefer-tag=s3\] fallback mocka\/s1 +mocka\/s2 70%/);
     expect(cli('diff', old)).toMatchObject({ code: 2 });
     expect(cli('diff', old, path.join(dir, 'missing'))).toMatchObject({ code: 2 });
+  });
+
+  test.each<[string, LaneRoutingProps, number]>([
+    ['a weight change', props({ rules: [{ ...dev, split: [{ lane: 's2', weight: 60 }, { lane: 's3', weight: 40, fallbackLane: 's1' }] }, api] }), 1],
+    ['a lane added', props({ lanes: [...base.lanes, { name: 's4' }], rules: [...base.rules!, { name: 'beta', matches: [{ headers: [HeaderMatch.present('x-beta')] }], split: [{ lane: 's4' }] }] }), 1],
+    ['a fallback removed', props({ rules: [{ ...dev, split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }, api] }), 1],
+    ['a reorder that changes decisions', props({ rules: [api, dev] }), 1],
+    ['a rename', props({ rules: [{ ...dev, name: 'x' }, { ...api, name: 'y' }], gateway: { gateways: ['istio-system/ingressgateway'], name: 'renamed' } }), 0],
+    ['a next-hop header change', props({ routingHeader: 'x-lane' }), 1],
+  ])('on the built binary: %s', (name, after, code) => {
+    const old = write(`cases/${name}/old.yaml`, yamlOf(base));
+    const next = write(`cases/${name}/new.yaml`, yamlOf(after));
+    const r = cli('diff', old, next);
+    expect({ code: r.code, err: r.err }).toEqual({ code, err: '' });
+    expect(r.out.startsWith(code ? 'traffic: changed' : 'traffic: no change')).toBe(true);
+  });
+
+  test('a reorder that changes no decision, on the built binary', () => {
+    const a = { name: 'a', matches: [{ uri: StringMatch.exact('/a') }], split: [{ lane: 's2' }] };
+    const b = { name: 'b', matches: [{ uri: StringMatch.exact('/b') }], split: [{ lane: 's3' }] };
+    expect(cli('diff', write('reorder/old.yaml', yamlOf(props({ rules: [a, b] }))), write('reorder/new.yaml', yamlOf(props({ rules: [b, a] }))))).toMatchObject({ code: 0 });
   });
 
   test('--format markdown for a pull-request comment, --json for tools', () => {

@@ -129,6 +129,7 @@ export const SHAPES = {
     unhealthyLanes: list(text).optional(), routingHeader: text.optional(), gateway: text.optional(), host: text.optional(),
   }),
   MeshReadOptions: strict({ clusterDomain: text.optional(), asmGeneratedNamespace: text.optional() }),
+  DiffOptions: strict({ chain: list(text).optional() }),
   YamlSource: yamlSource,
   // arguments that are not structs
   RoutePlacement: z.enum(RoutePlacement),

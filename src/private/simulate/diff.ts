@@ -142,13 +142,13 @@ function fieldsOf(tables: readonly RouteTable[]): Map<string, FieldConditions> {
   return out;
 }
 
-interface Witness {
+export interface Witness {
   readonly request: Request;
   readonly text: string;
 }
 
 /** Requests that cover every class the two tables' rules tell apart. */
-function witnesses(tables: readonly RouteTable[]): { requests: Witness[]; approximate: boolean } {
+export function witnesses(tables: readonly RouteTable[]): { requests: Witness[]; approximate: boolean } {
   const fields = [...fieldsOf(tables).values()];
   let approximate = false;
   const options: Array<Array<{ apply: (r: MutableRequest) => void; text?: string }>> = fields.map(({ field, matches, labels }) => {
