@@ -430,23 +430,9 @@ export class LaneSimulator {
     checkShape('LaneSimulator.diff()', 'options', SHAPES.DiffOptions, options);
     const d = diffMeshes(this.mesh, after.mesh);
     const chains = options.chain ? this.chainDiff(after, options.chain) : { classes: [], approximate: false };
-    const entries = d.entries.map(e => ({
-      entry: e.entry,
-      status: e.status,
-      classes: e.classes.map(c => ({ request: c.request, before: [...c.before], after: [...c.after] })),
-    }));
     const added = [d.subsetsAdded, d.subsetsRemoved, d.hostsAdded, d.hostsRemoved].some(x => x.length > 0);
-    const changed = entries.length > 0 || chains.classes.length > 0 || added;
-    return {
-      changed,
-      entries,
-      subsetsAdded: [...d.subsetsAdded],
-      subsetsRemoved: [...d.subsetsRemoved],
-      hostsAdded: [...d.hostsAdded],
-      hostsRemoved: [...d.hostsRemoved],
-      chains: chains.classes,
-      approximate: d.approximate || chains.approximate,
-    };
+    const changed = d.entries.length > 0 || chains.classes.length > 0 || added;
+    return { ...d, changed, chains: chains.classes, approximate: d.approximate || chains.approximate };
   }
 
   /** The classes of requests whose path along `chain` differs between this mesh and `after` (every lane healthy). */

@@ -9,46 +9,15 @@
 import { decide, Health } from './engine';
 import { Mesh, RouteTable } from './mesh';
 import { dictionary, Request } from './request';
+import type { EntryTrafficDiff, RequestClassDiff, TrafficDiff, TrafficShare } from '../../simulation';
 import { compileRe2 } from '../checks';
 import { MatchBlock, PlainStringMatch } from '../model/types';
 
 /** Most requests simulated per entry point; above it the classes are sampled (and the result approximate). */
 const MAX_COMBINATIONS = 4096;
 
-/** One share of a decision, as the next hop sees it. */
-export interface Share {
-  /** `host/subset`, `host` (any endpoint), `503` or `404` */
-  readonly target: string;
-  readonly probability: number;
-  /** the headers the destination sets (the lane marker among them) */
-  readonly sets: string;
-  /** the declared fallback, if any */
-  readonly fallback?: string;
-}
-
-export interface ClassDiff {
-  /** a request of the class, e.g. `env: dev; path /api` */
-  readonly request: string;
-  readonly before: readonly Share[];
-  readonly after: readonly Share[];
-}
-
-export interface EntryDiff {
-  /** `gateway istio-system/ingressgateway (hosts: *)` or `sidecar mocka.default.svc.cluster.local` */
-  readonly entry: string;
-  readonly status: 'added' | 'removed' | 'changed';
-  readonly classes: readonly ClassDiff[];
-}
-
-export interface MeshDiff {
-  readonly entries: readonly EntryDiff[];
-  readonly subsetsAdded: readonly string[];
-  readonly subsetsRemoved: readonly string[];
-  readonly hostsAdded: readonly string[];
-  readonly hostsRemoved: readonly string[];
-  /** true when regex witnesses or sampling were used: a change might go unreported */
-  readonly approximate: boolean;
-}
+/** The traffic difference of two meshes, in the public result type (the verdict and the chains are added by the caller). */
+export type MeshDiff = Omit<TrafficDiff, 'changed' | 'chains'>;
 
 function short(host: string): string {
   return host.split('.')[0];
@@ -195,11 +164,11 @@ export function witnesses(tables: readonly RouteTable[]): { requests: Witness[];
 type MutableRequest = { -readonly [K in keyof Request]: Request[K] } & { headers: { [k: string]: string }; query: { [k: string]: string } };
 
 /** A decision as the next hop sees it: where each share goes and what it carries, rule names left out. */
-function sharesOf(table: RouteTable | undefined, req: Request, health: Health): Share[] {
+function sharesOf(table: RouteTable | undefined, req: Request, health: Health): TrafficShare[] {
   if (!table) return [];
   const d = decide(table, req, health);
   if (d.routeIndex < 0) return [{ target: '404', probability: 1, sets: '' }];
-  const merged = new Map<string, Share>();
+  const merged = new Map<string, TrafficShare>();
   for (const o of d.outcomes) {
     const target = o.served ? (o.served.subset !== undefined ? `${short(o.served.host)}/${o.served.subset}` : short(o.served.host)) : '503';
     const sets = Object.entries(o.destination.setHeaders).sort().map(([k, v]) => `${k}=${v}`).join(', ');
@@ -213,7 +182,7 @@ function sharesOf(table: RouteTable | undefined, req: Request, health: Health): 
     .sort((a, b) => (a.target + a.sets < b.target + b.sets ? -1 : 1));
 }
 
-function same(a: readonly Share[], b: readonly Share[]): boolean {
+function same(a: readonly TrafficShare[], b: readonly TrafficShare[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -237,7 +206,7 @@ function hostsOf(mesh: Mesh): Set<string> {
 export function diffMeshes(before: Mesh, after: Mesh): MeshDiff {
   const a = entries(before);
   const b = entries(after);
-  const out: EntryDiff[] = [];
+  const out: EntryTrafficDiff[] = [];
   let approximate = false;
   const healthA: Health = { unhealthy: new Set(), subsets: before.subsets };
   const healthB: Health = { unhealthy: new Set(), subsets: after.subsets };
@@ -246,7 +215,7 @@ export function diffMeshes(before: Mesh, after: Mesh): MeshDiff {
     const tb = b.get(key);
     const w = witnesses([ta, tb].filter((t): t is RouteTable => t !== undefined));
     approximate ||= w.approximate;
-    const classes = new Map<string, ClassDiff>();
+    const classes = new Map<string, RequestClassDiff>();
     for (const { request, text } of w.requests) {
       const x = sharesOf(ta, request, healthA);
       const y = sharesOf(tb, request, healthB);
