@@ -28,7 +28,8 @@ diagram    a Mermaid flowchart of entry points, rules, weights, lanes and fallba
 diff       what a change does to traffic: per entry point and class of requests, where requests go before
            and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
 
-exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags)`;
+exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags);
+             diff: 0 no traffic change, 1 traffic changed, 2 usage or bad input`;
 
 class UsageError extends Error {}
 
@@ -48,15 +49,32 @@ function manifestFiles(name: string): string[] {
     throw new Error(`${name}: no such file or directory`);
   }
   if (stat.isDirectory()) {
-    const found = fs.readdirSync(name, { recursive: true, encoding: 'utf-8' })
-      .map(f => path.join(name, f))
-      .filter(f => MANIFEST_FILE.test(f) && fs.statSync(f).isFile())
-      .sort();
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (entry.isFile() && MANIFEST_FILE.test(entry.name)) found.push(file);
+      }
+    };
+    walk(name);
     if (found.length === 0) throw new Error(`${name}: a directory without .yaml, .yml or .json files`);
     return found;
   }
   if (!stat.isFile()) throw new Error(`${name}: not a regular file`);
   return [name];
+}
+
+/** Most bytes read in all: memory stays bounded whatever directories are given. */
+const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+
+/** Reads the files, each within MAX_FILE_BYTES and all within MAX_TOTAL_BYTES, checked before anything is read. */
+function readManifestFiles(names: readonly string[]): Array<{ name: string; yaml: string }> {
+  const total = names.reduce((sum, n) => sum + fs.statSync(n).size, 0);
+  if (total > MAX_TOTAL_BYTES) {
+    throw new Error(`the ${names.length} files given hold ${(total / 1024 / 1024).toFixed(1)} MiB; cdk8s-lanes reads at most ${MAX_TOTAL_BYTES / 1024 / 1024} MiB in all`);
+  }
+  return names.map(readManifestFile);
 }
 
 function readManifestFile(name: string): { name: string; yaml: string } {
@@ -277,8 +295,10 @@ function simulate(sim: LaneSimulator, given: Options, out: (s: string) => void, 
     throw new UsageError(`--routing-header ${brief(o.routingHeader)}: no route in the files read sets it (headers the routes set: ${list(headers)})`);
   }
   // the routing header: as given, else the one the routes set (the default when they set several or none)
-  const routingHeader = o.routingHeaderGiven ? o.routingHeader
-    : headers.length === 1 ? headers[0] : headers.includes(DEFAULT_ROUTING_HEADER) || headers.length === 0 ? DEFAULT_ROUTING_HEADER : headers[0];
+  if (!o.routingHeaderGiven && headers.length > 1 && !headers.includes(DEFAULT_ROUTING_HEADER)) {
+    throw new UsageError(`the routes set several headers (${list(headers)}); choose the routing header with --routing-header`);
+  }
+  const routingHeader = o.routingHeaderGiven ? o.routingHeader : headers.length === 1 ? headers[0] : DEFAULT_ROUTING_HEADER;
   o = { ...o, routingHeader };
   const options = { unhealthyLanes: o.down, routingHeader, gateway: o.gateway, host: o.host };
   const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
@@ -346,7 +366,11 @@ function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => v
   let d: TrafficDiff;
   try {
     const options = { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace };
-    const read = (input: string) => LaneSimulator.fromYamlSources(manifestFiles(input).map(readManifestFile), options);
+    const read = (input: string) => {
+      const sim = LaneSimulator.fromYamlSources(readManifestFiles(manifestFiles(input)), options);
+      for (const note of sim.notes) err(`note: ${note}`);
+      return sim;
+    };
     d = read(o.files[0]).diff(read(o.files[1]), { chain: o.chain });
   } catch (e) {
     err(`cdk8s-lanes: ${(e as Error).message}`);
@@ -380,7 +404,7 @@ function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => v
   named('subsets removed', d.subsetsRemoved);
   named('hosts added', d.hostsAdded);
   named('hosts removed', d.hostsRemoved);
-  if (d.approximate) lines.push('', 'approximate: regex conditions were compared through witness strings taken from their patterns');
+  if (d.approximate) lines.push('', 'approximate: regex conditions were compared through witness strings taken from their patterns (or there were too many fields to combine every value), so a change may go unreported');
   out(lines.join('\n'));
   return d.changed ? 1 : 0;
 }
@@ -399,7 +423,7 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
   }
   if (o.command === 'diff') return diffCommand(o, out, err);
   try {
-    const files = o.files.flatMap(manifestFiles).map(readManifestFile);
+    const files = readManifestFiles(o.files.flatMap(manifestFiles));
     const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
     for (const note of sim.notes) err(`note: ${note}`);
     if (o.command === 'explain') out(sim.explain().trimEnd());

@@ -58,20 +58,20 @@ describe('LaneSimulator.diff()', () => {
     const [entry] = d.entries;
     expect(entry.entry).toBe('gateway istio-system/ingressgateway (hosts: *)');
     expect(entry.classes.every(c => c.request.includes('env: dev'))).toBe(true);
-    expect(entry.classes[0].before.map(s => [s.target, s.probability])).toEqual([['mocka/s2', 0.5], ['mocka/s3', 0.5]]);
-    expect(entry.classes[0].after.map(s => [s.target, s.probability])).toEqual([['mocka/s2', 0.7], ['mocka/s3', 0.3]]);
+    expect(entry.classes[0].before.map(s => [s.target, s.probability])).toEqual([[`${HOST}/s2`, 0.5], [`${HOST}/s3`, 0.5]]);
+    expect(entry.classes[0].after.map(s => [s.target, s.probability])).toEqual([[`${HOST}/s2`, 0.7], [`${HOST}/s3`, 0.3]]);
   });
 
   test('a lane added, a fallback removed, a next-hop header changed', () => {
     const withLane = props({ lanes: [...base.lanes, { name: 's4' }], rules: [...base.rules!, { name: 'beta', matches: [{ headers: [HeaderMatch.present('x-beta')] }], split: [{ lane: 's4' }] }] });
     const added = diff(base, withLane);
-    expect(added.subsetsAdded).toEqual(['mocka/s4']);
-    expect(added.entries[0].classes.some(c => c.request.includes('x-beta') && c.after[0].target === 'mocka/s4')).toBe(true);
+    expect(added.subsetsAdded).toEqual([`${HOST}/s4`]);
+    expect(added.entries[0].classes.some(c => c.request.includes('x-beta') && c.after[0].target === `${HOST}/s4`)).toBe(true);
 
     const noFallback = diff(base, props({ rules: [{ ...dev, split: [{ lane: 's2', weight: 50 }, { lane: 's3', weight: 50 }] }, api] }));
     expect(noFallback.changed).toBe(true);
-    expect(noFallback.entries[0].classes[0].before.find(s => s.target === 'mocka/s3')?.fallback).toBe('mocka/s1');
-    expect(noFallback.entries[0].classes[0].after.find(s => s.target === 'mocka/s3')?.fallback).toBeUndefined();
+    expect(noFallback.entries[0].classes[0].before.find(s => s.target === `${HOST}/s3`)?.fallback).toBe(`${HOST}/s1`);
+    expect(noFallback.entries[0].classes[0].after.find(s => s.target === `${HOST}/s3`)?.fallback).toBeUndefined();
 
     const header = diff(base, props({ routingHeader: 'x-lane' }));
     expect(header.changed).toBe(true);
@@ -90,6 +90,31 @@ describe('LaneSimulator.diff()', () => {
     });
     expect(LaneSimulator.fromYaml(vs([1, 1])).diff(LaneSimulator.fromYaml(vs([50, 50]))).changed).toBe(false);
     expect(LaneSimulator.fromYaml(vs([1, 1])).diff(LaneSimulator.fromYaml(vs([1, 2]))).changed).toBe(true);
+  });
+
+  test('pseudo-header conditions, caller labels in combination, hosts that share a first label, ports', () => {
+    const vs = (http: object[]) => LaneSimulator.fromYaml(stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'default' }, spec: { hosts: [HOST], http } }));
+    const to = (host: string, subset: string, port?: number) => ({ destination: { host, subset, ...(port ? { port: { number: port } } : {}) } });
+    // a rule on :method and one on :authority change their destinations
+    const pseudo = (a: string, b: string) => vs([
+      { match: [{ headers: { ':method': { exact: 'POST' } } }], route: [to(HOST, a)] },
+      { match: [{ headers: { ':authority': { prefix: 'shop.' } } }], route: [to(HOST, b)] },
+      { route: [to(HOST, 's1')] },
+    ]);
+    expect(pseudo('s2', 's3').diff(pseudo('s2', 's3')).changed).toBe(false);
+    expect(pseudo('s2', 's3').diff(pseudo('s4', 's3')).entries[0].classes.map(c => c.request)).toEqual([expect.stringContaining('method POST')]);
+    expect(pseudo('s2', 's3').diff(pseudo('s2', 's4')).entries[0].classes.map(c => c.request)).toEqual([expect.stringContaining('authority shop.')]);
+    // a caller with both labels moves when the rules are swapped
+    const app = { match: [{ sourceLabels: { app: 'a' } }], route: [to(HOST, 'x')] };
+    const version = { match: [{ sourceLabels: { version: 'v1' } }], route: [to(HOST, 'y')] };
+    const rest = { route: [to(HOST, 's1')] };
+    const swapped = vs([app, version, rest]).diff(vs([version, app, rest]));
+    expect(swapped.changed).toBe(true);
+    expect(swapped.entries[0].classes.map(c => c.request)).toEqual([expect.stringMatching(/caller app=a.*caller version=v1|caller version=v1.*caller app=a/)]);
+    // reviews.default and reviews.canary share their first label; a port is part of the destination
+    const host = (h: string, port?: number) => vs([{ route: [to(h, 's1', port)] }]);
+    expect(host('reviews.default.svc.cluster.local').diff(host('reviews.canary.svc.cluster.local')).changed).toBe(true);
+    expect(host(HOST, 8080).diff(host(HOST, 9090)).changed).toBe(true);
   });
 
   test('regex conditions are compared through witnesses, and the result says so', () => {
@@ -195,7 +220,9 @@ describe('cdk8s-lanes diff', () => {
     const changed = cli('diff', old, path.join(dir, 'new'));
     expect(changed.code).toBe(1);
     expect(changed.out).toContain('gateway istio-system/ingressgateway (hosts: *) (changed)');
-    expect(changed.out).toMatch(/env: dev.*mocka\/s2 50% \[x-asm-prefer-tag=s2\]; mocka\/s3 50% \[x-asm-prefer-tag=s3\] fallback mocka\/s1 +mocka\/s2 70%/);
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const h = esc(HOST);
+    expect(changed.out).toMatch(new RegExp(`env: dev[^\\n]*? +${h}/s2 50% \\[x-asm-prefer-tag=s2\\]; ${h}/s3 50% \\[x-asm-prefer-tag=s3\\] fallback ${h}/s1 +${h}/s2 70%`));
     expect(cli('diff', old)).toMatchObject({ code: 2 });
     expect(cli('diff', old, path.join(dir, 'missing'))).toMatchObject({ code: 2 });
   });

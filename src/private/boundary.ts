@@ -10,7 +10,7 @@
  */
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
-import { RESERVED_KEYS, show } from './checks';
+import { brief, RESERVED_KEYS, show } from './checks';
 import { HeaderMatch, QueryParamMatch, StringMatch } from '../match';
 import { Mode } from '../mode';
 import { RoutePlacement } from '../route';
@@ -133,14 +133,14 @@ export const SHAPES = {
   YamlSource: yamlSource,
   // arguments that are not structs
   RoutePlacement: z.enum(RoutePlacement),
-  YamlSources: list(yamlSource),
+  YamlSources: z.array(yamlSource),
   Services: list(text).min(1),
   Text: text,
 };
 
 /** `rules[0].split[1].weight` */
 function pathOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${brief(String(p))}`)).join('');
 }
 
 function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {

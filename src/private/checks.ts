@@ -213,5 +213,8 @@ export function checkLabel(what: string, key: string, value: string): void {
 
 /** Lists names for "allowed" hints: `s1, s2, s3`. */
 export function list(names: readonly string[]): string {
-  return names.length ? names.map(brief).join(', ') : '(none)';
+  const MAX_LISTED = 20;
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, MAX_LISTED).map(brief).join(', ');
+  return names.length > MAX_LISTED ? `${shown}, … ${names.length - MAX_LISTED} more` : shown;
 }

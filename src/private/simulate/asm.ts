@@ -38,6 +38,9 @@ export interface AsmGroup {
 function groupOf(g: AsmGroup, laneObjs: readonly any[], options: AsmModelOptions): GroupModel {
   const source = g.source;
   const spec = mapping(`${source} spec`, g.obj.spec);
+  if (spec.isPermissive !== undefined && spec.isPermissive !== null && typeof spec.isPermissive !== 'boolean') {
+    throw new Error(`${source} spec.isPermissive: must be true or false, got ${show(spec.isPermissive)}`);
+  }
   const permissive = spec.isPermissive === true;
   const conf = optionalMapping(`${source} spec.permissiveModeConfiguration`, spec.permissiveModeConfiguration) ?? {};
   const serviceRef = (where: string, v: unknown) => {

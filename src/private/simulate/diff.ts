@@ -19,21 +19,20 @@ const MAX_COMBINATIONS = 4096;
 /** The traffic difference of two meshes, in the public result type (the verdict and the chains are added by the caller). */
 export type MeshDiff = Omit<TrafficDiff, 'changed' | 'chains'>;
 
-function short(host: string): string {
-  return host.split('.')[0];
-}
 
 /** The entry points of a mesh: gateway-bound tables by gateways and hosts, sidecar tables by host. */
 function entries(mesh: Mesh): Map<string, RouteTable> {
   const out = new Map<string, RouteTable>();
+  // a second VirtualService for the same entry (Istio keeps one of them) is compared under its own name
+  const set = (key: string, t: RouteTable) => out.set(out.has(key) ? `${key} [${t.namespace ? `${t.namespace}/` : ''}${t.name}]` : key, t);
   for (const t of mesh.tables) {
-    if (t.gateways.length > 0) out.set(`gateway ${[...t.gateways].sort().join(', ')} (hosts: ${[...t.hosts].sort().join(', ')})`, t);
-    if (t.mesh) for (const h of t.hosts) out.set(`sidecar ${h}`, t);
+    if (t.gateways.length > 0) set(`gateway ${[...t.gateways].sort().join(', ')} (hosts: ${[...t.hosts].sort().join(', ')})`, t);
+    if (t.mesh) for (const h of t.hosts) set(`sidecar ${h}`, t);
   }
   return out;
 }
 
-type Field = { readonly kind: 'header' | 'query'; readonly name: string } | { readonly kind: 'uri' | 'method' | 'authority' | 'labels' };
+type Field = { readonly kind: 'header' | 'query' | 'label'; readonly name: string } | { readonly kind: 'uri' | 'method' | 'authority' | 'scheme' };
 
 function fieldKey(f: Field): string {
   return 'name' in f ? `${f.kind}:${f.name}` : f.kind;
@@ -83,30 +82,27 @@ function candidates(matches: readonly PlainStringMatch[], optional: boolean): { 
   return { values: [...values], approximate: regexes.length > 0 };
 }
 
-/** The fields the blocks of these tables test, with their conditions. */
-interface FieldConditions {
-  readonly field: Field;
-  readonly matches: PlainStringMatch[];
-  readonly labels: Array<{ readonly [k: string]: string }>;
-}
-
-function fieldsOf(tables: readonly RouteTable[]): Map<string, FieldConditions> {
-  const out = new Map<string, FieldConditions>();
-  const add = (field: Field, m?: PlainStringMatch, labels?: { readonly [k: string]: string }) => {
+/** The fields the blocks of these tables test, with their conditions; pseudo-headers count as the fields they are. */
+function fieldsOf(tables: readonly RouteTable[]): Map<string, { field: Field; matches: PlainStringMatch[] }> {
+  const out = new Map<string, { field: Field; matches: PlainStringMatch[] }>();
+  const add = (field: Field, m?: PlainStringMatch) => {
     const key = fieldKey(field);
-    const entry = out.get(key) ?? { field, matches: [], labels: [] };
+    const entry = out.get(key) ?? { field, matches: [] };
     if (m) entry.matches.push(m);
-    if (labels) entry.labels.push(labels);
     out.set(key, entry);
   };
+  const PSEUDO: { [name: string]: Field } = { ':authority': { kind: 'authority' }, ':method': { kind: 'method' }, ':path': { kind: 'uri' }, ':scheme': { kind: 'scheme' } };
   const blocks: MatchBlock[] = tables.flatMap(t => t.routes.flatMap(r => r.matches));
   for (const b of blocks) {
-    for (const h of b.headers) add({ kind: 'header', name: h.name }, h.match);
+    for (const h of b.headers) {
+      if (h.name === ':status') continue; // a response pseudo-header: never on a request
+      add(Object.prototype.hasOwnProperty.call(PSEUDO, h.name) ? PSEUDO[h.name] : { kind: 'header', name: h.name }, h.match);
+    }
     for (const q of b.queryParams) add({ kind: 'query', name: q.name }, q.match);
     if (b.uri) add({ kind: 'uri' }, b.uri);
     if (b.method) add({ kind: 'method' }, b.method);
     if (b.authority) add({ kind: 'authority' }, b.authority);
-    if (b.sourceLabels) add({ kind: 'labels' }, undefined, b.sourceLabels);
+    for (const [k, v] of Object.entries(b.sourceLabels ?? {})) add({ kind: 'label', name: k }, { kind: 'exact', value: v });
   }
   return out;
 }
@@ -116,27 +112,29 @@ export interface Witness {
   readonly text: string;
 }
 
-/** Requests that cover every class the two tables' rules tell apart. */
-export function witnesses(tables: readonly RouteTable[]): { requests: Witness[]; approximate: boolean } {
+/** Requests that cover every class the tables' rules tell apart. */
+export function witnesses(tables: readonly RouteTable[]): { requests: Witness[]; approximate: boolean; sampled: boolean } {
   const fields = [...fieldsOf(tables).values()];
   let approximate = false;
-  const options: Array<Array<{ apply: (r: MutableRequest) => void; text?: string }>> = fields.map(({ field, matches, labels }) => {
-    if (field.kind === 'labels') {
-      return [{ apply: () => undefined }, ...labels.map(l => ({ apply: (r: MutableRequest) => { r.sourceLabels = { ...r.sourceLabels, ...l }; }, text: `caller ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',')}` }))];
-    }
-    const c = candidates(matches, field.kind !== 'uri' && field.kind !== 'method');
+  const options: Array<Array<{ apply: (r: MutableRequest) => void; text?: string }>> = fields.map(({ field, matches }) => {
+    const c = candidates(matches, !['uri', 'method', 'scheme'].includes(field.kind));
     approximate ||= c.approximate;
     return c.values.map(v => {
-      if (field.kind === 'header') return { apply: (r: MutableRequest) => { if (v !== undefined) r.headers[field.name] = v; }, text: v === undefined ? `${field.name} absent` : `${field.name}: ${v}` };
-      if (field.kind === 'query') return { apply: (r: MutableRequest) => { if (v !== undefined) r.query[field.name] = v; }, text: v === undefined ? undefined : `?${field.name}=${v}` };
-      if (field.kind === 'uri') return { apply: (r: MutableRequest) => { r.path = v!; r.rawPath = v!; }, text: `path ${v}` };
-      if (field.kind === 'method') return { apply: (r: MutableRequest) => { r.method = v!; }, text: `method ${v}` };
-      return { apply: (r: MutableRequest) => { r.authority = v; }, text: v === undefined ? undefined : `authority ${v}` };
+      switch (field.kind) {
+        case 'header': return { apply: (r: MutableRequest) => { if (v !== undefined) r.headers[field.name] = v; }, text: v === undefined ? `${field.name} absent` : `${field.name}: ${v}` };
+        case 'query': return { apply: (r: MutableRequest) => { if (v !== undefined) r.query[field.name] = v; }, text: v === undefined ? undefined : `?${field.name}=${v}` };
+        case 'label': return { apply: (r: MutableRequest) => { if (v !== undefined) r.sourceLabels = { ...r.sourceLabels, [field.name]: v }; }, text: v === undefined ? undefined : `caller ${field.name}=${v}` };
+        case 'uri': return { apply: (r: MutableRequest) => { r.path = v!; }, text: `path ${v}` };
+        case 'method': return { apply: (r: MutableRequest) => { r.method = v!; }, text: `method ${v}` };
+        case 'scheme': return { apply: (r: MutableRequest) => { r.scheme = v!; }, text: `scheme ${v}` };
+        default: return { apply: (r: MutableRequest) => { r.authority = v; }, text: v === undefined ? undefined : `authority ${v}` };
+      }
     });
   });
   const total = options.reduce((n, o) => n * o.length, 1);
   const combos: number[][] = [];
-  if (total <= MAX_COMBINATIONS) {
+  const sampled = total > MAX_COMBINATIONS;
+  if (!sampled) {
     const walk = (i: number, picked: number[]) => {
       if (i === options.length) combos.push(picked);
       else options[i].forEach((_, k) => walk(i + 1, [...picked, k]));
@@ -156,9 +154,20 @@ export function witnesses(tables: readonly RouteTable[]): { requests: Witness[];
       o.apply(r);
       if (o.text !== undefined) texts.push(o.text);
     });
+    // a path witness may carry a query string (from a `:path` condition): the request's parts agree with it
+    const q = r.path.indexOf('?');
+    const extra = q >= 0 ? r.path.slice(q + 1) : '';
+    if (q >= 0) r.path = r.path.slice(0, q);
+    const params = [extra, ...Object.entries(r.query).map(([k, v]) => `${k}=${v}`)].filter(x => x !== '');
+    r.rawPath = params.length ? `${r.path}?${params.join('&')}` : r.path;
+    for (const part of extra.split('&').filter(Boolean)) {
+      const eq = part.indexOf('=');
+      const name = eq >= 0 ? part.slice(0, eq) : part;
+      if (!(name in r.query)) r.query[name] = eq >= 0 ? part.slice(eq + 1) : '';
+    }
     return { request: r as Request, text: texts.join('; ') || 'any request' };
   });
-  return { requests, approximate };
+  return { requests, approximate, sampled };
 }
 
 type MutableRequest = { -readonly [K in keyof Request]: Request[K] } & { headers: { [k: string]: string }; query: { [k: string]: string } };
@@ -170,16 +179,22 @@ function sharesOf(table: RouteTable | undefined, req: Request, health: Health): 
   if (d.routeIndex < 0) return [{ target: '404', probability: 1, sets: '' }];
   const merged = new Map<string, TrafficShare>();
   for (const o of d.outcomes) {
-    const target = o.served ? (o.served.subset !== undefined ? `${short(o.served.host)}/${o.served.subset}` : short(o.served.host)) : '503';
+    const port = o.served?.port !== undefined ? `:${o.served.port}` : '';
+    const target = o.served ? `${o.served.host}${port}${o.served.subset !== undefined ? `/${o.served.subset}` : ''}` : '503';
     const sets = Object.entries(o.destination.setHeaders).sort().map(([k, v]) => `${k}=${v}`).join(', ');
-    const fallback = o.destination.fallback ? `${short(o.destination.fallback.host)}/${o.destination.fallback.subset ?? '*'}` : undefined;
+    const f = o.destination.fallback;
+    const fallback = f ? `${f.host}${f.port !== undefined ? `:${f.port}` : ''}/${f.subset ?? '*'}` : undefined;
     const key = `${target}|${sets}|${fallback ?? ''}`;
     const prev = merged.get(key);
     merged.set(key, { target, sets, fallback, probability: (prev?.probability ?? 0) + o.probability });
   }
   return [...merged.values()]
     .map(s => ({ ...s, probability: Math.round(s.probability * 1e9) / 1e9 }))
-    .sort((a, b) => (a.target + a.sets < b.target + b.sets ? -1 : 1));
+    .sort((a, b) => {
+      const ka = `${a.target}|${a.sets}|${a.fallback ?? ''}`;
+      const kb = `${b.target}|${b.sets}|${b.fallback ?? ''}`;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
 }
 
 function same(a: readonly TrafficShare[], b: readonly TrafficShare[]): boolean {
@@ -188,8 +203,8 @@ function same(a: readonly TrafficShare[], b: readonly TrafficShare[]): boolean {
 
 function subsetsOf(mesh: Mesh): Set<string> {
   const out = new Set<string>();
-  for (const [host, bySubset] of mesh.subsets) for (const s of bySubset.keys()) out.add(`${short(host)}/${s}`);
-  for (const t of mesh.tables) for (const r of t.routes) for (const d of r.destinations) if (d.subset !== undefined) out.add(`${short(d.host)}/${d.subset}`);
+  for (const [host, bySubset] of mesh.subsets) for (const s of bySubset.keys()) out.add(`${host}/${s}`);
+  for (const t of mesh.tables) for (const r of t.routes) for (const d of r.destinations) if (d.subset !== undefined) out.add(`${d.host}/${d.subset}`);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * its CRD type: a wrong type is an error naming the field's path and showing the value, never a TypeError
  * and never a silent coercion (a weight written as "50" is an error, not the text "50").
  */
-import { show } from '../checks';
+import { brief, show } from '../checks';
 
 export function fail(where: string, what: string): never {
   throw new Error(`${where}: ${what}`);
@@ -47,7 +47,7 @@ export function integer(where: string, v: unknown, min: number, max: number): nu
 /** A map of strings to strings (labels, header values). */
 export function textMap(where: string, v: unknown): { [key: string]: string } {
   const m = mapping(where, v);
-  for (const [k, x] of Object.entries(m)) text(`${where}.${k}`, x);
+  for (const [k, x] of Object.entries(m)) text(`${where}.${brief(k)}`, x);
   return m as { [key: string]: string };
 }
 

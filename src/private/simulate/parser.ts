@@ -5,7 +5,7 @@
  */
 import { fail, integer, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
 import { Backend, Route, RouteDestination, RouteTable } from './mesh';
-import { compileRe2, show } from '../checks';
+import { brief, compileRe2, show } from '../checks';
 import { qualifyHost } from '../model/group';
 import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryCondition } from '../model/types';
 
@@ -36,7 +36,7 @@ function stringMatch(where: string, v: unknown, allowPresence: boolean): PlainSt
     try {
       compileRe2(value);
     } catch (e) {
-      fail(where, `regex ${JSON.stringify(value)} is not valid RE2: ${(e as Error).message}`);
+      fail(where, `regex ${show(value)} is not valid RE2: ${(e as Error).message}`);
     }
   }
   return { kind: kinds[0], value };
@@ -48,11 +48,11 @@ function matchBlock(where: string, v: unknown): MatchBlock {
   const headers: HeaderCondition[] = [];
   for (const [field, absent] of [['headers', false], ['withoutHeaders', true]] as const) {
     for (const [name, sm] of Object.entries(optionalMapping(`${where}.${field}`, m[field]) ?? {})) {
-      headers.push({ name: name.toLowerCase(), match: stringMatch(`${where}.${field}.${name}`, sm, true), absent });
+      headers.push({ name: name.toLowerCase(), match: stringMatch(`${where}.${field}.${brief(name)}`, sm, true), absent });
     }
   }
   const queryParams: QueryCondition[] = Object.entries(optionalMapping(`${where}.queryParams`, m.queryParams) ?? {}).map(([name, sm]) => ({
-    name, match: stringMatch(`${where}.queryParams.${name}`, sm, false)!,
+    name, match: stringMatch(`${where}.queryParams.${brief(name)}`, sm, false)!,
   }));
   const labels = m.sourceLabels === undefined || m.sourceLabels === null ? undefined : textMap(`${where}.sourceLabels`, m.sourceLabels);
   const field = (name: 'uri' | 'authority' | 'method') => (m[name] === undefined || m[name] === null ? undefined : stringMatch(`${where}.${name}`, m[name], false));

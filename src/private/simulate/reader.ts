@@ -138,6 +138,11 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   for (const [host, bySubset] of generated.subsets) subsets.set(host, bySubset);
   const resolved = resolveDelegation(tables, generated.tables);
   const notes = [...resolved.notes];
+  const groupNames = new Set(groups.map(g => metadataOf(g).name));
+  for (const l of lanes) {
+    const group = metadataOf(l).labels?.['swimlane-group'];
+    if (!groupNames.has(group)) notes.push(`${locationOf(l)}: its swimlane-group label ${show(group)} names no ASMSwimLaneGroup read, so it routes nothing`);
+  }
   if (skipped.size > 0) {
     const kinds = [...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ');
     notes.push(`skipped ${[...skipped.values()].reduce((a, b) => a + b, 0)} objects of kinds the simulation does not read: ${kinds}`);
