@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { referenceRoute, ReferenceRequest } from './reference-router';
 import { LaneSimulator, SimulatedRequest } from '../src';
 
-const RUNS = 400;
+const RUNS = 300;
 const HOST = 'a.default.svc.cluster.local';
 const SUBSETS = ['s1', 's2', 's3', 's4']; // s4: no DestinationRule defines it
 const DEFINED = new Set(['s1', 's2', 's3']);
