@@ -6,8 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs as nodeParseArgs } from 'util';
+import { analyze, Finding, Level, LEVELS } from './private/check/analyze';
 import { brief, list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
+import { parseYaml } from './private/simulate/reader';
 import { Hop, LaneSimulator, SimulatedRequest, TrafficDiff, TrafficShare } from './simulation';
 
 const USAGE = `usage:
@@ -17,6 +19,7 @@ const USAGE = `usage:
   cdk8s-lanes explain FILES...
   cdk8s-lanes diagram FILES...
   cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--format table|markdown|json] [--json]
+  cdk8s-lanes check FILES... [--failure-threshold Error|Warning|Info] [--output-threshold LEVEL] [--json]
 
   every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
   FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)
@@ -25,6 +28,8 @@ simulate   where a request goes: the matching rule, the exact lane probabilities
            (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
 explain    the rule table of every VirtualService
 diagram    a Mermaid flowchart of entry points, rules, weights, lanes and fallbacks
+check      an offline analyzer with Istio's codes (IST0101, IST0109, IST0112, IST0130, IST0131, IST0173) and the
+           project's LANE codes (exit 1 when a finding reaches the failure threshold, default Error)
 diff       what a change does to traffic: per entry point and class of requests, where requests go before
            and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
 
@@ -100,6 +105,8 @@ interface Options {
   routingHeader: string;
   routingHeaderGiven: boolean;
   format?: 'table' | 'markdown' | 'json';
+  failureThreshold?: Level;
+  outputThreshold?: Level;
   json: boolean;
   clusterDomain?: string;
   asmGeneratedNamespace?: string;
@@ -132,6 +139,11 @@ const OPTIONS = {
     json: { type: 'boolean' },
     chain: { type: 'string' },
   },
+  check: {
+    'failure-threshold': { type: 'string' },
+    'output-threshold': { type: 'string' },
+    'json': { type: 'boolean' },
+  },
 } as const;
 type Command = keyof typeof OPTIONS;
 const COMMANDS = Object.keys(OPTIONS) as Command[];
@@ -161,7 +173,7 @@ function parseArgs(argv: string[]): Options {
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${show(command)}`);
   const own: { [name: string]: unknown } = OPTIONS[command as Command];
   // every option of every command is known to the parser, so that one of another command is named as such
-  const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff };
+  const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff, ...OPTIONS.check };
   type Token = { kind: string; name?: string; rawName?: string };
   let parsed: { values: { [name: string]: string | boolean | string[] | undefined }; positionals: string[]; tokens?: Token[] };
   try {
@@ -209,6 +221,13 @@ function parseArgs(argv: string[]): Options {
     const colon = h.indexOf(':');
     if (colon <= 0) throw new UsageError(`-H needs "name: value", got ${show(h)}`);
     (o.headers[h.slice(0, colon).trim().toLowerCase()] ??= []).push(h.slice(colon + 1).trim());
+  }
+  for (const flag of ['failure-threshold', 'output-threshold'] as const) {
+    const level = v[flag] as string | undefined;
+    if (level === undefined) continue;
+    if (!(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--${flag} needs Error, Warning or Info, got ${show(level)}`);
+    if (flag === 'failure-threshold') o.failureThreshold = level as Level;
+    else o.outputThreshold = level as Level;
   }
   if (v.format !== undefined) {
     if (!['table', 'markdown', 'json'].includes(v.format as string)) throw new UsageError(`--format needs table, markdown or json, got ${show(v.format)}`);
@@ -361,6 +380,25 @@ function describeShares(all: readonly TrafficShare[]): string {
   return all.map(s => `${s.target} ${pct(s.probability)}${s.sets ? ` [${s.sets}]` : ''}${s.fallback ? ` fallback ${s.fallback}` : ''}`).join('; ');
 }
 
+/** `cdk8s-lanes check FILES...`: exit 1 when a finding reaches the failure threshold, 2 for usage or unreadable input. */
+function checkCommand(o: Options, out: (s: string) => void, err: (s: string) => void): number {
+  let findings: Finding[];
+  try {
+    const files = readManifestFiles(o.files.flatMap(manifestFiles));
+    const manifests = parseYaml(files.map(f => ({ name: f.name, text: f.yaml })));
+    findings = analyze(manifests, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
+  } catch (e) {
+    err(`cdk8s-lanes: ${(e as Error).message}`);
+    return 2;
+  }
+  const rank = (l: Level) => LEVELS.indexOf(l);
+  const shown = findings.filter(f => rank(f.level) <= rank(o.outputThreshold ?? 'Info'));
+  if (o.json) out(JSON.stringify(shown, null, 2));
+  else if (shown.length === 0) out('no findings');
+  else for (const f of shown) out(`${paint(f.level, f.level === 'Error' ? RED : '')} [${f.code}] (${f.resource}) ${f.message}`);
+  return findings.some(f => rank(f.level) <= rank(o.failureThreshold ?? 'Error')) ? 1 : 0;
+}
+
 /** `cdk8s-lanes diff OLD NEW`: exit 0 no traffic change, 1 traffic changed, 2 usage or bad input. */
 function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => void): number {
   let d: TrafficDiff;
@@ -422,6 +460,7 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
     return 2;
   }
   if (o.command === 'diff') return diffCommand(o, out, err);
+  if (o.command === 'check') return checkCommand(o, out, err);
   try {
     const files = readManifestFiles(o.files.flatMap(manifestFiles));
     const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });

@@ -96,7 +96,7 @@ describe('LaneGroup properties', () => {
     custom: x.custom.map((c, i) => ({ ...c, after: c.after && props.target === Target.ISTIO, service: props.services[c.service % props.services.length].name, name: `custom-${i}` })),
   }));
 
-  test('simulating the group equals simulating the YAML it synthesizes, entering at the ingress or at any service', () => {
+  test('simulating the group equals simulating the YAML it synthesizes, entering at the ingress or at a service', () => {
     const request = fc.record({ pick: fc.nat(), lane: fc.nat(), custom: fc.nat({ max: 3 }), down: fc.nat({ max: 6 }) });
     fc.assert(fc.property(richGroup, request, ({ props, custom }, r) => {
       const { chart, group } = build(props);
@@ -120,7 +120,8 @@ describe('LaneGroup properties', () => {
       };
       const down = r.down < lanes.length ? [lanes[r.down]] : [];
       const hosts = props.services.map(hostOf);
-      const entries: Array<{ host?: string }> = [{}, ...props.services.map(s => ({ host: s.name }))];
+      // the ingress, and one service picked at random (every service is an entry across the cases)
+      const entries: Array<{ host?: string }> = [{}, { host: props.services[r.pick % props.services.length].name }];
       for (const entry of entries) {
         const from = entry.host === undefined ? 0 : props.services.findIndex(s => s.name === entry.host);
         const expected = yaml.simulateChain(hosts.slice(from), { headers }, { ...entry, unhealthyLanes: down, routingHeader: props.routingHeader });

@@ -132,7 +132,7 @@ export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDesti
 }
 
 /** Canonical text of a match block: two blocks with the same key match the same requests. */
-function matchKey(block: MatchBlock): string {
+export function matchKey(block: MatchBlock): string {
   const byName = <T extends { name: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const labels = block.sourceLabels ? Object.entries(block.sourceLabels).sort() : undefined;
   return JSON.stringify({ h: byName(block.headers), s: labels, u: block.uri, a: block.authority, m: block.method, q: byName(block.queryParams) });

@@ -26,6 +26,8 @@ export interface ReadOptions {
   readonly clusterDomain?: string;
   /** where ASM writes the VirtualServices it generates for lane groups */
   readonly asmGeneratedNamespace?: string;
+  /** a mesh without a VirtualService is fine (the analyzer reads any input) */
+  readonly allowEmpty?: boolean;
 }
 
 /** Every document of multi-document YAML sources, each named by its source and index. */
@@ -51,7 +53,7 @@ export function parseYaml(sources: ReadonlyArray<{ readonly name: string; readon
 }
 
 /** How results name an object: `file: Kind namespace/name`. */
-function sourceOf(m: Manifest): string {
+export function sourceOf(m: Manifest): string {
   const md = m.obj.metadata ?? {};
   const kind = typeof m.obj.kind === 'string' ? brief(m.obj.kind) : '(no kind)';
   const name = `${kind} ${typeof md.namespace === 'string' ? `${brief(md.namespace)}/` : ''}${typeof md.name === 'string' ? brief(md.name) : '(unnamed)'}`;
@@ -59,7 +61,7 @@ function sourceOf(m: Manifest): string {
 }
 
 /** How errors name an object: with the document's index, `file (document 3): Kind namespace/name`. */
-function locationOf(m: Manifest): string {
+export function locationOf(m: Manifest): string {
   return m.origin !== undefined ? sourceOf(m).replace(`${m.origin}: `, `${m.origin} (document ${m.index}): `) : sourceOf(m);
 }
 
@@ -147,10 +149,45 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     const kinds = [...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ');
     notes.push(`skipped ${[...skipped.values()].reduce((a, b) => a + b, 0)} objects of kinds the simulation does not read: ${kinds}`);
   }
-  if (resolved.tables.length === 0) {
+  if (resolved.tables.length === 0 && !options.allowEmpty) {
     const origins = [...new Set(manifests.map(m => m.origin).filter((o): o is string => o !== undefined))];
     const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
     throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts)${read}`);
   }
   return { tables: resolved.tables, subsets, notes };
+}
+
+/** What the lenient reader left out, and why. */
+export interface Unmodelled {
+  readonly manifest: Manifest;
+  readonly message: string;
+}
+
+/**
+ * The mesh of the manifests the simulation can model; the others (redirects, faults, TCP routes, broken
+ * fields, ...) are left out and returned with the reason, so that an analysis goes on without them.
+ */
+export function readMeshLeniently(manifests: readonly Manifest[], options: ReadOptions = {}): { mesh: Mesh; unmodelled: Unmodelled[] } {
+  const unmodelled: Unmodelled[] = [];
+  let kept = [...manifests];
+  // each object alone first: a VirtualService or DestinationRule the reader refuses is left out
+  kept = kept.filter(m => {
+    if (m.obj?.apiVersion === 'istio.alibabacloud.com/v1') return true;
+    try {
+      readMesh([m], { ...options, allowEmpty: true });
+      return true;
+    } catch (e) {
+      if (m.obj?.apiVersion === 'istio.alibabacloud.com/v1') return true; // a lane group is read with its lanes, below
+      unmodelled.push({ manifest: m, message: (e as Error).message });
+      return false;
+    }
+  });
+  try {
+    return { mesh: readMesh(kept, { ...options, allowEmpty: true }), unmodelled };
+  } catch (e) {
+    // what only the whole can tell (a lane group with its lanes, delegation): leave the lane resources out
+    const lanes = kept.filter(m => m.obj?.apiVersion === 'istio.alibabacloud.com/v1');
+    lanes.forEach(m => unmodelled.push({ manifest: m, message: (e as Error).message }));
+    return { mesh: readMesh(kept.filter(m => !lanes.includes(m)), { ...options, allowEmpty: true }), unmodelled };
+  }
 }

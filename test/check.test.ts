@@ -1,0 +1,81 @@
+/**
+ * `cdk8s-lanes check`: an offline analyzer with Istio's codes. One fixture per code, firing and not firing;
+ * a clean mesh with its workloads reports nothing; thresholds and exit codes on the built binary.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { analyze } from '../src/private/check/analyze';
+import { parseYaml } from '../src/private/simulate/reader';
+
+const HOST = 'web.shop.svc.cluster.local';
+const vs = (http: object[], extra: object = {}, name = 'web') => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'shop' }, spec: { hosts: [HOST], http, ...extra } });
+const dr = (subsets: string[]) => ({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web', namespace: 'shop' }, spec: { host: HOST, subsets: subsets.map(s => ({ name: s, labels: { version: s } })) } });
+const service = (ports = 1) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: Array.from({ length: ports }, (_, i) => ({ port: 80 + i })) } });
+const deployment = (version: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${version}`, namespace: 'shop' }, spec: { template: { metadata: { labels: { app: 'web', version } } } } });
+const to = (subset: string, extra: object = {}) => ({ destination: { host: HOST, subset, ...extra }, headers: { request: { set: { 'x-lane': subset } } } });
+
+/** The codes the analyzer reports for these objects. */
+function codes(...objects: object[]): string[] {
+  return analyze(parseYaml([{ name: 'f', text: objects.map(o => stringify(o)).join('---\n') }])).map(f => f.code);
+}
+
+const clean = [service(), deployment('v1'), deployment('v2'), dr(['v1', 'v2']), vs([{ name: 'beta', match: [{ headers: { env: { exact: 'beta' } } }], route: [to('v2')] }, { name: 'base', route: [to('v1')] }])];
+
+describe('check: one fixture per code', () => {
+  test('a clean mesh with its workloads reports nothing', () => {
+    expect(codes(...clean)).toEqual([]);
+  });
+
+  test.each<[string, object[], string]>([
+    ['IST0101: a subset no DestinationRule defines', [service(), deployment('v1'), dr(['v1']), vs([{ route: [to('v2')] }])], 'IST0101'],
+    ['IST0101: a host with no Service', [service(), deployment('v1'), dr(['v1']), vs([{ route: [{ destination: { host: 'other.shop.svc.cluster.local' } }] }])], 'IST0101'],
+    ['IST0109: two mesh VirtualServices for one host', [...clean, vs([{ route: [to('v1')] }], {}, 'web-2')], 'IST0109'],
+    ['IST0112: no port where the Service has several', [service(2), deployment('v1'), dr(['v1']), vs([{ route: [to('v1')] }])], 'IST0112'],
+    ['IST0130: an unreachable rule', [...clean.slice(0, 4), vs([{ route: [to('v1')] }, { name: 'late', match: [{ uri: { prefix: '/x' } }], route: [to('v2')] }])], 'IST0130'],
+    ['IST0131: an ineffective match', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [to('v2')] }, { match: [{ uri: { prefix: '/a' } }, { uri: { prefix: '/b' } }], route: [to('v1')] }, { route: [to('v1')] }])], 'IST0131'],
+    ['IST0173: a subset that selects no pod template', [service(), deployment('v1'), dr(['v1', 'v2']), vs([{ route: [to('v1')] }])], 'IST0173'],
+    ['LANE001: two objects with one kind, namespace and name', [...clean, dr(['v1', 'v2'])], 'LANE001'],
+    ['LANE002: a lane destination without the routing header', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: HOST, subset: 'v2' } }] }, { route: [to('v1')] }])], 'LANE002'],
+    ['LANE003: a gateway not in the input', [...clean.slice(0, 4), vs([{ route: [to('v1')] }], { gateways: ['istio-system/ingress'] })], 'LANE003'],
+    ['LANE004: a construct it cannot model', [...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect')], 'LANE004'],
+  ])('%s', (_name, objects, code) => {
+    expect(codes(...objects)).toContain(code);
+    expect(codes(...clean)).not.toContain(code);
+  });
+
+  test('ASM lane groups: the routing ASM generates is modelled, so no false IST0101', () => {
+    const group = { apiVersion: 'istio.alibabacloud.com/v1', kind: 'ASMSwimLaneGroup', metadata: { name: 'g' }, spec: { services: [{ name: 'web', namespace: 'shop' }], isPermissive: true, permissiveModeConfiguration: { fallbackTarget: 'v1', routeHeader: 'x-lane' } } };
+    const lane = (v: string) => ({ apiVersion: 'istio.alibabacloud.com/v1', kind: 'ASMSwimLane', metadata: { name: v, labels: { 'swimlane-group': 'g' } }, spec: { labelSelector: { version: v }, services: [{ name: 'web', namespace: 'shop' }] } });
+    expect(codes(service(), deployment('v1'), deployment('v2'), group, lane('v1'), lane('v2'))).toEqual([]);
+  });
+});
+
+describe('cdk8s-lanes check on the built binary', () => {
+  const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli.js');
+  let dir: string;
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf-8' });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+    fs.writeFileSync(path.join(dir, 'clean.yaml'), clean.map(o => stringify(o)).join('---\n'));
+    fs.writeFileSync(path.join(dir, 'warning.yaml'), [...clean.slice(0, 4), vs([{ route: [to('v1')] }, { name: 'late', match: [{ uri: { prefix: '/x' } }], route: [to('v2')] }])].map(o => stringify(o)).join('---\n'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('exit 0 and "no findings" on a clean mesh; thresholds decide the exit and the output', () => {
+    expect(cli('check', path.join(dir, 'clean.yaml'))).toMatchObject({ code: 0, out: 'no findings\n' });
+    const warning = cli('check', path.join(dir, 'warning.yaml'));
+    expect(warning.code).toBe(0); // a Warning is below the default failure threshold (Error)
+    expect(warning.out).toMatch(/^Warning \[IST0130\] \(.*warning.yaml: VirtualService shop\/web\) rule "late" is unreachable/);
+    expect(cli('check', path.join(dir, 'warning.yaml'), '--failure-threshold', 'Warning').code).toBe(1);
+    expect(cli('check', path.join(dir, 'warning.yaml'), '--output-threshold', 'Error')).toMatchObject({ code: 0, out: 'no findings\n' });
+    expect(JSON.parse(cli('check', path.join(dir, 'warning.yaml'), '--json').out)).toEqual([expect.objectContaining({ code: 'IST0130', level: 'Warning' })]);
+    expect(cli('check', path.join(dir, 'warning.yaml'), '--failure-threshold', 'Fatal').code).toBe(2);
+    expect(cli('check', path.join(dir, 'missing.yaml')).code).toBe(2);
+  });
+});
