@@ -18,11 +18,13 @@ import * as asm from '../imports/asm-networking.istio.io';
 import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, SimulatedRequest, StringMatch, Target } from '../src';
 import { appErrors, registry } from '../src/private/app-checks';
 import { checkShape, SHAPES, sizeChecked } from '../src/private/boundary';
+import { analyze } from '../src/private/check/analyze';
 import { normalize } from '../src/private/model/normalize';
 import { renderDestinationRuleSpec, renderSidecarSpec } from '../src/private/render/lane-routing';
 import { resolveDelegation } from '../src/private/simulate/delegation';
 import { decide } from '../src/private/simulate/engine';
 import { readVirtualService } from '../src/private/simulate/parser';
+import { parseYaml } from '../src/private/simulate/reader';
 import { makeRequest } from '../src/private/simulate/request';
 
 const QUICK = process.argv.includes('--quick');
@@ -232,6 +234,21 @@ function main() {
     const diffTime = measure(QUICK ? 2 : 3, () => a.diff(b));
     if (!a.diff(b).changed) throw new Error('bench: the changed mesh shows no traffic change');
     console.log(`diff, ${services} services x 8 lanes: ${diffTime.median.toFixed(0)} ms (loading one version: ${load.median.toFixed(0)} ms; ratio ${(diffTime.median / load.median).toFixed(2)})`);
+  }
+
+  // check: the analyzer over a mesh with its Services and workloads, against loading the same YAML
+  for (const services of [100, 1000]) {
+    const workloads = Array.from({ length: services }, (_, i) => [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc${i}`, namespace: `team${i % 20}` }, spec: { selector: { app: `svc${i}` }, ports: [{ port: 8080 }] } },
+      ...lanes(8).map(l => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `svc${i}-${l}`, namespace: `team${i % 20}` }, spec: { template: { metadata: { labels: { app: `svc${i}`, version: `v-${l}` } } } } })),
+    ]).flat();
+    const text = `${withLibrary(services, 8)}---\n${Yaml.stringify(...workloads)}`;
+    const load = measure(QUICK ? 2 : 3, () => LaneSimulator.fromYaml(text));
+    const manifests = parseYaml([{ name: 'bench', text }]);
+    const checkTime = measure(QUICK ? 2 : 3, () => analyze(manifests));
+    const errors = analyze(manifests).filter(f => f.level === 'Error');
+    if (errors.length) throw new Error(`bench: the mesh should be clean, got ${errors[0].code} ${errors[0].message}`);
+    console.log(`check, ${services} services x 8 lanes with Services and Deployments: ${checkTime.median.toFixed(0)} ms (parsed; loading the YAML for a simulation: ${load.median.toFixed(0)} ms)`);
   }
 
   // one routing at the rule ceiling: the route checks (unique names, unreachable match blocks) stay linear

@@ -77,12 +77,24 @@ export function analyze(manifests: readonly Manifest[], options: { clusterDomain
 
   // IST0173: a subset that selects no pod template (the Service's selector plus the subset's labels)
   if (templates.length > 0) {
+    // templates by namespace and label: a selector is tried on the templates of its rarest label only
+    const byLabel = new Map<string, Array<{ labels: { readonly [k: string]: string } }>>();
+    for (const t of templates) {
+      for (const [k, v] of Object.entries(t.labels)) {
+        const key = `${t.namespace}|${k}=${v}`;
+        const bucket = byLabel.get(key);
+        if (bucket) bucket.push(t);
+        else byLabel.set(key, [t]);
+      }
+    }
     for (const [host, bySubset] of mesh.subsets) {
       const svc = services.get(host);
       const namespace = svc?.namespace ?? host.split('.')[1];
       for (const [subset, labels] of bySubset) {
         const selector = { ...svc?.selector, ...labels };
-        if (!templates.some(t => t.namespace === namespace && labelsMatch(selector, t.labels))) {
+        const pools = Object.entries(selector).map(([k, v]) => byLabel.get(`${namespace}|${k}=${v}`) ?? []);
+        const pool = pools.length ? pools.reduce((a, b) => (b.length < a.length ? b : a)) : templates.filter(t => t.namespace === namespace);
+        if (!pool.some(t => labelsMatch(selector, t.labels))) {
           add('IST0173', 'Error', `subset ${subset} of ${host}`, `selects no pod template among the Deployments, StatefulSets and Rollouts read (labels ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')})`);
         }
       }
