@@ -2,11 +2,11 @@
  * `cdk8s-lanes check`: an offline analyzer with Istio's codes. One fixture per code, firing and not firing;
  * a clean mesh with its workloads reports nothing; thresholds and exit codes on the built binary.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
+import { runCli } from './helpers';
 import { analyze } from '../src/private/check/analyze';
 import { parseYaml } from '../src/private/simulate/reader';
 
@@ -54,12 +54,8 @@ describe('check: one fixture per code', () => {
 });
 
 describe('cdk8s-lanes check on the built binary', () => {
-  const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli.js');
   let dir: string;
-  const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf-8' });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  const cli = runCli;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
     fs.writeFileSync(path.join(dir, 'clean.yaml'), clean.map(o => stringify(o)).join('---\n'));

@@ -1,14 +1,13 @@
 /**
  * `LaneSimulator.diff()` and `cdk8s-lanes diff`: what a change does to traffic, decisions compared (not text).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
-import { chainGroupProps, synth } from './helpers';
+import { chainGroupProps, runCli, synth } from './helpers';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
 
 const HOST = 'mocka.default.svc.cluster.local';
@@ -198,12 +197,8 @@ describe('LaneSimulator.diff()', () => {
 });
 
 describe('cdk8s-lanes diff', () => {
-  const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli.js');
   let dir: string;
-  const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf-8' });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  const cli = runCli;
   const write = (name: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
@@ -70,4 +71,10 @@ export function chainGroupProps(overrides: Partial<LaneGroupProps> = {}): LaneGr
     },
     ...overrides,
   };
+}
+
+/** Runs the built `cdk8s-lanes` binary (lib/src/cli.js, as npm installs it) with these arguments. */
+export function runCli(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'lib', 'src', 'cli.js'), ...args], { encoding: 'utf-8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
