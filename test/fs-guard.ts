@@ -1,7 +1,7 @@
 /**
  * Jest setup (every test file): refuses reads of files outside the repository, so that a test, a helper
- * or library code that reads a sibling folder (such as the CRD bundles or seeds a workspace keeps beside the
- * clone) fails here instead of passing only where that folder happens to exist. Reads under the system's
+ * or library code that reads a folder beside the clone fails here instead of passing only where that folder
+ * happens to exist. Reads under the system's
  * temporary folder stay allowed (tests write scratch files there). test/self-contained.test.ts checks
  * the guard, and scans the sources for such reads in code that runs outside jest (scripts, the CLI).
  */
@@ -16,16 +16,16 @@ const TMP = fs.realpathSync(os.tmpdir());
 
 /**
  * True for a path beside the repository `root`: inside its parent folder but outside the repository. The
- * temporary folder `tmp` is allowed, except the parent's `shared` folder (the workspace's reference
- * folder), which is refused wherever the clone is.
+ * temporary folder `tmp` stays readable (the tests' scratch folders), unless the repository's parent lies
+ * inside it: then a path in the parent is a sibling of the clone, not a scratch folder.
  */
 export function isOutsideRepository(target: unknown, root: string = ROOT, tmp: readonly string[] = [TMP, os.tmpdir()]): boolean {
   if (typeof target !== 'string' && !(target instanceof URL) && !Buffer.isBuffer(target)) return false; // file descriptors
   const p = path.resolve(target instanceof URL ? target.pathname : target.toString());
-  const inside = (dir: string) => p === dir || p.startsWith(dir + path.sep);
-  if (inside(root)) return false;
-  if (inside(path.join(path.dirname(root), 'shared'))) return true;
-  return inside(path.dirname(root)) && !tmp.some(inside);
+  const within = (dir: string, q: string) => q === dir || q.startsWith(dir + path.sep);
+  const parent = path.dirname(root);
+  if (within(root, p) || !within(parent, p)) return false;
+  return !tmp.some(t => within(t, p) && !(parent !== t && within(t, parent)));
 }
 
 const GUARDED = ['readFileSync', 'readFile', 'readdirSync', 'readdir', 'openSync', 'open', 'createReadStream', 'opendirSync'] as const;

@@ -12,19 +12,23 @@ import { isOutsideRepository } from './fs-guard';
 import { BUNDLES, bundlePath, ROOT } from './repo';
 
 const PARENT = path.dirname(ROOT);
-// spelled in pieces, so that this file does not match its own scan
-const SIBLING = ['..', 'shared'].join('/');
 
 describe('nothing is read from outside the repository', () => {
-  test('the guard refuses a read of the workspace folder beside the repository, whether or not it exists', () => {
-    // GIVEN a path in the sibling folder a workspace keeps beside the clone
-    const beside = path.join(ROOT, SIBLING, 'seeds', 'seed.txt');
-    // THEN reading it fails with the guard's message, not with ENOENT
+  test('the guard refuses a read of a folder beside the repository, whether or not it exists', async () => {
+    // GIVEN a path in a folder beside the clone
+    const beside = path.join(PARENT, 'sibling-folder', 'data.txt');
+    // THEN reading it fails with the guard's message, not with ENOENT (unless the clone sits directly in the
+    // temporary folder, whose other folders are the tests' scratch folders)
+    if (!isOutsideRepository(beside)) {
+      expect(path.dirname(ROOT)).toBe(fs.realpathSync(os.tmpdir()));
+      expect(() => fs.readFileSync(beside, 'utf-8')).toThrow(/ENOENT/);
+      return;
+    }
     expect(() => fs.readFileSync(beside, 'utf-8')).toThrow(/^fs-guard: readFileSync\(.*\) reads outside the repository/);
-    expect(() => fs.readdirSync(path.join(PARENT, 'shared'))).toThrow(/^fs-guard: readdirSync/);
+    expect(() => fs.readdirSync(path.join(PARENT, 'sibling-folder'))).toThrow(/^fs-guard: readdirSync/);
     expect(() => fs.createReadStream(beside)).toThrow(/^fs-guard: createReadStream/);
     expect(() => fs.openSync(beside, 'r')).toThrow(/^fs-guard: openSync/);
-    return expect(fs.promises.readFile(beside)).rejects.toThrow(/^fs-guard: readFile/);
+    await expect(fs.promises.readFile(beside)).rejects.toThrow(/^fs-guard: readFile/);
   });
 
   test('the guard lets the repository and the temporary folder be read', () => {
@@ -41,17 +45,19 @@ describe('nothing is read from outside the repository', () => {
   });
 
   test.each([
-    // a clone in a work folder: every sibling is refused
-    ['/work/repo', '/work/shared/crds/a.yaml', true],
-    ['/work/repo', '/work/other-clone/x', true],
-    ['/work/repo', '/work', true],
-    ['/work/repo', '/work/repo/crds/a.yaml', false],
-    ['/work/repo', '/tmp/imports-1/a.ts', false],
-    ['/work/repo', '/usr/lib/node/x.js', false],
-    // a clone in the temporary folder: scratch folders beside it are allowed, the shared folder is not
-    ['/tmp/ci/repo', '/tmp/ci/shared/seeds/s.txt', true],
-    ['/tmp/ci/repo', '/tmp/ci/other/x', false],
-    ['/tmp/ci/repo', '/tmp/jest_0/cache', false],
+    // a clone in a projects folder: every sibling is refused
+    ['/src/lanes', '/src/reference/crds/a.yaml', true],
+    ['/src/lanes', '/src/other-clone/x', true],
+    ['/src/lanes', '/src', true],
+    ['/src/lanes', '/src/lanes/crds/a.yaml', false],
+    ['/src/lanes', '/tmp/imports-1/a.ts', false],
+    ['/src/lanes', '/usr/lib/node/x.js', false],
+    // a clone inside the temporary folder: its siblings are refused, the tests' scratch folders are not
+    ['/tmp/ci/lanes', '/tmp/ci/reference/seeds/s.txt', true],
+    ['/tmp/ci/lanes', '/tmp/ci/other/x', true],
+    ['/tmp/ci/lanes', '/tmp/jest_0/cache', false],
+    // a clone directly in the temporary folder: the folders beside it are scratch folders
+    ['/tmp/lanes', '/tmp/scratch-1/x', false],
   ])('with the repository at %s, reading %s is refused: %s', (root, target, refused) => {
     expect(isOutsideRepository(target, root, ['/tmp'])).toBe(refused);
   });
@@ -76,11 +82,18 @@ describe('nothing is read from outside the repository', () => {
   function offences(file: string, text: string): string[] {
     const rel = path.relative(ROOT, file);
     const found: string[] = [];
-    if (text.includes(SIBLING) || /['"]shared['"]/.test(text)) found.push(`${rel}: names the shared folder beside the repository`);
     for (const m of text.matchAll(/path\.(?:join|resolve)\(\s*__dirname((?:\s*,\s*'[^']*')*)\s*\)/g)) {
       const segments = [...m[1].matchAll(/'([^']*)'/g)].map(x => x[1]);
       const target = path.resolve(path.dirname(file), ...segments);
       if (target !== ROOT && !target.startsWith(ROOT + path.sep)) found.push(`${rel}: ${m[0]} leaves the repository`);
+    }
+    // relative paths written out: from the root for what runs there (projen tasks, CI, npm scripts), from the
+    // files .projenrc.ts generates into subfolders for its strings (its outputs are scanned too), else from the file
+    const runAtRoot = ['.projen/tasks.json', '.ci/run', 'package.json'].includes(rel.split(path.sep).join('/'));
+    const from = runAtRoot ? ROOT : rel === '.projenrc.ts' ? path.join(ROOT, 'generated') : path.dirname(file);
+    for (const m of text.matchAll(/['"`](\.\.\/[^'"`\s]*)['"`]/g)) {
+      const target = path.resolve(from, m[1]);
+      if (target !== ROOT && !target.startsWith(ROOT + path.sep)) found.push(`${rel}: '${m[1]}' leaves the repository`);
     }
     return found;
   }
@@ -88,13 +101,13 @@ describe('nothing is read from outside the repository', () => {
   test('the scan flags reads beside the repository and nothing else', () => {
     const file = path.join(ROOT, 'test', 'x.ts');
     const q = (...segments: string[]) => segments.map(x => `'${x}'`).join(', ');
-    expect(offences(file, `path.resolve(__dirname, ${q('..', '..', 'shared')})`)).toHaveLength(2);
+    expect(offences(file, `path.resolve(__dirname, ${q('..', '..', 'reference')})`)).toHaveLength(1);
     expect(offences(file, `path.join(__dirname, ${q('..', '..', 'elsewhere', 'crds')})`)).toEqual([
       `test/x.ts: path.join(__dirname, ${q('..', '..', 'elsewhere', 'crds')}) leaves the repository`,
     ]);
-    expect(offences(file, `path.join(root, ${q('..', 'shared', 'crds')})`)).toEqual(['test/x.ts: names the shared folder beside the repository']);
-    expect(offences(file, `fs.readFileSync('${SIBLING}/seeds/a.txt')`)).toHaveLength(1);
-    expect(offences(file, `path.join(__dirname, ${q('..', 'crds', 'istio')}); // code shared by the tests`)).toEqual([]);
+    expect(offences(path.join(ROOT, '.ci', 'run'), 'cp "../reference/crds" crds')).toEqual(['.ci/run: \'../reference/crds\' leaves the repository']);
+    expect(offences(file, 'fs.readFileSync(\'../../reference/seeds/a.txt\')')).toHaveLength(1);
+    expect(offences(file, `path.join(__dirname, ${q('..', 'crds', 'istio')}); import { x } from '../src/index'; // code shared by the tests`)).toEqual([]);
   });
 
   test('no source names the folder beside the repository or a path that leaves it', () => {
