@@ -422,21 +422,14 @@ function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => v
   const md = format === 'markdown';
   const lines: string[] = [md ? '### Traffic changes' : `traffic: ${d.changed ? 'changed' : 'no change'}`];
   if (md && !d.changed) lines.push('', 'No request is routed differently.');
-  for (const e of d.entries) {
-    lines.push('', md ? `**${e.entry}** (${e.status})` : `${e.entry} (${e.status})`);
-    const rows = [['requests', 'before', 'after'], ...e.classes.map(c => [c.request, describeShares(c.before), describeShares(c.after)])];
-    if (md) {
-      lines.push('', '| requests | before | after |', '|---|---|---|', ...rows.slice(1).map(r => `| ${r.map(x => x.replace(/\|/g, '\\|')).join(' | ')} |`));
-    } else {
-      lines.push(...table(rows).split('\n').map(l => `  ${l}`));
-    }
-  }
-  if (d.chains.length) {
-    lines.push('', md ? `**chain ${o.chain!.join(' → ')}**` : `chain ${o.chain!.join(' -> ')}`);
-    const rows = [['requests', 'before', 'after'], ...d.chains.map(c => [c.request, c.before.join('; '), c.after.join('; ')])];
-    if (md) lines.push('', '| requests | before | after |', '|---|---|---|', ...rows.slice(1).map(r => `| ${r.map(x => x.replace(/\|/g, '\\|')).join(' | ')} |`));
-    else lines.push(...table(rows).split('\n').map(l => `  ${l}`));
-  }
+  // one block per entry point (and chain): a heading, then its classes before and after
+  const block = (heading: string, classes: Array<[string, string, string]>) => {
+    lines.push('', md ? `**${heading}**` : heading);
+    if (md) lines.push('', '| requests | before | after |', '|---|---|---|', ...classes.map(r => `| ${r.map(x => x.replace(/\|/g, '\\|')).join(' | ')} |`));
+    else lines.push(...table([['requests', 'before', 'after'], ...classes]).split('\n').map(l => `  ${l}`));
+  };
+  for (const e of d.entries) block(`${e.entry} (${e.status})`, e.classes.map(c => [c.request, describeShares(c.before), describeShares(c.after)]));
+  if (d.chains.length) block(`chain ${o.chain!.join(' -> ')}`, d.chains.map(c => [c.request, c.before.join('; '), c.after.join('; ')]));
   const named = (what: string, xs: readonly string[]) => { if (xs.length) lines.push('', `${what}: ${xs.join(', ')}`); };
   named('subsets added', d.subsetsAdded);
   named('subsets removed', d.subsetsRemoved);
