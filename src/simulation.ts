@@ -6,7 +6,7 @@ import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { diagram, explain } from './private/simulate/describe';
 import { diffMeshes, witnesses } from './private/simulate/diff';
 import { ChainPath, decide, Health, labelsOf, Outcome, reasonOf, simulateChain, Step } from './private/simulate/engine';
-import { Mesh, RouteTable, tableName } from './private/simulate/mesh';
+import { hostsOf, Mesh, RouteTable, subsetsOf, tableName } from './private/simulate/mesh';
 import { Manifest, parseYaml, readMesh } from './private/simulate/reader';
 import { makeRequest, Request } from './private/simulate/request';
 
@@ -333,18 +333,7 @@ export class LaneSimulator {
 
   /** Every subset (lane) named by the VirtualServices and DestinationRules read, sorted. */
   public get subsets(): string[] {
-    if (this.knownSubsets) return [...this.knownSubsets];
-    const out = new Set<string>();
-    for (const bySubset of this.mesh.subsets.values()) for (const s of bySubset.keys()) out.add(s);
-    for (const t of this.mesh.tables) {
-      for (const r of t.routes) {
-        for (const d of r.destinations) {
-          if (d.subset !== undefined) out.add(d.subset);
-          if (d.fallback?.subset !== undefined) out.add(d.fallback.subset);
-        }
-      }
-    }
-    this.knownSubsets = [...out].sort();
+    this.knownSubsets ??= [...new Set([...subsetsOf(this.mesh)].map(s => s.slice(s.lastIndexOf('/') + 1)))].sort();
     return [...this.knownSubsets];
   }
 
@@ -531,11 +520,7 @@ export class LaneSimulator {
 
   /** A host as given, or a short name (`mockb`) that names exactly one known host. */
   private resolveHost(name: string): string {
-    const known = new Set<string>(this.mesh.subsets.keys());
-    for (const t of this.mesh.tables) {
-      t.hosts.forEach(h => known.add(h));
-      t.routes.forEach(r => r.destinations.forEach(d => known.add(d.host)));
-    }
+    const known = hostsOf(this.mesh);
     if (known.has(name)) return name;
     const hits = [...known].filter(h => h.split('.')[0] === name);
     if (hits.length === 1) return hits[0];

@@ -7,7 +7,7 @@
  * witness strings taken from their patterns, and the result says it is then approximate.
  */
 import { decide, Health } from './engine';
-import { Mesh, RouteTable } from './mesh';
+import { hostsOf, Mesh, RouteTable, subsetsOf } from './mesh';
 import { dictionary, Request } from './request';
 import type { EntryTrafficDiff, RequestClassDiff, TrafficDiff, TrafficShare } from '../../simulation';
 import { compileRe2 } from '../checks';
@@ -199,22 +199,6 @@ function sharesOf(table: RouteTable | undefined, req: Request, health: Health): 
 
 function same(a: readonly TrafficShare[], b: readonly TrafficShare[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function subsetsOf(mesh: Mesh): Set<string> {
-  const out = new Set<string>();
-  for (const [host, bySubset] of mesh.subsets) for (const s of bySubset.keys()) out.add(`${host}/${s}`);
-  for (const t of mesh.tables) for (const r of t.routes) for (const d of r.destinations) if (d.subset !== undefined) out.add(`${d.host}/${d.subset}`);
-  return out;
-}
-
-function hostsOf(mesh: Mesh): Set<string> {
-  const out = new Set<string>();
-  for (const t of mesh.tables) {
-    t.hosts.filter(h => h !== '*').forEach(h => out.add(h));
-    t.routes.forEach(r => r.destinations.forEach(d => out.add(d.host)));
-  }
-  return out;
 }
 
 /** The traffic difference between two meshes, every lane healthy (declared fallbacks compared as such). */

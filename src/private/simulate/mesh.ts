@@ -61,3 +61,27 @@ export function tableName(t: { readonly name: string; readonly namespace?: strin
 export function meshTableFor(mesh: Mesh, host: string): RouteTable | undefined {
   return mesh.tables.find(t => t.mesh && t.hosts.includes(host));
 }
+
+/** Every subset the mesh names, as `host/subset`: defined by DestinationRules, or routed to (fallbacks included). */
+export function subsetsOf(mesh: Mesh): Set<string> {
+  const out = new Set<string>();
+  for (const [host, bySubset] of mesh.subsets) for (const s of bySubset.keys()) out.add(`${host}/${s}`);
+  for (const t of mesh.tables) {
+    for (const r of t.routes) {
+      for (const d of r.destinations) {
+        for (const b of [d, ...(d.fallback ? [d.fallback] : [])]) if (b.subset !== undefined) out.add(`${b.host}/${b.subset}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every host the mesh names: routed (`*` left out), routed to, or given subsets by DestinationRules. */
+export function hostsOf(mesh: Mesh): Set<string> {
+  const out = new Set<string>(mesh.subsets.keys());
+  for (const t of mesh.tables) {
+    t.hosts.filter(h => h !== '*').forEach(h => out.add(h));
+    t.routes.forEach(r => r.destinations.forEach(d => out.add(d.host)));
+  }
+  return out;
+}
