@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs as nodeParseArgs } from 'util';
-import { analyze, Finding, Level, LEVELS } from './private/check/analyze';
+import { analyze, describeFinding, Finding, Level, LEVELS } from './private/check/analyze';
 import { brief, list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { parseYaml } from './private/simulate/reader';
@@ -395,7 +395,7 @@ function checkCommand(o: Options, out: (s: string) => void, err: (s: string) => 
   const shown = findings.filter(f => rank(f.level) <= rank(o.outputThreshold ?? 'Info'));
   if (o.json) out(JSON.stringify(shown, null, 2));
   else if (shown.length === 0) out('no findings');
-  else for (const f of shown) out(`${paint(f.level, f.level === 'Error' ? RED : '')} [${f.code}] (${f.resource}) ${f.message}`);
+  else for (const f of shown) out(`${paint(f.level, f.level === 'Error' ? RED : '')} ${describeFinding(f)}`);
   return findings.some(f => rank(f.level) <= rank(o.failureThreshold ?? 'Error')) ? 1 : 0;
 }
 

@@ -1,11 +1,11 @@
-import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LaneGroupProps } from './lane-group-props';
 import { LaneRouting } from './lane-routing';
 import * as lanes from '../imports/asm-lanes-istio.alibabacloud.com';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
-import { registerAsmGeneratedHosts, registerDestinationRule, registerMeshVirtualService } from './private/app-checks';
+import { registerReadOptions, registerRendered } from './private/app-checks';
 import { checkShape, SHAPES, sizeChecked } from './private/boundary';
 import { list, show } from './private/checks';
 import { GroupModel, GroupService, laneHolds, normalizeGroup, serviceObjectName, serviceRoutingProps } from './private/model/group';
@@ -91,12 +91,6 @@ export class LaneGroup extends Construct {
         metadata: { name: m.name },
         spec: Lazy.any({ produce: () => renderSwimLaneGroupSpec(this.model, props.ingress?.gateway) }),
       }));
-      // ASM generates a DestinationRule and a sidecar VirtualService per service: nothing else may route these
-      // hosts, except the roots that delegate to ASM's VirtualService (ASM then strips its hosts)
-      registerAsmGeneratedHosts(this.swimLaneGroup, {
-        ruleHosts: () => this.model.services.map(s => s.host),
-        meshHosts: () => this.model.services.filter(s => !this.node.tryFindChild(delegateId(s))).map(s => s.host),
-      });
       for (const l of m.lanes) {
         this.swimLanes.push(this.clusterScoped(new lanes.AsmSwimLane(this, `SwimLane-${l.name}`, {
           metadata: { name: l.name, labels: { 'swimlane-group': m.name } },
@@ -104,6 +98,8 @@ export class LaneGroup extends Construct {
         })));
       }
     }
+    // the app-wide checks read the lane resources as ASM does (the routing it generates is modelled)
+    registerReadOptions(this, { clusterDomain: m.clusterDomain, asmGeneratedNamespace: m.asmGeneratedNamespace });
     for (const s of m.services) {
       this.serviceModels.set(s.name, normalize(this.serviceContext(s.name), serviceRoutingProps(m, s)));
     }
@@ -112,16 +108,10 @@ export class LaneGroup extends Construct {
     } else {
       for (const s of m.services) {
         const metadata = { name: serviceObjectName(m, s), namespace: s.namespace };
-        const dr = new istio.DestinationRule(this, `DestinationRule-${s.name}`, {
-          metadata, spec: Lazy.any({ produce: () => renderDestinationRuleSpec(this.serviceModels.get(s.name)!) }),
-        });
-        registerDestinationRule(dr, s.host);
-        this.destinationRules.push(dr);
-        const vs = new istio.VirtualService(this, `SidecarVirtualService-${s.name}`, {
-          metadata, spec: Lazy.any({ produce: () => sizeChecked(this.serviceContext(s.name), 'sidecar VirtualService', renderSidecarSpec(this.serviceModels.get(s.name)!)) }),
-        });
-        registerMeshVirtualService(vs, [s.host]);
-        this.sidecarVirtualServices.push(vs);
+        this.destinationRules.push(rendered(istio.DestinationRule, this, `DestinationRule-${s.name}`, metadata,
+          () => renderDestinationRuleSpec(this.serviceModels.get(s.name)!)));
+        this.sidecarVirtualServices.push(rendered(istio.VirtualService, this, `SidecarVirtualService-${s.name}`, metadata,
+          () => sizeChecked(this.serviceContext(s.name), 'sidecar VirtualService', renderSidecarSpec(this.serviceModels.get(s.name)!))));
       }
     }
   }
@@ -222,12 +212,8 @@ export class LaneGroup extends Construct {
   private delegateRoot(svc: GroupService): void {
     const id = delegateId(svc);
     if (this.node.tryFindChild(id)) return;
-    const vs = new asm.VirtualService(this, id, {
-      metadata: { name: serviceObjectName(this.model, svc), namespace: svc.namespace },
-      spec: Lazy.any({ produce: () => sizeChecked(this.serviceContext(svc.name), 'delegating root VirtualService', renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!)) }),
-    });
-    registerMeshVirtualService(vs, [svc.host]);
-    this.sidecarVirtualServices.push(vs);
+    this.sidecarVirtualServices.push(rendered(asm.VirtualService, this, id, { name: serviceObjectName(this.model, svc), namespace: svc.namespace },
+      () => sizeChecked(this.serviceContext(svc.name), 'delegating root VirtualService', renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!))));
   }
 
   /** ASM's lane resources are cluster-scoped: no namespace, even in a chart that has one. */
@@ -235,4 +221,14 @@ export class LaneGroup extends Construct {
     if (Chart.of(this).namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     return obj;
   }
+}
+
+/** An object whose spec this library renders at synth time, registered for the app-wide checks. */
+function rendered(
+  kind: new (scope: Construct, id: string, props: { metadata: ApiObjectMetadata; spec: any }) => ApiObject,
+  scope: Construct, id: string, metadata: ApiObjectMetadata, produce: () => unknown,
+): ApiObject {
+  const obj = new kind(scope, id, { metadata, spec: Lazy.any({ produce }) });
+  registerRendered(obj, produce);
+  return obj;
 }

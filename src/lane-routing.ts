@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LaneRoutingProps } from './lane-routing-props';
-import { registerDestinationRule, registerMeshVirtualService, registry } from './private/app-checks';
+import { registerRendered } from './private/app-checks';
 import { checkShape, SHAPES, sizeChecked } from './private/boundary';
 import { normalize } from './private/model/normalize';
 import { addCustomRoute, addRule } from './private/model/routes';
@@ -47,13 +47,9 @@ export class LaneRouting extends Construct {
     }
     if (m.sidecar) {
       this.sidecarVirtualService = this.create('SidecarVirtualService', 'VirtualService', m.sidecar, () => sizeChecked(context, 'sidecar VirtualService', renderSidecarSpec(this.model)));
-      registerMeshVirtualService(this.sidecarVirtualService, m.sidecar.hosts);
-    } else {
-      registry(this);
     }
     if (m.destinationRule) {
       this.destinationRule = this.create('DestinationRule', 'DestinationRule', m.destinationRule, () => sizeChecked(context, 'DestinationRule', renderDestinationRuleSpec(this.model)));
-      registerDestinationRule(this.destinationRule, m.host);
     }
   }
 
@@ -122,7 +118,9 @@ export class LaneRouting extends Construct {
     };
     const props = { metadata, spec: Lazy.any({ produce }) };
     const classes = this.model.target === Target.ASM ? asm : istio;
-    return new classes[kind](this, id, props);
+    const obj = new classes[kind](this, id, props);
+    registerRendered(obj, produce);
+    return obj;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { synthApp } from './helpers';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, RoutePlacement, StringMatch, Target } from '../src';
 
@@ -33,7 +33,8 @@ describe('app-wide checks at synth', () => {
     // THEN synth fails and names both objects and the host
     expect(synthError(app)).toEqual([
       'Validation failed with the following errors:',
-      '  [] VirtualService default/b [team-b/mocka/SidecarVirtualService] and VirtualService default/a [team-a/mocka/SidecarVirtualService] are both sidecar VirtualServices for host "mocka.default.svc.cluster.local"; Istio keeps only one VirtualService per host on sidecars and drops the other, so route this host from one place',
+      '  [] [IST0109] (VirtualService default/b [team-b/mocka/SidecarVirtualService]) is also a sidecar VirtualService for host mocka.default.svc.cluster.local, '
+      + 'like VirtualService default/a [team-a/mocka/SidecarVirtualService]; Istio applies only one VirtualService per host on the sidecars, so route this host from one place',
     ].join('\n'));
   });
 
@@ -42,7 +43,8 @@ describe('app-wide checks at synth', () => {
     const chart = new Chart(app, 'c', { namespace: 'default' });
     new LaneRouting(chart, 'mocka', props());
     new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'manual' }, spec: { hosts: ['mocka'], http: [] } } as any);
-    expect(synthError(app)).toMatch(/VirtualService default\/manual \[c\/manual\] and VirtualService default\/c-mocka-sidecarvirtualservice-\w+ \[c\/mocka\/SidecarVirtualService\] are both sidecar VirtualServices for host "mocka.default.svc.cluster.local"/);
+    // (the reader cannot model a VirtualService without routes, but it still claims its host)
+    expect(synthError(app)).toMatch(/\[IST0109\] \(VirtualService default\/manual \[c\/manual\]\) is also a sidecar VirtualService for host mocka.default.svc.cluster.local, like VirtualService default\/c-mocka-sidecarvirtualservice-\w+ \[c\/mocka\/SidecarVirtualService\]/);
   });
 
   test('gateway-bound VirtualServices with the same hosts are not a sidecar collision', () => {
@@ -60,7 +62,8 @@ describe('app-wide checks at synth', () => {
     new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'lanes', namespace: 'routing' } }));
     new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', sidecar: { name: 'lanes', namespace: 'routing' } }));
     expect(synthError(app)).toContain(
-      '[] VirtualService routing/lanes [c/mockb/SidecarVirtualService] has the same kind, namespace and name as VirtualService routing/lanes [c/mocka/SidecarVirtualService]; a cluster holds one object per kind, namespace and name, so give one of them another name');
+      '[] [LANE001] (VirtualService routing/lanes [c/mockb/SidecarVirtualService]) has the same kind, namespace and name as VirtualService routing/lanes [c/mocka/SidecarVirtualService]; '
+      + 'a cluster holds one object per kind, namespace and name (applying both keeps the later one), so give one of them another name');
   });
 
   test('the same name in another namespace or of another kind is fine', () => {
@@ -77,7 +80,7 @@ describe('app-wide checks at synth', () => {
     for (const id of ['a', 'b', 'c']) new LaneRouting(chart, id, props());
     const lines = synthError(app).split('\n').slice(1);
     expect(lines).toHaveLength(2);
-    expect(lines.every(l => l.includes('are both sidecar VirtualServices for host "mocka.default.svc.cluster.local"'))).toBe(true);
+    expect(lines.every(l => l.includes('[IST0109]') && l.includes('is also a sidecar VirtualService for host mocka.default.svc.cluster.local'))).toBe(true);
   });
 
   test('charts are checked as part of their app even when synthesized one by one (Testing.synth)', () => {
@@ -85,7 +88,7 @@ describe('app-wide checks at synth', () => {
     const a = new Chart(app, 'a');
     new LaneRouting(a, 'mocka', props());
     new LaneRouting(new Chart(app, 'b'), 'mocka', props());
-    expect(() => Testing.synth(a)).toThrow(/are both sidecar VirtualServices for host/);
+    expect(() => Testing.synth(a)).toThrow(/\[IST0109\].* is also a sidecar VirtualService for host/);
   });
 });
 
@@ -101,17 +104,29 @@ describe('app-wide checks: DestinationRules', () => {
       baseline: 's1',
     });
     new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', servedBy: 's1' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'] } }));
-    expect(synthError(app)).toMatch(/DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\] and DestinationRule default\/mock-mocka \[c\/mock\/DestinationRule-mocka\] are both DestinationRules for host "mocka.default.svc.cluster.local"; Istio merges them and drops duplicate subsets/);
+    expect(synthError(app)).toMatch(/\[LANE006\] \(DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\]\) is also a DestinationRule for host mocka.default.svc.cluster.local, like DestinationRule default\/mock-mocka \[c\/mock\/DestinationRule-mocka\]; Istio merges them, keeps the first one's traffic policy and drops duplicate subsets \(here s1\)/);
   });
 
-  test('a hand-written DestinationRule with a short host counts too; other hosts are fine', () => {
+  test('a hand-written DestinationRule with a short host counts too: an Error when it defines a subset again, else a Warning; other hosts are fine', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c', { namespace: 'default' });
     new LaneRouting(chart, 'mocka', props({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', servedBy: 's1' }] }));
     new ApiObject(chart, 'other', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'other' }, spec: { host: 'mockb' } } as any);
     expect(() => synthApp(app)).not.toThrow();
-    new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'manual' }, spec: { host: 'mocka' } } as any);
-    expect(synthError(app)).toMatch(/DestinationRule default\/manual \[c\/manual\] and DestinationRule default\/c-mocka-destinationrule-\w+ \[c\/mocka\/DestinationRule\] are both DestinationRules for host "mocka.default.svc.cluster.local"/);
+    // a second DestinationRule without subsets (e.g. a traffic policy): Istio merges it, synth warns
+    const manual = new ApiObject(chart, 'manual', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'manual' }, spec: { host: 'mocka' } } as any);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    let warnings: unknown[];
+    try {
+      expect(() => synthApp(app)).not.toThrow();
+      warnings = warn.mock.calls.map(c => c[0]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warnings).toEqual([expect.stringMatching(/^\[LANE006\] \(DestinationRule default\/manual \[c\/manual\]\) is also a DestinationRule for host mocka.default.svc.cluster.local, like DestinationRule default\/c-mocka-destinationrule-\w+ /)]);
+    // the same subset defined twice: Istio drops one of them
+    manual.addJsonPatch(JsonPatch.add('/spec/subsets', [{ name: 's1', labels: { version: 'v2' } }]));
+    expect(synthError(app)).toMatch(/\[LANE006\] \(DestinationRule default\/manual \[c\/manual\]\) is also a DestinationRule for host mocka.default.svc.cluster.local, .* drops duplicate subsets \(here s1\)/);
   });
 });
 
@@ -132,8 +147,10 @@ describe('app-wide checks: objects ASM generates for a lane group', () => {
     new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'mine' } }));
     expect(synthError(app)).toEqual([
       'Validation failed with the following errors:',
-      '  [] VirtualService default/mine [c/mocka/SidecarVirtualService] is a sidecar VirtualService for host "mocka.default.svc.cluster.local", for which ASM generates one from lane group ASMSwimLaneGroup mock [c/mock/SwimLaneGroup]; '
+      '  [] [IST0109] (VirtualService default/mine [c/mocka/SidecarVirtualService]) is a sidecar VirtualService for host mocka.default.svc.cluster.local, for which ASM generates one from lane group ASMSwimLaneGroup mock [c/mock/SwimLaneGroup]; '
       + 'Istio would merge or drop one of them. Use the lane group for this service (LaneGroup.addCustomRoute, routeOptions: a root VirtualService delegating to ASM\'s), or leave the service out of the group',
+      // and the routing names a lane the group does not have
+      '  [] [IST0101] (VirtualService default/mine [c/mocka/SidecarVirtualService]) destination mocka.default.svc.cluster.local/s2: no DestinationRule read defines subset s2 of mocka.default.svc.cluster.local',
     ].join('\n'));
   });
 
@@ -142,7 +159,7 @@ describe('app-wide checks: objects ASM generates for a lane group', () => {
     const chart = new Chart(app, 'c');
     group(chart);
     new LaneRouting(chart, 'mockb', props({ host: 'mockb.default.svc.cluster.local', lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', servedBy: 's1' }], sidecar: undefined, gateway: { gateways: ['istio-system/gw'], name: 'b' } }));
-    expect(synthError(app)).toMatch(/DestinationRule default\/c-mockb-destinationrule-\w+ \[c\/mockb\/DestinationRule\] is a DestinationRule for host "mockb.default.svc.cluster.local", for which ASM generates one from lane group/);
+    expect(synthError(app)).toMatch(/\[LANE006\] \(DestinationRule default\/c-mockb-destinationrule-\w+ \[c\/mockb\/DestinationRule\]\) is a DestinationRule for host mockb.default.svc.cluster.local, for which ASM generates one from lane group ASMSwimLaneGroup mock \[c\/mock\/SwimLaneGroup\]/);
   });
 
   test('the group\'s own delegating roots are not a collision; a gateway LaneRouting without pod labels is fine', () => {
@@ -150,7 +167,7 @@ describe('app-wide checks: objects ASM generates for a lane group', () => {
     const chart = new Chart(app, 'c');
     const g = group(chart);
     g.addCustomRoute('mockb', { name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: 'mockb.default.svc.cluster.local', subset: 's1' }] }, RoutePlacement.BEFORE_LANE_RULES);
-    new LaneRouting(chart, 'edge', props({ host: 'mockb.default.svc.cluster.local', sidecar: undefined, gateway: { gateways: ['istio-system/edge'], name: 'edge' } }));
+    new LaneRouting(chart, 'edge', props({ host: 'mockb.default.svc.cluster.local', lanes: [{ name: 's1' }], rules: [], sidecar: undefined, gateway: { gateways: ['istio-system/edge'], name: 'edge' } }));
     expect(() => synthApp(app)).not.toThrow();
   });
 });

@@ -3,10 +3,13 @@
  * kustomize output, hand-written) checked before apply, with Istio's analyzer codes where Istio has one
  * (https://istio.io/latest/docs/reference/config/analysis/) and the project's own `LANE` codes otherwise.
  */
+import { qualifyHost } from '../model/group';
 import { matchKey } from '../model/routes';
 import { DEFAULT_CLUSTER_DOMAIN } from '../model/types';
 import { Mesh, RouteTable } from '../simulate/mesh';
-import { locationOf, Manifest, readMeshLeniently } from '../simulate/reader';
+import { locationOf, Manifest, readMeshLeniently, Unmodelled } from '../simulate/reader';
+
+const ASM_ADVICE = 'Use the lane group for this service (LaneGroup.addCustomRoute, routeOptions: a root VirtualService delegating to ASM\'s), or leave the service out of the group';
 
 export type Level = 'Error' | 'Warning' | 'Info';
 export const LEVELS: readonly Level[] = ['Error', 'Warning', 'Info'];
@@ -33,7 +36,12 @@ function labelsMatch(selector: { readonly [k: string]: string }, labels: { reado
 }
 
 function where(t: RouteTable): string {
-  return t.source;
+  return t.location ?? t.source;
+}
+
+/** A finding in one line, as `check` prints it and synth reports it: `[CODE] (resource) message`. */
+export function describeFinding(f: Finding): string {
+  return `[${f.code}] (${f.resource}) ${f.message}`;
 }
 
 /** Every finding for a set of manifests, in a stable order (errors first). */
@@ -53,8 +61,9 @@ export function analyze(manifests: readonly Manifest[], options: { clusterDomain
     if (typeof m.obj?.kind !== 'string' || typeof md.name !== 'string') continue;
     const key = `${m.obj.apiVersion?.split('/')[0]}/${m.obj.kind}/${md.namespace ?? ''}/${md.name}`;
     const first = seen.get(key);
-    if (first) add('LANE001', 'Error', locationOf(m), `has the same kind, namespace and name as ${locationOf(first)}; applying both keeps only the later one`);
-    else seen.set(key, m);
+    if (first) {
+      add('LANE001', 'Error', locationOf(m), `has the same kind, namespace and name as ${locationOf(first)}; a cluster holds one object per kind, namespace and name (applying both keeps the later one), so give one of them another name`);
+    } else {seen.set(key, m);}
   }
 
   const services = new Map<string, Service>();
@@ -73,6 +82,7 @@ export function analyze(manifests: readonly Manifest[], options: { clusterDomain
     if (WORKLOADS.includes(o.kind) && o.spec?.template?.metadata?.labels) templates.push({ namespace: ns, labels: o.spec.template.metadata.labels });
   }
 
+  analyzeCollisions(mesh, unmodelled, domain, add);
   analyzeTables(mesh, services, serviceEntryHosts, add);
 
   // IST0173: a subset that selects no pod template (the Service's selector plus the subset's labels)
@@ -117,15 +127,6 @@ function analyzeTables(
   serviceEntryHosts: ReadonlySet<string>,
   add: (code: string, level: Level, resource: string, message: string) => void,
 ): void {
-  // IST0109: two mesh VirtualServices for one host
-  const byHost = new Map<string, RouteTable>();
-  for (const t of mesh.tables.filter(x => x.mesh)) {
-    for (const h of t.hosts) {
-      const first = byHost.get(h);
-      if (first && first !== t) add('IST0109', 'Error', where(t), `is a second VirtualService for host ${h} on the sidecars (also ${where(first)}); Istio applies only one of them`);
-      else byHost.set(h, t);
-    }
-  }
   const undefinedHosts = new Set<string>();
   for (const t of mesh.tables) {
     // IST0130 unreachable rule, IST0131 ineffective match
@@ -171,6 +172,57 @@ function analyzeTables(
           add('LANE002', 'Warning', where(t), `${what} does not set the routing header ${header} that the table's other lane destinations set, so the rest of the trace leaves the lane`);
         }
       }
+    }
+  }
+}
+
+/** Objects that Istio merges or of which it applies one: VirtualServices and DestinationRules for one host. */
+function analyzeCollisions(
+  mesh: Mesh,
+  unmodelled: readonly Unmodelled[],
+  domain: string,
+  add: (code: string, level: Level, resource: string, message: string) => void,
+): void {
+  // IST0109: two mesh VirtualServices for one host (one the reader left out still claims its hosts)
+  const claims = mesh.tables.filter(t => t.mesh)
+    .flatMap(t => [...new Set(t.hosts)].map(host => ({ host, location: where(t), generatedBy: t.generatedBy })));
+  for (const u of unmodelled) {
+    const o = u.manifest.obj;
+    if (o?.kind !== 'VirtualService' || !String(o.apiVersion).startsWith('networking.istio.io/')) continue;
+    const gateways: unknown[] = Array.isArray(o.spec?.gateways) ? o.spec.gateways : [];
+    if (gateways.length > 0 && !gateways.includes('mesh')) continue;
+    const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined;
+    const hosts: unknown[] = Array.isArray(o.spec?.hosts) ? o.spec.hosts : [];
+    for (const h of new Set(hosts)) {
+      if (typeof h === 'string') claims.push({ host: qualifyHost(h, namespace, domain), location: locationOf(u.manifest), generatedBy: undefined });
+    }
+  }
+  const byHost = new Map<string, typeof claims[number]>();
+  for (const c of claims) {
+    const first = byHost.get(c.host);
+    if (!first) {
+      byHost.set(c.host, c);
+      continue;
+    }
+    const generated = [c, first].find(x => x.generatedBy !== undefined);
+    const mine = generated === c ? first : c;
+    add('IST0109', 'Error', mine.location, generated
+      ? `is a sidecar VirtualService for host ${c.host}, for which ASM generates one from lane group ${generated.generatedBy}; Istio would merge or drop one of them. ${ASM_ADVICE}`
+      : `is also a sidecar VirtualService for host ${c.host}, like ${first.location}; Istio applies only one VirtualService per host on the sidecars, so route this host from one place`);
+  }
+  // two DestinationRules for one host: Istio merges them (the first one's traffic policy, duplicate subsets
+  // dropped) in one namespace, and a client's namespace shadows the service's
+  for (const [host, rules] of mesh.rules ?? []) {
+    if (rules.length < 2) continue;
+    const [first, ...others] = rules;
+    for (const r of others) {
+      const twice = r.subsets.filter(s => rules.some(o => o !== r && o.subsets.includes(s)));
+      const generated = [r, first].find(x => x.generatedBy !== undefined);
+      const mine = generated === r ? first : r;
+      const problem = generated
+        ? `is a DestinationRule for host ${host}, for which ASM generates one from lane group ${generated.generatedBy}; Istio would merge or drop one of them. ${ASM_ADVICE}`
+        : `is also a DestinationRule for host ${host}, like ${first.location}; Istio merges them, keeps the first one's traffic policy and drops duplicate subsets${twice.length ? ` (here ${twice.join(', ')})` : ''}, so define the host's subsets in one place`;
+      add('LANE006', twice.length > 0 || generated ? 'Error' : 'Warning', mine.location, problem);
     }
   }
 }

@@ -5,7 +5,7 @@
  * labels), rendered by the lane-routing renderer as the VirtualService `trafficlabel-vs-<group>-<ns>-<svc>`
  * and the DestinationRule ASM writes. ASM does not publish their bodies: this is inferred (README).
  */
-import { Mesh, SubsetLabels } from './mesh';
+import { Mesh, RuleSource, SubsetLabels } from './mesh';
 import { list, show } from '../checks';
 import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
 import { RawTable, readVirtualService } from './parser';
@@ -82,9 +82,10 @@ export function modelAsmLaneGroups(
   groups: readonly AsmGroup[],
   laneObjs: readonly AsmLane[],
   options: AsmModelOptions,
-): { tables: RawTable[]; subsets: Mesh['subsets'] } {
+): { tables: RawTable[]; subsets: Mesh['subsets']; rules: Map<string, RuleSource> } {
   const tables: RawTable[] = [];
   const subsets: SubsetLabels = new Map();
+  const rules = new Map<string, RuleSource>();
   for (const g of groups) {
     try {
       const members = g.name === undefined ? [] : laneObjs.filter(l => l.group === g.name).map(l => l.obj);
@@ -93,14 +94,16 @@ export function modelAsmLaneGroups(
         const name = asmGeneratedVirtualServiceName(group.name, svc);
         const source = `${g.source}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`;
         const model = normalize(source, serviceRoutingProps(group, svc));
-        tables.push(readVirtualService(source, { name, namespace: group.asmGeneratedNamespace }, renderSidecarSpec(model), group.clusterDomain));
+        const table = readVirtualService(source, { name, namespace: group.asmGeneratedNamespace }, renderSidecarSpec(model), group.clusterDomain);
+        tables.push({ ...table, location: `${g.location}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`, generatedBy: g.location });
         const dr = renderDestinationRuleSpec(model);
         subsets.set(dr.host, new Map((dr.subsets ?? []).map(x => [x.name, { ...x.labels }])));
+        rules.set(dr.host, { location: `${g.location}: ASM-generated DestinationRule for ${dr.host}`, generatedBy: g.location, subsets: (dr.subsets ?? []).map(x => x.name) });
       }
     } catch (e) {
       const message = (e as Error).message;
       throw new Error(message.startsWith(g.source) ? g.location + message.slice(g.source.length) : `${g.location}: ${message}`);
     }
   }
-  return { tables, subsets };
+  return { tables, subsets, rules };
 }

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { modelAsmLaneGroups } from './asm';
 import { resolveDelegation } from './delegation';
 import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
-import { Mesh, SubsetLabels } from './mesh';
+import { Mesh, RuleSource, SubsetLabels } from './mesh';
 import { RawTable, readVirtualService } from './parser';
 import { brief, list, show } from '../checks';
 import { qualifyHost } from '../model/group';
@@ -18,6 +18,8 @@ export interface Manifest {
   readonly origin?: string;
   /** 1-based index of the document in its file */
   readonly index?: number;
+  /** the construct that synthesizes it (objects of an app checked at synth) */
+  readonly path?: string;
   readonly obj: any;
 }
 
@@ -28,6 +30,11 @@ export interface ReadOptions {
   readonly asmGeneratedNamespace?: string;
   /** a mesh without a VirtualService is fine (the analyzer reads any input) */
   readonly allowEmpty?: boolean;
+  /**
+   * Called for each object the reader refuses (a redirect, a fault, a broken field, ...), which is then
+   * left out; without it the first such object is an error.
+   */
+  readonly leaveOut?: (m: Manifest, message: string) => void;
 }
 
 /** Every document of multi-document YAML sources, each named by its source and index. */
@@ -57,6 +64,7 @@ export function sourceOf(m: Manifest): string {
   const md = m.obj.metadata ?? {};
   const kind = typeof m.obj.kind === 'string' ? brief(m.obj.kind) : '(no kind)';
   const name = `${kind} ${typeof md.namespace === 'string' ? `${brief(md.namespace)}/` : ''}${typeof md.name === 'string' ? brief(md.name) : '(unnamed)'}`;
+  if (m.path !== undefined) return `${name} [${m.path}]`;
   return m.origin !== undefined ? `${m.origin}: ${name}` : name;
 }
 
@@ -86,18 +94,27 @@ function metadataOf(m: Manifest): { name?: string; namespace?: string; labels?: 
   };
 }
 
-function readSubsets(m: Manifest, clusterDomain: string, subsets: SubsetLabels): void {
+function readSubsets(m: Manifest, clusterDomain: string, subsets: SubsetLabels, rules: Map<string, RuleSource[]>): void {
   const source = sourceOf(m);
   const md = metadataOf(m);
   const spec = mapping(`${source} spec`, m.obj.spec);
   const host = qualifyHost(text(`${source} spec.host`, spec.host), md.namespace, clusterDomain);
-  const bySubset = subsets.get(host) ?? new Map();
+  const read = new Map<string, { readonly [key: string]: string }>();
   optionalList(`${source} spec.subsets`, spec.subsets).forEach((v, i) => {
     const subset = mapping(`${source} spec.subsets[${i}]`, v);
     const labels = subset.labels === undefined || subset.labels === null ? {} : textMap(`${source} spec.subsets[${i}].labels`, subset.labels);
-    bySubset.set(text(`${source} spec.subsets[${i}].name`, subset.name), { ...labels });
+    read.set(text(`${source} spec.subsets[${i}].name`, subset.name), { ...labels });
   });
+  const bySubset = subsets.get(host) ?? new Map();
+  for (const [name, labels] of read) bySubset.set(name, labels);
   subsets.set(host, bySubset);
+  addRule(rules, host, { location: locationOf(m), subsets: [...read.keys()] });
+}
+
+function addRule(rules: Map<string, RuleSource[]>, host: string, rule: RuleSource): void {
+  const known = rules.get(host);
+  if (known) known.push(rule);
+  else rules.set(host, [rule]);
 }
 
 /**
@@ -107,24 +124,37 @@ function readSubsets(m: Manifest, clusterDomain: string, subsets: SubsetLabels):
  */
 export function readMesh(manifests: readonly Manifest[], options: ReadOptions = {}): Mesh {
   const clusterDomain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+  // an object the reader refuses: an error, or left out (the lenient reader)
+  const readOne = (m: Manifest, f: () => void) => {
+    if (!options.leaveOut) return located(m, f);
+    try {
+      located(m, f);
+    } catch (e) {
+      options.leaveOut(m, (e as Error).message);
+    }
+  };
   const tables: RawTable[] = [];
   const subsets: SubsetLabels = new Map();
+  const rules = new Map<string, RuleSource[]>();
   const groups: Manifest[] = [];
   const lanes: Manifest[] = [];
   const skipped = new Map<string, number>();
   for (const m of manifests) {
     const obj = m.obj;
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw new Error(`${m.origin ?? 'input'} (document ${m.index ?? 1}): a Kubernetes object must be a mapping, got ${show(obj)}`);
+      const message = `${m.origin ?? 'input'} (document ${m.index ?? 1}): a Kubernetes object must be a mapping, got ${show(obj)}`;
+      if (!options.leaveOut) throw new Error(message);
+      options.leaveOut(m, message);
+      continue;
     }
     const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
     const kind = typeof obj.kind === 'string' ? obj.kind : '(no kind)';
     if (apiVersion === 'istio.alibabacloud.com/v1' && (kind === 'ASMSwimLaneGroup' || kind === 'ASMSwimLane')) {
       (kind === 'ASMSwimLaneGroup' ? groups : lanes).push(m);
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'VirtualService') {
-      located(m, () => tables.push(readVirtualService(sourceOf(m), metadataOf(m), obj.spec ?? {}, clusterDomain)));
+      readOne(m, () => tables.push({ ...readVirtualService(sourceOf(m), metadataOf(m), obj.spec ?? {}, clusterDomain), location: locationOf(m) }));
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'DestinationRule') {
-      located(m, () => readSubsets(m, clusterDomain, subsets));
+      readOne(m, () => readSubsets(m, clusterDomain, subsets, rules));
     } else {
       skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
     }
@@ -138,6 +168,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     },
   );
   for (const [host, bySubset] of generated.subsets) subsets.set(host, bySubset);
+  for (const [host, rule] of generated.rules) addRule(rules, host, rule);
   const resolved = resolveDelegation(tables, generated.tables);
   const notes = [...resolved.notes];
   const groupNames = new Set(groups.map(g => metadataOf(g).name));
@@ -154,7 +185,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
     throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts)${read}`);
   }
-  return { tables: resolved.tables, subsets, notes };
+  return { tables: resolved.tables, subsets, rules, notes };
 }
 
 /** What the lenient reader left out, and why. */
@@ -169,25 +200,14 @@ export interface Unmodelled {
  */
 export function readMeshLeniently(manifests: readonly Manifest[], options: ReadOptions = {}): { mesh: Mesh; unmodelled: Unmodelled[] } {
   const unmodelled: Unmodelled[] = [];
-  let kept = [...manifests];
-  // each object alone first: a VirtualService or DestinationRule the reader refuses is left out
-  kept = kept.filter(m => {
-    if (m.obj?.apiVersion === 'istio.alibabacloud.com/v1') return true;
-    try {
-      readMesh([m], { ...options, allowEmpty: true });
-      return true;
-    } catch (e) {
-      if (m.obj?.apiVersion === 'istio.alibabacloud.com/v1') return true; // a lane group is read with its lanes, below
-      unmodelled.push({ manifest: m, message: (e as Error).message });
-      return false;
-    }
-  });
+  const leaveOut = (manifest: Manifest, message: string) => unmodelled.push({ manifest, message });
   try {
-    return { mesh: readMesh(kept, { ...options, allowEmpty: true }), unmodelled };
+    return { mesh: readMesh(manifests, { ...options, allowEmpty: true, leaveOut }), unmodelled };
   } catch (e) {
-    // what only the whole can tell (a lane group with its lanes, delegation): leave the lane resources out
-    const lanes = kept.filter(m => m.obj?.apiVersion === 'istio.alibabacloud.com/v1');
-    lanes.forEach(m => unmodelled.push({ manifest: m, message: (e as Error).message }));
-    return { mesh: readMesh(kept.filter(m => !lanes.includes(m)), { ...options, allowEmpty: true }), unmodelled };
+    // what only the whole can tell (a lane group with its lanes): leave the lane resources out
+    const lanes = manifests.filter(m => m.obj?.apiVersion === 'istio.alibabacloud.com/v1');
+    unmodelled.length = 0;
+    lanes.forEach(m => leaveOut(m, (e as Error).message));
+    return { mesh: readMesh(manifests.filter(m => !lanes.includes(m)), { ...options, allowEmpty: true, leaveOut }), unmodelled };
   }
 }
