@@ -58,14 +58,22 @@ function serviceProps(i: number, laneCount: number): LaneRoutingProps {
 
 /** (a) the library, validation on. */
 function withLibrary(services: number, laneCount: number): string {
+  return libraryApp(services, laneCount).synthYaml();
+}
+
+function libraryApp(services: number, laneCount: number): App {
   const app = new App();
   const chart = new Chart(app, 'mesh');
   for (let i = 0; i < services; i++) new LaneRouting(chart, `svc${i}`, serviceProps(i, laneCount));
-  return app.synthYaml();
+  return app;
 }
 
 /** (b) what a user would otherwise write: the same objects built directly with the generated classes. */
 function withImports(services: number, laneCount: number): string {
+  return importsApp(services, laneCount).synthYaml();
+}
+
+function importsApp(services: number, laneCount: number): App {
   const app = new App();
   const chart = new Chart(app, 'mesh');
   const names = lanes(laneCount);
@@ -96,7 +104,7 @@ function withImports(services: number, laneCount: number): string {
       spec: { host, subsets: names.map(name => ({ name, labels: { version: `v-${name}` } })) },
     });
   }
-  return app.synthYaml();
+  return app;
 }
 
 /** (d) the library's own work: props → validated model → rendered plain specs, no cdk8s objects. */
@@ -210,18 +218,19 @@ function main() {
     console.log(`  ${laneCount} lanes: (a) ${growth('a')}   (b) ${growth('b')}   (d) ${growth('d')}   YAML floor ${growth('cYaml')}`);
   }
 
+  // the heap an app and its output hold after synth (garbage collected before and after)
   const gc = (global as any).gc as (() => void) | undefined;
-  gc?.();
-  const before = process.memoryUsage().heapUsed;
-  const app = new App();
-  const chart = new Chart(app, 'mesh');
-  for (let i = 0; i < 1000; i++) new LaneRouting(chart, `svc${i}`, serviceProps(i, 8));
-  const yaml = app.synthYaml();
-  const heapLibrary = process.memoryUsage().heapUsed - before;
-  gc?.();
-  const before2 = process.memoryUsage().heapUsed;
-  const yaml2 = withImports(1000, 8);
-  const heapImports = process.memoryUsage().heapUsed - before2;
+  const held = (make: () => App) => {
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const app = make();
+    const out = app.synthYaml();
+    gc?.();
+    return { bytes: process.memoryUsage().heapUsed - before, app, yaml: out };
+  };
+  const library = held(() => libraryApp(1000, 8));
+  const imports = held(() => importsApp(1000, 8));
+  const [heapLibrary, heapImports, yaml, yaml2] = [library.bytes, imports.bytes, library.yaml, imports.yaml];
   console.log(`\nmemory, 1000 services x 8 lanes: heap held after synth ${(heapLibrary / 2 ** 20).toFixed(1)} MiB (library) vs ${(heapImports / 2 ** 20).toFixed(1)} MiB (imports classes)${gc ? '' : ' [run with --expose-gc for exact figures]'}; output ${(yaml.length / 2 ** 20).toFixed(1)} MiB vs ${(yaml2.length / 2 ** 20).toFixed(1)} MiB; peak RSS of the whole run ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 
   // diff: two versions of a mesh (one service's weights changed), against loading the same YAML

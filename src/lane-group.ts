@@ -5,7 +5,7 @@ import { LaneRouting } from './lane-routing';
 import * as lanes from '../imports/asm-lanes-istio.alibabacloud.com';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
-import { registerReadOptions, registerRendered } from './private/app-checks';
+import { registerReadOptions, registerRendered, renderedOnce } from './private/app-checks';
 import { checkShape, SHAPES, sizeChecked } from './private/boundary';
 import { list, show } from './private/checks';
 import { GroupModel, GroupService, laneHolds, normalizeGroup, serviceObjectName, serviceRoutingProps } from './private/model/group';
@@ -108,9 +108,10 @@ export class LaneGroup extends Construct {
     } else {
       for (const s of m.services) {
         const metadata = { name: serviceObjectName(m, s), namespace: s.namespace };
-        this.destinationRules.push(rendered(istio.DestinationRule, this, `DestinationRule-${s.name}`, metadata,
+        const key = () => [this.serviceModels.get(s.name)];
+        this.destinationRules.push(rendered(istio.DestinationRule, this, `DestinationRule-${s.name}`, metadata, key,
           () => renderDestinationRuleSpec(this.serviceModels.get(s.name)!)));
-        this.sidecarVirtualServices.push(rendered(istio.VirtualService, this, `SidecarVirtualService-${s.name}`, metadata,
+        this.sidecarVirtualServices.push(rendered(istio.VirtualService, this, `SidecarVirtualService-${s.name}`, metadata, key,
           () => sizeChecked(this.serviceContext(s.name), 'sidecar VirtualService', renderSidecarSpec(this.serviceModels.get(s.name)!))));
       }
     }
@@ -213,6 +214,7 @@ export class LaneGroup extends Construct {
     const id = delegateId(svc);
     if (this.node.tryFindChild(id)) return;
     this.sidecarVirtualServices.push(rendered(asm.VirtualService, this, id, { name: serviceObjectName(this.model, svc), namespace: svc.namespace },
+      () => [this.model, this.serviceModels.get(svc.name)],
       () => sizeChecked(this.serviceContext(svc.name), 'delegating root VirtualService', renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!))));
   }
 
@@ -226,9 +228,10 @@ export class LaneGroup extends Construct {
 /** An object whose spec this library renders at synth time, registered for the app-wide checks. */
 function rendered(
   kind: new (scope: Construct, id: string, props: { metadata: ApiObjectMetadata; spec: any }) => ApiObject,
-  scope: Construct, id: string, metadata: ApiObjectMetadata, produce: () => unknown,
+  scope: Construct, id: string, metadata: ApiObjectMetadata, key: () => readonly unknown[], produce: () => unknown,
 ): ApiObject {
-  const obj = new kind(scope, id, { metadata, spec: Lazy.any({ produce }) });
-  registerRendered(obj, produce);
+  const spec = renderedOnce(key, produce);
+  const obj = new kind(scope, id, { metadata, spec: Lazy.any({ produce: spec.synth }) });
+  registerRendered(obj, spec.check);
   return obj;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LaneRoutingProps } from './lane-routing-props';
-import { registerRendered } from './private/app-checks';
+import { registerRendered, renderedOnce } from './private/app-checks';
 import { checkShape, SHAPES, sizeChecked } from './private/boundary';
 import { normalize } from './private/model/normalize';
 import { addCustomRoute, addRule } from './private/model/routes';
@@ -116,10 +116,11 @@ export class LaneRouting extends Construct {
       ...(placement.name !== undefined ? { name: placement.name } : {}),
       ...(placement.namespace !== undefined ? { namespace: placement.namespace } : {}),
     };
-    const props = { metadata, spec: Lazy.any({ produce }) };
+    const spec = renderedOnce(() => [this.model], produce);
+    const props = { metadata, spec: Lazy.any({ produce: spec.synth }) };
     const classes = this.model.target === Target.ASM ? asm : istio;
     const obj = new classes[kind](this, id, props);
-    registerRendered(obj, produce);
+    registerRendered(obj, spec.check);
     return obj;
   }
 

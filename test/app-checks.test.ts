@@ -83,6 +83,16 @@ describe('app-wide checks at synth', () => {
     expect(lines.every(l => l.includes('[IST0109]') && l.includes('is also a sidecar VirtualService for host mocka.default.svc.cluster.local'))).toBe(true);
   });
 
+  test('a spec the checks rendered is synthesized only while its model is unchanged', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const routing = new LaneRouting(chart, 'mocka', props());
+    expect(app.node.validate()).toEqual([]); // the app-wide checks render the spec and keep it for synth
+    routing.addRule({ name: 'late', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's2' }] });
+    const vs = chart.toJson().find(o => o.kind === 'VirtualService');
+    expect(vs.spec.http.map((r: any) => r.name)).toEqual(['dev', 'late', 'base-route']);
+  });
+
   test('charts are checked as part of their app even when synthesized one by one (Testing.synth)', () => {
     const app = Testing.app();
     const a = new Chart(app, 'a');

@@ -25,6 +25,27 @@ export function registerRendered(obj: ApiObject, spec: () => unknown): void {
   registry(obj).rendered.set(obj, spec);
 }
 
+/**
+ * A spec rendered once per synth: the app-wide checks render it first (`check`) and keep it for the
+ * object's synthesis (`synth`), which takes it, unless the model it was rendered from (`key`) has changed
+ * since; without a check first, `synth` renders.
+ */
+export function renderedOnce(key: () => readonly unknown[], produce: () => unknown): { check: () => unknown; synth: () => unknown } {
+  let kept: { key: readonly unknown[]; spec: unknown } | undefined;
+  return {
+    check: () => {
+      kept = { key: key(), spec: produce() };
+      return kept.spec;
+    },
+    synth: () => {
+      const k = kept;
+      kept = undefined;
+      const now = key();
+      return k && k.key.length === now.length && k.key.every((x, i) => x === now[i]) ? k.spec : produce();
+    },
+  };
+}
+
 /** Registers the read options of a lane group (the first group that sets one decides). */
 export function registerReadOptions(scope: IConstruct, options: { clusterDomain?: string; asmGeneratedNamespace?: string }): void {
   const reg = registry(scope);
