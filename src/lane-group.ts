@@ -231,7 +231,7 @@ function rendered(
   scope: Construct, id: string, metadata: ApiObjectMetadata, key: () => readonly unknown[], produce: () => unknown,
 ): ApiObject {
   const spec = renderedOnce(key, produce);
-  const obj = new kind(scope, id, { metadata, spec: Lazy.any({ produce: spec.synth }) });
-  registerRendered(obj, spec.check);
+  const obj = new kind(scope, id, { metadata, spec: Lazy.any({ produce: spec }) });
+  registerRendered(obj, spec);
   return obj;
 }

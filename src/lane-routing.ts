@@ -117,10 +117,10 @@ export class LaneRouting extends Construct {
       ...(placement.namespace !== undefined ? { namespace: placement.namespace } : {}),
     };
     const spec = renderedOnce(() => [this.model], produce);
-    const props = { metadata, spec: Lazy.any({ produce: spec.synth }) };
+    const props = { metadata, spec: Lazy.any({ produce: spec }) };
     const classes = this.model.target === Target.ASM ? asm : istio;
     const obj = new classes[kind](this, id, props);
-    registerRendered(obj, spec.check);
+    registerRendered(obj, spec);
     return obj;
   }
 

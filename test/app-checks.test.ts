@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { synthApp } from './helpers';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, RoutePlacement, StringMatch, Target } from '../src';
+import * as analyzer from '../src/private/check/analyze';
 
 function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
   return {
@@ -89,8 +90,26 @@ describe('app-wide checks at synth', () => {
     const routing = new LaneRouting(chart, 'mocka', props());
     expect(app.node.validate()).toEqual([]); // the app-wide checks render the spec and keep it for synth
     routing.addRule({ name: 'late', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's2' }] });
-    const vs = chart.toJson().find(o => o.kind === 'VirtualService');
-    expect(vs.spec.http.map((r: any) => r.name)).toEqual(['dev', 'late', 'base-route']);
+    // an object's own toJson() (as LaneSimulator.fromConstruct reads it) runs no validation first
+    expect(routing.sidecarVirtualService!.toJson().spec.http.map((r: any) => r.name)).toEqual(['dev', 'late', 'base-route']);
+  });
+
+  test('the app is analyzed once per state, though cdk8s validates it again for every chart', () => {
+    const app = Testing.app();
+    ['a', 'b', 'c'].forEach((id, i) => new LaneRouting(new Chart(app, id), 'r', props({ host: `svc${i}.default.svc.cluster.local` })));
+    const spy = jest.spyOn(analyzer, 'analyze');
+    try {
+      app.synthYaml();
+      expect(spy).toHaveBeenCalledTimes(1);
+      app.synthYaml();
+      expect(spy).toHaveBeenCalledTimes(1);
+      // a change anywhere: analyzed again
+      new ApiObject(app.charts[0], 'extra', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } });
+      app.synthYaml();
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('charts are checked as part of their app even when synthesized one by one (Testing.synth)', () => {

@@ -15,6 +15,8 @@ interface Registry {
   readonly rendered: Map<ApiObject, () => unknown>;
   /** read options a LaneGroup sets (the cluster domain, where ASM writes what it generates) */
   options: { clusterDomain?: string; asmGeneratedNamespace?: string };
+  /** the last analysis, and the state of the app it analyzed */
+  last?: { readonly state: readonly unknown[]; readonly errors: string[] };
 }
 
 const REGISTRIES = new WeakMap<IConstruct, Registry>();
@@ -26,24 +28,21 @@ export function registerRendered(obj: ApiObject, spec: () => unknown): void {
 }
 
 /**
- * A spec rendered once per synth: the app-wide checks render it first (`check`) and keep it for the
- * object's synthesis (`synth`), which takes it, unless the model it was rendered from (`key`) has changed
- * since; without a check first, `synth` renders.
+ * A spec rendered once per state of its model (`key`): cdk8s validates the whole app once per synth and
+ * again for every chart it synthesizes, and the app-wide checks and the object's synthesis share the
+ * rendered spec.
  */
-export function renderedOnce(key: () => readonly unknown[], produce: () => unknown): { check: () => unknown; synth: () => unknown } {
+export function renderedOnce(key: () => readonly unknown[], produce: () => unknown): () => unknown {
   let kept: { key: readonly unknown[]; spec: unknown } | undefined;
-  return {
-    check: () => {
-      kept = { key: key(), spec: produce() };
-      return kept.spec;
-    },
-    synth: () => {
-      const k = kept;
-      kept = undefined;
-      const now = key();
-      return k && k.key.length === now.length && k.key.every((x, i) => x === now[i]) ? k.spec : produce();
-    },
+  return () => {
+    const now = key();
+    if (!kept || !sameItems(kept.key, now)) kept = { key: now, spec: produce() };
+    return kept.spec;
   };
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Registers the read options of a lane group (the first group that sets one decides). */
@@ -68,32 +67,48 @@ export function registry(scope: IConstruct): Registry {
   return reg;
 }
 
-/** The object as synthesized; for one this library renders (unpatched), its rendered spec without the rest of toJson(). */
-function manifestOf(obj: ApiObject, reg: Registry): unknown {
+/**
+ * The object as synthesized, and what identifies that state: for an (unpatched) object this library renders,
+ * its rendered spec without the rest of toJson() (the spec object changes when its model does); for any other
+ * object, its toJson() as JSON text.
+ */
+function manifestOf(obj: ApiObject, reg: Registry): { obj: unknown; state: unknown } {
   const spec = reg.rendered.get(obj);
   const patches: unknown = (obj as any).patches;
-  if (!spec || !Array.isArray(patches) || patches.length > 0) return obj.toJson();
-  return {
+  if (!spec || !Array.isArray(patches) || patches.length > 0) {
+    const json = obj.toJson();
+    return { obj: json, state: JSON.stringify(json) };
+  }
+  const rendered = spec();
+  const manifest = {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
     metadata: { name: obj.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) },
-    spec: spec(),
+    spec: rendered,
   };
+  return { obj: manifest, state: rendered };
 }
 
-/** The app's Error findings, as validation messages; its Warnings printed once (process warnings). */
+/**
+ * The app's Error findings, as validation messages; its Warnings printed once (process warnings). An app in
+ * the state it was last analyzed in (cdk8s validates it again for every chart) gets the same answer.
+ */
 export function appErrors(root: IConstruct, reg: Registry): string[] {
   const manifests: Manifest[] = [];
+  const state: unknown[] = [reg.options.clusterDomain, reg.options.asmGeneratedNamespace];
   const errors: string[] = [];
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     try {
-      manifests.push({ path: c.node.path, obj: manifestOf(c, reg) });
+      const m = manifestOf(c, reg);
+      manifests.push({ path: c.node.path, obj: m.obj });
+      state.push(c, m.state);
     } catch (e) {
       errors.push((e as Error).message);
     }
   }
   if (errors.length > 0) return errors;
+  if (reg.last && sameItems(reg.last.state, state)) return reg.last.errors;
   const findings = analyze(manifests, reg.options);
   for (const f of findings.filter(x => x.level === 'Warning')) {
     const line = describeFinding(f);
@@ -101,5 +116,7 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
     WARNED.add(line);
     process.emitWarning(line, { code: 'CDK8S_LANES_CHECK' });
   }
-  return findings.filter(f => f.level === 'Error').map(describeFinding);
+  const found = findings.filter(f => f.level === 'Error').map(describeFinding);
+  reg.last = { state, errors: found };
+  return found;
 }
