@@ -42,7 +42,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // RE2 semantics (Envoy's regex engine) for validating and evaluating regex matches; bundled, as jsii requires.
   // yaml parses VirtualServices for the simulation and the cdk8s-lanes CLI.
-  bundledDeps: ['re2js@^2.10.0', 'yaml@^2.8.0', 'zod@^4.6.7'],
+  bundledDeps: ['@viz-js/viz@^3.31.0', 're2js@^2.10.0', 'yaml@^2.8.0', 'zod@^4.6.7'],
   devDeps: [
     'cdk8s-cli@~2.207.60',
     'ajv@^8.17.1',
@@ -115,6 +115,12 @@ project.addTask('import', {
   description: 'Regenerate the typed Istio / ASM classes in imports/ from the CRD bundles',
   exec: 'ts-node --project tsconfig.dev.json scripts/import-crds.ts',
   receiveArgs: true,
+});
+
+// `npx projen docs:images`: draws the README's images (a test checks that they are up to date).
+project.addTask('docs:images', {
+  description: 'Draw the images of the README',
+  exec: 'ts-node --project tsconfig.dev.json scripts/docs-images.ts',
 });
 
 // `npx projen bench`: the benchmark (figures as ratios against baselines of the same run); not part of the build.

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs as nodeParseArgs } from 'util';
+import { DiagramFormat } from './diagram-format';
 import { analyze, describeFinding, Finding, Level, LEVELS } from './private/check/analyze';
 import { brief, list, show } from './private/checks';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
@@ -17,7 +18,8 @@ const USAGE = `usage:
                        [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]
                        [--routing-header NAME] [--json]
   cdk8s-lanes explain FILES...
-  cdk8s-lanes diagram FILES...
+  cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]
+                      [--format mermaid|markdown|svg]
   cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--format table|markdown|json] [--json]
   cdk8s-lanes check FILES... [--failure-threshold Error|Warning|Info] [--output-threshold LEVEL] [--json]
 
@@ -27,7 +29,9 @@ const USAGE = `usage:
 simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests
            (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
 explain    the rule table of every VirtualService
-diagram    a Mermaid flowchart of entry points, rules, weights, lanes and fallbacks
+diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);
+           --chain draws the chain's lanes as swimlanes; --host and --lane keep a large mesh readable;
+           Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)
 check      an offline analyzer with Istio's codes (IST0101, IST0109, IST0112, IST0130, IST0131, IST0173) and the
            project's LANE codes (exit 1 when a finding reaches the failure threshold, default Error)
 diff       what a change does to traffic: per entry point and class of requests, where requests go before
@@ -104,7 +108,8 @@ interface Options {
   chain?: string[];
   routingHeader: string;
   routingHeaderGiven: boolean;
-  format?: 'table' | 'markdown' | 'json';
+  format?: 'table' | 'markdown' | 'json' | 'mermaid' | 'svg';
+  lane?: string;
   failureThreshold?: Level;
   outputThreshold?: Level;
   json: boolean;
@@ -133,7 +138,13 @@ const OPTIONS = {
     'json': { type: 'boolean' },
   },
   explain: {},
-  diagram: {},
+  diagram: {
+    'host': { type: 'string' },
+    'lane': { type: 'string' },
+    'chain': { type: 'string' },
+    'routing-header': { type: 'string' },
+    'format': { type: 'string' },
+  },
   diff: {
     format: { type: 'string' },
     json: { type: 'boolean' },
@@ -173,7 +184,7 @@ function parseArgs(argv: string[]): Options {
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${show(command)}`);
   const own: { [name: string]: unknown } = OPTIONS[command as Command];
   // every option of every command is known to the parser, so that one of another command is named as such
-  const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff, ...OPTIONS.check };
+  const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff, ...OPTIONS.check, ...OPTIONS.diagram };
   type Token = { kind: string; name?: string; rawName?: string };
   let parsed: { values: { [name: string]: string | boolean | string[] | undefined }; positionals: string[]; tokens?: Token[] };
   try {
@@ -230,9 +241,11 @@ function parseArgs(argv: string[]): Options {
     else o.outputThreshold = level as Level;
   }
   if (v.format !== undefined) {
-    if (!['table', 'markdown', 'json'].includes(v.format as string)) throw new UsageError(`--format needs table, markdown or json, got ${show(v.format)}`);
+    const formats = command === 'diagram' ? ['mermaid', 'markdown', 'svg'] : ['table', 'markdown', 'json'];
+    if (!formats.includes(v.format as string)) throw new UsageError(`--format needs ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}, got ${show(v.format)}`);
     o.format = v.format as Options['format'];
   }
+  o.lane = v.lane as string | undefined;
   if (o.files.length === 0) throw new UsageError(`${command} needs at least one YAML file`);
   if (command === 'diff' && o.files.length !== 2) throw new UsageError(`diff needs two inputs, OLD and NEW (files or directories), got ${o.files.length}`);
   if (o.gateway && o.host) throw new UsageError('give --gateway or --host, not both');
@@ -399,6 +412,26 @@ function checkCommand(o: Options, out: (s: string) => void, err: (s: string) => 
   return findings.some(f => rank(f.level) <= rank(o.failureThreshold ?? 'Error')) ? 1 : 0;
 }
 
+/** Mermaid's default limits (its maxEdges and maxTextSize settings): a larger diagram is not rendered. */
+const MERMAID_MAX_EDGES = 500;
+const MERMAID_MAX_TEXT = 50_000;
+
+/** `cdk8s-lanes diagram FILES...`: Mermaid, Markdown or SVG. */
+async function diagramCommand(sim: LaneSimulator, o: Options, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  const options = { host: o.host, lane: o.lane, chain: o.chain, routingHeader: o.routingHeaderGiven ? o.routingHeader : undefined };
+  if (o.format === 'svg') {
+    out((await sim.diagramSvg(options)).trimEnd());
+    return;
+  }
+  const text = sim.diagram({ ...options, format: o.format === 'markdown' ? DiagramFormat.MARKDOWN : DiagramFormat.MERMAID });
+  const edges = text.split('\n').filter(l => / --> | \.-> |-- .* --> |-\. .* \.-> /.test(l)).length;
+  if (edges > MERMAID_MAX_EDGES || text.length > MERMAID_MAX_TEXT) {
+    err(`note: the diagram has ${edges} edges and ${text.length.toLocaleString('en-US')} characters; Mermaid renders at most ${MERMAID_MAX_EDGES} edges and `
+      + `${MERMAID_MAX_TEXT.toLocaleString('en-US')} characters by default (its maxEdges and maxTextSize settings): filter it with --host, --lane or --chain`);
+  }
+  out(text.trimEnd());
+}
+
 /** `cdk8s-lanes diff OLD NEW`: exit 0 no traffic change, 1 traffic changed, 2 usage or bad input. */
 function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => void): number {
   let d: TrafficDiff;
@@ -440,7 +473,7 @@ function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => v
   return d.changed ? 1 : 0;
 }
 
-export function main(argv: string[], out: (s: string) => void = s => process.stdout.write(`${s}\n`), err: (s: string) => void = s => process.stderr.write(`${s}\n`)): number {
+export async function main(argv: string[], out: (s: string) => void = s => process.stdout.write(`${s}\n`), err: (s: string) => void = s => process.stderr.write(`${s}\n`)): Promise<number> {
   let o: Options;
   try {
     o = parseArgs(argv);
@@ -459,7 +492,7 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
     const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
     for (const note of sim.notes) err(`note: ${note}`);
     if (o.command === 'explain') out(sim.explain().trimEnd());
-    else if (o.command === 'diagram') out(sim.diagram().trimEnd());
+    else if (o.command === 'diagram') await diagramCommand(sim, o, out, err);
     else simulate(sim, o, out, err);
     return 0;
   } catch (e) {
@@ -470,5 +503,5 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then(code => process.exitCode = code);
 }

@@ -1,3 +1,4 @@
+export * from './diagram-format';
 export * from './entry-point';
 export * from './lane';
 export * from './lane-group';

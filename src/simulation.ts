@@ -1,9 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { DiagramFormat } from './diagram-format';
 import { checkShape, SHAPES } from './private/boundary';
 import { list, show } from './private/checks';
+import { chainDiagram, LaneSwim } from './private/diagram/chain';
+import { Diagram, nodeCount, toMermaid, toSvg } from './private/diagram/graph';
+import { routingDiagram } from './private/diagram/routing';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
-import { diagram, explain } from './private/simulate/describe';
+import { explain } from './private/simulate/describe';
 import { diffMeshes, witnesses } from './private/simulate/diff';
 import { ChainPath, decide, Health, labelsOf, Outcome, reasonOf, simulateChain, Step } from './private/simulate/engine';
 import { hostsOf, Mesh, RouteTable, subsetsOf, tableName } from './private/simulate/mesh';
@@ -221,6 +225,43 @@ export interface DiffOptions {
    */
   readonly chain?: string[];
 }
+
+/**
+ * What a diagram shows, and how.
+ */
+export interface DiagramOptions {
+  /**
+   * Only this host's VirtualServices, and the rules of others (e.g. the gateway's) that route to it. Short
+   * names work.
+   * @default - every VirtualService
+   */
+  readonly host?: string;
+  /**
+   * Only the destinations in this lane (its subset, or the lane marker value they set); with `chain`, only
+   * this lane's row.
+   * @default - every lane
+   */
+  readonly lane?: string;
+  /**
+   * Draw this call chain (hosts in call order; short names work) as swimlanes: one row per lane that requests
+   * enter, through every service of the chain, entered as `simulateChain()` enters it (every lane healthy).
+   * @default - the routing diagram
+   */
+  readonly chain?: string[];
+  /**
+   * The header that carries the lane along the chain (the lane marker shown on its edges).
+   * @default "x-asm-prefer-tag"
+   */
+  readonly routingHeader?: string;
+  /**
+   * The text format (`diagram()` only; `diagramSvg()` draws SVG).
+   * @default DiagramFormat.MERMAID
+   */
+  readonly format?: DiagramFormat;
+}
+
+/** Graphviz lays out diagrams of at most this many nodes (a larger one takes minutes: filter it). */
+const MAX_SVG_NODES = 2000;
 
 /**
  * What a change does to traffic: decisions compared, not text.
@@ -453,9 +494,74 @@ export class LaneSimulator {
     return explain(this.mesh);
   }
 
-  /** A Mermaid flowchart of entry points, rules, weights, lanes and fallbacks. */
-  public diagram(): string {
-    return diagram(this.mesh);
+  /**
+   * A diagram of the routing, as Mermaid text: one box per VirtualService with its rules in order, edges
+   * labelled by share and by the lane marker each destination sets, fallbacks dashed; or, with `chain`, the
+   * chain's lanes as swimlanes. Mermaid renders at most 500 edges and 50,000 characters by default: filter a
+   * large mesh with `host`, `lane` or `chain`.
+   * @param options filters (host, lane), a chain to draw as swimlanes, the format
+   */
+  public diagram(options: DiagramOptions = {}): string {
+    checkShape('LaneSimulator.diagram()', 'options', SHAPES.DiagramOptions, options);
+    const text = toMermaid(this.diagramOf(options));
+    return options.format === DiagramFormat.MARKDOWN ? `\`\`\`mermaid\n${text}\`\`\`\n` : text;
+  }
+
+  /**
+   * The same diagram as `diagram()`, laid out by Graphviz (compiled to WebAssembly, bundled) and drawn as SVG,
+   * without a browser. At most 2,000 nodes: filter a large mesh with `host`, `lane` or `chain`.
+   * @param options filters (host, lane) and a chain to draw as swimlanes (`format` is not taken)
+   */
+  public async diagramSvg(options: DiagramOptions = {}): Promise<string> {
+    checkShape('LaneSimulator.diagramSvg()', 'options', SHAPES.DiagramOptions, options);
+    if (options.format !== undefined) throw new Error(`LaneSimulator.diagramSvg(): options.format is for diagram(); diagramSvg() draws SVG, got ${show(options.format)}`);
+    const d = this.diagramOf(options);
+    const nodes = nodeCount(d);
+    if (nodes > MAX_SVG_NODES) {
+      throw new Error(`LaneSimulator.diagramSvg(): the diagram has ${nodes} nodes; SVG is drawn for at most ${MAX_SVG_NODES}: filter it with host, lane or chain`);
+    }
+    return toSvg(d);
+  }
+
+  private diagramOf(options: DiagramOptions): Diagram {
+    if (options.chain !== undefined) {
+      if (options.host !== undefined) throw new Error('diagram: give host or chain, not both (the chain names its hosts)');
+      const hosts = options.chain.map(h => this.resolveHost(h));
+      const entry = this.entryTable({}, hosts[0]);
+      const lanes = this.chainLanes(entry, hosts, this.header(options)).filter(l => options.lane === undefined || l.lane === options.lane);
+      if (lanes.length === 0) throw new Error(`diagram: no request enters lane ${show(options.lane)} at ${tableName(entry)} (lanes: ${list(this.chainLanes(entry, hosts, this.header(options)).map(l => l.lane))})`);
+      return chainDiagram(tableName(entry), lanes);
+    }
+    const host = options.host !== undefined ? this.resolveHost(options.host) : undefined;
+    if (options.lane !== undefined && !this.subsets.includes(options.lane) && !this.routingHeaderValues().has(options.lane)) {
+      throw new Error(`diagram: lane ${show(options.lane)} is no subset or lane marker of the routes read (subsets: ${list(this.subsets)})`);
+    }
+    return routingDiagram(this.mesh, { host, lane: options.lane });
+  }
+
+  /** The values the routes set in their headers (lane markers). */
+  private routingHeaderValues(): Set<string> {
+    const out = new Set<string>();
+    for (const t of this.mesh.tables) for (const r of t.routes) for (const d of r.destinations) Object.values(d.setHeaders).forEach(v => out.add(v));
+    return out;
+  }
+
+  /** The lanes requests enter at `entry`, each with its classes of requests and its ways along `hosts`. */
+  private chainLanes(entry: RouteTable, hosts: string[], header: string): LaneSwim[] {
+    const health = { unhealthy: new Set<string>(), subsets: this.mesh.subsets };
+    const lanes = new Map<string, { requests: Map<string, number>; paths: Map<string, ChainPathResult> }>();
+    for (const w of witnesses([entry]).requests) {
+      for (const p of simulateChain(this.mesh, entry, hosts, w.request, health).map(x => this.pathResult(x, header))) {
+        const lane = p.hops[0]?.lane ?? '(no lane)';
+        let l = lanes.get(lane);
+        if (!l) lanes.set(lane, l = { requests: new Map(), paths: new Map() });
+        l.requests.set(w.text, (l.requests.get(w.text) ?? 0) + p.probability);
+        if (!l.paths.has(p.trace)) l.paths.set(p.trace, p);
+      }
+    }
+    return [...lanes].sort(([a], [b]) => a.localeCompare(b)).map(([lane, l]) => ({
+      lane, requests: [...l.requests].map(([text, share]) => ({ text, share })), paths: [...l.paths.values()],
+    }));
   }
 
   private header(options: SimulationOptions): string {

@@ -158,10 +158,10 @@ describe('sizes', () => {
 
 describe('the CLI on real files and flags', () => {
   let dir: string;
-  const run = (...args: string[]) => {
+  const run = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = main(args, s => out.push(s), s => err.push(s));
+    const code = await main(args, s => out.push(s), s => err.push(s));
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
   beforeAll(() => {
@@ -174,69 +174,69 @@ describe('the CLI on real files and flags', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('a directory is read recursively (.yaml, .yml, .json)', () => {
-    const r = run('simulate', path.join(dir, 'out'), '-H', 'env: dev', '-n', '10');
+  test('a directory is read recursively (.yaml, .yml, .json)', async () => {
+    const r = await run('simulate', path.join(dir, 'out'), '-H', 'env: dev', '-n', '10');
     expect(r.code).toBe(0);
     expect(r.out).toContain('rule:    dev');
-    expect(run('explain', path.join(dir)).code).toBe(0);
+    expect((await run('explain', path.join(dir))).code).toBe(0);
     fs.mkdirSync(path.join(dir, 'empty'));
-    expect(run('explain', path.join(dir, 'empty'))).toMatchObject({ code: 1, err: `cdk8s-lanes: ${path.join(dir, 'empty')}: a directory without .yaml, .yml or .json files` });
+    expect(await run('explain', path.join(dir, 'empty'))).toMatchObject({ code: 1, err: `cdk8s-lanes: ${path.join(dir, 'empty')}: a directory without .yaml, .yml or .json files` });
   });
 
-  test('--down and --routing-header must name what the files hold', () => {
+  test('--down and --routing-header must name what the files hold', async () => {
     const file = path.join(dir, 'out');
-    expect(run('simulate', file, '--down', 's9')).toMatchObject({ code: 2, err: 'cdk8s-lanes: --down s9: no such subset in the files read (subsets: s1, s2)' });
-    expect(run('simulate', file, '--routing-header', 'x-lane')).toMatchObject({ code: 2, err: 'cdk8s-lanes: --routing-header x-lane: no route in the files read sets it (headers the routes set: x-asm-prefer-tag)' });
+    expect(await run('simulate', file, '--down', 's9')).toMatchObject({ code: 2, err: 'cdk8s-lanes: --down s9: no such subset in the files read (subsets: s1, s2)' });
+    expect(await run('simulate', file, '--routing-header', 'x-lane')).toMatchObject({ code: 2, err: 'cdk8s-lanes: --routing-header x-lane: no route in the files read sets it (headers the routes set: x-asm-prefer-tag)' });
   });
 
-  test('numeric flags are bounded', () => {
-    const r = run('simulate', path.join(dir, 'out'), '-n', '99999999999999999999');
+  test('numeric flags are bounded', async () => {
+    const r = await run('simulate', path.join(dir, 'out'), '-n', '99999999999999999999');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "99999999999999999999"/);
   });
 
-  test('a weight written as text is an error naming its field', () => {
+  test('a weight written as text is an error naming its field', async () => {
     const file = path.join(dir, 'text-weight.yaml');
     fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: w, namespace: default}\nspec:\n  hosts: [a.default.svc.cluster.local]\n  http:\n    - route:\n        - {destination: {host: a.default.svc.cluster.local, subset: s1}, weight: "50"}\n        - {destination: {host: a.default.svc.cluster.local, subset: s2}, weight: "50"}\n');
-    expect(run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file} (document 1): VirtualService default/w http[0].route[0].weight: must be an integer from 0 to 2147483647, got "50"` });
+    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file} (document 1): VirtualService default/w http[0].route[0].weight: must be an integer from 0 to 2147483647, got "50"` });
   });
 
-  test('a file too large to read is refused before it is read', () => {
+  test('a file too large to read is refused before it is read', async () => {
     const file = path.join(dir, 'huge.yaml');
     fs.writeFileSync(file, '');
     fs.truncateSync(file, 50 * 1024 * 1024);
-    expect(run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file}: 50.0 MiB; cdk8s-lanes reads files of at most 16 MiB (split it, or give the directory of a cdk8s synth output)` });
+    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file}: 50.0 MiB; cdk8s-lanes reads files of at most 16 MiB (split it, or give the directory of a cdk8s synth output)` });
   });
 
-  test('a file of Deployments is named, with what it holds', () => {
+  test('a file of Deployments is named, with what it holds', async () => {
     const file = path.join(dir, 'deploy.yaml');
     fs.writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\n');
-    expect(run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: no VirtualService found in ${file} (apiVersion networking.istio.io/*, kind VirtualService, with hosts); read: Deployment (2)` });
+    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: no VirtualService found in ${file} (apiVersion networking.istio.io/*, kind VirtualService, with hosts); read: Deployment (2)` });
   });
 
-  test('kinds the simulator does not read are skipped with a note, not a reason to refuse the file', () => {
+  test('kinds the simulator does not read are skipped with a note, not a reason to refuse the file', async () => {
     const file = path.join(dir, 'mixed.yaml');
     fs.writeFileSync(file, `${fs.readFileSync(path.join(dir, 'out', 'nested', 'lanes.k8s.yaml'), 'utf-8')}---\napiVersion: v1\nkind: Service\nmetadata: {name: mocka}\nspec: {ports: [{port: 80}]}\n`);
-    const r = run('explain', file);
+    const r = await run('explain', file);
     expect(r.code).toBe(0);
     expect(r.err).toBe('note: skipped 1 objects of kinds the simulation does not read: Service (1)');
   });
 
-  test('a YAML alias bomb is refused quickly, naming the file and document', () => {
+  test('a YAML alias bomb is refused quickly, naming the file and document', async () => {
     const file = path.join(dir, 'bomb.yaml');
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
     fs.writeFileSync(file, `${levels.join('\n')}\n`);
-    const r = run('simulate', file);
+    const r = await run('simulate', file);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`^cdk8s-lanes: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(document 1\\): .*alias`, 'i'));
   });
 
-  test('a missing file and a field of the wrong type end in a message, never a stack trace', () => {
-    expect(run('explain', path.join(dir, 'nope.yaml'))).toMatchObject({ code: 1, err: `cdk8s-lanes: ${path.join(dir, 'nope.yaml')}: no such file or directory` });
+  test('a missing file and a field of the wrong type end in a message, never a stack trace', async () => {
+    expect(await run('explain', path.join(dir, 'nope.yaml'))).toMatchObject({ code: 1, err: `cdk8s-lanes: ${path.join(dir, 'nope.yaml')}: no such file or directory` });
     const file = path.join(dir, 'hosts.yaml');
     fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: h}\nspec: {hosts: a.b.c, http: [{route: [{destination: {host: a.b.c}}]}]}\n');
-    expect(run('explain', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file} (document 1): VirtualService h hosts: must be a list, got "a.b.c"` });
+    expect(await run('explain', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file} (document 1): VirtualService h hosts: must be a list, got "a.b.c"` });
   });
 });
 

@@ -97,8 +97,8 @@ describe('cdk8s-lanes explain and diagram', () => {
     const r = cli('diagram', seedYaml);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^flowchart LR\n/);
-    expect(r.out).toContain('vs0r0 -- "50%" --> lane1');
-    expect(r.out).toContain('lane1 -. "fallback (no healthy endpoints)" .-> lane2');
+    expect(r.out).toContain('vs0r0 -- "50% · x-asm-prefer-tag: s3" --> vs0b1');
+    expect(r.out).toContain('vs0b1 -. "fallback (no healthy endpoints)" .-> vs0b2');
   });
 });
 

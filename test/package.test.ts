@@ -39,8 +39,10 @@ describe('the npm package', () => {
   });
 
   test('bundles its runtime dependencies', () => {
-    expect([...bundled].sort()).toEqual(['re2js', 'yaml', 'zod']);
-    expect(files).toEqual(expect.arrayContaining(['node_modules/yaml/package.json', 'node_modules/re2js/package.json', 'node_modules/zod/package.json']));
+    expect([...bundled].sort()).toEqual(['@viz-js/viz', 're2js', 'yaml', 'zod']);
+    expect(files).toEqual(expect.arrayContaining([
+      'node_modules/yaml/package.json', 'node_modules/re2js/package.json', 'node_modules/zod/package.json', 'node_modules/@viz-js/viz/package.json', 'node_modules/@viz-js/viz/dist/viz.cjs',
+    ]));
   });
 
   test('ships no tests, scripts, examples, fixtures, CRD bundles, TypeScript sources or private declarations', () => {

@@ -11,6 +11,7 @@
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { brief, RESERVED_KEYS, show } from './checks';
+import { DiagramFormat } from '../diagram-format';
 import { HeaderMatch, QueryParamMatch, StringMatch } from '../match';
 import { Mode } from '../mode';
 import { RoutePlacement } from '../route';
@@ -130,6 +131,13 @@ export const SHAPES = {
   }),
   MeshReadOptions: strict({ clusterDomain: text.optional(), asmGeneratedNamespace: text.optional() }),
   DiffOptions: strict({ chain: list(text).optional() }),
+  DiagramOptions: strict({
+    host: text.optional(),
+    lane: text.optional(),
+    chain: list(text).min(1).optional(),
+    routingHeader: text.optional(),
+    format: z.enum(DiagramFormat).optional(),
+  }),
   YamlSource: yamlSource,
   // arguments that are not structs
   RoutePlacement: z.enum(RoutePlacement),

@@ -1,5 +1,5 @@
 /**
- * Text views of route tables: the rule table (`explain`) and a Mermaid flowchart (`diagram`).
+ * Text views of route tables: the rule table (`explain`); the diagrams are in ../diagram.
  */
 import { Mesh, RouteDestination, RouteTable } from './mesh';
 import { HeaderCondition, MatchBlock, PlainStringMatch } from '../model/types';
@@ -26,11 +26,13 @@ export function describeMatch(block: MatchBlock): string {
   return parts.join(' AND ');
 }
 
-function short(host: string): string {
+/** The service name of a host: its first label. */
+export function short(host: string): string {
   return host.split('.')[0];
 }
 
-function percent(p: number): string {
+/** A share as a percentage, to two decimals. */
+export function percent(p: number): string {
   const v = Math.round(p * 10000) / 100;
   return `${v}%`;
 }
@@ -49,16 +51,17 @@ function appliesTo(t: RouteTable, gatewaysLabel: string, meshLabel: string): str
   return [...(t.gateways.length ? [`${gatewaysLabel} ${t.gateways.join(', ')}`] : []), ...(t.mesh ? [meshLabel] : [])].join(' + ');
 }
 
-function title(t: RouteTable): string {
-  const where = appliesTo(t, 'gateways:', 'mesh (sidecars)');
-  return `${t.source}\n  ${where}; hosts: ${t.hosts.join(', ')}`;
+/** How a table is named in `explain` and in diagrams: where it comes from, and where it applies to which hosts. */
+export function tableTitle(t: RouteTable): [string, string] {
+  return [t.source, `${appliesTo(t, 'gateways:', 'mesh (sidecars)')}; hosts: ${t.hosts.join(', ')}`];
 }
 
 /** The rule table of every VirtualService. */
 export function explain(mesh: Mesh): string {
   const out: string[] = [];
   for (const t of mesh.tables) {
-    out.push(title(t));
+    const [source, where] = tableTitle(t);
+    out.push(`${source}\n  ${where}`);
     const rows = t.routes.map((r, i) => [
       String(i + 1),
       r.name ?? '(unnamed)',
@@ -71,43 +74,4 @@ export function explain(mesh: Mesh): string {
     out.push(line(head), ...rows.map(line), '');
   }
   return out.join('\n');
-}
-
-/** Mermaid-safe label text. */
-function label(text: string): string {
-  return text.replace(/"/g, '#quot;');
-}
-
-/** A Mermaid flowchart: entry points → rules (in order) → lanes, with weights and fallbacks. */
-export function diagram(mesh: Mesh): string {
-  const lines = ['flowchart LR'];
-  const lanes = new Map<string, string>();
-  const laneNode = (host: string, subset: string | undefined) => {
-    const key = `${host}/${subset ?? '*'}`;
-    let id = lanes.get(key);
-    if (!id) {
-      id = `lane${lanes.size}`;
-      lanes.set(key, id);
-      lines.push(`  ${id}(["${label(`${short(host)} · ${subset ?? 'any'}`)}"])`);
-    }
-    return id;
-  };
-  mesh.tables.forEach((t, ti) => {
-    const entry = `vs${ti}`;
-    const where = appliesTo(t, 'gateway', 'sidecars');
-    lines.push(`  ${entry}["${label(`${t.namespace ? `${t.namespace}/` : ''}${t.name}<br/>${where}<br/>hosts: ${t.hosts.join(', ')}`)}"]`);
-    t.routes.forEach((r, ri) => {
-      const rule = `vs${ti}r${ri}`;
-      const cond = r.matches.length ? r.matches.map(describeMatch).join(' OR ') : 'any request';
-      lines.push(`  ${rule}{"${label(`${ri + 1}. ${r.name ?? '(unnamed)'}<br/>${cond}`)}"}`);
-      lines.push(`  ${entry} --> ${rule}`);
-      for (const d of r.destinations) {
-        if (d.probability === 0) continue;
-        const target = laneNode(d.host, d.subset);
-        lines.push(`  ${rule} -- "${percent(d.probability)}" --> ${target}`);
-        if (d.fallback) lines.push(`  ${target} -. "fallback (no healthy endpoints)" .-> ${laneNode(d.fallback.host, d.fallback.subset)}`);
-      }
-    });
-  });
-  return [...new Set(lines)].join('\n') + '\n';
 }

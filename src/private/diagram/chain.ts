@@ -1,0 +1,59 @@
+/**
+ * The swimlane diagram of a call chain: one row (box) per lane that requests enter, with the services they
+ * go through in call order and what serves them at each, so that "s3 goes v1 → v3 → v1" shows at a glance.
+ * Edges carry the lane marker the request takes to the next service; a fallback is dashed.
+ */
+import { Diagram, DiagramCluster, DiagramEdge, DiagramNode } from './graph';
+import type { ChainPathResult, Hop } from '../../simulation';
+import { percent, short } from '../simulate/describe';
+
+/** The requests that enter one lane, and their ways along the chain. */
+export interface LaneSwim {
+  readonly lane: string;
+  /** the classes of requests in this lane, with the share of each class that enters it */
+  readonly requests: ReadonlyArray<{ readonly text: string; readonly share: number }>;
+  readonly paths: readonly ChainPathResult[];
+}
+
+/** At most this many request classes are named in a lane's title; the others are counted. */
+const NAMED_CLASSES = 3;
+
+function hopLines(h: Hop): string[] {
+  const service = short(h.host);
+  if (h.failed) return [service, h.reason.includes('no healthy') ? '503 no healthy endpoints' : '404 no rule matched'];
+  const subset = h.backend?.subset;
+  const labels = h.labels ? Object.entries(h.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : undefined;
+  return [service, `${subset ?? '(any endpoint)'}${labels ? ` (${labels})` : ''}${h.viaFallback ? ', by fallback' : ''}`];
+}
+
+export function chainDiagram(entry: string, lanes: readonly LaneSwim[]): Diagram {
+  const clusters: DiagramCluster[] = [];
+  const edges: DiagramEdge[] = [];
+  lanes.forEach((swim, li) => {
+    const id = `lane${li}`;
+    const start = `${id}s`;
+    const nodes: DiagramNode[] = [{ id: start, lines: [`enters ${entry}`], shape: 'start' }];
+    const byPrefix = new Map<string, string>();
+    for (const p of swim.paths) {
+      let from = start;
+      let prefix = '';
+      p.hops.forEach((h, k) => {
+        prefix += `|${h.host}/${h.backend?.subset}/${h.failed}/${h.viaFallback}`;
+        let node = byPrefix.get(prefix);
+        if (!node) {
+          node = `${id}h${byPrefix.size}`;
+          byPrefix.set(prefix, node);
+          nodes.push({ id: node, lines: hopLines(h), shape: h.failed ? 'failure' : 'backend' });
+          const carried = k === 0 ? undefined : p.hops[k - 1].marker;
+          const label = carried ? `${carried.header}: ${carried.value ?? '(unset)'}` : (h.rule !== undefined ? `rule ${h.rule}` : undefined);
+          edges.push({ from, to: node, label, dashed: h.viaFallback });
+        }
+        from = node;
+      });
+    }
+    const named = swim.requests.slice(0, NAMED_CLASSES).map(r => `${r.text || 'any other request'}${r.share < 1 ? ` (${percent(r.share)})` : ''}`);
+    const more = swim.requests.length > NAMED_CLASSES ? [`and ${swim.requests.length - NAMED_CLASSES} more classes of requests`] : [];
+    clusters.push({ id, lines: [`lane ${swim.lane}`, ...named, ...more], nodes });
+  });
+  return { clusters, edges };
+}
