@@ -162,6 +162,17 @@ describe('SVG, laid out by Graphviz without a browser', () => {
     expect(dev[0]).toBeLessThan(base[0]);
   });
 
+  test.each(Object.keys(SCENARIOS))('example %s: every node and edge label of the diagram is drawn', async (name) => {
+    const sim = LaneSimulator.fromConstruct(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS[name]));
+    const drawn = svgTexts(await sim.diagramSvg()).map(t => t.text);
+    const decode = (l: string) => l.replace(/#quot;/g, '"').replace(/#lt;/g, '<').replace(/#gt;/g, '>');
+    const labels = mermaidBoxes(sim.diagram()).flatMap(b => [...b.nodes.values()]).flatMap(l => l.split('<br/>')).map(decode);
+    const edges = mermaidEdges(sim.diagram()).map(e => decode(e[1]));
+    expect(labels.length).toBeGreaterThan(0);
+    expect(edges.length).toBeGreaterThan(0);
+    for (const l of [...labels, ...edges]) expect(drawn).toContain(l);
+  });
+
   test('the chain examples: a row per lane, top down, with the marker carried to each service', async () => {
     for (const target of [Target.ISTIO, Target.ASM]) {
       const texts = svgTexts(await chain(target).diagramSvg({ chain: ['mocka', 'mockb', 'mockc'] }));
