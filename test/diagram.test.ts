@@ -16,6 +16,20 @@ import { DiagramFormat, HeaderMatch, LaneRouting, LaneSimulator, Target } from '
 const seed = () => LaneSimulator.fromConstruct(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.seed));
 const chain = (target: Target) => LaneSimulator.fromConstruct(new MockChain(Testing.app(), 'mock-chain', { target }));
 
+/** `n` services with two lanes, each routed by a LaneRouting (a sidecar VirtualService). */
+function addServices(chart: Chart, n: number): void {
+  for (let i = 0; i < n; i++) {
+    new LaneRouting(chart, `svc${i}`, {
+      target: Target.ISTIO,
+      host: `svc${i}.default.svc.cluster.local`,
+      lanes: [{ name: 's1' }, { name: 's2' }],
+      baseline: 's1',
+      rules: [{ name: 'dev', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] }],
+      sidecar: {},
+    });
+  }
+}
+
 /** The boxes of a Mermaid flowchart: subgraph label → the labels of its nodes, by id. */
 function mermaidBoxes(text: string): Array<{ label: string; nodes: Map<string, string> }> {
   const boxes: Array<{ label: string; nodes: Map<string, string> }> = [];
@@ -105,16 +119,7 @@ describe('the routing diagram', () => {
 
   test('a 1,000-service mesh filtered by --host gives a picture of that host alone', () => {
     const chart = Testing.chart();
-    for (let i = 0; i < 1000; i++) {
-      new LaneRouting(chart, `svc${i}`, {
-        target: Target.ISTIO,
-        host: `svc${i}.default.svc.cluster.local`,
-        lanes: [{ name: 's1' }, { name: 's2' }],
-        baseline: 's1',
-        rules: [{ name: 'dev', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] }],
-        sidecar: {},
-      });
-    }
+    addServices(chart, 1000);
     const sim = LaneSimulator.fromConstruct(chart);
     const boxes = mermaidBoxes(sim.diagram({ host: 'svc7' }));
     expect(boxes.map(b => b.label.split('<br/>')[1])).toEqual(['mesh (sidecars); hosts: svc7.default.svc.cluster.local']);
@@ -213,16 +218,7 @@ describe('cdk8s-lanes diagram on the built binary', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-'));
     fs.writeFileSync(path.join(dir, 'chain.yaml'), Yaml.stringify(...synth(new MockChain(Testing.app(), 'mock-chain', { target: Target.ASM }))));
     const chart = new Chart(Testing.app(), 'mesh');
-    for (let i = 0; i < 300; i++) {
-      new LaneRouting(chart, `svc${i}`, {
-        target: Target.ISTIO,
-        host: `svc${i}.default.svc.cluster.local`,
-        lanes: [{ name: 's1' }, { name: 's2' }],
-        baseline: 's1',
-        rules: [{ name: 'dev', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] }],
-        sidecar: {},
-      });
-    }
+    addServices(chart, 300);
     fs.writeFileSync(path.join(dir, 'mesh.yaml'), Yaml.stringify(...chart.toJson()));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
