@@ -1,10 +1,12 @@
 /**
  * The example app: `npx projen example` (or `cdk8s synth`) writes one folder per scenario:
  * cdk8s.out/seed/, cdk8s.out/custom-header/, cdk8s.out/strict/ (one service, LaneRouting), and
- * cdk8s.out/chain-asm/, cdk8s.out/chain-istio/ (the three-service chain, LaneGroup, for each target).
+ * cdk8s.out/chain-asm/, cdk8s.out/chain-istio/ (the three-service chain, LaneGroup, for each target), and
+ * cdk8s.out/baggage-asm/, cdk8s.out/baggage-istio/ (the same chain with the lane carried in W3C baggage).
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { BaggageChain } from './baggage';
 import { MockChain } from './chain';
 import { MockaLanes, SCENARIOS } from './scenarios';
 import { Target } from '../src';
@@ -18,5 +20,10 @@ for (const [name, props] of Object.entries(SCENARIOS)) {
 for (const [name, target] of [['chain-asm', Target.ASM], ['chain-istio', Target.ISTIO]] as const) {
   const app = new App({ outdir: path.join(outdir, name) });
   new MockChain(app, 'mock-chain', { target });
+  app.synth();
+}
+for (const [name, target] of [['baggage-asm', Target.ASM], ['baggage-istio', Target.ISTIO]] as const) {
+  const app = new App({ outdir: path.join(outdir, name) });
+  new BaggageChain(app, 'baggage-chain', { target });
   app.synth();
 }

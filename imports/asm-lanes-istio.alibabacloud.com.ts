@@ -6,6 +6,163 @@ import { Construct } from 'constructs';
 /**
  *
  *
+ * @schema ASMHeaderPropagation
+ */
+export class AsmHeaderPropagation extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ASMHeaderPropagation"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'istio.alibabacloud.com/v1beta1',
+    kind: 'ASMHeaderPropagation',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ASMHeaderPropagation".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: AsmHeaderPropagationProps = {}): any {
+    return {
+      ...AsmHeaderPropagation.GVK,
+      ...toJson_AsmHeaderPropagationProps(props),
+    };
+  }
+
+  /**
+   * Defines a "ASMHeaderPropagation" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: AsmHeaderPropagationProps = {}) {
+    super(scope, id, {
+      ...AsmHeaderPropagation.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...AsmHeaderPropagation.GVK,
+      ...toJson_AsmHeaderPropagationProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema ASMHeaderPropagation
+ */
+export interface AsmHeaderPropagationProps {
+  /**
+   * @schema ASMHeaderPropagation#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Request headers that ASM re-attaches on each hop of a call chain from the baggage context (ASM 1.21.6.54 or later).
+   *
+   * @schema ASMHeaderPropagation#spec
+   */
+  readonly spec?: AsmHeaderPropagationSpec;
+}
+
+/**
+ * Converts an object of type 'AsmHeaderPropagationProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AsmHeaderPropagationProps(obj: AsmHeaderPropagationProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_AsmHeaderPropagationSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Request headers that ASM re-attaches on each hop of a call chain from the baggage context (ASM 1.21.6.54 or later).
+ *
+ * @schema AsmHeaderPropagationSpec
+ */
+export interface AsmHeaderPropagationSpec {
+  /**
+   * The pods of the object's namespace the rule applies to; without it, every workload of the namespace.
+   *
+   * @schema AsmHeaderPropagationSpec#workloadSelector
+   */
+  readonly workloadSelector?: AsmHeaderPropagationSpecWorkloadSelector;
+
+  /**
+   * The request headers passed along the call chain (required without headerPrefix).
+   *
+   * @schema AsmHeaderPropagationSpec#headers
+   */
+  readonly headers?: string[];
+
+  /**
+   * Prefixes of the request headers passed along the call chain (required without headers).
+   *
+   * @schema AsmHeaderPropagationSpec#headerPrefix
+   */
+  readonly headerPrefix?: string[];
+}
+
+/**
+ * Converts an object of type 'AsmHeaderPropagationSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AsmHeaderPropagationSpec(obj: AsmHeaderPropagationSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workloadSelector': toJson_AsmHeaderPropagationSpecWorkloadSelector(obj.workloadSelector),
+    'headers': obj.headers?.map(y => y),
+    'headerPrefix': obj.headerPrefix?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The pods of the object's namespace the rule applies to; without it, every workload of the namespace.
+ *
+ * @schema AsmHeaderPropagationSpecWorkloadSelector
+ */
+export interface AsmHeaderPropagationSpecWorkloadSelector {
+  /**
+   * @schema AsmHeaderPropagationSpecWorkloadSelector#labels
+   */
+  readonly labels: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'AsmHeaderPropagationSpecWorkloadSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AsmHeaderPropagationSpecWorkloadSelector(obj: AsmHeaderPropagationSpecWorkloadSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema ASMSwimLane
  */
 export class AsmSwimLane extends ApiObject {

@@ -331,8 +331,11 @@ function simulate(sim: LaneSimulator, given: Options, out: (s: string) => void, 
     throw new UsageError(`the routes set several headers (${list(headers)}); choose the routing header with --routing-header`);
   }
   const routingHeader = o.routingHeaderGiven ? o.routingHeader : headers.length === 1 ? headers[0] : DEFAULT_ROUTING_HEADER;
-  o = { ...o, routingHeader };
-  const options = { unhealthyLanes: o.down, routingHeader, gateway: o.gateway, host: o.host };
+  // a lane carried in baggage: the routes set no routing header, and add the entries of one key
+  const keys = sim.baggageKeys;
+  const baggageKey = !o.routingHeaderGiven && headers.length === 0 && keys.length === 1 ? keys[0] : undefined;
+  o = { ...o, routingHeader: baggageKey !== undefined ? 'baggage' : routingHeader };
+  const options = { unhealthyLanes: o.down, routingHeader, baggageKey, gateway: o.gateway, host: o.host };
   const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
   const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).flatMap(([k, vs]) => vs.map(v => ` ${k}: ${v}`)).join('')}`;
 

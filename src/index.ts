@@ -7,6 +7,7 @@ export * from './lane-routing';
 export * from './lane-routing-props';
 export * from './match';
 export * from './mode';
+export * from './propagation';
 export * from './route';
 export * from './rule';
 export * from './simulation';

@@ -1,4 +1,5 @@
 import { Mode } from './mode';
+import { Propagation } from './propagation';
 import { RouteOptions } from './route';
 import { LaneRule } from './rule';
 import { Target } from './target';
@@ -114,10 +115,22 @@ export interface LaneGroupProps {
   readonly routingHeader?: string;
 
   /**
-   * End-to-end pass-through header that every service propagates (ASM permissive lanes): a trace id such
-   * as `x-request-id` or `traceparent`, `baggage`, or the routing header itself (custom-header scenario).
-   * ASM only: upstream Istio has no machinery that re-attaches the routing header along a trace, so with
-   * `Target.ISTIO` every application propagates the routing header itself, and setting this is an error.
+   * How a request keeps its lane along the call chain (permissive mode), as one of ASM's three scenarios;
+   * each names the header every service must forward:
+   * - `Propagation.customHeader()`: the services forward the routing header (the default);
+   * - `Propagation.traceId(header)` (Target.ASM): the services forward a per-request trace id, and ASM
+   *   re-attaches the routing header on every hop;
+   * - `Propagation.baggage()`: OpenTelemetry forwards the W3C `baggage` header. On Target.ASM an
+   *   `ASMHeaderPropagation` per namespace re-attaches the routing header from the baggage context; on
+   *   Target.ISTIO the lane is a baggage entry (`lane=s2`) that the ingress adds and the sidecars match.
+   * @default Propagation.customHeader()
+   */
+  readonly propagation?: Propagation;
+
+  /**
+   * End-to-end pass-through header that every service propagates (ASM permissive lanes).
+   * @deprecated use `propagation`: `Propagation.traceId(header)`, `Propagation.baggage()` for `baggage`, or
+   * `Propagation.customHeader()` for the routing header itself
    * @default - the routing header
    */
   readonly traceHeader?: string;

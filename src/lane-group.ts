@@ -8,12 +8,14 @@ import * as istio from '../imports/istio-networking.istio.io';
 import { registerReadOptions, registerRendered, renderedOnce } from './private/app-checks';
 import { checkShape, SHAPES, sizeChecked } from './private/boundary';
 import { list, show } from './private/checks';
-import { GroupModel, GroupService, laneHolds, normalizeGroup, serviceObjectName, serviceRoutingProps } from './private/model/group';
+import { GroupModel, GroupService, laneHolds, laneMarkerProps, normalizeGroup, serviceObjectName, serviceRoutingProps } from './private/model/group';
+import { markerOptions } from './private/model/marker';
 import { normalize } from './private/model/normalize';
 import { addCustomRoute } from './private/model/routes';
 import { LaneModel } from './private/model/types';
 import { DELEGATE_ROUTE_NAME, renderDelegatingRootSpec, renderSwimLaneGroupSpec, renderSwimLaneSpec } from './private/render/lane-group';
 import { renderDestinationRuleSpec, renderSidecarSpec } from './private/render/lane-routing';
+import { PropagationKind } from './propagation';
 import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { ChainPathResult, LaneSimulator, SimulatedRequest, SimulationOptions } from './simulation';
@@ -47,6 +49,11 @@ export class LaneGroup extends Construct {
   public readonly swimLaneGroup?: ApiObject;
   /** One ASMSwimLane per lane (Target.ASM), in lane order. */
   public readonly swimLanes: ApiObject[] = [];
+  /**
+   * Target.ASM with `Propagation.baggage()`: one ASMHeaderPropagation per namespace of the group's services,
+   * which re-attaches the routing header from the baggage context on each hop (escape hatches).
+   */
+  public readonly headerPropagations: ApiObject[] = [];
   /** One DestinationRule per service (Target.ISTIO), in service order. */
   public readonly destinationRules: ApiObject[] = [];
   /** Per-service sidecar VirtualServices (Target.ISTIO) or delegating root VirtualServices (Target.ASM). */
@@ -74,7 +81,7 @@ export class LaneGroup extends Construct {
       this.ingress = new LaneRouting(this, 'Ingress', {
         target: m.target,
         mode: m.mode,
-        routingHeader: m.routingHeader,
+        ...laneMarkerProps(m),
         host: entry.host,
         port: entry.port,
         // the entry service's subsets are defined by its own routing (ISTIO) or by ASM: no pod labels here
@@ -91,6 +98,15 @@ export class LaneGroup extends Construct {
         metadata: { name: m.name },
         spec: Lazy.any({ produce: () => renderSwimLaneGroupSpec(this.model, props.ingress?.gateway) }),
       }));
+      // the baggage scenario: ASM re-attaches the routing header from the baggage context, in every namespace of the group
+      if (m.propagation?.kind === PropagationKind.BAGGAGE) {
+        for (const namespace of [...new Set(m.services.map(s => s.namespace))]) {
+          this.headerPropagations.push(new lanes.AsmHeaderPropagation(this, `HeaderPropagation-${namespace}`, {
+            metadata: { name: `${m.name}-lanes`, namespace },
+            spec: { headers: [m.routingHeader] },
+          }));
+        }
+      }
       for (const l of m.lanes) {
         this.swimLanes.push(this.clusterScoped(new lanes.AsmSwimLane(this, `SwimLane-${l.name}`, {
           metadata: { name: l.name, labels: { 'swimlane-group': m.name } },
@@ -193,7 +209,7 @@ export class LaneGroup extends Construct {
     const chain = m.services.slice(m.services.indexOf(first)).map(s => s.host);
     const entry = options.host === undefined && options.gateway === undefined && !this.ingress ? { host: first.host } : {};
     try {
-      return this.simulator().simulateChain(chain, request, { ...entry, ...options, routingHeader: options.routingHeader ?? m.routingHeader });
+      return this.simulator().simulateChain(chain, request, { ...entry, ...markerOptions(m), ...options });
     } catch (e) {
       throw new Error(`${m.context}: ${(e as Error).message}`);
     }

@@ -1,6 +1,7 @@
 import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from './entry-point';
 import { Lane } from './lane';
 import { Mode } from './mode';
+import { Propagation } from './propagation';
 import { CustomRoute, RouteOptions } from './route';
 import { LaneRule } from './rule';
 import { Target } from './target';
@@ -52,6 +53,16 @@ export interface LaneRoutingProps {
    * @default 'x-asm-prefer-tag'
    */
   readonly routingHeader?: string;
+
+  /**
+   * How a request keeps its lane along a call chain (permissive mode): `Propagation.customHeader()` (the
+   * services forward the routing header) or, with Target.ISTIO, `Propagation.baggage()` (the lane is an entry
+   * of the W3C `baggage` header that OpenTelemetry forwards; the gateway adds it, and a request that arrives
+   * with one keeps its lane). ASM's trace-id and baggage scenarios need a LaneGroup.
+   *
+   * @default Propagation.customHeader()
+   */
+  readonly propagation?: Propagation;
 
   /**
    * Routing rules in order (first match wins). More can be added with `addRule()`.

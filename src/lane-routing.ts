@@ -13,6 +13,7 @@ import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } 
 import { Target } from './target';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
+import { markerOptions } from './private/model/marker';
 
 /**
  * Routes one service's requests between traffic lanes: renders the ingress-gateway VirtualService and/or
@@ -100,7 +101,7 @@ export class LaneRouting extends Construct {
     checkShape(this.model.context, 'request', SHAPES.SimulatedRequest, request);
     checkShape(this.model.context, 'options', SHAPES.SimulationOptions, options);
     try {
-      return this.simulator().simulate(request, { ...options, routingHeader: options.routingHeader ?? this.model.routingHeader });
+      return this.simulator().simulate(request, { ...markerOptions(this.model), ...options });
     } catch (e) {
       throw new Error(`${this.model.context}: ${(e as Error).message}`);
     }

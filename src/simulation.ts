@@ -6,13 +6,14 @@ import { list, show } from './private/checks';
 import { chainDiagram, LaneSwim } from './private/diagram/chain';
 import { Diagram, nodeCount, toMermaid, toSvg } from './private/diagram/graph';
 import { routingDiagram } from './private/diagram/routing';
+import { BAGGAGE_HEADER, baggageEntryPattern } from './private/model/marker';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { explain } from './private/simulate/describe';
 import { diffMeshes, witnesses } from './private/simulate/diff';
 import { ChainPath, decide, Health, labelsOf, Outcome, reasonOf, simulateChain, Step } from './private/simulate/engine';
-import { hostsOf, Mesh, RouteTable, subsetsOf, tableName } from './private/simulate/mesh';
+import { hostsOf, Mesh, RouteDestination, RouteTable, subsetsOf, tableName } from './private/simulate/mesh';
 import { Manifest, parseYaml, readMesh } from './private/simulate/reader';
-import { makeRequest, Request } from './private/simulate/request';
+import { baggageEntry, makeRequest, Request } from './private/simulate/request';
 
 /**
  * A request to simulate.
@@ -65,6 +66,13 @@ export interface SimulationOptions {
   readonly routingHeader?: string;
 
   /**
+   * The lane is carried in the W3C `baggage` header, as the entry with this key (`Propagation.baggage()` on
+   * Target.ISTIO): reported as each hop's lane marker (header `baggage`, value the entry's).
+   * @default - the lane is carried in the routing header
+   */
+  readonly baggageKey?: string;
+
+  /**
    * Enter through the VirtualService bound to this gateway (`namespace/name`).
    * @default - see `host`
    */
@@ -95,7 +103,7 @@ export interface Backend {
  * What tells the next hop which lane a request is in.
  */
 export interface LaneMarker {
-  /** The header that carries it. */
+  /** The header that carries it (`baggage` when the lane is a baggage entry). */
   readonly header: string;
   /** Its value as the next hop sees it (set by the route, else as the caller sent it); undefined: absent. */
   readonly value?: string;
@@ -254,10 +262,21 @@ export interface DiagramOptions {
    */
   readonly routingHeader?: string;
   /**
+   * The lane is carried in the W3C `baggage` header, as the entry with this key (the marker shown on the edges).
+   * @default - the lane is carried in the routing header
+   */
+  readonly baggageKey?: string;
+  /**
    * The text format (`diagram()` only; `diagramSvg()` draws SVG).
    * @default DiagramFormat.MERMAID
    */
   readonly format?: DiagramFormat;
+}
+
+/** What carries the lane: a routing header, or an entry of the baggage header. */
+interface Marker {
+  readonly header: string;
+  readonly baggageKey?: string;
 }
 
 /** Graphviz lays out diagrams of at most this many nodes (a larger one takes minutes: filter it). */
@@ -385,6 +404,23 @@ export class LaneSimulator {
     return [...out].sort();
   }
 
+  /** The keys of the baggage entries the routes add (a lane carried in W3C baggage), sorted. */
+  public get baggageKeys(): string[] {
+    const out = new Set<string>();
+    for (const t of this.mesh.tables) {
+      for (const r of t.routes) {
+        for (const d of r.destinations) {
+          const added = d.addHeaders[BAGGAGE_HEADER];
+          for (const member of added?.split(',') ?? []) {
+            const eq = member.indexOf('=');
+            if (eq > 0) out.add(member.slice(0, eq).trim());
+          }
+        }
+      }
+    }
+    return [...out].sort();
+  }
+
   /** What was read but has no effect, e.g. a route whose delegate does not exist (Istio ignores it). */
   public get notes(): string[] {
     return [...this.mesh.notes];
@@ -477,7 +513,7 @@ export class LaneSimulator {
     for (const w of requests) {
       const [before, after2] = sides.map(({ sim, hosts, entry }) => {
         const health = { unhealthy: new Set<string>(), subsets: sim.mesh.subsets };
-        const paths = simulateChain(sim.mesh, entry, hosts, w.request, health).map(p => sim.pathResult(p, DEFAULT_ROUTING_HEADER));
+        const paths = simulateChain(sim.mesh, entry, hosts, w.request, health).map(p => sim.pathResult(p, { header: DEFAULT_ROUTING_HEADER }));
         const merged = new Map<string, number>();
         for (const p of paths) merged.set(p.trace, (merged.get(p.trace) ?? 0) + p.probability);
         return [...merged].map(([trace, p]) => `${trace} ${Math.round(p * 10000) / 100}%`).sort();
@@ -542,12 +578,19 @@ export class LaneSimulator {
   /** The values the routes set in their headers (lane markers). */
   private routingHeaderValues(): Set<string> {
     const out = new Set<string>();
-    for (const t of this.mesh.tables) for (const r of t.routes) for (const d of r.destinations) Object.values(d.setHeaders).forEach(v => out.add(v));
+    for (const t of this.mesh.tables) {
+      for (const r of t.routes) {
+        for (const d of r.destinations) {
+          Object.values(d.setHeaders).forEach(v => out.add(v));
+          Object.values(d.addHeaders).forEach(v => out.add(v.slice(v.indexOf('=') + 1)));
+        }
+      }
+    }
     return out;
   }
 
   /** The lanes requests enter at `entry`, each with its classes of requests and its ways along `hosts`. */
-  private chainLanes(entry: RouteTable, hosts: string[], header: string): LaneSwim[] {
+  private chainLanes(entry: RouteTable, hosts: string[], header: Marker): LaneSwim[] {
     const health = { unhealthy: new Set<string>(), subsets: this.mesh.subsets };
     const lanes = new Map<string, { requests: Map<string, number>; paths: Map<string, ChainPathResult> }>();
     for (const w of witnesses([entry]).requests) {
@@ -564,19 +607,43 @@ export class LaneSimulator {
     }));
   }
 
-  private header(options: SimulationOptions): string {
-    return (options.routingHeader ?? DEFAULT_ROUTING_HEADER).toLowerCase();
+  private header(options: SimulationOptions): Marker {
+    return { header: (options.routingHeader ?? DEFAULT_ROUTING_HEADER).toLowerCase(), baggageKey: options.baggageKey };
   }
 
-  private marker(header: string, req: Request): LaneMarker {
-    return { header, value: Object.prototype.hasOwnProperty.call(req.headers, header) ? req.headers[header] : undefined };
+  /** The lane marker a request carries: the routing header's value, or its baggage entry's. */
+  private marker(m: Marker, req: Request): LaneMarker {
+    if (m.baggageKey !== undefined) return { header: BAGGAGE_HEADER, value: baggageEntry(req.headers[BAGGAGE_HEADER], m.baggageKey) };
+    return { header: m.header, value: Object.prototype.hasOwnProperty.call(req.headers, m.header) ? req.headers[m.header] : undefined };
+  }
+
+  /**
+   * The lane of a rule that matches a lane's baggage entry (`key=<lane>`, as Propagation.baggage() renders it);
+   * with several entries for the key, the first such rule in order decides, as it does in Envoy.
+   */
+  private entryLane(route: RouteTable['routes'][number], key: string): string | undefined {
+    for (const m of route.matches) {
+      for (const h of m.headers) {
+        if (h.name !== BAGGAGE_HEADER || h.absent || h.match?.kind !== 'regex') continue;
+        const lane = this.subsets.find(l => baggageEntryPattern(key, l) === h.match!.value);
+        if (lane !== undefined) return lane;
+      }
+    }
+    return undefined;
+  }
+
+  /** The lane a destination marks a request with: the routing header it sets, or the baggage entry it adds. */
+  private marks(m: Marker, d: RouteDestination): string | undefined {
+    if (m.baggageKey !== undefined) return baggageEntry(d.addHeaders[BAGGAGE_HEADER], m.baggageKey);
+    return Object.prototype.hasOwnProperty.call(d.setHeaders, m.header) ? d.setHeaders[m.header] : undefined;
   }
 
   /** A hop for one outcome of a decision; `req` is the request as it reached the VirtualService, or as it leaves it. */
-  private hop(table: RouteTable, routeIndex: number, o: Outcome, header: string, req: Request): Hop {
+  private hop(table: RouteTable, routeIndex: number, o: Outcome, header: Marker, req: Request): Hop {
     const d = o.destination;
     const labels = labelsOf(this.mesh, o.served);
-    const set = Object.prototype.hasOwnProperty.call(d.setHeaders, header) ? d.setHeaders[header] : undefined;
+    // a lane in baggage stays in the request (sidecars only match it): the lane whose entry the rule matched
+    const set = this.marks(header, d) ?? (header.baggageKey !== undefined ? this.entryLane(table.routes[routeIndex], header.baggageKey) : undefined);
     return {
       host: d.host,
       virtualService: table.source,
@@ -586,13 +653,16 @@ export class LaneSimulator {
       viaFallback: o.viaFallback,
       failed: o.served === undefined,
       probability: o.probability,
-      marker: { header, value: set ?? this.marker(header, req).value },
+      marker: {
+        header: this.marker(header, req).header,
+        value: (header.baggageKey !== undefined ? set : this.marks(header, d)) ?? this.marker(header, req).value,
+      },
       reason: reasonOf(table, routeIndex, o),
       labels: labels ? { ...labels } : undefined,
     };
   }
 
-  private stepHop(s: Step, header: string): Hop {
+  private stepHop(s: Step, header: Marker): Hop {
     if (s.outcome && s.table) {
       const index = s.table.routes.findIndex(r => r.destinations.includes(s.outcome!.destination));
       return this.hop(s.table, index, s.outcome, header, s.request);
@@ -609,7 +679,7 @@ export class LaneSimulator {
     };
   }
 
-  private pathResult(p: ChainPath, header: string): ChainPathResult {
+  private pathResult(p: ChainPath, header: Marker): ChainPathResult {
     const hops: Hop[] = [];
     const trace: string[] = [];
     for (const s of p.steps) {

@@ -81,7 +81,7 @@ describe('values that do not come through the TypeScript types', () => {
       `${C}: props.rules[0].matches[0].queryParams[0] must be made with QueryParamMatch.exact() or .regex(), got {"name":"lane"}`],
     ['a weight given as text', { rules: [{ name: 'w', matches: [{ uri: StringMatch.exact('/w') }], split: [{ lane: 's1', weight: '50' }, { lane: 's2', weight: '50' }] }] },
       `${C}: props.rules[0].split[0].weight must be a number, got "50"`],
-    ['a misspelt prop', { sidcar: {} }, `${C}: props has unknown property "sidcar" (known: host, port, lanes, baseline, target, mode, routingHeader, rules, defaultRouteName, routeOptions, routesBefore, routesAfter, gateway, sidecar, destinationRule)`],
+    ['a misspelt prop', { sidcar: {} }, `${C}: props has unknown property "sidcar" (known: host, port, lanes, baseline, target, mode, routingHeader, propagation, rules, defaultRouteName, routeOptions, routesBefore, routesAfter, gateway, sidecar, destinationRule)`],
     ['a missing required prop', { host: undefined }, `${C}: props.host is required (a string)`],
     ['an unknown target', { target: 'LINKERD' }, `${C}: props.target must be one of "ASM", "ISTIO", got "LINKERD"`],
   ])('%s', (_name, overrides, message) => {

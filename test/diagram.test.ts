@@ -101,7 +101,7 @@ describe('the routing diagram', () => {
   test('ASM-generated routing is labelled as explain labels it, not with a VirtualService of the input', () => {
     const sim = chain(Target.ASM);
     const labels = mermaidBoxes(sim.diagram()).map(b => b.label.split('<br/>')[0]);
-    const titles = sim.explain().split('\n').filter(l => l !== '' && !l.startsWith(' '));
+    const titles = sim.explain().split('\n').filter(l => l !== '' && !l.startsWith(' ') && !l.startsWith('propagation:'));
     expect(labels).toEqual(titles);
     expect(labels[1]).toBe('ASMSwimLaneGroup mock: ASM-generated VirtualService istio-system/trafficlabel-vs-mock-default-mocka');
   });

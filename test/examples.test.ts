@@ -1,5 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { find, seedManifests, synth, synthYaml } from './helpers';
+import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
@@ -67,5 +68,9 @@ describe('example scenarios', () => {
 
   test.each([Target.ASM, Target.ISTIO])('the three-service chain for %s synthesizes to the recorded YAML', (target) => {
     expect(synthYaml(new MockChain(Testing.app(), 'mock-chain', { target }))).toMatchSnapshot();
+  });
+
+  test.each([Target.ASM, Target.ISTIO])('the chain with the lane in baggage for %s synthesizes to the recorded YAML', (target) => {
+    expect(synthYaml(new BaggageChain(Testing.app(), 'baggage-chain', { target }))).toMatchSnapshot();
   });
 });

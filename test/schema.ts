@@ -16,6 +16,7 @@ const BUNDLES: { [apiVersion: string]: string } = {
   'networking.istio.io/v1beta1': 'asm',
   'networking.istio.io/v1': 'istio',
   'istio.alibabacloud.com/v1': 'asm-lanes',
+  'istio.alibabacloud.com/v1beta1': 'asm-lanes',
 };
 
 const bundles = new Map<string, any[]>();

@@ -217,7 +217,7 @@ ${http}`;
     ['redirect', '    - redirect: {uri: /x}', /^f \(document 1\): VirtualService n\/t http\[0\]: "redirect" is not supported by the lane simulation \(it could change where requests go\); supported here: name, match, route, headers/],
     ['fault', '    - fault: {abort: {httpStatus: 500}}\n      route: [{destination: {host: a}}]', /"fault" is not supported/],
     ['sourceNamespace', '    - match: [{sourceNamespace: x}]\n      route: [{destination: {host: a}}]', /http\[0\]\.match\[0\]: "sourceNamespace" is not supported/],
-    ['header add', '    - route: [{destination: {host: a}, headers: {request: {add: {x: y}}}}]', /route\[0\]\.headers\.request: "add" is not supported/],
+    ['header remove', '    - route: [{destination: {host: a}, headers: {request: {remove: [x]}}}]', /route\[0\]\.headers\.request: "remove" is not supported/],
     ['fallback case', '    - route: [{destination: {host: a}, fallback: {case: noinstances, target: {host: a}}}]', /fallback: "case" is not supported by the lane simulation/],
     ['two kinds in one string match', '    - match: [{uri: {exact: /a, prefix: /b}}]\n      route: [{destination: {host: a}}]', /match\[0\]\.uri: has exact and prefix; exactly one is allowed/],
     ['a regex RE2 refuses', '    - match: [{uri: {regex: "a(?=b)"}}]\n      route: [{destination: {host: a}}]', /uri: regex "a\(\?=b\)" is not valid RE2/],

@@ -14,6 +14,7 @@ import { brief, RESERVED_KEYS, show } from './checks';
 import { DiagramFormat } from '../diagram-format';
 import { HeaderMatch, QueryParamMatch, StringMatch } from '../match';
 import { Mode } from '../mode';
+import { Propagation } from '../propagation';
 import { RoutePlacement } from '../route';
 import { Target } from '../target';
 
@@ -32,7 +33,9 @@ const text = z.string();
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST);
 const stringMap = z.record(z.string(), z.string());
 const num = z.number();
-const made = <T>(cls: { prototype: T }, how: string) => z.custom<T>(v => v instanceof (cls as unknown as Function), { error: `must be made with ${how}` });
+const made = <T>(cls: { prototype: T }, how: string) => madeLater(() => cls, how);
+/** The same, with the class looked up when a value is checked (propagation.ts and this module import each other). */
+const madeLater = <T>(cls: () => { prototype: T }, how: string) => z.custom<T>(v => v instanceof (cls() as unknown as Function), { error: `must be made with ${how}` });
 
 const stringMatch = made(StringMatch, 'StringMatch.exact(), .prefix() or .regex()');
 const requestMatch = strict({
@@ -83,6 +86,7 @@ export const SHAPES = {
     target,
     mode: mode.optional(),
     routingHeader: text.optional(),
+    propagation: madeLater(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
     rules: list(laneRule).optional(),
     defaultRouteName: text.optional(),
     routeOptions: routeOptions.optional(),
@@ -100,6 +104,7 @@ export const SHAPES = {
     baseline: text,
     mode: mode.optional(),
     routingHeader: text.optional(),
+    propagation: madeLater(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
     traceHeader: text.optional(),
     clusterDomain: text.optional(),
     asmGeneratedNamespace: text.optional(),
@@ -127,14 +132,20 @@ export const SHAPES = {
     method: text.optional(),
   }),
   SimulationOptions: strict({
-    unhealthyLanes: list(text).optional(), routingHeader: text.optional(), gateway: text.optional(), host: text.optional(),
+    unhealthyLanes: list(text).optional(),
+    routingHeader: text.optional(),
+    baggageKey: text.optional(),
+    gateway: text.optional(),
+    host: text.optional(),
   }),
   MeshReadOptions: strict({ clusterDomain: text.optional(), asmGeneratedNamespace: text.optional() }),
   DiffOptions: strict({ chain: list(text).optional() }),
+  BaggageOptions: strict({ key: text.optional() }),
   DiagramOptions: strict({
     host: text.optional(),
     lane: text.optional(),
     chain: list(text).min(1).optional(),
+    baggageKey: text.optional(),
     routingHeader: text.optional(),
     format: z.enum(DiagramFormat).optional(),
   }),

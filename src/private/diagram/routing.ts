@@ -14,7 +14,8 @@ export interface RoutingFilter {
 }
 
 function inLane(d: RouteDestination, lane: string): boolean {
-  return d.subset === lane || d.fallback?.subset === lane || Object.values(d.setHeaders).includes(lane);
+  return d.subset === lane || d.fallback?.subset === lane || Object.values(d.setHeaders).includes(lane)
+    || Object.values(d.addHeaders).some(v => v.endsWith(`=${lane}`));
 }
 
 function backendText(b: Backend): string {
@@ -23,7 +24,7 @@ function backendText(b: Backend): string {
 
 /** The share and the headers a destination sets (the lane marker), as an edge label. */
 function edgeLabel(d: RouteDestination): string {
-  return [percent(d.probability), ...Object.entries(d.setHeaders).map(([k, v]) => `${k}: ${v}`)].join(' · ');
+  return [percent(d.probability), ...Object.entries(d.setHeaders).map(([k, v]) => `${k}: ${v}`), ...Object.entries(d.addHeaders).map(([k, v]) => `${k} += ${v}`)].join(' · ');
 }
 
 export function routingDiagram(mesh: Mesh, filter: RoutingFilter = {}): Diagram {

@@ -7,11 +7,12 @@ import { normalizeRouteOptions } from './routes';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ROUTING_HEADER, LaneSettings } from './types';
 import { LaneGroupProps } from '../../lane-group-props';
 import { LaneRoutingProps } from '../../lane-routing-props';
-import { HeaderMatch } from '../../match';
 import { Mode } from '../../mode';
 import { RouteOptions } from '../../route';
 import { Target } from '../../target';
 import { checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from '../checks';
+import { checkBaggagePatterns, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
+import { Propagation } from '../../propagation';
 
 export interface GroupService {
   readonly name: string;
@@ -31,7 +32,7 @@ export interface GroupModel extends LaneSettings {
   readonly name: string;
   readonly services: readonly GroupService[];
   readonly lanes: readonly GroupLane[];
-  /** the header ASM's permissive lanes carry along a trace (ASM only) */
+  /** the header ASM's permissive lanes carry along a trace (ASM's traceHeader): the header the services forward */
   readonly traceHeader: string;
   /** as given, checked by normalizeGroup: each service's lane model normalizes it again */
   readonly routeOptions?: RouteOptions;
@@ -76,22 +77,32 @@ export function asmGeneratedVirtualServiceName(groupName: string, svc: { readonl
  * lane (`lane-<lane>` rules) and every destination sets it again. Strict: the caller's pod labels select
  * the lane (every lane holds every service). The default route goes to the baseline.
  */
+/**
+ * The marker props of a group's routings (its ingress and its services): the lane in baggage on Istio, else
+ * the routing header, which every destination sets (ASM's trace-id and baggage scenarios re-attach it).
+ */
+export function laneMarkerProps(group: GroupModel): Pick<LaneRoutingProps, 'routingHeader' | 'propagation'> {
+  if (inBaggage(group.propagation)) return { propagation: Propagation.baggage({ key: group.propagation.baggageKey }) };
+  return { routingHeader: group.routingHeader };
+}
+
 export function serviceRoutingProps(group: GroupModel, svc: GroupService): LaneRoutingProps {
   const permissive = group.mode === Mode.PERMISSIVE;
   const name = serviceObjectName(group, svc);
   return {
     target: group.target,
     mode: group.mode,
-    routingHeader: group.routingHeader,
+    ...laneMarkerProps(group),
     host: svc.host,
     port: svc.port,
     lanes: group.lanes.map(l => (laneHolds(l, svc.name)
       ? { name: l.name, podLabels: { ...l.podLabels } }
       : { name: l.name, servedBy: group.baseline })),
     baseline: group.baseline,
-    rules: group.lanes.filter(l => l.name !== group.baseline).map(l => ({
+    // the lane in baggage: the lane model matches the lane entries itself (before every rule)
+    rules: inBaggage(group.propagation) ? [] : group.lanes.filter(l => l.name !== group.baseline).map(l => ({
       name: `lane-${l.name}`,
-      matches: [permissive ? { headers: [HeaderMatch.exact(group.routingHeader, l.name)] } : { sourceLabels: { ...l.podLabels } }],
+      matches: [permissive ? { headers: [laneMarkerMatch(group.propagation, group.routingHeader, l.name)] } : { sourceLabels: { ...l.podLabels } }],
       split: [{ lane: l.name }],
     })),
     routeOptions: group.routeOptions,
@@ -169,15 +180,16 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
 
   const routingHeader = props.routingHeader ?? DEFAULT_ROUTING_HEADER;
   checkHeaderName(`${context}: routingHeader`, routingHeader);
-  if (props.traceHeader !== undefined) {
-    checkHeaderName(`${context}: traceHeader`, props.traceHeader);
-    if (props.target !== Target.ASM) {
-      throw new Error(`${context}: traceHeader ${show(props.traceHeader)} is an ASM setting (ASM re-attaches the routing header along the trace); upstream Istio has no such machinery, so every application must propagate the routing header itself; use target: Target.ASM or remove traceHeader`);
-    }
-    if (mode !== Mode.PERMISSIVE) {
-      throw new Error(`${context}: traceHeader ${show(props.traceHeader)} applies to permissive lanes only (strict lanes follow the caller's pod labels, not a header); remove it or use Mode.PERMISSIVE`);
-    }
-  }
+  const propagation = normalizePropagation(context, {
+    target: props.target,
+    mode,
+    routingHeader,
+    routingHeaderGiven: props.routingHeader !== undefined,
+    propagation: props.propagation,
+    traceHeader: props.traceHeader,
+    group: true,
+  });
+  if (inBaggage(propagation)) checkBaggagePatterns(context, propagation.baggageKey, lanes.map(l => l.name));
   const asmGeneratedNamespace = props.asmGeneratedNamespace ?? DEFAULT_ASM_GENERATED_NAMESPACE;
   checkDnsLabel(`${context}: asmGeneratedNamespace`, asmGeneratedNamespace);
   if (props.asmGeneratedNamespace !== undefined && props.target !== Target.ASM) {
@@ -204,7 +216,8 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
     lanes,
     baseline: baseline.name,
     routingHeader,
-    traceHeader: props.traceHeader ?? routingHeader,
+    propagation,
+    traceHeader: propagation?.forwarded ?? routingHeader,
     routeOptions: props.routeOptions,
     asmGeneratedNamespace,
     clusterDomain,

@@ -3,6 +3,7 @@
  * builds its routing with it (a lane group: one per service), and the simulator models ASM's generated
  * routing with it. Types are in types.ts, route normalization in routes.ts.
  */
+import { checkBaggagePatterns, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
 import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions, releaseRouteIndex } from './routes';
 import {
   DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, ModelLane, ObjectPlacement, SidecarModel,
@@ -82,6 +83,10 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
     throw new Error(`${context}: routingHeader "host" would rewrite the request's authority; choose a dedicated header such as "${DEFAULT_ROUTING_HEADER}"`);
   }
   for (const l of names) checkHeaderValue(`${context}: lane name used as ${routingHeader} value`, l);
+  const propagation = normalizePropagation(context, {
+    target: props.target, mode, routingHeader, routingHeaderGiven: props.routingHeader !== undefined, propagation: props.propagation, group: false,
+  });
+  if (inBaggage(propagation)) checkBaggagePatterns(context, propagation.baggageKey, names);
 
   const defaultRouteName = props.defaultRouteName ?? DEFAULT_ROUTE_NAME;
   checkRuleName(`${context}: defaultRouteName`, defaultRouteName);
@@ -152,6 +157,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
     lanes,
     baseline: props.baseline,
     routingHeader,
+    propagation,
     mode,
     target: props.target,
     rules: [],
@@ -160,7 +166,12 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
     sidecar,
     destinationRule,
   };
-  for (const rule of props.rules ?? []) model = addRule(model, rule);
+  // the lane in baggage: a request that arrives with a lane entry keeps its lane, before any other rule
+  const entries = inBaggage(propagation)
+    ? names.map(l => ({ name: `lane-${l}`, matches: [{ headers: [laneMarkerMatch(propagation, routingHeader, l)] }], split: [{ lane: l }] }))
+    : [];
+  for (const rule of [...entries, ...props.rules ?? []]) model = addRule(model, rule);
+  if (entries.length) model = { ...model, rules: model.rules.map((r, i) => (i < entries.length ? { ...r, keepsMarker: true } : r)) };
   for (const route of props.routesBefore ?? []) model = addCustomRoute(model, route, RoutePlacement.BEFORE_LANE_RULES);
   for (const route of props.routesAfter ?? []) model = addCustomRoute(model, route, RoutePlacement.AFTER_LANE_RULES);
   releaseRouteIndex(model);

@@ -2,6 +2,7 @@
  * The lane model's types: LaneRouting props normalized, checked and with every default resolved. Pure
  * data, immutable; the renderers and the simulation read only this, so what is rendered is what was checked.
  */
+import type { PropagationModel } from './marker';
 import { Mode } from '../../mode';
 import { Target } from '../../target';
 
@@ -53,6 +54,8 @@ export interface Destination {
 
 export interface Rule {
   readonly name: string;
+  /** the requests it matches are already in their lane (baggage entry): its destinations add no marker */
+  readonly keepsMarker?: boolean;
   /** empty only for the default route (catch-all) */
   readonly matches: readonly MatchBlock[];
   readonly split: readonly Destination[];
@@ -117,6 +120,8 @@ export interface LaneSettings {
   readonly mode: Mode;
   readonly baseline: string;
   readonly routingHeader: string;
+  /** how a request keeps its lane along a chain (permissive mode); undefined in strict mode */
+  readonly propagation?: PropagationModel;
 }
 
 export interface LaneModel extends LaneSettings {

@@ -4,8 +4,8 @@
  */
 import * as asm from '../../../imports/asm-networking.istio.io';
 import * as istio from '../../../imports/istio-networking.istio.io';
-import { Mode } from '../../mode';
 import { Target } from '../../target';
+import { laneMarkerHeaders } from '../model/marker';
 import { subsetOf } from '../model/routes';
 import { CustomRouteModel, Destination, LaneModel, MatchBlock, PlainStringMatch, RouteOptionsModel, Rule } from '../model/types';
 
@@ -39,13 +39,20 @@ export function renderMatch(block: MatchBlock): asm.VirtualServiceSpecHttpMatch 
   };
 }
 
-/** A lane destination: the lane's subset (or the one serving it), the routing header set to the lane in permissive mode. */
-function renderDestination(model: LaneModel, d: Destination, weighted: boolean): asm.VirtualServiceSpecHttpRoute {
+/** Where a VirtualService applies: the ingress gateway, or the sidecars. */
+type EntryPoint = 'gateway' | 'sidecar';
+
+/**
+ * A lane destination: the lane's subset (or the one serving it), with the lane marker in permissive mode (the
+ * routing header set to the lane, or the lane's baggage entry added at the gateway).
+ */
+function renderDestination(model: LaneModel, d: Destination, weighted: boolean, where: EntryPoint, marks: boolean): asm.VirtualServiceSpecHttpRoute {
   const port = model.port !== undefined ? { number: model.port } : undefined;
+  const request = laneMarkerHeaders(model.propagation, model.routingHeader, d.lane, where, marks);
   return {
     destination: { host: model.host, subset: subsetOf(model, d.lane), port },
     weight: weighted ? d.weight : undefined,
-    headers: model.mode === Mode.PERMISSIVE ? { request: { set: { [model.routingHeader]: d.lane } } } : undefined,
+    headers: request ? { request } : undefined,
     fallback: d.fallbackLane !== undefined ? { target: { host: model.host, subset: subsetOf(model, d.fallbackLane), port } } : undefined,
   };
 }
@@ -58,11 +65,11 @@ export function renderRouteOptions(o: RouteOptionsModel): Pick<asm.VirtualServic
   };
 }
 
-function renderRule(model: LaneModel, rule: Rule): asm.VirtualServiceSpecHttp {
+function renderRule(model: LaneModel, rule: Rule, where: EntryPoint): asm.VirtualServiceSpecHttp {
   return {
     name: rule.name,
     match: rule.matches.length ? rule.matches.map(renderMatch) : undefined,
-    route: rule.split.map(d => renderDestination(model, d, rule.split.length > 1)),
+    route: rule.split.map(d => renderDestination(model, d, rule.split.length > 1, where, !rule.keepsMarker)),
     ...renderRouteOptions(model.routeOptions),
   };
 }
@@ -84,12 +91,12 @@ export function renderCustomRoute(route: CustomRouteModel): asm.VirtualServiceSp
  * The ordered HTTP routes shared by the gateway and sidecar VirtualServices: custom routes placed before
  * the lane rules, the lane rules, custom routes placed after them, then the default route.
  */
-export function renderHttpRoutes(model: LaneModel): asm.VirtualServiceSpecHttp[] {
+export function renderHttpRoutes(model: LaneModel, where: EntryPoint): asm.VirtualServiceSpecHttp[] {
   return [
     ...model.routesBefore.map(renderCustomRoute),
-    ...model.rules.map(r => renderRule(model, r)),
+    ...model.rules.map(r => renderRule(model, r, where)),
     ...model.routesAfter.map(renderCustomRoute),
-    renderRule(model, model.defaultRoute),
+    renderRule(model, model.defaultRoute, where),
   ];
 }
 
@@ -112,7 +119,7 @@ function toIstioRoutes(routes: asm.VirtualServiceSpecHttp[]): istio.VirtualServi
 export type VirtualServiceSpec = asm.VirtualServiceSpec | istio.VirtualServiceSpec;
 
 function virtualServiceSpec(model: LaneModel, gateways: readonly string[] | undefined, hosts: readonly string[]): VirtualServiceSpec {
-  const http = renderHttpRoutes(model);
+  const http = renderHttpRoutes(model, gateways ? 'gateway' : 'sidecar');
   const base = { gateways: gateways ? [...gateways] : undefined, hosts: [...hosts] };
   return model.target === Target.ASM ? { ...base, http } : { ...base, http: toIstioRoutes(http) };
 }

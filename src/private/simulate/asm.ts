@@ -82,7 +82,8 @@ export function modelAsmLaneGroups(
   groups: readonly AsmGroup[],
   laneObjs: readonly AsmLane[],
   options: AsmModelOptions,
-): { tables: RawTable[]; subsets: Mesh['subsets']; rules: Map<string, RuleSource> } {
+): { tables: RawTable[]; subsets: Mesh['subsets']; rules: Map<string, RuleSource>; forwarded: string[] } {
+  const forwarded: string[] = [];
   const tables: RawTable[] = [];
   const subsets: SubsetLabels = new Map();
   const rules = new Map<string, RuleSource>();
@@ -90,6 +91,7 @@ export function modelAsmLaneGroups(
     try {
       const members = g.name === undefined ? [] : laneObjs.filter(l => l.group === g.name).map(l => l.obj);
       const group = groupOf(g, members, options);
+      if (group.mode === Mode.PERMISSIVE) forwarded.push(group.traceHeader);
       for (const svc of group.services) {
         const name = asmGeneratedVirtualServiceName(group.name, svc);
         const source = `${g.source}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`;
@@ -105,5 +107,5 @@ export function modelAsmLaneGroups(
       throw new Error(message.startsWith(g.source) ? g.location + message.slice(g.source.length) : `${g.location}: ${message}`);
     }
   }
-  return { tables, subsets, rules };
+  return { tables, subsets, rules, forwarded };
 }

@@ -73,12 +73,21 @@ function mergeMatches(root: readonly MatchBlock[], leaf: readonly MatchBlock[]):
   return out;
 }
 
+/** Route-level added headers, then the destination's: both are appended (a header added twice carries both values). */
+function appended(route: { readonly [name: string]: string }, own: { readonly [name: string]: string }): { [name: string]: string } {
+  const out: { [name: string]: string } = { ...route };
+  for (const [k, v] of Object.entries(own)) out[k] = out[k] !== undefined ? `${out[k]},${v}` : v;
+  return out;
+}
+
 /** A route ready for the simulation: route-level headers under each destination's own. */
 function finish(r: RawRoute, headers = r.headers): Route {
   return {
     name: r.name,
     matches: r.matches,
-    destinations: r.destinations.map(d => ({ ...d, setHeaders: { ...headers, ...d.setHeaders } })),
+    destinations: r.destinations.map(d => ({
+      ...d, setHeaders: { ...headers?.set, ...d.setHeaders }, addHeaders: appended(headers?.add ?? {}, d.addHeaders),
+    })),
   };
 }
 

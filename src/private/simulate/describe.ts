@@ -38,7 +38,10 @@ export function percent(p: number): string {
 }
 
 function destination(d: RouteDestination): string {
-  const set = Object.entries(d.setHeaders).map(([k, v]) => `${k}=${v}`).join(', ');
+  const set = [
+    ...Object.entries(d.setHeaders).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(d.addHeaders).map(([k, v]) => `${k}+=${v}`),
+  ].join(', ');
   return [
     `${short(d.host)}/${d.subset ?? '(any)'} ${percent(d.probability)}`,
     d.fallback ? `fallback ${short(d.fallback.host)}/${d.fallback.subset ?? '(any)'}` : '',
@@ -54,6 +57,18 @@ function appliesTo(t: RouteTable, gatewaysLabel: string, meshLabel: string): str
 /** How a table is named in `explain` and in diagrams: where it comes from, and where it applies to which hosts. */
 export function tableTitle(t: RouteTable): [string, string] {
   return [t.source, `${appliesTo(t, 'gateways:', 'mesh (sidecars)')}; hosts: ${t.hosts.join(', ')}`];
+}
+
+/**
+ * The headers every service must forward for requests to keep their lane along a chain: the trace headers of
+ * ASM lane groups (ASM re-attaches the routing header), else `baggage` when routes add baggage entries, else the
+ * routing headers the routes set (the services forward them).
+ */
+export function forwardedHeaders(mesh: Mesh): string[] {
+  if (mesh.forwarded && mesh.forwarded.length > 0) return [...new Set(mesh.forwarded)].sort();
+  const destinations = mesh.tables.flatMap(t => t.routes.flatMap(r => r.destinations));
+  if (destinations.some(d => 'baggage' in d.addHeaders)) return ['baggage'];
+  return [...new Set(destinations.flatMap(d => Object.keys(d.setHeaders)))].sort();
 }
 
 /** The rule table of every VirtualService. */
@@ -73,5 +88,7 @@ export function explain(mesh: Mesh): string {
     const line = (cells: string[]) => `  ${cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}`.trimEnd();
     out.push(line(head), ...rows.map(line), '');
   }
+  const forwarded = forwardedHeaders(mesh);
+  if (forwarded.length) out.push(`propagation: every service forwards ${forwarded.join(', ')} from each request it receives to the calls it makes, so that requests keep their lane`);
   return out.join('\n');
 }

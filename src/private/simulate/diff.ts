@@ -181,7 +181,10 @@ function sharesOf(table: RouteTable | undefined, req: Request, health: Health): 
   for (const o of d.outcomes) {
     const port = o.served?.port !== undefined ? `:${o.served.port}` : '';
     const target = o.served ? `${o.served.host}${port}${o.served.subset !== undefined ? `/${o.served.subset}` : ''}` : '503';
-    const sets = Object.entries(o.destination.setHeaders).sort().map(([k, v]) => `${k}=${v}`).join(', ');
+    const sets = [
+      ...Object.entries(o.destination.setHeaders).sort().map(([k, v]) => `${k}=${v}`),
+      ...Object.entries(o.destination.addHeaders).sort().map(([k, v]) => `${k}+=${v}`),
+    ].join(', ');
     const f = o.destination.fallback;
     const fallback = f ? `${f.host}${f.port !== undefined ? `:${f.port}` : ''}/${f.subset ?? '*'}` : undefined;
     const key = `${target}|${sets}|${fallback ?? ''}`;

@@ -124,7 +124,7 @@ export function simulateChain(mesh: Mesh, entry: RouteTable | undefined, service
     };
     if (!table) {
       const reason = `no VirtualService routes ${host}: any of its endpoints serves it`;
-      next({ host, failed: false, reason, request: forward(request, {}, undefined), probability: 1 });
+      next({ host, failed: false, reason, request: forward(request, {}, {}, undefined), probability: 1 });
       return;
     }
     const decision = decide(table, request, health);
@@ -135,7 +135,7 @@ export function simulateChain(mesh: Mesh, entry: RouteTable | undefined, service
     const rule = table.routes[decision.routeIndex].name;
     for (const o of decision.outcomes) {
       const failed = o.served === undefined;
-      const carried = forward(request, o.destination.setHeaders, labelsOf(mesh, o.served));
+      const carried = forward(request, o.destination.setHeaders, o.destination.addHeaders, labelsOf(mesh, o.served));
       const served = o.served?.host ?? o.destination.host;
       const reason = reasonOf(table, decision.routeIndex, o);
       next({ host: served, table, rule, outcome: o, failed, reason, request: carried, probability: o.probability });

@@ -16,6 +16,8 @@ export interface RouteDestination extends Backend {
   readonly weight?: number;
   /** headers set on the request for this destination (route-level first, destination-level over them) */
   readonly setHeaders: { readonly [name: string]: string };
+  /** headers the destination adds to the request (`headers.request.add`: appended to a value already there) */
+  readonly addHeaders: { readonly [name: string]: string };
   /** ASM: where the share goes when the destination has no healthy endpoints */
   readonly fallback?: Backend;
 }
@@ -61,6 +63,8 @@ export interface Mesh {
   /** the tables requests enter through: gateway-bound and mesh VirtualServices with hosts */
   readonly tables: readonly RouteTable[];
   readonly subsets: SubsetLabels;
+  /** the headers the services of ASM lane groups forward (their traceHeader) */
+  readonly forwarded?: readonly string[];
   /** every DestinationRule read, by host (a host with several: Istio merges or shadows them) */
   readonly rules?: ReadonlyMap<string, readonly RuleSource[]>;
   /** what was read and has no effect, e.g. a route whose delegate does not exist (Istio ignores it) */

@@ -12,8 +12,8 @@ import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryConditio
 /** A route as written: either destinations, or a delegate (resolved in delegation.ts). */
 export interface RawRoute extends Route {
   readonly delegate?: { readonly name: string; readonly namespace?: string };
-  /** route-level `headers.request.set`; undefined when the route sets none (a delegate's then come from its root) */
-  readonly headers?: { readonly [name: string]: string };
+  /** route-level `headers.request`; undefined when the route has none (a delegate's then come from its root) */
+  readonly headers?: RequestHeaders;
   readonly where: string;
 }
 
@@ -66,16 +66,25 @@ function matchBlock(where: string, v: unknown): MatchBlock {
   };
 }
 
-/** `headers.request.set` of a route or destination; undefined when there is no `headers` at all. */
-function setHeaders(where: string, v: unknown): { [name: string]: string } | undefined {
+/** The request headers a route or destination sets (replacing every value) and adds (appended, Envoy's `append`). */
+export interface RequestHeaders {
+  readonly set: { readonly [name: string]: string };
+  readonly add: { readonly [name: string]: string };
+}
+
+/** `headers.request.set` and `.add` of a route or destination; undefined when there is no `headers` at all. */
+function requestHeaders(where: string, v: unknown): RequestHeaders | undefined {
   const headers = optionalMapping(where, v);
   if (!headers) return undefined;
   onlyKeys(where, headers, ['request'], ['response']);
   const request = optionalMapping(`${where}.request`, headers.request);
-  if (!request) return {};
-  onlyKeys(`${where}.request`, request, ['set']);
-  const set = request.set === undefined || request.set === null ? {} : textMap(`${where}.request.set`, request.set);
-  return Object.fromEntries(Object.entries(set).map(([k, x]) => [k.toLowerCase(), x]));
+  if (!request) return { set: {}, add: {} };
+  onlyKeys(`${where}.request`, request, ['set', 'add']);
+  const read = (op: 'set' | 'add') => {
+    const m = request[op] === undefined || request[op] === null ? {} : textMap(`${where}.request.${op}`, request[op]);
+    return Object.fromEntries(Object.entries(m).map(([k, x]) => [k.toLowerCase(), x]));
+  };
+  return { set: read('set'), add: read('add') };
 }
 
 /** The CRD type of a weight: int32. */
@@ -104,7 +113,7 @@ function route(source: string, v: unknown, i: number, qualify: Qualify): RawRout
   onlyKeys(where, r, ['name', 'match', 'route', 'headers', 'delegate'], ignored);
   const name = optionalText(`${where}.name`, r.name);
   const matches = optionalList(`${where}.match`, r.match).map((m, j) => matchBlock(`${where}.match[${j}]`, m));
-  const headers = setHeaders(`${where}.headers`, r.headers);
+  const headers = requestHeaders(`${where}.headers`, r.headers);
   if (r.delegate !== undefined && r.delegate !== null) {
     const d = mapping(`${where}.delegate`, r.delegate);
     onlyKeys(`${where}.delegate`, d, ['name', 'namespace']);
@@ -126,13 +135,13 @@ function route(source: string, v: unknown, i: number, qualify: Qualify): RawRout
       fallback = backend(`${w}.fallback.target`, f.target, qualify);
     }
     const weight = d.weight === undefined || d.weight === null ? undefined : integer(`${w}.weight`, d.weight, 0, INT32_MAX);
-    return { ...backend(`${w}.destination`, d.destination, qualify), weight, own: setHeaders(`${w}.headers`, d.headers) ?? {}, fallback };
+    return { ...backend(`${w}.destination`, d.destination, qualify), weight, own: requestHeaders(`${w}.headers`, d.headers) ?? { set: {}, add: {} }, fallback };
   });
   // Istio: a single destination takes everything; otherwise weight/sum, an omitted weight is 0
   const total = raw.reduce((sum, d) => sum + (d.weight ?? 0), 0);
   if (raw.length > 1 && total <= 0) fail(where, 'total destination weight is 0');
   const out: RouteDestination[] = raw.map(({ own, ...d }) => ({
-    ...d, probability: raw.length === 1 ? 1 : (d.weight ?? 0) / total, setHeaders: own,
+    ...d, probability: raw.length === 1 ? 1 : (d.weight ?? 0) / total, setHeaders: own.set, addHeaders: own.add,
   }));
   return { name, matches, destinations: out, headers, where };
 }

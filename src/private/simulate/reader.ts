@@ -185,7 +185,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
     throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts)${read}`);
   }
-  return { tables: resolved.tables, subsets, rules, notes };
+  return { tables: resolved.tables, subsets, rules, notes, forwarded: generated.forwarded };
 }
 
 /** What the lenient reader left out, and why. */

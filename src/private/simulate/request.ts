@@ -73,11 +73,30 @@ export function makeRequest(input: RequestInput): Request {
   };
 }
 
-/** The request the next hop receives: the headers a destination set (replacing every value), from the serving pod. */
-export function forward(req: Request, setHeaders: { readonly [name: string]: string }, sourceLabels: Request['sourceLabels']): Request {
+/**
+ * The request the next hop receives, from the serving pod: the headers a destination set (replacing every
+ * value) and adds (a value appended to those already there, which Envoy's header matchers see joined by ",").
+ */
+export function forward(
+  req: Request, setHeaders: { readonly [name: string]: string }, addHeaders: { readonly [name: string]: string }, sourceLabels: Request['sourceLabels'],
+): Request {
   const headers = dictionary<string>();
   Object.assign(headers, req.headers, setHeaders);
+  for (const [k, v] of Object.entries(addHeaders)) headers[k] = headers[k] !== undefined ? `${headers[k]},${v}` : v;
   return { ...req, headers, sourceLabels };
+}
+
+/**
+ * The value of the first entry `key` of a W3C baggage header (entries separated by ",", optional whitespace
+ * around entries and "=", properties after ";"); undefined when there is none.
+ */
+export function baggageEntry(baggage: string | undefined, key: string): string | undefined {
+  for (const member of (baggage ?? '').split(',')) {
+    const pair = member.split(';')[0];
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === key) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
 }
 
 /** The same request sent to `host` (its authority). */

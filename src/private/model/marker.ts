@@ -1,0 +1,161 @@
+/**
+ * The lane marker: how a request says which lane it is in, and how that survives a call chain (one of ASM's
+ * three propagation scenarios). A plain routing header (`x-asm-prefer-tag: s2`) set by every destination, or,
+ * with baggage on upstream Istio, an entry of the W3C `baggage` header (`lane=s2`) that the ingress adds and
+ * the sidecars match in place. Lane rules, rendering and the simulation's lane marker all ask this module.
+ */
+import { HeaderMatch } from '../../match';
+import { Mode } from '../../mode';
+import { Propagation, PropagationKind } from '../../propagation';
+import { Target } from '../../target';
+import { checkHeaderName, show } from '../checks';
+
+export const BAGGAGE_HEADER = 'baggage';
+export const DEFAULT_BAGGAGE_KEY = 'lane';
+/** Istio refuses regexes longer than this (its `validateStringRegexp`). */
+const MAX_ISTIO_REGEX = 1024;
+/** A W3C baggage key is an RFC 7230 token; kept short so that every pattern stays far under Istio's limit. */
+const BAGGAGE_KEY = /^[!#$%&'*+\-.^_|~0-9A-Za-z]{1,64}$/;
+
+export interface PropagationModel {
+  readonly kind: PropagationKind;
+  /** the header every service must forward */
+  readonly forwarded: string;
+  /** Target.ISTIO with baggage: the baggage key that carries the lane */
+  readonly baggageKey?: string;
+}
+
+/** What the propagation settles from (a lane routing, or a lane group with its deprecated traceHeader). */
+export interface PropagationInput {
+  readonly target: Target;
+  readonly mode: Mode;
+  readonly routingHeader: string;
+  /** the routing header as given (undefined: the default) */
+  readonly routingHeaderGiven: boolean;
+  readonly propagation?: Propagation;
+  /** LaneGroupProps.traceHeader (deprecated) */
+  readonly traceHeader?: string;
+  /** true for a lane group (ASM's scenarios 1 and 3 need the group's lane resources) */
+  readonly group: boolean;
+}
+
+/** The propagation, checked against the target and mode. */
+export function normalizePropagation(context: string, input: PropagationInput): PropagationModel | undefined {
+  const { target, mode, routingHeader } = input;
+  let p = input.propagation;
+  if (input.traceHeader !== undefined) {
+    checkHeaderName(`${context}: traceHeader`, input.traceHeader);
+    if (p !== undefined) throw new Error(`${context}: traceHeader is the deprecated form of propagation; give propagation only`);
+    if (target !== Target.ASM) {
+      throw new Error(`${context}: traceHeader ${show(input.traceHeader)} is an ASM setting (ASM re-attaches the routing header along the trace); upstream Istio has no such machinery, so every application must propagate the routing header itself; use target: Target.ASM or remove traceHeader`);
+    }
+    const t = input.traceHeader.toLowerCase();
+    if (t === BAGGAGE_HEADER) p = Propagation.baggage();
+    else p = t === routingHeader.toLowerCase() ? Propagation.customHeader() : Propagation.traceId(input.traceHeader);
+  }
+  if (mode !== Mode.PERMISSIVE) {
+    if (p !== undefined) {
+      const what = input.traceHeader !== undefined ? `traceHeader ${show(input.traceHeader)}` : `propagation ${show(p.kind)}`;
+      throw new Error(`${context}: ${what} applies to permissive lanes only (strict lanes follow the caller's pod labels, not a header); remove it or use Mode.PERMISSIVE`);
+    }
+    return undefined;
+  }
+  p ??= Propagation.customHeader();
+  switch (p.kind) {
+    case PropagationKind.CUSTOM_HEADER:
+      return { kind: p.kind, forwarded: routingHeader };
+    case PropagationKind.TRACE_ID: {
+      const header = p.traceHeader!;
+      checkHeaderName(`${context}: propagation traceId header`, header);
+      if (target !== Target.ASM) {
+        throw new Error(`${context}: Propagation.traceId(${show(header)}) relies on ASM re-attaching the routing header along the trace; upstream Istio has no such machinery: use Propagation.customHeader() (the services forward the routing header) or Propagation.baggage()`);
+      }
+      if (!input.group) {
+        throw new Error(`${context}: Propagation.traceId(${show(header)}) needs ASM's lane resources, which a LaneGroup renders; use a LaneGroup with Target.ASM, or Propagation.customHeader()`);
+      }
+      if (header.toLowerCase() === routingHeader.toLowerCase()) {
+        throw new Error(`${context}: Propagation.traceId(${show(header)}) names the routing header; a trace id differs per request, and a routing header the services forward is Propagation.customHeader()`);
+      }
+      if (header.toLowerCase() === BAGGAGE_HEADER) throw new Error(`${context}: Propagation.traceId("baggage"): the baggage header is Propagation.baggage()`);
+      return { kind: p.kind, forwarded: header.toLowerCase() };
+    }
+    case PropagationKind.BAGGAGE: {
+      if (target === Target.ASM) {
+        if (routingHeader.toLowerCase() === BAGGAGE_HEADER) {
+          throw new Error(`${context}: routingHeader "baggage": with Propagation.baggage() on ASM the routing header stays a plain header (ASM's routeHeader cannot be baggage), e.g. "x-asm-prefer-tag"`);
+        }
+        if (p.baggageKey !== undefined) {
+          throw new Error(`${context}: Propagation.baggage({ key: ${show(p.baggageKey)} }): on Target.ASM the lane stays in the routing header, which ASMHeaderPropagation carries in the baggage context; the key is for Target.ISTIO`);
+        }
+        if (!input.group) {
+          throw new Error(`${context}: Propagation.baggage() on Target.ASM needs the ASMHeaderPropagation a LaneGroup renders; use a LaneGroup, or Propagation.customHeader()`);
+        }
+        return { kind: p.kind, forwarded: BAGGAGE_HEADER };
+      }
+      const key = p.baggageKey ?? DEFAULT_BAGGAGE_KEY;
+      if (typeof key !== 'string' || !BAGGAGE_KEY.test(key)) {
+        throw new Error(`${context}: Propagation.baggage() key ${show(key)} is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`);
+      }
+      if (input.routingHeaderGiven) {
+        throw new Error(`${context}: routingHeader ${show(routingHeader)} is not used with Propagation.baggage() on Target.ISTIO (the lane is the baggage entry ${key}=<lane>); remove it`);
+      }
+      return { kind: p.kind, forwarded: BAGGAGE_HEADER, baggageKey: key };
+    }
+    default:
+      throw new Error(`${context}: propagation must be made with Propagation.traceId(), .customHeader() or .baggage(), got ${show(p)}`);
+  }
+}
+
+/** RE2 metacharacters quoted (`regexp.QuoteMeta`). */
+function quoteMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+/**
+ * A pattern that matches a whole `baggage` header value (Envoy's regex match is a full match; repeated
+ * headers are joined by ",") exactly when one of its entries is `key=value`: entries separated by commas,
+ * optional whitespace around entries and around `=`, properties after `;`. `xlane=s2` and `lane=s20` do not
+ * match.
+ */
+export function baggageEntryPattern(key: string, value: string): string {
+  const ows = '[ \\t]*';
+  return `(?:.*,)?${ows}${quoteMeta(key)}${ows}=${ows}${quoteMeta(value)}${ows}(?:;[^,]*)?(?:,.*)?`;
+}
+
+/** Checks that every lane's baggage pattern stays under Istio's regex limit. */
+export function checkBaggagePatterns(context: string, key: string, lanes: readonly string[]): void {
+  for (const l of lanes) {
+    const length = baggageEntryPattern(key, l).length;
+    if (length > MAX_ISTIO_REGEX) throw new Error(`${context}: the baggage pattern of lane ${show(l)} is ${length} characters; Istio accepts at most ${MAX_ISTIO_REGEX}`);
+  }
+}
+
+/** True when the lane is an entry of the baggage header (Target.ISTIO, baggage). */
+export function inBaggage(p: PropagationModel | undefined): p is PropagationModel & { baggageKey: string } {
+  return p?.kind === PropagationKind.BAGGAGE && p.baggageKey !== undefined;
+}
+
+/** The match of the requests already in `lane`: the routing header, or the lane's baggage entry. */
+export function laneMarkerMatch(p: PropagationModel | undefined, routingHeader: string, lane: string): HeaderMatch {
+  return inBaggage(p) ? HeaderMatch.regex(BAGGAGE_HEADER, baggageEntryPattern(p.baggageKey, lane)) : HeaderMatch.exact(routingHeader, lane);
+}
+
+/**
+ * The headers a destination in `lane` sets or adds (permissive mode): the routing header, set at every entry
+ * point; or, with the lane in baggage, its entry added at the gateway (`add` keeps the client's entries) by the
+ * rules that put a request into a lane, and nothing on the sidecars, which only match.
+ */
+export function laneMarkerHeaders(
+  p: PropagationModel | undefined, routingHeader: string, lane: string, where: 'gateway' | 'sidecar', marks: boolean,
+): { set?: { [name: string]: string }; add?: { [name: string]: string } } | undefined {
+  if (p === undefined) return undefined; // strict: subsets only
+  if (!inBaggage(p)) return { set: { [routingHeader]: lane } };
+  return where === 'gateway' && marks ? { add: { [BAGGAGE_HEADER]: `${p.baggageKey}=${lane}` } } : undefined;
+}
+
+/** The simulation options that report this lane marker: the routing header, or the baggage key. */
+export function markerOptions(
+  settings: { readonly routingHeader: string; readonly propagation?: PropagationModel },
+): { routingHeader?: string; baggageKey?: string } {
+  return inBaggage(settings.propagation) ? { baggageKey: settings.propagation.baggageKey } : { routingHeader: settings.routingHeader };
+}
