@@ -5,10 +5,15 @@
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HeaderMatch, LaneGroup, Target } from '../src';
+import { HeaderMatch, LaneGroup, Propagation, Target } from '../src';
 
 export interface MockChainProps extends ChartProps {
   readonly target: Target;
+  /**
+   * How requests keep their lane along the chain.
+   * @default - ASM: the trace id my-trace-id (ASM re-attaches the routing header); Istio: the routing header
+   */
+  readonly propagation?: Propagation;
 }
 
 export class MockChain extends Chart {
@@ -30,9 +35,8 @@ export class MockChain extends Chart {
         { name: 's3', services: ['mockb'], podLabels: { version: 'v3' } },
       ],
       baseline: 's1',
-      routingHeader: 'x-asm-prefer-tag',
       // ASM re-attaches the routing header along the trace the app propagates; upstream Istio cannot
-      traceHeader: props.target === Target.ASM ? 'my-trace-id' : undefined,
+      propagation: props.propagation ?? (props.target === Target.ASM ? Propagation.traceId('my-trace-id') : undefined),
       ingress: {
         gateway: 'istio-system/ingressgateway',
         entryService: 'mocka',

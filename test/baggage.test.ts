@@ -4,9 +4,12 @@
  * match. Chain simulations with other entries, reordering, whitespace and properties; the synthesized objects;
  * a property against a W3C baggage parser written here, independent of the library.
  */
-import { Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { find, synth } from './helpers';
+import { find, runCli, synth } from './helpers';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
 import { LaneGroup, LaneGroupProps, LaneRouting, Mode, Propagation, Target } from '../src';
@@ -190,6 +193,31 @@ describe('settings a target or a construct cannot honour are errors', () => {
 
   test('patterns stay under Istio\'s 1,024-character regex limit at the longest key and lane name', () => {
     expect(baggageEntryPattern('k'.repeat(64), 's'.repeat(63)).length).toBeLessThan(1024);
+  });
+});
+
+describe('the CLI on the synthesized YAML', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baggage-'));
+    for (const target of [Target.ISTIO, Target.ASM]) {
+      fs.writeFileSync(path.join(dir, `${target}.yaml`), Yaml.stringify(...synth(new BaggageChain(Testing.app(), 'baggage-chain', { target }))));
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('simulate follows the lane in baggage (the key inferred from the routes), explain names what to forward, check finds nothing', () => {
+    const istio = path.join(dir, `${Target.ISTIO}.yaml`);
+    const r = runCli('simulate', istio, '-H', 'baggage: userId=alice, lane = s3;p=1', '--chain', 'mocka,mockb,mockc', '--json');
+    expect(r.code).toBe(0);
+    const [only, ...rest] = JSON.parse(r.out).paths;
+    expect(rest).toEqual([]);
+    expect([only.trace, only.hops.map((h: any) => `${h.marker.header}: ${h.marker.value}`)]).toEqual([S3, Array(3).fill('baggage: s3')]);
+    expect(runCli('explain', istio).out).toContain('propagation: every service forwards baggage from each request it receives');
+    for (const target of [Target.ISTIO, Target.ASM]) {
+      const check = runCli('check', path.join(dir, `${target}.yaml`), '--output-threshold', 'Warning');
+      expect(check).toMatchObject({ code: 0, out: 'no findings\n' });
+    }
   });
 });
 
