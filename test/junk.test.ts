@@ -75,7 +75,7 @@ describe('junk in the props', () => {
   test('LaneRouting: any prop replaced by junk synthesizes conforming YAML or fails with a message naming the routing', () => {
     const all = paths(routingProps);
     fc.assert(fc.property(fc.nat(all.length - 1), junk, (i, value) => {
-      endsWell(/^LaneRouting "test\/r": /, () => {
+      endsWell(/^LaneRouting "test\/r": |^Validation failed with the following errors:\n {2}\[\] \[\w+\] \([^)]*\[test\/r\//, () => {
         const chart = Testing.chart();
         const routing = new LaneRouting(chart, 'r', replaced(routingProps, all[i], value));
         synth(chart); // checks every object against its CRD schema
@@ -89,7 +89,8 @@ describe('junk in the props', () => {
       const props = chainGroupProps({ target, routeOptions: { timeout: Duration.seconds(1) } });
       const all = paths(props);
       fc.assert(fc.property(fc.nat(all.length - 1), junk, (i, value) => {
-        endsWell(/^(LaneGroup "test\/g"|LaneRouting "test\/g\/Ingress"): /, () => {
+        // a finding of the app-wide analysis at synth names the group's object by its construct path
+        endsWell(/^(LaneGroup "test\/g"|LaneRouting "test\/g\/Ingress"): |^Validation failed with the following errors:\n {2}\[\] \[\w+\] \([^)]*\[test\/g\//, () => {
           const chart = Testing.chart();
           const group = new LaneGroup(chart, 'g', replaced(props, all[i], value));
           synth(chart);
