@@ -335,7 +335,7 @@ function simulate(sim: LaneSimulator, given: Options, out: (s: string) => void, 
   const keys = sim.baggageKeys;
   const baggageKey = !o.routingHeaderGiven && headers.length === 0 && keys.length === 1 ? keys[0] : undefined;
   o = { ...o, routingHeader: baggageKey !== undefined ? 'baggage' : routingHeader };
-  const options = { unhealthyLanes: o.down, routingHeader, baggageKey, gateway: o.gateway, host: o.host };
+  const options = { unhealthyLanes: o.down, ...(baggageKey !== undefined ? { baggageKey } : { routingHeader }), gateway: o.gateway, host: o.host };
   const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
   const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).flatMap(([k, vs]) => vs.map(v => ` ${k}: ${v}`)).join('')}`;
 

@@ -13,7 +13,7 @@ import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } 
 import { Target } from './target';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as istio from '../imports/istio-networking.istio.io';
-import { markerOptions } from './private/model/marker';
+import { checkRuleOnSidecar, markerOptions } from './private/model/marker';
 
 /**
  * Routes one service's requests between traffic lanes: renders the ingress-gateway VirtualService and/or
@@ -132,6 +132,7 @@ export class LaneRouting extends Construct {
    */
   public addRule(rule: LaneRule): void {
     checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
+    checkRuleOnSidecar(this.model.context, this.model.propagation, this.model.sidecar !== undefined, rule.name);
     this.model = addRule(this.model, rule);
   }
 

@@ -6,7 +6,7 @@ import { list, show } from './private/checks';
 import { chainDiagram, LaneSwim } from './private/diagram/chain';
 import { Diagram, nodeCount, toMermaid, toSvg } from './private/diagram/graph';
 import { routingDiagram } from './private/diagram/routing';
-import { BAGGAGE_HEADER, baggageEntryPattern } from './private/model/marker';
+import { BAGGAGE_HEADER, isBaggageKey, parseBaggageEntryPattern } from './private/model/marker';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { explain } from './private/simulate/describe';
 import { diffMeshes, witnesses } from './private/simulate/diff';
@@ -404,11 +404,17 @@ export class LaneSimulator {
     return [...out].sort();
   }
 
-  /** The keys of the baggage entries the routes add (a lane carried in W3C baggage), sorted. */
+  /** The keys of the baggage entries the routes add or match (a lane carried in W3C baggage), sorted. */
   public get baggageKeys(): string[] {
     const out = new Set<string>();
     for (const t of this.mesh.tables) {
       for (const r of t.routes) {
+        for (const m of r.matches) {
+          for (const h of m.headers) {
+            const entry = h.name === BAGGAGE_HEADER && h.match?.kind === 'regex' ? parseBaggageEntryPattern(h.match.value) : undefined;
+            if (entry) out.add(entry.key);
+          }
+        }
         for (const d of r.destinations) {
           const added = d.addHeaders[BAGGAGE_HEADER];
           for (const member of added?.split(',') ?? []) {
@@ -608,7 +614,14 @@ export class LaneSimulator {
   }
 
   private header(options: SimulationOptions): Marker {
-    return { header: (options.routingHeader ?? DEFAULT_ROUTING_HEADER).toLowerCase(), baggageKey: options.baggageKey };
+    const key = options.baggageKey;
+    if (key !== undefined) {
+      if (options.routingHeader !== undefined) throw new Error('give routingHeader or baggageKey, not both: the lane is carried in one of them');
+      if (!isBaggageKey(key)) throw new Error(`baggageKey ${show(key)} is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`);
+      const keys = this.baggageKeys;
+      if (!keys.includes(key)) throw new Error(`baggageKey ${show(key)}: no route adds or matches a baggage entry with it (keys: ${list(keys)})`);
+    }
+    return { header: (options.routingHeader ?? DEFAULT_ROUTING_HEADER).toLowerCase(), baggageKey: key };
   }
 
   /** The lane marker a request carries: the routing header's value, or its baggage entry's. */
@@ -625,8 +638,8 @@ export class LaneSimulator {
     for (const m of route.matches) {
       for (const h of m.headers) {
         if (h.name !== BAGGAGE_HEADER || h.absent || h.match?.kind !== 'regex') continue;
-        const lane = this.subsets.find(l => baggageEntryPattern(key, l) === h.match!.value);
-        if (lane !== undefined) return lane;
+        const entry = parseBaggageEntryPattern(h.match.value);
+        if (entry?.key === key) return entry.value;
       }
     }
     return undefined;

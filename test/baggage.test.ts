@@ -12,7 +12,7 @@ import * as fc from 'fast-check';
 import { find, runCli, synth } from './helpers';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
-import { LaneGroup, LaneGroupProps, LaneRouting, Mode, Propagation, Target } from '../src';
+import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, Mode, Propagation, Target } from '../src';
 import { baggageEntryPattern } from '../src/private/model/marker';
 
 const S2 = 'mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)';
@@ -69,7 +69,7 @@ describe('the lane in baggage: chain simulations on both targets', () => {
     ]);
   });
 
-  test('Target.ISTIO: a client that sends two lane entries gets the lane listed first among the group\'s lanes', () => {
+  test('Target.ISTIO: a request with two lane entries is routed at each service to the first of the group\'s lanes it names (forwarded unchanged)', () => {
     const g = group(Target.ISTIO);
     expect(traces(g, { baggage: 'lane=s3,lane=s2' })).toEqual([[S2, 1]]);
     expect(traces(g, { baggage: 'lane=s2,lane=s3' })).toEqual([[S2, 1]]);
@@ -179,6 +179,54 @@ describe('settings a target or a construct cannot honour are errors', () => {
       `${C}: traceHeader is the deprecated form of propagation; give propagation only`],
   ])('%s', (_name, p, message) => {
     expect(() => new LaneGroup(Testing.chart(), 'g', props(p))).toThrow(message);
+  });
+
+  test('routingHeader "baggage" is refused with every propagation: it would replace the baggage list', () => {
+    for (const target of [Target.ISTIO, Target.ASM]) {
+      expect(() => new LaneGroup(Testing.chart(), 'g', props({ target, routingHeader: 'baggage' }))).toThrow(
+        `${C}: routingHeader "baggage": every destination would replace the W3C baggage list with the lane name; to carry the lane in baggage use propagation: Propagation.baggage(), or choose another routing header`);
+    }
+  });
+
+  test('lane rules on a sidecar with the lane in baggage are refused (the sidecar adds no entry), in props and by addRule()', () => {
+    const base = {
+      target: Target.ISTIO,
+      host: 'a.default.svc.cluster.local',
+      lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', podLabels: { v: '2' } }],
+      baseline: 's1',
+      propagation: Propagation.baggage(),
+    };
+    const rule = { name: 'dev', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] };
+    const message = 'LaneRouting "test/r": rule "dev": with Propagation.baggage() on Target.ISTIO the sidecar VirtualService only matches lane entries (it adds none), '
+      + 'so this rule would put requests into a lane the next service does not see; put lane rules on a LaneRouting with only a gateway entry point';
+    expect(() => new LaneRouting(Testing.chart(), 'r', { ...base, sidecar: {}, rules: [rule] })).toThrow(message);
+    const sidecarOnly = new LaneRouting(Testing.chart(), 'r', { ...base, sidecar: {} });
+    expect(() => sidecarOnly.addRule(rule)).toThrow(message);
+    const gatewayOnly = new LaneRouting(Testing.chart(), 'r', { ...base, gateway: { gateways: ['istio-system/gw'] }, rules: [rule] });
+    expect(gatewayOnly.routeNames).toEqual(['lane-s1', 'lane-s2', 'dev', 'base-route']);
+  });
+
+  test('simulate() checks baggageKey against the routes, and takes it or routingHeader, not both', () => {
+    const g = group(Target.ISTIO);
+    expect(() => g.simulate({}, { baggageKey: 'a b,' })).toThrow('LaneGroup "baggage-chain/mock": baggageKey "a b," is not a W3C baggage key');
+    const sim = g.simulator();
+    expect(() => sim.simulate({}, { baggageKey: 'a b,' })).toThrow('baggageKey "a b," is not a W3C baggage key: 1 to 64 letters, digits or !#$%&\'*+-.^_|~');
+    expect(() => sim.simulate({}, { baggageKey: 'tenant' })).toThrow('baggageKey "tenant": no route adds or matches a baggage entry with it (keys: lane)');
+    expect(() => g.simulate({}, { routingHeader: 'x-asm-prefer-tag' })).toThrow('give routingHeader or baggageKey, not both');
+    expect(sim.baggageKeys).toEqual(['lane']);
+  });
+
+  test('a lane without a subset of its own (servedBy) is still the request\'s lane', () => {
+    const routing = new LaneRouting(Testing.chart(), 'r', {
+      target: Target.ISTIO,
+      host: 'a.default.svc.cluster.local',
+      lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', servedBy: 's1' }],
+      baseline: 's1',
+      propagation: Propagation.baggage(),
+      gateway: { gateways: ['istio-system/gw'] },
+    });
+    const r = routing.simulate({ headers: { baggage: 'lane=s2' } });
+    expect([r.rule, r.laneProbabilities, r.subsetProbabilities, r.outcomes[0].marker]).toEqual(['lane-s2', { s2: 1 }, { s1: 1 }, { header: 'baggage', value: 's2' }]);
   });
 
   test('a LaneRouting cannot render ASM\'s lane resources: trace id and ASM baggage need a LaneGroup', () => {

@@ -10,6 +10,7 @@ export const BUNDLES: { readonly [folder: string]: string } = {
   'istio': 'customresourcedefinitions.gen.yaml',
   'asm': 'customresourcedefinitions.gen.yaml',
   'asm-lanes': 'asm-swimlane-crds.yaml',
+  'gateway-api': 'standard-install.yaml',
 };
 
 /** The path of one vendored bundle. */

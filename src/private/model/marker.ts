@@ -61,6 +61,9 @@ export function normalizePropagation(context: string, input: PropagationInput): 
     return undefined;
   }
   p ??= Propagation.customHeader();
+  if (routingHeader.toLowerCase() === BAGGAGE_HEADER && p.kind !== PropagationKind.BAGGAGE) {
+    throw new Error(`${context}: routingHeader "baggage": every destination would replace the W3C baggage list with the lane name; to carry the lane in baggage use propagation: Propagation.baggage(), or choose another routing header`);
+  }
   switch (p.kind) {
     case PropagationKind.CUSTOM_HEADER:
       return { kind: p.kind, forwarded: routingHeader };
@@ -93,7 +96,7 @@ export function normalizePropagation(context: string, input: PropagationInput): 
         return { kind: p.kind, forwarded: BAGGAGE_HEADER };
       }
       const key = p.baggageKey ?? DEFAULT_BAGGAGE_KEY;
-      if (typeof key !== 'string' || !BAGGAGE_KEY.test(key)) {
+      if (typeof key !== 'string' || !isBaggageKey(key)) {
         throw new Error(`${context}: Propagation.baggage() key ${show(key)} is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`);
       }
       if (input.routingHeaderGiven) {
@@ -128,6 +131,34 @@ export function checkBaggagePatterns(context: string, key: string, lanes: readon
     const length = baggageEntryPattern(key, l).length;
     if (length > MAX_ISTIO_REGEX) throw new Error(`${context}: the baggage pattern of lane ${show(l)} is ${length} characters; Istio accepts at most ${MAX_ISTIO_REGEX}`);
   }
+}
+
+/**
+ * Refuses a lane rule on a sidecar VirtualService when the lane is in baggage: sidecars only match lane entries
+ * (they never add one), so a rule there would put requests into a lane that the next service does not see.
+ */
+export function checkRuleOnSidecar(context: string, p: PropagationModel | undefined, hasSidecar: boolean, rule: string): void {
+  if (!inBaggage(p) || !hasSidecar) return;
+  throw new Error(`${context}: rule ${show(rule)}: with Propagation.baggage() on Target.ISTIO the sidecar VirtualService only matches lane entries (it adds none), so this rule would put requests into a lane the next service does not see; put lane rules on a LaneRouting with only a gateway entry point`);
+}
+
+/** The key and the value of a pattern made by `baggageEntryPattern`; undefined for any other pattern. */
+export function parseBaggageEntryPattern(pattern: string): { key: string; value: string } | undefined {
+  const [before, after] = baggageEntryPattern('\u0000', '\u0001').split('\u0000');
+  const [middle, end] = after.split('\u0001');
+  if (!pattern.startsWith(before) || !pattern.endsWith(end)) return undefined;
+  const inner = pattern.slice(before.length, pattern.length - end.length);
+  const at = inner.indexOf(middle);
+  if (at < 0) return undefined;
+  const unquote = (s: string) => s.replace(/\\(.)/g, '$1');
+  const key = unquote(inner.slice(0, at));
+  const value = unquote(inner.slice(at + middle.length));
+  return baggageEntryPattern(key, value) === pattern ? { key, value } : undefined;
+}
+
+/** A baggage key as W3C allows it (and as `Propagation.baggage()` takes it). */
+export function isBaggageKey(key: string): boolean {
+  return BAGGAGE_KEY.test(key);
 }
 
 /** True when the lane is an entry of the baggage header (Target.ISTIO, baggage). */

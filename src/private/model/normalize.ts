@@ -3,7 +3,7 @@
  * builds its routing with it (a lane group: one per service), and the simulator models ASM's generated
  * routing with it. Types are in types.ts, route normalization in routes.ts.
  */
-import { checkBaggagePatterns, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
+import { checkBaggagePatterns, checkRuleOnSidecar, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
 import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions, releaseRouteIndex } from './routes';
 import {
   DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, ModelLane, ObjectPlacement, SidecarModel,
@@ -170,6 +170,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   const entries = inBaggage(propagation)
     ? names.map(l => ({ name: `lane-${l}`, matches: [{ headers: [laneMarkerMatch(propagation, routingHeader, l)] }], split: [{ lane: l }] }))
     : [];
+  for (const rule of props.rules ?? []) checkRuleOnSidecar(context, propagation, sidecar !== undefined, rule?.name);
   for (const rule of [...entries, ...props.rules ?? []]) model = addRule(model, rule);
   if (entries.length) model = { ...model, rules: model.rules.map((r, i) => (i < entries.length ? { ...r, keepsMarker: true } : r)) };
   for (const route of props.routesBefore ?? []) model = addCustomRoute(model, route, RoutePlacement.BEFORE_LANE_RULES);

@@ -94,7 +94,9 @@ export function baggageEntry(baggage: string | undefined, key: string): string |
   for (const member of (baggage ?? '').split(',')) {
     const pair = member.split(';')[0];
     const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === key) return pair.slice(eq + 1).trim();
+    // W3C's optional whitespace is spaces and tabs only
+    const trim = (s: string) => s.replace(/^[ \t]+|[ \t]+$/g, '');
+    if (eq > 0 && trim(pair.slice(0, eq)) === key) return trim(pair.slice(eq + 1));
   }
   return undefined;
 }
