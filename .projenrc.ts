@@ -46,6 +46,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@~2.207.60',
     'ajv@^8.17.1',
+    '@bufbuild/cel@^0.6.1',
     'fast-check@^4.3.0',
   ],
 
