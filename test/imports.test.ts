@@ -11,7 +11,7 @@ const KINDS = ['virtualservices.networking.istio.io', 'destinationrules.networki
 
 describe('imports/', () => {
   test('filterBundle keeps the two CRDs with only the requested version', () => {
-    const text = filterBundle(fs.readFileSync(BUNDLE('asm'), 'utf-8'), KINDS, 'v1beta1');
+    const text = filterBundle(fs.readFileSync(BUNDLE('asm'), 'utf-8'), Object.fromEntries(KINDS.map(k => [k, 'v1beta1'])));
     const crds = parseAllDocuments(text).map(d => d.toJS());
     expect(crds.map(c => [c.metadata.name, c.spec.versions.map((v: any) => v.name)])).toEqual([
       ['destinationrules.networking.istio.io', ['v1beta1']],
@@ -20,7 +20,7 @@ describe('imports/', () => {
   });
 
   test('filterBundle names a missing version', () => {
-    expect(() => filterBundle(fs.readFileSync(BUNDLE('asm'), 'utf-8'), KINDS, 'v1')).toThrow(
+    expect(() => filterBundle(fs.readFileSync(BUNDLE('asm'), 'utf-8'), Object.fromEntries(KINDS.map(k => [k, 'v1'])))).toThrow(
       'destinationrules.networking.istio.io: version v1 not found in the bundle');
   });
 
@@ -30,7 +30,7 @@ describe('imports/', () => {
       execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
         ['--project', 'tsconfig.dev.json', 'scripts/import-crds.ts', '--output', out], { cwd: ROOT, stdio: 'pipe' });
       const generated = fs.readdirSync(out).sort();
-      expect(generated).toEqual(['asm-lanes-istio.alibabacloud.com.ts', 'asm-networking.istio.io.ts', 'istio-networking.istio.io.ts']);
+      expect(generated).toEqual(['asm-lanes-istio.alibabacloud.com.ts', 'asm-networking.istio.io.ts', 'gateway-api-gateway.networking.k8s.io.ts', 'istio-networking.istio.io.ts', 'k8s.ts']);
       for (const file of generated) {
         expect(fs.readFileSync(path.join(out, file), 'utf-8')).toEqual(fs.readFileSync(path.join(ROOT, 'imports', file), 'utf-8'));
       }

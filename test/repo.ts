@@ -11,6 +11,7 @@ export const BUNDLES: { readonly [folder: string]: string } = {
   'asm': 'customresourcedefinitions.gen.yaml',
   'asm-lanes': 'asm-swimlane-crds.yaml',
   'gateway-api': 'standard-install.yaml',
+  'k8s': 'v1.33.0-definitions.json',
 };
 
 /** The path of one vendored bundle. */
