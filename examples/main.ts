@@ -2,12 +2,14 @@
  * The example app: `npx projen example` (or `cdk8s synth`) writes one folder per scenario:
  * cdk8s.out/seed/, cdk8s.out/custom-header/, cdk8s.out/strict/ (one service, LaneRouting), and
  * cdk8s.out/chain-asm/, cdk8s.out/chain-istio/ (the three-service chain, LaneGroup, for each target), and
- * cdk8s.out/baggage-asm/, cdk8s.out/baggage-istio/ (the same chain with the lane carried in W3C baggage).
+ * cdk8s.out/baggage-asm/, cdk8s.out/baggage-istio/ (the same chain with the lane carried in W3C baggage), and
+ * cdk8s.out/gateway-api/ (the reference scenario on the Kubernetes Gateway API, LaneRouting).
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { BaggageChain } from './baggage';
 import { MockChain } from './chain';
+import { MockaGatewayApi } from './gateway-api';
 import { MockaLanes, SCENARIOS } from './scenarios';
 import { Target } from '../src';
 
@@ -25,5 +27,10 @@ for (const [name, target] of [['chain-asm', Target.ASM], ['chain-istio', Target.
 for (const [name, target] of [['baggage-asm', Target.ASM], ['baggage-istio', Target.ISTIO]] as const) {
   const app = new App({ outdir: path.join(outdir, name) });
   new BaggageChain(app, 'baggage-chain', { target });
+  app.synth();
+}
+{
+  const app = new App({ outdir: path.join(outdir, 'gateway-api') });
+  new MockaGatewayApi(app, 'mocka-gateway-api');
   app.synth();
 }

@@ -1,5 +1,5 @@
 import { DestinationRuleOptions, GatewayEntryPoint, SidecarEntryPoint } from './entry-point';
-import { Lane } from './lane';
+import { Lane, LaneServices } from './lane';
 import { Mode } from './mode';
 import { Propagation } from './propagation';
 import { CustomRoute, RouteOptions } from './route';
@@ -63,6 +63,14 @@ export interface LaneRoutingProps {
    * @default Propagation.customHeader()
    */
   readonly propagation?: Propagation;
+
+  /**
+   * Target.GATEWAY_API: the per-lane Services' selector and ports (a lane with podLabels gets a Service
+   * `<service>-<lane>`). Required when a lane has podLabels on that target; not taken by the others.
+   *
+   * @default - none
+   */
+  readonly laneServices?: LaneServices;
 
   /**
    * Routing rules in order (first match wins). More can be added with `addRule()`.

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LaneRoutingProps } from './lane-routing-props';
 import { registerRendered, renderedOnce } from './private/app-checks';
 import { checkShape, SHAPES, sizeChecked } from './private/boundary';
+import { checkRuleOnSidecar, markerOptions } from './private/model/marker';
 import { normalize } from './private/model/normalize';
 import { addCustomRoute, addRule } from './private/model/routes';
 import { LaneModel, ObjectPlacement } from './private/model/types';
@@ -12,8 +13,11 @@ import { LaneRule } from './rule';
 import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
 import { Target } from './target';
 import * as asm from '../imports/asm-networking.istio.io';
+import * as gw from '../imports/gateway-api-gateway.networking.k8s.io';
 import * as istio from '../imports/istio-networking.istio.io';
-import { checkRuleOnSidecar, markerOptions } from './private/model/marker';
+import * as k8s from '../imports/k8s';
+import { checkGatewayApi } from './private/model/gateway-api';
+import { renderIngressRoute, renderLaneServices, renderMeshRoute, renderReferenceGrants } from './private/render/gateway-api';
 
 /**
  * Routes one service's requests between traffic lanes: renders the ingress-gateway VirtualService and/or
@@ -29,6 +33,14 @@ export class LaneRouting extends Construct {
   public readonly sidecarVirtualService?: ApiObject;
   /** The DestinationRule (escape hatch), when at least one lane has pod labels. */
   public readonly destinationRule?: ApiObject;
+  /** Target.GATEWAY_API: the ingress HTTPRoute, bound to the Gateways (escape hatch), when `gateway` is set. */
+  public readonly gatewayHttpRoute?: ApiObject;
+  /** Target.GATEWAY_API: the mesh HTTPRoute, bound to the Service (escape hatch), when `sidecar` is set. */
+  public readonly meshHttpRoute?: ApiObject;
+  /** Target.GATEWAY_API: the Service of each lane that has pod labels, in lane order. */
+  public readonly laneServices: ApiObject[] = [];
+  /** Target.GATEWAY_API: the ReferenceGrants for backends in another namespace than their route. */
+  public readonly referenceGrants: ApiObject[] = [];
 
   private model: LaneModel;
 
@@ -43,6 +55,17 @@ export class LaneRouting extends Construct {
     checkShape(context, 'props', SHAPES.LaneRoutingProps, props);
     this.model = normalize(context, props);
     const m = this.model;
+    if (m.target === Target.GATEWAY_API) {
+      for (const s of renderLaneServices(m)) {
+        this.laneServices.push(new k8s.KubeService(this, `LaneService-${s.name}`, { metadata: { name: s.name, namespace: s.namespace }, spec: s.spec }));
+      }
+      if (m.gateway) this.gatewayHttpRoute = this.createRoute('GatewayHttpRoute', m.gateway, () => sizeChecked(context, 'ingress HTTPRoute', renderIngressRoute(this.model)));
+      if (m.sidecar) this.meshHttpRoute = this.createRoute('MeshHttpRoute', m.sidecar, () => sizeChecked(context, 'mesh HTTPRoute', renderMeshRoute(this.model)));
+      for (const g of renderReferenceGrants(m)) {
+        this.referenceGrants.push(new gw.ReferenceGrant(this, `ReferenceGrant-${g.namespace}`, { metadata: { namespace: g.namespace }, spec: g.spec }));
+      }
+      return;
+    }
     if (m.gateway) {
       this.gatewayVirtualService = this.create('GatewayVirtualService', 'VirtualService', m.gateway, () => sizeChecked(context, 'gateway VirtualService', renderGatewaySpec(this.model)));
     }
@@ -133,7 +156,31 @@ export class LaneRouting extends Construct {
   public addRule(rule: LaneRule): void {
     checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
     checkRuleOnSidecar(this.model.context, this.model.propagation, this.model.sidecar !== undefined, rule.name);
-    this.model = addRule(this.model, rule);
+    this.update(addRule(this.model, rule));
+  }
+
+  /** Takes a changed model, checked for the target (the Gateway API's order, limits and grants). */
+  private update(model: LaneModel): void {
+    checkGatewayApi(model);
+    if (model.target === Target.GATEWAY_API) {
+      const before = renderReferenceGrants(this.model).map(g => JSON.stringify(g)).join();
+      if (renderReferenceGrants(model).map(g => JSON.stringify(g)).join() !== before) {
+        throw new Error(`${model.context}: this route sends requests to a namespace the ReferenceGrants rendered from the props do not cover; give cross-namespace custom routes in props (routesBefore, routesAfter)`);
+      }
+    }
+    this.model = model;
+  }
+
+  /** An HTTPRoute whose spec is rendered at synth time from the model as it is then. */
+  private createRoute(id: string, placement: ObjectPlacement, produce: () => unknown): ApiObject {
+    const metadata = {
+      ...(placement.name !== undefined ? { name: placement.name } : {}),
+      ...(placement.namespace !== undefined ? { namespace: placement.namespace } : {}),
+    };
+    const spec = renderedOnce(() => [this.model], produce);
+    const obj = new gw.HttpRoute(this, id, { metadata, spec: Lazy.any({ produce: spec }) });
+    registerRendered(obj, spec);
+    return obj;
   }
 
   /**
@@ -145,6 +192,6 @@ export class LaneRouting extends Construct {
   public addCustomRoute(route: CustomRoute, placement: RoutePlacement): void {
     checkShape(this.model.context, 'route', SHAPES.CustomRoute, route);
     checkShape(this.model.context, 'placement', SHAPES.RoutePlacement, placement);
-    this.model = addCustomRoute(this.model, route, placement);
+    this.update(addCustomRoute(this.model, route, placement));
   }
 }

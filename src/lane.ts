@@ -24,6 +24,46 @@ export interface Lane {
    * @default - the lane's own subset
    */
   readonly servedBy?: string;
+
+  /**
+   * Target.GATEWAY_API: the lane's existing Service (in the service's namespace), when the routing does not
+   * render one from `podLabels` and `laneServices`.
+   *
+   * @default - the Service `<service>-<lane>` rendered from podLabels (Target.GATEWAY_API)
+   */
+  readonly serviceName?: string;
+}
+
+/**
+ * Target.GATEWAY_API: what the per-lane Services are made of. A lane with pod labels gets a Service
+ * `<service>-<lane>` that selects `selector` plus the lane's pod labels, with `ports`.
+ */
+export interface LaneServices {
+  /** The labels the service's pods have in every lane, e.g. `{ app: 'mocka' }`. */
+  readonly selector: { [key: string]: string };
+
+  /** The ports of the service (the routes send requests to `port`, or to the only one). */
+  readonly ports: LaneServicePort[];
+}
+
+/**
+ * A port of a per-lane Service.
+ */
+export interface LaneServicePort {
+  /** The port the Service listens on. */
+  readonly port: number;
+
+  /**
+   * The pods' port.
+   * @default - the same as port
+   */
+  readonly targetPort?: number;
+
+  /**
+   * The port's name (required by Kubernetes when a Service has several ports).
+   * @default - no name
+   */
+  readonly name?: string;
 }
 
 /**

@@ -81,9 +81,9 @@ describe('values that do not come through the TypeScript types', () => {
       `${C}: props.rules[0].matches[0].queryParams[0] must be made with QueryParamMatch.exact() or .regex(), got {"name":"lane"}`],
     ['a weight given as text', { rules: [{ name: 'w', matches: [{ uri: StringMatch.exact('/w') }], split: [{ lane: 's1', weight: '50' }, { lane: 's2', weight: '50' }] }] },
       `${C}: props.rules[0].split[0].weight must be a number, got "50"`],
-    ['a misspelt prop', { sidcar: {} }, `${C}: props has unknown property "sidcar" (known: host, port, lanes, baseline, target, mode, routingHeader, propagation, rules, defaultRouteName, routeOptions, routesBefore, routesAfter, gateway, sidecar, destinationRule)`],
+    ['a misspelt prop', { sidcar: {} }, `${C}: props has unknown property "sidcar" (known: host, port, lanes, baseline, target, mode, routingHeader, laneServices, propagation, rules, defaultRouteName, routeOptions, routesBefore, routesAfter, gateway, sidecar, destinationRule)`],
     ['a missing required prop', { host: undefined }, `${C}: props.host is required (a string)`],
-    ['an unknown target', { target: 'LINKERD' }, `${C}: props.target must be one of "ASM", "ISTIO", got "LINKERD"`],
+    ['an unknown target', { target: 'LINKERD' }, `${C}: props.target must be one of "ASM", "ISTIO", "GATEWAY_API", got "LINKERD"`],
   ])('%s', (_name, overrides, message) => {
     const e = errorOf(props(overrides));
     expect(e).not.toBeInstanceOf(TypeError);
@@ -211,7 +211,7 @@ describe('the CLI on real files and flags', () => {
   test('a file of Deployments is named, with what it holds', async () => {
     const file = path.join(dir, 'deploy.yaml');
     fs.writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\n');
-    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: no VirtualService found in ${file} (apiVersion networking.istio.io/*, kind VirtualService, with hosts); read: Deployment (2)` });
+    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: no VirtualService found in ${file} (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes); read: Deployment (2)` });
   });
 
   test('kinds the simulator does not read are skipped with a note, not a reason to refuse the file', async () => {

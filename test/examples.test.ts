@@ -2,6 +2,7 @@ import { App, Testing } from 'cdk8s';
 import { find, seedManifests, synth, synthYaml } from './helpers';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
+import { MockaGatewayApi } from '../examples/gateway-api';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
 
@@ -68,6 +69,10 @@ describe('example scenarios', () => {
 
   test.each([Target.ASM, Target.ISTIO])('the three-service chain for %s synthesizes to the recorded YAML', (target) => {
     expect(synthYaml(new MockChain(Testing.app(), 'mock-chain', { target }))).toMatchSnapshot();
+  });
+
+  test('the reference scenario on the Gateway API synthesizes to the recorded YAML', () => {
+    expect(synthYaml(new MockaGatewayApi(Testing.app(), 'mocka-gateway-api'))).toMatchSnapshot();
   });
 
   test.each([Target.ASM, Target.ISTIO])('the chain with the lane in baggage for %s synthesizes to the recorded YAML', (target) => {

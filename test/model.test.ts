@@ -75,7 +75,7 @@ describe('normalize: errors name the field, the value and what is allowed', () =
     ['short sidecar host', { sidecar: { hosts: ['mockb'] } },
       `${CTX}: sidecar.hosts[0] "mockb" is a short name, which Istio resolves against the VirtualService's namespace; write it fully qualified, e.g. "mockb.default.svc.cluster.local"`],
     ['port out of range', { port: 70000 }, `${CTX}: port must be an integer from 1 to 65535, got 70000`],
-    ['unknown target', { target: 'KUMA' as Target }, `${CTX}: target must be Target.ASM or Target.ISTIO, got "KUMA"`],
+    ['unknown target', { target: 'KUMA' as Target }, `${CTX}: target must be Target.ASM, Target.ISTIO or Target.GATEWAY_API, got "KUMA"`],
     ['unknown mode', { mode: 'LOOSE' as Mode }, `${CTX}: mode must be Mode.PERMISSIVE or Mode.STRICT, got "LOOSE"`],
     ['no lanes', { lanes: [] }, `${CTX}: lanes must list at least one lane (the baseline)`],
     ['lane name with underscore', { lanes: [{ name: 's_1' }] },

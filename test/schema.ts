@@ -9,10 +9,11 @@
  * CEL implementation (@bufbuild/cel, with the string extensions Kubernetes adds); transition rules (on `oldSelf`)
  * are left out, as for a created object; a rule using a function the evaluator does not know fails loudly.
  */
+import * as fs from 'fs';
 import { celEnv, CelInput, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import Ajv, { ValidateFunction } from 'ajv';
-import { readBundle } from './repo';
+import { bundlePath, readBundle } from './repo';
 
 const BUNDLES: { [apiVersion: string]: string } = {
   'networking.istio.io/v1beta1': 'asm',
@@ -100,6 +101,19 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const key = `${apiVersion}/${kind}`;
   let validate = validators.get(key);
   if (validate) return validate;
+  if (apiVersion === 'v1') {
+    // a core object: its definition in the Kubernetes 1.33 schema (crds/k8s/)
+    const definitions = JSON.parse(fs.readFileSync(bundlePath('k8s'), 'utf-8')).definitions;
+    const name = Object.keys(definitions).find(d => definitions[d]['x-kubernetes-group-version-kind']?.some((g: any) => g.group === '' && g.version === 'v1' && g.kind === kind));
+    if (!name) throw new Error(`schema conformance: ${kind} (v1) is not in the Kubernetes schema`);
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const prepared = prepare(definitions);
+    // apiVersion, kind and metadata are checked apart
+    const { apiVersion: _a, kind: _k, metadata: _m, ...properties } = prepared[name].properties;
+    validate = ajv.compile({ ...prepared[name], properties, definitions: prepared });
+    validators.set(key, validate);
+    return validate;
+  }
   const bundle = BUNDLES[apiVersion];
   if (!bundle) throw new Error(`schema conformance: no CRD bundle for ${apiVersion}`);
   const [group, version] = apiVersion.split('/');

@@ -229,7 +229,7 @@ ${http}`;
   test('tcp routes and files without VirtualServices', () => {
     expect(() => LaneSimulator.fromYaml('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: t}\nspec: {hosts: [a.b.c], tcp: [{route: []}]}', 'f'))
       .toThrow('f (document 1): VirtualService t: "tcp" is not supported by the lane simulation (it could change where requests go); supported here: hosts, gateways, http');
-    expect(() => LaneSimulator.fromYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}')).toThrow('no VirtualService found in input (apiVersion networking.istio.io/*, kind VirtualService, with hosts); read: ConfigMap (1)');
+    expect(() => LaneSimulator.fromYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}')).toThrow('no VirtualService found in input (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes); read: ConfigMap (1)');
     expect(() => LaneSimulator.fromYaml('a: [', 'broken.yaml')).toThrow(/^broken.yaml \(document 1\): not valid YAML/);
   });
 });

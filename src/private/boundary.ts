@@ -54,7 +54,9 @@ const customDestination = strict({ host: text, subset: text.optional(), port: nu
 const customRoute = strict({ ...routeOptionsShape, name: text, matches: list(requestMatch), destinations: list(customDestination) });
 const laneDestination = strict({ lane: text, weight: num.optional(), fallbackLane: text.optional() });
 const laneRule = strict({ name: text, matches: list(requestMatch), split: list(laneDestination) });
-const lane = strict({ name: text, podLabels: stringMap.optional(), servedBy: text.optional() });
+const lane = strict({ name: text, podLabels: stringMap.optional(), servedBy: text.optional(), serviceName: text.optional() });
+const laneServicePort = strict({ port: num, targetPort: num.optional(), name: text.optional() });
+const laneServices = strict({ selector: stringMap, ports: list(laneServicePort) });
 const gatewayEntryPoint = strict({ gateways: list(text), hosts: list(text).optional(), namespace: text.optional(), name: text.optional() });
 const sidecarEntryPoint = strict({ hosts: list(text).optional(), namespace: text.optional(), name: text.optional() });
 const destinationRuleOptions = strict({ namespace: text.optional(), name: text.optional() });
@@ -86,6 +88,7 @@ export const SHAPES = {
     target,
     mode: mode.optional(),
     routingHeader: text.optional(),
+    laneServices: laneServices.optional(),
     propagation: madeLater(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
     rules: list(laneRule).optional(),
     defaultRouteName: text.optional(),
@@ -140,6 +143,8 @@ export const SHAPES = {
   }),
   MeshReadOptions: strict({ clusterDomain: text.optional(), asmGeneratedNamespace: text.optional() }),
   DiffOptions: strict({ chain: list(text).optional() }),
+  LaneServices: laneServices,
+  LaneServicePort: laneServicePort,
   BaggageOptions: strict({ key: text.optional() }),
   DiagramOptions: strict({
     host: text.optional(),

@@ -117,6 +117,9 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
   if (!Object.values(Target).includes(props.target)) {
     throw new Error(`${context}: target must be Target.ASM or Target.ISTIO, got ${show(props.target)}`);
   }
+  if (props.target === Target.GATEWAY_API) {
+    throw new Error(`${context}: Target.GATEWAY_API is not available for a LaneGroup yet; route each service with a LaneRouting on that target, or use Target.ISTIO or Target.ASM`);
+  }
   const mode = props.mode ?? Mode.PERMISSIVE;
   if (!Object.values(Mode).includes(mode)) throw new Error(`${context}: mode must be Mode.PERMISSIVE or Mode.STRICT, got ${show(mode)}`);
   const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;

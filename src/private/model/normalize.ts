@@ -3,6 +3,7 @@
  * builds its routing with it (a lane group: one per service), and the simulator models ASM's generated
  * routing with it. Types are in types.ts, route normalization in routes.ts.
  */
+import { checkGatewayApi, normalizeLaneServices } from './gateway-api';
 import { checkBaggagePatterns, checkRuleOnSidecar, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
 import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions, releaseRouteIndex } from './routes';
 import {
@@ -37,7 +38,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   checkQualifiedHost(`${context}: host`, props.host);
   if (props.port !== undefined) checkPort(`${context}: port`, props.port);
   if (!Object.values(Target).includes(props.target)) {
-    throw new Error(`${context}: target must be Target.ASM or Target.ISTIO, got ${show(props.target)}`);
+    throw new Error(`${context}: target must be Target.ASM, Target.ISTIO or Target.GATEWAY_API, got ${show(props.target)}`);
   }
   const mode = props.mode ?? Mode.PERMISSIVE;
   if (!Object.values(Mode).includes(mode)) {
@@ -56,7 +57,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
       }
       for (const [k, v] of entries) checkLabel(`${context}: lane ${show(l.name)} podLabels`, k, v);
     }
-    return { name: l.name, podLabels: l.podLabels ? { ...l.podLabels } : undefined, servedBy: l.servedBy };
+    return { name: l.name, podLabels: l.podLabels ? { ...l.podLabels } : undefined, servedBy: l.servedBy, serviceName: l.serviceName };
   });
   noDuplicates(`${context}: lanes`, lanes.map(l => l.name));
   const names = lanes.map(l => l.name);
@@ -130,8 +131,9 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   }
 
   let destinationRule: ObjectPlacement | undefined;
-  const labelled = lanes.some(l => l.podLabels);
-  if (props.destinationRule && !labelled) {
+  // on the Gateway API each lane is a Service, and there is no DestinationRule (checkGatewayApi says so)
+  const labelled = props.target !== Target.GATEWAY_API && lanes.some(l => l.podLabels);
+  if (props.destinationRule && !labelled && props.target !== Target.GATEWAY_API) {
     throw new Error(`${context}: destinationRule is set but no lane has podLabels, so it would have no subset; give the lanes podLabels or omit destinationRule`);
   }
   if (labelled) {
@@ -164,7 +166,8 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
     defaultRoute: { name: defaultRouteName, matches: [], split: [{ lane: props.baseline, weight: 100 }] },
     gateway,
     sidecar,
-    destinationRule,
+    destinationRule: props.target === Target.GATEWAY_API && props.destinationRule ? {} : destinationRule,
+    laneServices: normalizeLaneServices(context, props.target, props.laneServices, lanes),
   };
   // the lane in baggage: a request that arrives with a lane entry keeps its lane, before any other rule
   const entries = inBaggage(propagation)
@@ -175,6 +178,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   if (entries.length) model = { ...model, rules: model.rules.map((r, i) => (i < entries.length ? { ...r, keepsMarker: true } : r)) };
   for (const route of props.routesBefore ?? []) model = addCustomRoute(model, route, RoutePlacement.BEFORE_LANE_RULES);
   for (const route of props.routesAfter ?? []) model = addCustomRoute(model, route, RoutePlacement.AFTER_LANE_RULES);
+  checkGatewayApi(model);
   releaseRouteIndex(model);
   return model;
 }

@@ -105,6 +105,9 @@ export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDesti
     if (subsetOf(ctx, d.fallbackLane) === subsetOf(ctx, d.lane)) {
       throw new Error(`${where} lane ${show(d.lane)} is already served by subset ${show(subsetOf(ctx, d.lane))}, so a fallback to lane ${show(d.fallbackLane)} changes nothing; remove fallbackLane`);
     }
+    if (ctx.target === Target.GATEWAY_API) {
+      throw new Error(`${where} lane ${show(d.lane)} has fallbackLane ${show(d.fallbackLane)}, but the Gateway API has no fallback between backends; use target: Target.ASM or remove fallbackLane`);
+    }
     if (ctx.target !== Target.ASM) {
       throw new Error(`${where} lane ${show(d.lane)} has fallbackLane ${show(d.fallbackLane)}, but fallback is an ASM-only field that upstream Istio drops; use target: Target.ASM or remove fallbackLane`);
     }

@@ -66,6 +66,8 @@ export interface ModelLane {
   readonly podLabels?: { readonly [key: string]: string };
   /** the lane whose subset serves this lane (the service has no workloads in it) */
   readonly servedBy?: string;
+  /** Target.GATEWAY_API: the lane's existing Service */
+  readonly serviceName?: string;
 }
 
 export interface RetriesModel {
@@ -141,4 +143,12 @@ export interface LaneModel extends LaneSettings {
   readonly sidecar?: SidecarModel;
   /** present when at least one lane has pod labels */
   readonly destinationRule?: ObjectPlacement;
+  /** Target.GATEWAY_API: what the per-lane Services are made of */
+  readonly laneServices?: { readonly selector: { readonly [key: string]: string }; readonly ports: readonly LaneServicePortModel[] };
+}
+
+export interface LaneServicePortModel {
+  readonly port: number;
+  readonly targetPort?: number;
+  readonly name?: string;
 }

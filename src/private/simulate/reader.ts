@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { modelAsmLaneGroups } from './asm';
 import { resolveDelegation } from './delegation';
 import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
+import { HttpRouteSource, readHttpRoutes } from './httproute';
 import { Mesh, RuleSource, SubsetLabels } from './mesh';
 import { RawTable, readVirtualService } from './parser';
 import { brief, list, show } from '../checks';
@@ -138,6 +139,8 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   const rules = new Map<string, RuleSource[]>();
   const groups: Manifest[] = [];
   const lanes: Manifest[] = [];
+  const httpRoutes: HttpRouteSource[] = [];
+  const routeNotes: string[] = [];
   const skipped = new Map<string, number>();
   for (const m of manifests) {
     const obj = m.obj;
@@ -153,6 +156,12 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
       (kind === 'ASMSwimLaneGroup' ? groups : lanes).push(m);
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'VirtualService') {
       readOne(m, () => tables.push({ ...readVirtualService(sourceOf(m), metadataOf(m), obj.spec ?? {}, clusterDomain), location: locationOf(m) }));
+    } else if (apiVersion.startsWith('gateway.networking.k8s.io/') && kind === 'HTTPRoute') {
+      // read alone first, so that a route the simulation cannot model is left out (or named) by itself
+      readOne(m, () => {
+        readHttpRoutes([{ source: sourceOf(m), location: locationOf(m), obj }], clusterDomain, []);
+        httpRoutes.push({ source: sourceOf(m), location: locationOf(m), obj });
+      });
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'DestinationRule') {
       readOne(m, () => readSubsets(m, clusterDomain, subsets, rules));
     } else {
@@ -169,8 +178,9 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   );
   for (const [host, bySubset] of generated.subsets) subsets.set(host, bySubset);
   for (const [host, rule] of generated.rules) addRule(rules, host, rule);
+  tables.push(...readHttpRoutes(httpRoutes, clusterDomain, routeNotes));
   const resolved = resolveDelegation(tables, generated.tables);
-  const notes = [...resolved.notes];
+  const notes = [...resolved.notes, ...routeNotes];
   const groupNames = new Set(groups.map(g => metadataOf(g).name));
   for (const l of lanes) {
     const group = metadataOf(l).labels?.['swimlane-group'];
@@ -183,7 +193,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   if (resolved.tables.length === 0 && !options.allowEmpty) {
     const origins = [...new Set(manifests.map(m => m.origin).filter((o): o is string => o !== undefined))];
     const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
-    throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts)${read}`);
+    throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes)${read}`);
   }
   return { tables: resolved.tables, subsets, rules, notes, forwarded: generated.forwarded };
 }

@@ -1,0 +1,222 @@
+/**
+ * Reads Gateway API HTTPRoutes (`gateway.networking.k8s.io/v1`, synthesized by this library or hand-written)
+ * into the route tables the simulation runs on, with the Gateway API's semantics:
+ * - a route bound to a Gateway is a gateway table; one bound to a Service (GAMMA) routes that Service's host in
+ *   the mesh;
+ * - every HTTPRoute bound to one parent merges into one table, whose matches are ordered by precedence: an exact
+ *   path, the longest prefix, a method, the most header matches, the most query matches; then the oldest route
+ *   (offline, without creation times: namespace/name, said in a note); then the rule and match order;
+ * - a PathPrefix matches whole path segments; backends are Services, with weights (default 1) and the headers
+ *   their RequestHeaderModifier filters set and add.
+ * Anything else that could change where a request goes is refused by name.
+ */
+import { fail, integer, list, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text } from './fields';
+import { RouteDestination } from './mesh';
+import { RawRoute, RawTable } from './parser';
+import { brief, compileRe2, show } from '../checks';
+import { qualifyHost, serviceHost } from '../model/group';
+import { HeaderCondition, MatchBlock, PlainStringMatch, QueryCondition } from '../model/types';
+
+export interface HttpRouteSource {
+  /** how results name it, e.g. `out.yaml: HTTPRoute default/web` */
+  readonly source: string;
+  readonly location: string;
+  readonly obj: any;
+}
+
+interface Entry {
+  readonly route: string;
+  readonly created?: string;
+  readonly rule: number;
+  readonly match: number;
+  readonly precedence: readonly number[];
+  readonly raw: RawRoute;
+}
+
+/** RE2 metacharacters quoted. */
+function quoteMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+function matchValue(where: string, m: { [key: string]: unknown }, regexType: string): PlainStringMatch {
+  const type = optionalText(`${where}.type`, m.type) ?? 'Exact';
+  const value = text(`${where}.value`, m.value);
+  if (type === 'Exact') return { kind: 'exact', value };
+  if (type === regexType) {
+    try {
+      compileRe2(value);
+    } catch (e) {
+      fail(where, `regex ${show(value)} is not valid RE2: ${(e as Error).message}`);
+    }
+    return { kind: 'regex', value };
+  }
+  return fail(`${where}.type`, `must be Exact or ${regexType}, got ${show(type)}`);
+}
+
+/** One HTTPRoute match as a match block, and its precedence (highest first). */
+function readMatch(where: string, v: unknown): { block: MatchBlock; precedence: number[] } {
+  const m = mapping(where, v);
+  onlyKeys(where, m, ['path', 'headers', 'queryParams', 'method']);
+  let uri: PlainStringMatch | undefined;
+  let precedence = [1, 1];
+  const path = optionalMapping(`${where}.path`, m.path);
+  if (path) {
+    onlyKeys(`${where}.path`, path, ['type', 'value']);
+    const type = optionalText(`${where}.path.type`, path.type) ?? 'PathPrefix';
+    const value = optionalText(`${where}.path.value`, path.value) ?? '/';
+    if (type === 'Exact') {
+      uri = { kind: 'exact', value };
+      precedence = [2, value.length];
+    } else if (type === 'PathPrefix') {
+      // whole segments: "/api" takes "/api" and "/api/x", not "/apix"; a trailing "/" is ignored
+      const prefix = value.replace(/\/+$/, '');
+      uri = prefix === '' ? undefined : { kind: 'regex', value: `${quoteMeta(prefix)}(?:/.*)?` };
+      precedence = [1, value.length];
+    } else if (type === 'RegularExpression') {
+      uri = matchValue(`${where}.path`, path, 'RegularExpression');
+      precedence = [0, 0];
+    } else {
+      fail(`${where}.path.type`, `must be Exact, PathPrefix or RegularExpression, got ${show(type)}`);
+    }
+  }
+  const headers: HeaderCondition[] = optionalList(`${where}.headers`, m.headers).map((h, i) => {
+    const hm = mapping(`${where}.headers[${i}]`, h);
+    onlyKeys(`${where}.headers[${i}]`, hm, ['type', 'name', 'value']);
+    return { name: text(`${where}.headers[${i}].name`, hm.name).toLowerCase(), match: matchValue(`${where}.headers[${i}]`, hm, 'RegularExpression'), absent: false };
+  });
+  const queryParams: QueryCondition[] = optionalList(`${where}.queryParams`, m.queryParams).map((q, i) => {
+    const qm = mapping(`${where}.queryParams[${i}]`, q);
+    onlyKeys(`${where}.queryParams[${i}]`, qm, ['type', 'name', 'value']);
+    return { name: text(`${where}.queryParams[${i}].name`, qm.name), match: matchValue(`${where}.queryParams[${i}]`, qm, 'RegularExpression') };
+  });
+  const method = optionalText(`${where}.method`, m.method);
+  return {
+    block: { headers, uri, queryParams, method: method !== undefined ? { kind: 'exact', value: method } : undefined },
+    precedence: [...precedence, method !== undefined ? 1 : 0, headers.length, queryParams.length],
+  };
+}
+
+/** The headers a list of filters sets and adds (RequestHeaderModifier); any other filter is refused. */
+function readFilters(where: string, v: unknown): { set: { [k: string]: string }; add: { [k: string]: string } } {
+  const set: { [k: string]: string } = {};
+  const add: { [k: string]: string } = {};
+  optionalList(where, v).forEach((f, i) => {
+    const fm = mapping(`${where}[${i}]`, f);
+    const type = text(`${where}[${i}].type`, fm.type);
+    if (type !== 'RequestHeaderModifier') fail(`${where}[${i}]`, `filter ${show(type)} is not supported by the lane simulation (it could change where requests go)`);
+    const mod = mapping(`${where}[${i}].requestHeaderModifier`, fm.requestHeaderModifier);
+    onlyKeys(`${where}[${i}].requestHeaderModifier`, mod, ['set', 'add'], ['remove']);
+    for (const [op, into] of [['set', set], ['add', add]] as const) {
+      optionalList(`${where}[${i}].requestHeaderModifier.${op}`, mod[op]).forEach((h, j) => {
+        const hm = mapping(`${where}[${i}].requestHeaderModifier.${op}[${j}]`, h);
+        into[text(`${where}[${i}].requestHeaderModifier.${op}[${j}].name`, hm.name).toLowerCase()] = text(`${where}[${i}].requestHeaderModifier.${op}[${j}].value`, hm.value);
+      });
+    }
+  });
+  return { set, add };
+}
+
+function readRoute(r: HttpRouteSource, clusterDomain: string): Array<{ parent: string; hostnames: string[]; entries: Entry[] }> {
+  const md = optionalMapping(`${r.source} metadata`, r.obj.metadata) ?? {};
+  const namespace = optionalText(`${r.source} metadata.namespace`, md.namespace) ?? 'default';
+  const name = text(`${r.source} metadata.name`, md.name);
+  const spec = mapping(`${r.source} spec`, r.obj.spec);
+  onlyKeys(`${r.source} spec`, spec, ['parentRefs', 'hostnames', 'rules']);
+  const hostnames = optionalList(`${r.source} spec.hostnames`, spec.hostnames).map((h, i) => text(`${r.source} spec.hostnames[${i}]`, h));
+  const entries: Entry[] = [];
+  list(`${r.source} spec.rules`, spec.rules ?? [{}]).forEach((rv, ri) => {
+    const where = `${r.source} rules[${ri}]`;
+    const rule = mapping(where, rv);
+    onlyKeys(where, rule, ['name', 'matches', 'backendRefs', 'filters'], ['timeouts', 'sessionPersistence']);
+    const ruleHeaders = readFilters(`${where}.filters`, rule.filters);
+    const refs = optionalList(`${where}.backendRefs`, rule.backendRefs).map((bv, bi) => {
+      const w = `${where}.backendRefs[${bi}]`;
+      const b = mapping(w, bv);
+      onlyKeys(w, b, ['name', 'namespace', 'port', 'weight', 'filters', 'group', 'kind']);
+      const kind = optionalText(`${w}.kind`, b.kind) ?? 'Service';
+      const group = optionalText(`${w}.group`, b.group) ?? '';
+      if (kind !== 'Service' || group !== '') fail(w, `a backend of kind ${show(`${group}/${kind}`)} is not supported by the lane simulation (Services only)`);
+      const own = readFilters(`${w}.filters`, b.filters);
+      return {
+        host: serviceHost(text(`${w}.name`, b.name), optionalText(`${w}.namespace`, b.namespace) ?? namespace, clusterDomain),
+        port: b.port === undefined ? undefined : integer(`${w}.port`, b.port, 1, 65535),
+        weight: b.weight === undefined ? 1 : integer(`${w}.weight`, b.weight, 0, 1_000_000),
+        setHeaders: { ...ruleHeaders.set, ...own.set },
+        addHeaders: { ...ruleHeaders.add, ...own.add },
+      };
+    });
+    const total = refs.reduce((n, b) => n + b.weight, 0);
+    // no backend, or all weights 0: the Gateway API answers 500; the simulation has no route for it
+    if (refs.length === 0 || total === 0) fail(where, 'has no backend with a weight (the Gateway API answers 500); the lane simulation does not model it');
+    const destinations: RouteDestination[] = refs.map(b => ({ ...b, probability: b.weight / total }));
+    const matches = optionalList(`${where}.matches`, rule.matches);
+    (matches.length ? matches : [{}]).forEach((mv, mi) => {
+      const { block, precedence } = readMatch(`${where}.matches[${mi}]`, mv);
+      const ruleName = optionalText(`${where}.name`, rule.name) ?? `${brief(name)}-rule-${ri + 1}`;
+      const empty = block.headers.length === 0 && block.queryParams.length === 0 && !block.uri && !block.method;
+      entries.push({
+        route: `${namespace}/${name}`,
+        created: optionalText(`${r.source} metadata.creationTimestamp`, md.creationTimestamp),
+        rule: ri,
+        match: mi,
+        precedence,
+        raw: { name: ruleName, matches: empty ? [] : [block], destinations, where: `${where}.matches[${mi}]` },
+      });
+    });
+  });
+  return list(`${r.source} spec.parentRefs`, spec.parentRefs).map((pv, pi) => {
+    const w = `${r.source} spec.parentRefs[${pi}]`;
+    const p = mapping(w, pv);
+    onlyKeys(w, p, ['name', 'namespace', 'group', 'kind', 'port', 'sectionName']);
+    const kind = optionalText(`${w}.kind`, p.kind) ?? 'Gateway';
+    const parentNs = optionalText(`${w}.namespace`, p.namespace) ?? namespace;
+    const parentName = text(`${w}.name`, p.name);
+    if (kind === 'Service') return { parent: `mesh:${qualifyHost(parentName, parentNs, clusterDomain)}`, hostnames: [], entries };
+    if (kind !== 'Gateway') fail(w, `a parent of kind ${show(kind)} is not supported by the lane simulation (Gateway or Service)`);
+    return { parent: `gateway:${parentNs}/${parentName}`, hostnames, entries };
+  });
+}
+
+/** The route tables of a set of HTTPRoutes: one per parent (and hostnames), merged and ordered by precedence. */
+export function readHttpRoutes(routes: readonly HttpRouteSource[], clusterDomain: string, notes: string[]): RawTable[] {
+  const byParent = new Map<string, { sources: HttpRouteSource[]; hostnames: string[]; entries: Entry[] }>();
+  for (const r of routes) {
+    for (const p of readRoute(r, clusterDomain)) {
+      const key = `${p.parent}|${[...p.hostnames].sort().join(',')}`;
+      const t = byParent.get(key) ?? { sources: [], hostnames: p.hostnames, entries: [] };
+      t.sources.push(r);
+      t.entries.push(...p.entries);
+      byParent.set(key, t);
+    }
+  }
+  const tables: RawTable[] = [];
+  for (const [key, t] of byParent) {
+    const parent = key.split('|')[0];
+    const names = [...new Set(t.entries.map(e => e.route))];
+    if (names.length > 1 && t.entries.some(e => e.created === undefined)) {
+      notes.push(`${parent.replace(/^(mesh|gateway):/, '')}: HTTPRoutes ${names.join(', ')} merge; between equally specific matches the oldest route wins, and without creation times the simulation takes them by namespace/name`);
+    }
+    const ordered = [...t.entries].sort((a, b) => {
+      for (let i = 0; i < a.precedence.length; i++) if (a.precedence[i] !== b.precedence[i]) return b.precedence[i] - a.precedence[i];
+      if (a.route !== b.route) {
+        if (a.created !== undefined && b.created !== undefined && a.created !== b.created) return a.created < b.created ? -1 : 1;
+        return a.route < b.route ? -1 : 1;
+      }
+      return a.rule - b.rule || a.match - b.match;
+    });
+    const [first] = t.sources;
+    const [ns, name] = names[0].split('/');
+    const mesh = parent.startsWith('mesh:');
+    tables.push({
+      source: t.sources.length === 1 ? first.source : `${first.source} (merged with ${t.sources.length - 1} more)`,
+      location: first.location,
+      name,
+      namespace: ns,
+      gateways: mesh ? [] : [parent.slice('gateway:'.length)],
+      mesh,
+      hosts: mesh ? [parent.slice('mesh:'.length)] : (t.hostnames.length ? t.hostnames : ['*']),
+      routes: ordered.map(e => e.raw),
+    });
+  }
+  return tables;
+}
