@@ -24,11 +24,12 @@ export class MockChain extends Chart {
     this.group = new LaneGroup(this, 'mock', {
       name: 'mock',
       target: props.target,
-      services: [
-        { name: 'mocka', namespace: 'default' },
-        { name: 'mockb', namespace: 'default' },
-        { name: 'mockc', namespace: 'default' },
-      ],
+      services: ['mocka', 'mockb', 'mockc'].map(name => ({
+        name,
+        namespace: 'default',
+        // the Gateway API routes to a Service per lane, made from the service's pods
+        ...(props.target === Target.GATEWAY_API ? { port: 8000, laneServices: { selector: { app: name }, ports: [{ port: 8000 }] } } : {}),
+      })),
       lanes: [
         { name: 's1', services: ['mocka', 'mockb', 'mockc'], podLabels: { version: 'v1' } },
         { name: 's2', services: ['mocka', 'mockc'], podLabels: { version: 'v2' } },

@@ -3,7 +3,8 @@
  * cdk8s.out/seed/, cdk8s.out/custom-header/, cdk8s.out/strict/ (one service, LaneRouting), and
  * cdk8s.out/chain-asm/, cdk8s.out/chain-istio/ (the three-service chain, LaneGroup, for each target), and
  * cdk8s.out/baggage-asm/, cdk8s.out/baggage-istio/ (the same chain with the lane carried in W3C baggage), and
- * cdk8s.out/gateway-api/ (the reference scenario on the Kubernetes Gateway API, LaneRouting).
+ * cdk8s.out/gateway-api/, cdk8s.out/chain-gateway-api/ (the reference scenario and the chain on the Kubernetes
+ * Gateway API).
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
@@ -19,7 +20,7 @@ for (const [name, props] of Object.entries(SCENARIOS)) {
   new MockaLanes(app, 'mocka-lanes', props);
   app.synth();
 }
-for (const [name, target] of [['chain-asm', Target.ASM], ['chain-istio', Target.ISTIO]] as const) {
+for (const [name, target] of [['chain-asm', Target.ASM], ['chain-istio', Target.ISTIO], ['chain-gateway-api', Target.GATEWAY_API]] as const) {
   const app = new App({ outdir: path.join(outdir, name) });
   new MockChain(app, 'mock-chain', { target });
   app.synth();

@@ -1,3 +1,4 @@
+import { LaneServices } from './lane';
 import { Mode } from './mode';
 import { Propagation } from './propagation';
 import { RouteOptions } from './route';
@@ -19,6 +20,13 @@ export interface LaneGroupService {
    * @default - no port
    */
   readonly port?: number;
+
+  /**
+   * Target.GATEWAY_API: the selector and ports of the service's pods, from which a Service per lane that holds
+   * the service is rendered (`<service>-<lane>`). Required on that target; not taken by the others.
+   * @default - none
+   */
+  readonly laneServices?: LaneServices;
 }
 
 /**

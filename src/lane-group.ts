@@ -60,6 +60,8 @@ export class LaneGroup extends Construct {
   public readonly sidecarVirtualServices: ApiObject[] = [];
 
   private readonly model: GroupModel;
+  /** Target.GATEWAY_API: each service's routing (its lane Services and mesh HTTPRoute) */
+  private readonly serviceRoutings = new Map<string, LaneRouting>();
   /** each service's lane model, with its custom routes (ASM: what its delegating root renders) */
   private readonly serviceModels = new Map<string, LaneModel>();
 
@@ -84,8 +86,10 @@ export class LaneGroup extends Construct {
         ...laneMarkerProps(m),
         host: entry.host,
         port: entry.port,
-        // the entry service's subsets are defined by its own routing (ISTIO) or by ASM: no pod labels here
-        lanes: m.lanes.map(l => ({ name: l.name, servedBy: laneHolds(l, entry.name) ? undefined : m.baseline })),
+        // the entry service's subsets are defined by its own routing (ISTIO) or by ASM: no pod labels here; on the
+        // Gateway API its lane Services are rendered by its own routing
+        lanes: m.lanes.map(l => (!laneHolds(l, entry.name) ? { name: l.name, servedBy: m.baseline }
+          : m.target === Target.GATEWAY_API ? { name: l.name, serviceName: `${entry.name}-${l.name}` } : { name: l.name })),
         baseline: m.baseline,
         rules: i.rules,
         defaultRouteName: i.defaultRouteName,
@@ -119,7 +123,10 @@ export class LaneGroup extends Construct {
     for (const s of m.services) {
       this.serviceModels.set(s.name, normalize(this.serviceContext(s.name), serviceRoutingProps(m, s)));
     }
-    if (m.target === Target.ASM) {
+    if (m.target === Target.GATEWAY_API) {
+      // each service is a LaneRouting of its own: its lane Services and its mesh HTTPRoute
+      for (const s of m.services) this.serviceRoutings.set(s.name, new LaneRouting(this, `Service-${s.name}`, serviceRoutingProps(m, s)));
+    } else if (m.target === Target.ASM) {
       if (m.routeOptions?.timeout || m.routeOptions?.retries) m.services.forEach(s => this.delegateRoot(s));
     } else {
       for (const s of m.services) {
@@ -162,6 +169,10 @@ export class LaneGroup extends Construct {
     checkShape(this.model.context, 'placement', SHAPES.RoutePlacement, placement);
     const svc = this.service(service);
     const context = this.serviceContext(service);
+    if (this.model.target === Target.GATEWAY_API) {
+      this.serviceRoutings.get(service)!.addCustomRoute(route, placement);
+      return;
+    }
     if (this.model.target === Target.ISTIO) {
       this.serviceModels.set(service, addCustomRoute(this.serviceModels.get(service)!, route, placement));
       return;

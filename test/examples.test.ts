@@ -67,7 +67,7 @@ describe('example scenarios', () => {
     }
   });
 
-  test.each([Target.ASM, Target.ISTIO])('the three-service chain for %s synthesizes to the recorded YAML', (target) => {
+  test.each([Target.ASM, Target.ISTIO, Target.GATEWAY_API])('the three-service chain for %s synthesizes to the recorded YAML', (target) => {
     expect(synthYaml(new MockChain(Testing.app(), 'mock-chain', { target }))).toMatchSnapshot();
   });
 

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ApiObject, Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { find, synth } from './helpers';
+import { MockChain } from '../examples/chain';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, Mode, StringMatch, Target } from '../src';
 
 const HOST = 'mocka.default.svc.cluster.local';
@@ -112,10 +113,12 @@ describe('what the Gateway API cannot express is an error naming the feature and
     expect(make(p)).toThrow(message);
   });
 
-  test('a LaneGroup says the target is not available for it yet', () => {
-    expect(() => new LaneGroup(Testing.chart(), 'g', {
-      name: 'g', target: Target.GATEWAY_API, baseline: 's1', services: [{ name: 'a', namespace: 'default' }], lanes: [{ name: 's1', services: ['a'], podLabels: { v: '1' } }],
-    })).toThrow('LaneGroup "test/g": Target.GATEWAY_API is not available for a LaneGroup yet; route each service with a LaneRouting on that target, or use Target.ISTIO or Target.ASM');
+  test('a LaneGroup needs each service\'s pods (laneServices) on this target, and takes them on no other', () => {
+    const group = (target: Target, laneServices?: { selector: { [k: string]: string }; ports: Array<{ port: number }> }) => () => new LaneGroup(Testing.chart(), 'g', {
+      name: 'g', target, baseline: 's1', services: [{ name: 'a', namespace: 'default', laneServices }], lanes: [{ name: 's1', services: ['a'], podLabels: { v: '1' } }],
+    });
+    expect(group(Target.GATEWAY_API)).toThrow('LaneGroup "test/g": service "a" needs laneServices on Target.GATEWAY_API: the selector and ports of its pods, from which a Service per lane is rendered');
+    expect(group(Target.ISTIO, { selector: { app: 'a' }, ports: [{ port: 80 }] })).toThrow('LaneGroup "test/g": service "a" laneServices is for Target.GATEWAY_API (a Service per lane); the meshes select lanes by subsets: remove it');
   });
 });
 
@@ -184,6 +187,38 @@ describe('the simulator reads HTTPRoutes with the Gateway API\'s precedence and 
     const sim = LaneSimulator.fromYaml(Yaml.stringify(route('b', 'x'), route('a', 'x')), 'f');
     expect(sim.simulate({ headers: { x: '1' } }).outcomes[0].backend!.host).toBe('svc-a.default.svc.cluster.local');
     expect(sim.notes).toContain('default/gw: HTTPRoutes default/b, default/a merge; between equally specific matches the oldest route wins, and without creation times the simulation takes them by namespace/name');
+  });
+});
+
+describe('a LaneGroup on the Gateway API: the three-service chain', () => {
+  test('each service a Service per lane it holds and a mesh HTTPRoute; the ingress on the entry service\'s lane Services; all conform', () => {
+    const chain = new MockChain(Testing.app(), 'mock-chain', { target: Target.GATEWAY_API });
+    const out = synth(chain);
+    expect(out.filter(o => o.kind === 'Service').map(o => o.metadata.name)).toEqual(['mocka-s1', 'mocka-s2', 'mockb-s1', 'mockb-s3', 'mockc-s1', 'mockc-s2']);
+    expect(out.filter(o => o.kind === 'HTTPRoute').map(o => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['istio-system/mock-ingress', 'default/mock-mocka', 'default/mock-mockb', 'default/mock-mockc']);
+    const mockb = find(out, 'HTTPRoute', 'mock-mockb').spec;
+    expect(mockb.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'mockb', port: 8000 }]);
+    expect(mockb.rules.map((r: any) => [r.name, r.backendRefs.map((b: any) => `${b.name} ${b.filters[0].requestHeaderModifier.set[0].value}`)])).toEqual([
+      ['lane-s2', ['mockb-s1 s2']], ['lane-s3', ['mockb-s3 s3']], ['base-route', ['mockb-s1 s1']],
+    ]);
+  });
+
+  test('s2 traces v2 -> v1 -> v2 and s3 v1 -> v3 -> v1, through the lanes\' Services', () => {
+    const chain = new MockChain(Testing.app(), 'mock-chain', { target: Target.GATEWAY_API });
+    expect(chain.group.simulate({ headers: { env: 'dev' } }).map(p => [p.hops.map(h => `${h.backend!.host.split('.')[0]} ${h.lane}`), p.probability])).toEqual([
+      [['mocka-s2 s2', 'mockb-s1 s2', 'mockc-s2 s2'], 0.5],
+      [['mocka-s1 s3', 'mockb-s3 s3', 'mockc-s1 s3'], 0.5],
+    ]);
+  });
+
+  test('property: along the chain, the lanes and the lane markers equal Target.ISTIO\'s', () => {
+    const [istio, gwApi] = [Target.ISTIO, Target.GATEWAY_API].map(target => new MockChain(Testing.app(), 'mock-chain', { target }).group);
+    const lanes = (paths: ReturnType<LaneGroup['simulate']>) => paths.map(p => [p.hops.map(h => [h.lane, h.marker.value]), p.probability]);
+    fc.assert(fc.property(fc.constantFrom('dev', 'qa', undefined), fc.constantFrom('s1', 's2', 's3', 'x', undefined), fc.constantFrom(undefined, 'mockb', 'mockc'), (env, lane, host) => {
+      const headers = Object.fromEntries(Object.entries({ 'env': env, 'x-asm-prefer-tag': lane }).filter(([, v]) => v !== undefined)) as { [k: string]: string };
+      const options = host ? { host } : {};
+      expect(lanes(gwApi.simulate({ headers }, options))).toEqual(lanes(istio.simulate({ headers }, options)));
+    }), { numRuns: 60 });
   });
 });
 

@@ -60,7 +60,7 @@ const laneServices = strict({ selector: stringMap, ports: list(laneServicePort) 
 const gatewayEntryPoint = strict({ gateways: list(text), hosts: list(text).optional(), namespace: text.optional(), name: text.optional() });
 const sidecarEntryPoint = strict({ hosts: list(text).optional(), namespace: text.optional(), name: text.optional() });
 const destinationRuleOptions = strict({ namespace: text.optional(), name: text.optional() });
-const laneGroupService = strict({ name: text, namespace: text, port: num.optional() });
+const laneGroupService = strict({ name: text, namespace: text, port: num.optional(), laneServices: laneServices.optional() });
 const laneGroupLane = strict({ name: text, services: list(text), podLabels: stringMap });
 const laneGroupIngress = strict({
   gateway: text,

@@ -3,21 +3,24 @@
  * service of a group is routed by the same lane model a LaneRouting has (`serviceRoutingProps`), rendered
  * by the same renderer (Target.ISTIO) or, for Target.ASM, standing for the routing ASM generates.
  */
+import { checkBaggagePatterns, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
 import { normalizeRouteOptions } from './routes';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ROUTING_HEADER, LaneSettings } from './types';
+import { LaneServices } from '../../lane';
 import { LaneGroupProps } from '../../lane-group-props';
 import { LaneRoutingProps } from '../../lane-routing-props';
 import { Mode } from '../../mode';
+import { Propagation } from '../../propagation';
 import { RouteOptions } from '../../route';
 import { Target } from '../../target';
 import { checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from '../checks';
-import { checkBaggagePatterns, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
-import { Propagation } from '../../propagation';
 
 export interface GroupService {
   readonly name: string;
   readonly namespace: string;
   readonly port?: number;
+  /** Target.GATEWAY_API: the service's pods, from which its lane Services are rendered (checked by its LaneRouting) */
+  readonly laneServices?: LaneServices;
   /** `<name>.<namespace>.svc.<cluster domain>` */
   readonly host: string;
 }
@@ -107,7 +110,8 @@ export function serviceRoutingProps(group: GroupModel, svc: GroupService): LaneR
     })),
     routeOptions: group.routeOptions,
     sidecar: { name, namespace: svc.namespace },
-    destinationRule: { name, namespace: svc.namespace },
+    // on the Gateway API each lane is a Service (rendered from laneServices), and there is no DestinationRule
+    ...(group.target === Target.GATEWAY_API ? { laneServices: svc.laneServices } : { destinationRule: { name, namespace: svc.namespace } }),
   };
 }
 
@@ -116,9 +120,6 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
   checkDnsLabel(`${context}: name`, props.name);
   if (!Object.values(Target).includes(props.target)) {
     throw new Error(`${context}: target must be Target.ASM or Target.ISTIO, got ${show(props.target)}`);
-  }
-  if (props.target === Target.GATEWAY_API) {
-    throw new Error(`${context}: Target.GATEWAY_API is not available for a LaneGroup yet; route each service with a LaneRouting on that target, or use Target.ISTIO or Target.ASM`);
   }
   const mode = props.mode ?? Mode.PERMISSIVE;
   if (!Object.values(Mode).includes(mode)) throw new Error(`${context}: mode must be Mode.PERMISSIVE or Mode.STRICT, got ${show(mode)}`);
@@ -132,7 +133,13 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
     checkDnsLabel(`${context}: services[${i}].name`, s?.name);
     checkDnsLabel(`${context}: service ${show(s.name)} namespace`, s.namespace);
     if (s.port !== undefined) checkPort(`${context}: service ${show(s.name)} port`, s.port);
-    return { name: s.name, namespace: s.namespace, port: s.port, host: serviceHost(s.name, s.namespace, clusterDomain) };
+    if (s.laneServices !== undefined && props.target !== Target.GATEWAY_API) {
+      throw new Error(`${context}: service ${show(s.name)} laneServices is for Target.GATEWAY_API (a Service per lane); the meshes select lanes by subsets: remove it`);
+    }
+    if (s.laneServices === undefined && props.target === Target.GATEWAY_API) {
+      throw new Error(`${context}: service ${show(s.name)} needs laneServices on Target.GATEWAY_API: the selector and ports of its pods, from which a Service per lane is rendered`);
+    }
+    return { name: s.name, namespace: s.namespace, port: s.port, host: serviceHost(s.name, s.namespace, clusterDomain), laneServices: s.laneServices };
   });
   const serviceNames = services.map(s => s.name);
   const twice = serviceNames.find((n, i) => serviceNames.indexOf(n) !== i);
