@@ -139,7 +139,8 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
     if (s.laneServices === undefined && props.target === Target.GATEWAY_API) {
       throw new Error(`${context}: service ${show(s.name)} needs laneServices on Target.GATEWAY_API: the selector and ports of its pods, from which a Service per lane is rendered`);
     }
-    return { name: s.name, namespace: s.namespace, port: s.port, host: serviceHost(s.name, s.namespace, clusterDomain), laneServices: s.laneServices };
+    const host = serviceHost(s.name, s.namespace, clusterDomain);
+    return { name: s.name, namespace: s.namespace, port: s.port, host, laneServices: s.laneServices };
   });
   const serviceNames = services.map(s => s.name);
   const twice = serviceNames.find((n, i) => serviceNames.indexOf(n) !== i);
