@@ -11,6 +11,8 @@ import * as fc from 'fast-check';
 import { find, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, Mode, StringMatch, Target } from '../src';
+import { analyze } from '../src/private/check/analyze';
+import { parseYaml } from '../src/private/simulate/reader';
 
 const HOST = 'mocka.default.svc.cluster.local';
 const C = 'LaneRouting "test/mocka"';
@@ -81,6 +83,32 @@ describe('what a LaneRouting renders on the Gateway API', () => {
     const dev = find(out, 'HTTPRoute', 'mocka-mesh').spec.rules[0];
     expect(dev.backendRefs.map((b: any) => [b.name, b.filters[0].requestHeaderModifier.set[0].value])).toEqual([['mocka-s1', 's2'], ['mocka-canary', 's3']]);
     expect(out.some(o => o.kind === 'ReferenceGrant')).toBe(false);
+  });
+});
+
+describe('mesh routes: in the Service\'s namespace, or a consumer route', () => {
+  test('a mesh route placed in another namespace is a consumer route: its parentRef names the Service\'s namespace, and a ReferenceGrant lets it reach the lane Services', () => {
+    const chart = Testing.chart();
+    new LaneRouting(chart, 'mocka', props({ gateway: undefined, sidecar: { name: 'mocka-for-shop', namespace: 'shop' } }));
+    const out = synth(chart);
+    const route = find(out, 'HTTPRoute', 'mocka-for-shop');
+    expect([route.metadata.namespace, route.spec.parentRefs]).toEqual(['shop', [{ group: '', kind: 'Service', name: 'mocka', namespace: 'default', port: 8000 }]]);
+    expect(route.spec.rules[0].backendRefs.map((b: any) => `${b.namespace}/${b.name}`)).toEqual(['default/mocka-s2', 'default/mocka-s3']);
+    const grant = out.find(o => o.kind === 'ReferenceGrant');
+    expect([grant.metadata.namespace, grant.spec.from]).toEqual(['default', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }]]);
+    // the simulator binds it to the Service's host
+    expect(LaneSimulator.fromConstruct(chart).simulate({ headers: { env: 'dev' } }, { host: 'mocka' }).laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
+  });
+});
+
+describe('explain, diagram and check read the Gateway API objects', () => {
+  test('the chain on the Gateway API: explain names the HTTPRoutes, the diagram draws their lanes, check finds no Error', () => {
+    const chain = new MockChain(Testing.app(), 'mock-chain', { target: Target.GATEWAY_API });
+    const sim = LaneSimulator.fromYaml(Yaml.stringify(...synth(chain)), 'chain.yaml');
+    expect(sim.explain()).toContain('chain.yaml: HTTPRoute default/mock-mockb\n  mesh (sidecars); hosts: mockb.default.svc.cluster.local');
+    expect(sim.diagram({ host: 'mockb' })).toContain('-- "100% · x-asm-prefer-tag: s2" --> ');
+    const findings = analyze(parseYaml([{ name: 'chain.yaml', text: Yaml.stringify(...synth(new MockChain(Testing.app(), 'mock-chain', { target: Target.GATEWAY_API }))) }]));
+    expect(findings.filter(f => f.level !== 'Info')).toEqual([]);
   });
 });
 

@@ -98,6 +98,11 @@ export function checkGatewayApi(model: LaneModel): void {
       if (!/^[a-z0-9-]+\.[a-z0-9-]+\.svc\./.test(d.host)) throw new Error(`${c}: custom route ${show(r.name)}: destination ${show(d.host)} must be a Service host <name>.<namespace>.svc.<domain>`);
     }
   }
+  for (const r of [...model.rules, model.defaultRoute]) {
+    if (r.split.length > GATEWAY_API_LIMITS.backendRefs) {
+      throw new Error(`${c}: rule ${show(r.name)} splits between ${r.split.length} lanes; an HTTPRoute rule holds at most ${GATEWAY_API_LIMITS.backendRefs} backends`);
+    }
+  }
   for (const r of routes) for (const m of r.matches) checkMatch(`${c}: ${r === model.defaultRoute ? 'default route' : `route ${show(r.name)}`}`, m);
   checkOrder(c, routes);
 }

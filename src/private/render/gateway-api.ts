@@ -116,11 +116,17 @@ export function renderIngressRoute(model: LaneModel): gw.HttpRouteSpec {
   };
 }
 
-/** The mesh HTTPRoute (GAMMA): bound to the Service, so it routes the calls made to it inside the mesh. */
+/**
+ * The mesh HTTPRoute (GAMMA): bound to the Service, so it routes the calls made to it inside the mesh. In the
+ * Service's namespace it applies to every caller; placed in another namespace (`sidecar.namespace`) it is a
+ * consumer route, which applies to the callers of that namespace only.
+ */
 export function renderMeshRoute(model: LaneModel): gw.HttpRouteSpec {
   const port = model.port;
+  const ns = serviceNamespace(model.host);
+  const consumer = model.sidecar!.namespace !== undefined && model.sidecar!.namespace !== ns;
   return {
-    parentRefs: [{ group: '', kind: 'Service', name: serviceNameOf(model.host), ...(port !== undefined ? { port } : {}) }],
+    parentRefs: [{ group: '', kind: 'Service', name: serviceNameOf(model.host), ...(consumer ? { namespace: ns } : {}), ...(port !== undefined ? { port } : {}) }],
     rules: renderRules(model, 'sidecar'),
   };
 }
