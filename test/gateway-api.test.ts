@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ApiObject, Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { find, synth } from './helpers';
+import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, Mode, StringMatch, Target } from '../src';
 import { analyze } from '../src/private/check/analyze';
@@ -237,6 +238,17 @@ describe('a LaneGroup on the Gateway API: the three-service chain', () => {
       [['mocka-s2 s2', 'mockb-s1 s2', 'mockc-s2 s2'], 0.5],
       [['mocka-s1 s3', 'mockb-s3 s3', 'mockc-s1 s3'], 0.5],
     ]);
+  });
+
+  test('the lane in baggage on the Gateway API: the ingress adds the entry, a client already in a lane keeps it', () => {
+    const chain = new BaggageChain(Testing.app(), 'baggage-chain', { target: Target.GATEWAY_API });
+    const out = synth(chain);
+    const ingress = find(out, 'HTTPRoute', 'mock-ingress').spec.rules;
+    expect(ingress.map((r: any) => r.name)).toEqual(['lane-s1', 'lane-s2', 'lane-s3', 'dev-route', 'base-route']);
+    expect(ingress[3].backendRefs[0].filters).toEqual([{ type: 'RequestHeaderModifier', requestHeaderModifier: { add: [{ name: 'baggage', value: 'lane=s2' }] } }]);
+    const trace = (baggage: string) => chain.group.simulate({ headers: { env: 'dev', baggage } }).map(p => [p.hops.map(h => h.backend!.host.split('.')[0]), p.probability]);
+    expect(trace('userId=alice, lane = s3;p=1')).toEqual([[['mocka-s1', 'mockb-s3', 'mockc-s1'], 1]]);
+    expect(trace('userId=alice')).toEqual([[['mocka-s2', 'mockb-s1', 'mockc-s2'], 0.5], [['mocka-s1', 'mockb-s3', 'mockc-s1'], 0.5]]);
   });
 
   test('property: along the chain, the lanes and the lane markers equal Target.ISTIO\'s', () => {

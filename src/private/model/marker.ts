@@ -71,7 +71,8 @@ export function normalizePropagation(context: string, input: PropagationInput): 
       const header = p.traceHeader!;
       checkHeaderName(`${context}: propagation traceId header`, header);
       if (target !== Target.ASM) {
-        throw new Error(`${context}: Propagation.traceId(${show(header)}) relies on ASM re-attaching the routing header along the trace; upstream Istio has no such machinery: use Propagation.customHeader() (the services forward the routing header) or Propagation.baggage()`);
+        const mesh = target === Target.GATEWAY_API ? 'the Gateway API' : 'upstream Istio';
+        throw new Error(`${context}: Propagation.traceId(${show(header)}) relies on ASM re-attaching the routing header along the trace; ${mesh} has no such machinery: use Propagation.customHeader() (the services forward the routing header) or Propagation.baggage()`);
       }
       if (!input.group) {
         throw new Error(`${context}: Propagation.traceId(${show(header)}) needs ASM's lane resources, which a LaneGroup renders; use a LaneGroup with Target.ASM, or Propagation.customHeader()`);
