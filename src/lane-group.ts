@@ -85,7 +85,8 @@ export class LaneGroup extends Construct {
         mode: m.mode,
         ...laneMarkerProps(m),
         host: entry.host,
-        port: entry.port,
+        // on the Gateway API the backends need a port: the service's, else its lane Services' only one
+        port: entry.port ?? (entry.laneServices?.ports?.length === 1 ? entry.laneServices.ports[0].port : undefined),
         // the entry service's subsets are defined by its own routing (ISTIO) or by ASM: no pod labels here; on the
         // Gateway API its lane Services are rendered by its own routing
         lanes: m.lanes.map(l => (!laneHolds(l, entry.name) ? { name: l.name, servedBy: m.baseline }

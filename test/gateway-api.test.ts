@@ -138,6 +138,17 @@ describe('what the Gateway API cannot express is an error naming the feature and
     ['more than 16 rules', { rules: Array.from({ length: 16 }, (_, i) => ({ name: `r${i}`, matches: [{ headers: [HeaderMatch.exact('x-n', String(i))] }], split: [{ lane: 's2' }] })) },
       `${C}: 17 rules and custom routes (with the default route); an HTTPRoute holds at most 16: merge rules, or split the routing`],
     ['laneServices on another target', { target: Target.ISTIO }, `${C}: laneServices is for Target.GATEWAY_API (a Service per lane); the meshes select lanes by subsets: remove it`],
+    ['a port the lane Services do not have', { port: 9000 }, `${C}: port 9000 is not among the lane Services' ports (8000); the routes would send requests to a port the Services do not have`],
+    ['a Service name over 63 characters', { lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', podLabels: { v: '2' } }, { name: `s3${'x'.repeat(60)}`, podLabels: { v: '3' } }], rules: [] },
+      `${C}: lane "s3${'x'.repeat(60)}": its Service name "mocka-s3${'x'.repeat(60)}" is 68 characters; a Service name has at most 63 (shorten the lane name, or give serviceName)`],
+    ['"*" beside other hosts', { gateway: { gateways: ['istio-system/gw'], hosts: ['*', 'shop.example.com'] } },
+      `${C}: gateway.hosts ["*","shop.example.com"]: an HTTPRoute takes either every hostname (no hostnames) or the ones it lists; remove "*" or the other hosts`],
+    ['a rule name that is no DNS subdomain', { rules: [{ name: 'Dev_Route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] }] },
+      `${C}: route "Dev_Route": an HTTPRoute rule name is lowercase letters, digits, "-" and "." (a DNS subdomain), at most 253 characters`],
+    ['a path with "//"', { rules: [{ name: 'r', matches: [{ uri: StringMatch.exact('/a//b') }], split: [{ lane: 's2' }] }] },
+      `${C}: route "r" uri exact "/a//b": the Gateway API refuses paths with "//", "/./", "/../", "%2f" or "#"`],
+    ['a timeout of more than 5 digits', { routeOptions: { timeout: Duration.seconds(100000) } },
+      `${C}: timeout "100000s": a Gateway API duration has at most 5 digits per unit (e.g. 99999s); use a shorter timeout`],
   ])('%s', (_name, p, message) => {
     expect(make(p)).toThrow(message);
   });
@@ -147,6 +158,15 @@ describe('what the Gateway API cannot express is an error naming the feature and
       name: 'g', target, baseline: 's1', services: [{ name: 'a', namespace: 'default', laneServices }], lanes: [{ name: 's1', services: ['a'], podLabels: { v: '1' } }],
     });
     expect(group(Target.GATEWAY_API)).toThrow('LaneGroup "test/g": service "a" needs laneServices on Target.GATEWAY_API: the selector and ports of its pods, from which a Service per lane is rendered');
+    // the ingress takes the port of the entry service's only lane port, as the service's own routing does
+    expect(() => new LaneGroup(Testing.chart(), 'g', {
+      name: 'g',
+      target: Target.GATEWAY_API,
+      baseline: 's1',
+      services: [{ name: 'a', namespace: 'default', laneServices: { selector: { app: 'a' }, ports: [{ port: 80 }] } }],
+      lanes: [{ name: 's1', services: ['a'], podLabels: { v: '1' } }],
+      ingress: { gateway: 'istio-system/gw', entryService: 'a' },
+    })).not.toThrow();
     expect(group(Target.ISTIO, { selector: { app: 'a' }, ports: [{ port: 80 }] })).toThrow('LaneGroup "test/g": service "a" laneServices is for Target.GATEWAY_API (a Service per lane); the meshes select lanes by subsets: remove it');
   });
 });
@@ -161,6 +181,15 @@ describe('the declared order is the Gateway API\'s precedence, or the routing is
     // by addRule() too
     const routing = new LaneRouting(Testing.chart(), 'mocka', props({ rules: [rule('beta', [HeaderMatch.exact('env', 'dev')], 's2')] }));
     expect(() => routing.addRule(rule('beta-eu', [HeaderMatch.exact('env', 'dev'), HeaderMatch.exact('region', 'eu')], 's3'))).toThrow(/would swap on the Gateway API/);
+  });
+
+  test('a regex and an exact value it does not take never take the same request: kept as declared', () => {
+    expect(() => new LaneRouting(Testing.chart(), 'mocka', props({
+      rules: [rule('a', [HeaderMatch.regex('env', 'dev|qa')], 's2'), rule('b', [HeaderMatch.exact('env', 'prod'), HeaderMatch.exact('region', 'eu')], 's3')],
+    }))).not.toThrow();
+    expect(() => new LaneRouting(Testing.chart(), 'mocka', props({
+      rules: [rule('a', [HeaderMatch.regex('env', 'dev|qa')], 's2'), rule('b', [HeaderMatch.exact('env', 'qa'), HeaderMatch.exact('region', 'eu')], 's3')],
+    }))).toThrow(/routes "a" and "b" would swap on the Gateway API/);
   });
 
   test('the specific rule first, or rules that never take the same request, are kept as declared', () => {
@@ -200,10 +229,38 @@ describe('the simulator reads HTTPRoutes with the Gateway API\'s precedence and 
     expect(backend(load('httproute-header-matching.yaml'), { path: '/', headers })).toBe(expected);
   });
 
+  // expected backends: conformance/tests/httproute-matching-across-routes.go (two routes, their hostnames intersecting)
+  test.each<[string, string, { [k: string]: string }, string | number]>([
+    ['example.com', '/', {}, 'infra-backend-v1'], ['example.com', '/example', {}, 'infra-backend-v1'], ['example.net', '/example', {}, 'infra-backend-v1'],
+    ['example.com', '/example', { version: 'one' }, 'infra-backend-v1'], ['example.com', '/v2', {}, 'infra-backend-v2'], ['example.net', '/v2', {}, 'infra-backend-v1'],
+    ['example.com', '/v2/example', {}, 'infra-backend-v2'], ['example.com', '/', { version: 'two' }, 'infra-backend-v2'], ['example.org', '/', {}, 404],
+  ])('httproute-matching-across-routes: %s %s %j -> %s', (host, p, headers, expected) => {
+    expect(backend(load('httproute-matching-across-routes.yaml'), { path: p, headers: { ...headers, host } })).toBe(expected);
+  });
+
   test('weights and header modifiers of the conformance suite', () => {
     const sim = load('httproute-weight.yaml');
     const r = sim.simulate({ path: '/' }, { gateway: 'gateway-conformance-infra/same-namespace' });
     expect(Object.fromEntries(r.outcomes.map(o => [o.backend!.host.split('.')[0], o.probability]))).toEqual({ 'infra-backend-v1': 0.7, 'infra-backend-v2': 0.3 }); // a backend of weight 0 takes no share
+  });
+
+  test('what the simulation cannot model is refused by name; a reference no ReferenceGrant permits is noted', () => {
+    const route = (spec: object) => Yaml.stringify({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'istio-system' }, spec });
+    const rule = (extra: object = {}) => ({ backendRefs: [{ name: 'web', namespace: 'default', port: 80, ...extra }] });
+    expect(() => LaneSimulator.fromYaml(route({ parentRefs: [{ name: 'gw' }], rules: [{ ...rule(), filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-lane'] } }] }] }), 'f'))
+      .toThrow('f (document 1): HTTPRoute istio-system/r rules[0].filters[0].requestHeaderModifier: "remove" is not supported by the lane simulation');
+    expect(() => LaneSimulator.fromYaml(route({ parentRefs: [{ kind: 'Service', name: 'web' }], rules: [rule()] }), 'f'))
+      .toThrow('a Service parent needs group "" (the core group); got "gateway.networking.k8s.io"');
+    const ungranted = LaneSimulator.fromYaml(route({ parentRefs: [{ name: 'gw' }], rules: [rule()] }), 'f');
+    expect(ungranted.notes).toContain('f: HTTPRoute istio-system/r rules[0].backendRefs[0]: Service default/web is in another namespace, and no ReferenceGrant read lets HTTPRoutes of istio-system refer to it; the Gateway API refuses the reference (RefNotPermitted), so its share of the requests fails');
+    const grant = Yaml.stringify({
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'g', namespace: 'default' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'istio-system' }], to: [{ group: '', kind: 'Service' }] },
+    });
+    const granted = LaneSimulator.fromYaml(`${route({ parentRefs: [{ name: 'gw' }], rules: [rule()] })}---\n${grant}`, 'f');
+    expect(granted.notes.some(n => n.includes('RefNotPermitted'))).toBe(false);
   });
 
   test('HTTPRoutes on one parent merge; offline, ties go by namespace/name, and a note says so', () => {

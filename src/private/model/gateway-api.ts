@@ -9,10 +9,12 @@ import { LaneModel, LaneServicePortModel, MatchBlock, ModelLane } from './types'
 import { LaneServices } from '../../lane';
 import { Mode } from '../../mode';
 import { Target } from '../../target';
-import { checkDnsLabel, checkLabel, checkPort, list, show } from '../checks';
+import { checkDnsLabel, checkLabel, checkPort, compileRe2, list, show } from '../checks';
 
 /** The Gateway API's limits (v1.4.0, standard channel). */
-export const GATEWAY_API_LIMITS = { rules: 16, backendRefs: 16, headerMatches: 16, matches: 128 };
+export const GATEWAY_API_LIMITS = {
+  rules: 16, backendRefs: 16, headerMatches: 16, queryMatches: 16, matchesPerRule: 64, matches: 128, hostnames: 16, parentRefs: 32,
+};
 
 /** The Service of a lane: the one rendered for it (`<service>-<lane>`), or the one it names. */
 export function laneServiceName(model: LaneModel, lane: string): string {
@@ -78,6 +80,22 @@ export function checkGatewayApi(model: LaneModel): void {
   if (backendPort(model) === undefined) {
     throw new Error(`${c}: HTTPRoute backends need a port: set port, or give laneServices a single port`);
   }
+  const port = backendPort(model)!;
+  if (model.laneServices && !model.laneServices.ports.some(p => p.port === port)) {
+    throw new Error(`${c}: port ${port} is not among the lane Services' ports (${model.laneServices.ports.map(p => p.port).join(', ')}); the routes would send requests to a port the Services do not have`);
+  }
+  for (const l of model.lanes.filter(x => x.podLabels)) {
+    const name = `${serviceNameOf(model.host)}-${l.name}`;
+    if (name.length > 63) throw new Error(`${c}: lane ${show(l.name)}: its Service name ${show(name)} is ${name.length} characters; a Service name has at most 63 (shorten the lane name, or give serviceName)`);
+  }
+  if (model.gateway) {
+    const hosts = model.gateway.hosts;
+    if (hosts.includes('*') && hosts.length > 1) {
+      throw new Error(`${c}: gateway.hosts ${show(hosts)}: an HTTPRoute takes either every hostname (no hostnames) or the ones it lists; remove "*" or the other hosts`);
+    }
+    if (hosts.length > GATEWAY_API_LIMITS.hostnames) throw new Error(`${c}: gateway.hosts lists ${hosts.length} hosts; an HTTPRoute holds at most ${GATEWAY_API_LIMITS.hostnames} hostnames`);
+    if (model.gateway.gateways.length > GATEWAY_API_LIMITS.parentRefs) throw new Error(`${c}: gateway.gateways lists ${model.gateway.gateways.length} gateways; an HTTPRoute holds at most ${GATEWAY_API_LIMITS.parentRefs} parentRefs`);
+  }
   if (model.sidecar && (model.sidecar.hosts.length !== 1 || model.sidecar.hosts[0] !== model.host)) {
     throw new Error(`${c}: sidecar.hosts ${show(model.sidecar.hosts)}: a mesh HTTPRoute is bound to its Service (${model.host}) alone; remove hosts`);
   }
@@ -103,6 +121,19 @@ export function checkGatewayApi(model: LaneModel): void {
       throw new Error(`${c}: rule ${show(r.name)} splits between ${r.split.length} lanes; an HTTPRoute rule holds at most ${GATEWAY_API_LIMITS.backendRefs} backends`);
     }
   }
+  for (const r of [...model.routesBefore, ...model.routesAfter]) {
+    if (r.destinations.length > GATEWAY_API_LIMITS.backendRefs) {
+      throw new Error(`${c}: custom route ${show(r.name)} has ${r.destinations.length} destinations; an HTTPRoute rule holds at most ${GATEWAY_API_LIMITS.backendRefs} backends`);
+    }
+  }
+  for (const r of routes) {
+    const where = `${c}: ${r === model.defaultRoute ? 'default route' : `route ${show(r.name)}`}`;
+    if (!RULE_NAME.test(r.name)) throw new Error(`${where}: an HTTPRoute rule name is lowercase letters, digits, "-" and "." (a DNS subdomain), at most 253 characters`);
+    if (r.matches.length > GATEWAY_API_LIMITS.matchesPerRule) throw new Error(`${where} has ${r.matches.length} match blocks; an HTTPRoute rule holds at most ${GATEWAY_API_LIMITS.matchesPerRule}`);
+  }
+  for (const t of [model.routeOptions.timeout, ...[...model.routesBefore, ...model.routesAfter].map(r => r.options.timeout)]) {
+    if (t !== undefined && !GATEWAY_DURATION.test(t)) throw new Error(`${c}: timeout ${show(t)}: a Gateway API duration has at most 5 digits per unit (e.g. 99999s); use a shorter timeout`);
+  }
   for (const r of routes) for (const m of r.matches) checkMatch(`${c}: ${r === model.defaultRoute ? 'default route' : `route ${show(r.name)}`}`, m);
   checkOrder(c, routes);
 }
@@ -117,16 +148,25 @@ function checkMatch(where: string, m: MatchBlock): void {
     if (h.match.kind === 'prefix') throw new Error(`${where} header ${show(h.name)}: the Gateway API matches headers Exact or RegularExpression only; use HeaderMatch.regex`);
     if (h.name.startsWith(':')) throw new Error(`${where} header ${show(h.name)}: the Gateway API matches no pseudo-header; match the path, method or hostname instead`);
   }
+  if (m.queryParams.length > GATEWAY_API_LIMITS.queryMatches) throw new Error(`${where} has ${m.queryParams.length} query matches; an HTTPRoute match holds at most ${GATEWAY_API_LIMITS.queryMatches}`);
   for (const q of m.queryParams) {
     if (q.match.kind === 'prefix') throw new Error(`${where} query parameter ${show(q.name)}: the Gateway API matches Exact or RegularExpression only; use QueryParamMatch.regex`);
   }
   if (m.uri && m.uri.kind !== 'exact') {
     throw new Error(`${where} uri ${m.uri.kind}: a Gateway API PathPrefix matches whole path segments ("/api" does not take "/apix", unlike Istio's prefix) and a regex path's precedence is implementation-specific; use StringMatch.exact, or Target.ISTIO`);
   }
+  if (m.uri && (/\/\/|\/\.\.?(\/|$)|%2f|#/i.test(m.uri.value))) {
+    throw new Error(`${where} uri exact ${show(m.uri.value)}: the Gateway API refuses paths with "//", "/./", "/../", "%2f" or "#"`);
+  }
   if (m.method && (m.method.kind !== 'exact' || !METHODS.includes(m.method.value))) {
     throw new Error(`${where} method ${m.method.kind} ${show(m.method.value)}: the Gateway API matches one of ${list(METHODS)} exactly`);
   }
 }
+
+/** An HTTPRoute rule name (a DNS subdomain). */
+const RULE_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The Gateway API's Duration (GEP-2257). */
+const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
@@ -144,13 +184,25 @@ function compare(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
+/** Whether an RE2 pattern takes the whole of `value` (Envoy's regex match). */
+function fullMatch(pattern: string, value: string): boolean {
+  return compileRe2(pattern).matches(value);
+}
+
 /** False when no request can take both matches (an exact path, method, header or query value differs). */
 function mayOverlap(a: MatchBlock | undefined, b: MatchBlock | undefined): boolean {
   if (!a || !b) return true;
   if (a.uri && b.uri && a.uri.value !== b.uri.value) return false;
   if (a.method && b.method && a.method.value !== b.method.value) return false;
+  const disjoint = (p?: { kind: string; value: string }, q?: { kind: string; value: string }): boolean => {
+    if (!p || !q) return false;
+    if (p.kind === 'exact' && q.kind === 'exact') return p.value !== q.value;
+    if (p.kind === 'exact' && q.kind === 'regex') return !fullMatch(q.value, p.value);
+    if (p.kind === 'regex' && q.kind === 'exact') return !fullMatch(p.value, q.value);
+    return false;
+  };
   const differs = <T extends { name: string; match?: { kind: string; value: string } }>(x: readonly T[], y: readonly T[]) =>
-    x.some(h => y.some(k => k.name === h.name && h.match?.kind === 'exact' && k.match?.kind === 'exact' && h.match.value !== k.match.value));
+    x.some(h => y.some(k => k.name === h.name && disjoint(h.match, k.match)));
   return !differs(a.headers, b.headers) && !differs(a.queryParams as any, b.queryParams as any);
 }
 

@@ -105,7 +105,7 @@ function readFilters(where: string, v: unknown): { set: { [k: string]: string };
     const type = text(`${where}[${i}].type`, fm.type);
     if (type !== 'RequestHeaderModifier') fail(`${where}[${i}]`, `filter ${show(type)} is not supported by the lane simulation (it could change where requests go)`);
     const mod = mapping(`${where}[${i}].requestHeaderModifier`, fm.requestHeaderModifier);
-    onlyKeys(`${where}[${i}].requestHeaderModifier`, mod, ['set', 'add'], ['remove']);
+    onlyKeys(`${where}[${i}].requestHeaderModifier`, mod, ['set', 'add']);
     for (const [op, into] of [['set', set], ['add', add]] as const) {
       optionalList(`${where}[${i}].requestHeaderModifier.${op}`, mod[op]).forEach((h, j) => {
         const hm = mapping(`${where}[${i}].requestHeaderModifier.${op}[${j}]`, h);
@@ -116,13 +116,23 @@ function readFilters(where: string, v: unknown): { set: { [k: string]: string };
   return { set, add };
 }
 
-function readRoute(r: HttpRouteSource, clusterDomain: string): Array<{ parent: string; hostnames: string[]; entries: Entry[] }> {
+/** An authority condition for a route's hostnames (a leading `*.` takes any one or more labels), port ignored. */
+function hostnameCondition(hostnames: readonly string[]): PlainStringMatch | undefined {
+  if (hostnames.length === 0) return undefined;
+  const one = (h: string) => (h.startsWith('*.') ? `[^.:]+(?:\\.[^.:]+)*${quoteMeta(h.slice(1))}` : quoteMeta(h));
+  return { kind: 'regex', value: `(?:${hostnames.map(one).join('|')})(?::[0-9]+)?` };
+}
+
+function readRoute(
+  r: HttpRouteSource, clusterDomain: string, grants: readonly Grant[], notes: string[],
+): Array<{ parent: string; hostnames: string[]; entries: Entry[] }> {
   const md = optionalMapping(`${r.source} metadata`, r.obj.metadata) ?? {};
   const namespace = optionalText(`${r.source} metadata.namespace`, md.namespace) ?? 'default';
   const name = text(`${r.source} metadata.name`, md.name);
   const spec = mapping(`${r.source} spec`, r.obj.spec);
   onlyKeys(`${r.source} spec`, spec, ['parentRefs', 'hostnames', 'rules']);
-  const hostnames = optionalList(`${r.source} spec.hostnames`, spec.hostnames).map((h, i) => text(`${r.source} spec.hostnames[${i}]`, h));
+  const hostnames = optionalList(`${r.source} spec.hostnames`, spec.hostnames).map((h, i) => text(`${r.source} spec.hostnames[${i}]`, h).toLowerCase());
+  const authority = hostnameCondition(hostnames);
   const entries: Entry[] = [];
   list(`${r.source} spec.rules`, spec.rules ?? [{}]).forEach((rv, ri) => {
     const where = `${r.source} rules[${ri}]`;
@@ -137,8 +147,13 @@ function readRoute(r: HttpRouteSource, clusterDomain: string): Array<{ parent: s
       const group = optionalText(`${w}.group`, b.group) ?? '';
       if (kind !== 'Service' || group !== '') fail(w, `a backend of kind ${show(`${group}/${kind}`)} is not supported by the lane simulation (Services only)`);
       const own = readFilters(`${w}.filters`, b.filters);
+      const backendNs = optionalText(`${w}.namespace`, b.namespace) ?? namespace;
+      const backendName = text(`${w}.name`, b.name);
+      if (backendNs !== namespace && !grants.some(g => g.namespace === backendNs && g.from.includes(namespace) && (g.to === undefined || g.to.includes(backendName)))) {
+        notes.push(`${w}: Service ${backendNs}/${backendName} is in another namespace, and no ReferenceGrant read lets HTTPRoutes of ${namespace} refer to it; the Gateway API refuses the reference (RefNotPermitted), so its share of the requests fails`);
+      }
       return {
-        host: serviceHost(text(`${w}.name`, b.name), optionalText(`${w}.namespace`, b.namespace) ?? namespace, clusterDomain),
+        host: serviceHost(backendName, backendNs, clusterDomain),
         port: b.port === undefined ? undefined : integer(`${w}.port`, b.port, 1, 65535),
         weight: b.weight === undefined ? 1 : integer(`${w}.weight`, b.weight, 0, 1_000_000),
         setHeaders: { ...ruleHeaders.set, ...own.set },
@@ -151,9 +166,11 @@ function readRoute(r: HttpRouteSource, clusterDomain: string): Array<{ parent: s
     const destinations: RouteDestination[] = refs.map(b => ({ ...b, probability: b.weight / total }));
     const matches = optionalList(`${where}.matches`, rule.matches);
     (matches.length ? matches : [{}]).forEach((mv, mi) => {
-      const { block, precedence } = readMatch(`${where}.matches[${mi}]`, mv);
+      const read = readMatch(`${where}.matches[${mi}]`, mv);
+      const precedence = read.precedence;
+      const block: MatchBlock = authority ? { ...read.block, authority } : read.block;
       const ruleName = optionalText(`${where}.name`, rule.name) ?? `${brief(name)}-rule-${ri + 1}`;
-      const empty = block.headers.length === 0 && block.queryParams.length === 0 && !block.uri && !block.method;
+      const empty = block.headers.length === 0 && block.queryParams.length === 0 && !block.uri && !block.method && !block.authority;
       entries.push({
         route: `${namespace}/${name}`,
         created: optionalText(`${r.source} metadata.creationTimestamp`, md.creationTimestamp),
@@ -169,6 +186,8 @@ function readRoute(r: HttpRouteSource, clusterDomain: string): Array<{ parent: s
     const p = mapping(w, pv);
     onlyKeys(w, p, ['name', 'namespace', 'group', 'kind', 'port', 'sectionName']);
     const kind = optionalText(`${w}.kind`, p.kind) ?? 'Gateway';
+    const group = optionalText(`${w}.group`, p.group) ?? 'gateway.networking.k8s.io';
+    if (kind === 'Service' && group !== '') fail(w, `a Service parent needs group "" (the core group); got ${show(group)}`);
     const parentNs = optionalText(`${w}.namespace`, p.namespace) ?? namespace;
     const parentName = text(`${w}.name`, p.name);
     if (kind === 'Service') return { parent: `mesh:${qualifyHost(parentName, parentNs, clusterDomain)}`, hostnames: [], entries };
@@ -177,15 +196,35 @@ function readRoute(r: HttpRouteSource, clusterDomain: string): Array<{ parent: s
   });
 }
 
+interface Grant {
+  readonly namespace: string;
+  /** namespaces whose HTTPRoutes may refer */
+  readonly from: readonly string[];
+  /** the Services they may refer to; undefined: every Service */
+  readonly to?: readonly string[];
+}
+
+/** What a ReferenceGrant lets HTTPRoutes refer to (Services); undefined when it grants nothing of the kind. */
+function readGrant(obj: any): Grant | undefined {
+  const from = (Array.isArray(obj?.spec?.from) ? obj.spec.from : []).filter((f: any) => f?.group === 'gateway.networking.k8s.io' && f?.kind === 'HTTPRoute').map((f: any) => String(f.namespace));
+  const to = (Array.isArray(obj?.spec?.to) ? obj.spec.to : []).filter((t: any) => (t?.group ?? '') === '' && t?.kind === 'Service');
+  if (from.length === 0 || to.length === 0) return undefined;
+  const namespace = typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : 'default';
+  return { namespace, from, to: to.some((t: any) => t.name === undefined) ? undefined : to.map((t: any) => String(t.name)) };
+}
+
 /** The route tables of a set of HTTPRoutes: one per parent (and hostnames), merged and ordered by precedence. */
-export function readHttpRoutes(routes: readonly HttpRouteSource[], clusterDomain: string, notes: string[]): RawTable[] {
-  const byParent = new Map<string, { sources: HttpRouteSource[]; hostnames: string[]; entries: Entry[] }>();
+export function readHttpRoutes(routes: readonly HttpRouteSource[], clusterDomain: string, notes: string[], grantObjects: readonly any[] = []): RawTable[] {
+  const grants = grantObjects.map(readGrant).filter((g): g is Grant => g !== undefined);
+  const byParent = new Map<string, { sources: HttpRouteSource[]; hostnames: Set<string> | undefined; entries: Entry[] }>();
   for (const r of routes) {
-    for (const p of readRoute(r, clusterDomain)) {
-      const key = `${p.parent}|${[...p.hostnames].sort().join(',')}`;
-      const t = byParent.get(key) ?? { sources: [], hostnames: p.hostnames, entries: [] };
+    for (const p of readRoute(r, clusterDomain, grants, notes)) {
+      const key = p.parent;
+      const t = byParent.get(key) ?? { sources: [], hostnames: new Set<string>(), entries: [] };
       t.sources.push(r);
       t.entries.push(...p.entries);
+      // the table's hosts: the union of the routes' hostnames, or every host when a route names none
+      t.hostnames = t.hostnames && p.hostnames.length ? new Set([...t.hostnames, ...p.hostnames]) : undefined;
       byParent.set(key, t);
     }
   }
@@ -214,7 +253,7 @@ export function readHttpRoutes(routes: readonly HttpRouteSource[], clusterDomain
       namespace: ns,
       gateways: mesh ? [] : [parent.slice('gateway:'.length)],
       mesh,
-      hosts: mesh ? [parent.slice('mesh:'.length)] : (t.hostnames.length ? t.hostnames : ['*']),
+      hosts: mesh ? [parent.slice('mesh:'.length)] : (t.hostnames?.size ? [...t.hostnames].sort() : ['*']),
       routes: ordered.map(e => e.raw),
     });
   }

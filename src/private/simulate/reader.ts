@@ -140,6 +140,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   const groups: Manifest[] = [];
   const lanes: Manifest[] = [];
   const httpRoutes: HttpRouteSource[] = [];
+  const grants: any[] = [];
   const routeNotes: string[] = [];
   const skipped = new Map<string, number>();
   for (const m of manifests) {
@@ -162,6 +163,8 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
         readHttpRoutes([{ source: sourceOf(m), location: locationOf(m), obj }], clusterDomain, []);
         httpRoutes.push({ source: sourceOf(m), location: locationOf(m), obj });
       });
+    } else if (apiVersion.startsWith('gateway.networking.k8s.io/') && kind === 'ReferenceGrant') {
+      grants.push(obj);
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'DestinationRule') {
       readOne(m, () => readSubsets(m, clusterDomain, subsets, rules));
     } else {
@@ -178,7 +181,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   );
   for (const [host, bySubset] of generated.subsets) subsets.set(host, bySubset);
   for (const [host, rule] of generated.rules) addRule(rules, host, rule);
-  tables.push(...readHttpRoutes(httpRoutes, clusterDomain, routeNotes));
+  tables.push(...readHttpRoutes(httpRoutes, clusterDomain, routeNotes, grants));
   const resolved = resolveDelegation(tables, generated.tables);
   const notes = [...resolved.notes, ...routeNotes];
   const groupNames = new Set(groups.map(g => metadataOf(g).name));
