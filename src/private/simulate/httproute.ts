@@ -149,7 +149,8 @@ function readRoute(
       const own = readFilters(`${w}.filters`, b.filters);
       const backendNs = optionalText(`${w}.namespace`, b.namespace) ?? namespace;
       const backendName = text(`${w}.name`, b.name);
-      if (backendNs !== namespace && !grants.some(g => g.namespace === backendNs && g.from.includes(namespace) && (g.to === undefined || g.to.includes(backendName)))) {
+      const permits = (g: Grant) => g.namespace === backendNs && g.from.includes(namespace) && (g.to === undefined || g.to.includes(backendName));
+      if (backendNs !== namespace && !grants.some(permits)) {
         notes.push(`${w}: Service ${backendNs}/${backendName} is in another namespace, and no ReferenceGrant read lets HTTPRoutes of ${namespace} refer to it; the Gateway API refuses the reference (RefNotPermitted), so its share of the requests fails`);
       }
       return {
@@ -214,7 +215,9 @@ function readGrant(obj: any): Grant | undefined {
 }
 
 /** The route tables of a set of HTTPRoutes: one per parent (and hostnames), merged and ordered by precedence. */
-export function readHttpRoutes(routes: readonly HttpRouteSource[], clusterDomain: string, notes: string[], grantObjects: readonly any[] = []): RawTable[] {
+export function readHttpRoutes(
+  routes: readonly HttpRouteSource[], clusterDomain: string, notes: string[], grantObjects: readonly any[] = [],
+): RawTable[] {
   const grants = grantObjects.map(readGrant).filter((g): g is Grant => g !== undefined);
   const byParent = new Map<string, { sources: HttpRouteSource[]; hostnames: Set<string> | undefined; entries: Entry[] }>();
   for (const r of routes) {
