@@ -21,7 +21,6 @@
  *
  * Usage: npx projen import [--istio SRC] [--asm SRC] [--output DIR]   (DIR defaults to imports/)
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -109,15 +108,21 @@ async function main() {
     for (const b of [...sources, generated]) {
       const file = path.join(tmp, `${b.prefix}.yaml`);
       fs.writeFileSync(file, b.text);
-      // one bundle per call: `cdk8s import` takes a single spec; --no-save keeps cdk8s.yaml untouched
-      const local = path.join(root, 'node_modules', '.bin', 'cdk8s');
-      execFileSync(fs.existsSync(local) ? local : 'cdk8s', ['import', `${b.prefix}:=${file}`, '--output', output, '--language', 'typescript',
-        '--no-save', '--no-check-upgrade'], { cwd: root, stdio: 'inherit' });
+      // what `cdk8s import <prefix>:=<file> --no-save` runs, in this process (cdk8s.yaml untouched)
+      const importer = await cliModule('import/crd.js').ImportCustomResourceDefinition.fromSpec({ source: file, moduleNamePrefix: b.prefix });
+      await importer.import({ targetLanguage: 'typescript', outdir: output, save: false, moduleNamePrefix: b.prefix });
     }
     await importService(vendored('k8s', 'v1.33.0-definitions.json'), output);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** A module of cdk8s-cli by file (its package exports none of them): the importers `cdk8s import` runs. */
+function cliModule(file: string): any {
+  const cli = path.dirname(require.resolve('cdk8s-cli/package.json'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(cli, 'lib', ...file.split('/')));
 }
 
 /**
@@ -138,13 +143,9 @@ async function importService(schemaFile: string, output: string): Promise<void> 
   };
   visit(root);
   const cut = { ...schema, definitions: Object.fromEntries(Object.entries(schema.definitions).filter(([k]) => keep.has(k))) };
-  // the CLI's modules by file (its package exports none of them); k8s.js downloads through util.js
-  const cli = path.dirname(require.resolve('cdk8s-cli/package.json'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const util = require(path.join(cli, 'lib', 'util.js'));
-  util.download = async () => JSON.stringify(cut);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ImportKubernetesApi } = require(path.join(cli, 'lib', 'import', 'k8s.js'));
+  // k8s.js downloads through util.js
+  cliModule('util.js').download = async () => JSON.stringify(cut);
+  const { ImportKubernetesApi } = cliModule('import/k8s.js');
   await new ImportKubernetesApi({ apiVersion: '1.33.0' }).import({ targetLanguage: 'typescript', outdir: output, save: false });
 }
 

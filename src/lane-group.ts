@@ -121,13 +121,15 @@ export class LaneGroup extends Construct {
     }
     // the app-wide checks read the lane resources as ASM does (the routing it generates is modelled)
     registerReadOptions(this, { clusterDomain: m.clusterDomain, asmGeneratedNamespace: m.asmGeneratedNamespace });
+    if (m.target === Target.GATEWAY_API) {
+      // each service is a LaneRouting of its own (its lane model, lane Services and mesh HTTPRoute)
+      for (const s of m.services) this.serviceRoutings.set(s.name, new LaneRouting(this, `Service-${s.name}`, serviceRoutingProps(m, s)));
+      return;
+    }
     for (const s of m.services) {
       this.serviceModels.set(s.name, normalize(this.serviceContext(s.name), serviceRoutingProps(m, s)));
     }
-    if (m.target === Target.GATEWAY_API) {
-      // each service is a LaneRouting of its own: its lane Services and its mesh HTTPRoute
-      for (const s of m.services) this.serviceRoutings.set(s.name, new LaneRouting(this, `Service-${s.name}`, serviceRoutingProps(m, s)));
-    } else if (m.target === Target.ASM) {
+    if (m.target === Target.ASM) {
       if (m.routeOptions?.timeout || m.routeOptions?.retries) m.services.forEach(s => this.delegateRoot(s));
     } else {
       for (const s of m.services) {

@@ -159,6 +159,11 @@ export function checkHeaderValue(what: string, value: string): void {
 const VALID_REGEXES = new Set<string>();
 const MAX_CACHED = 10_000;
 
+/** RE2 metacharacters quoted (`regexp.QuoteMeta`): the text matched literally. */
+export function quoteMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
 /** Compiles `value` with RE2 once per distinct regex (a bounded cache). */
 export function compileRe2(value: string): RE2JS {
   return boundedCache(COMPILED, value, () => RE2JS.compile(value));

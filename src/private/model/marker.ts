@@ -8,7 +8,8 @@ import { HeaderMatch } from '../../match';
 import { Mode } from '../../mode';
 import { Propagation, PropagationKind } from '../../propagation';
 import { Target } from '../../target';
-import { checkHeaderName, show } from '../checks';
+import { checkHeaderName, quoteMeta, show } from '../checks';
+import type { EntryPoint } from './types';
 
 export const BAGGAGE_HEADER = 'baggage';
 export const DEFAULT_BAGGAGE_KEY = 'lane';
@@ -110,10 +111,6 @@ export function normalizePropagation(context: string, input: PropagationInput): 
   }
 }
 
-/** RE2 metacharacters quoted (`regexp.QuoteMeta`). */
-function quoteMeta(s: string): string {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
-}
 
 /**
  * A pattern that matches a whole `baggage` header value (Envoy's regex match is a full match; repeated
@@ -178,7 +175,7 @@ export function laneMarkerMatch(p: PropagationModel | undefined, routingHeader: 
  * rules that put a request into a lane, and nothing on the sidecars, which only match.
  */
 export function laneMarkerHeaders(
-  p: PropagationModel | undefined, routingHeader: string, lane: string, where: 'gateway' | 'sidecar', marks: boolean,
+  p: PropagationModel | undefined, routingHeader: string, lane: string, where: EntryPoint, marks: boolean,
 ): { set?: { [name: string]: string }; add?: { [name: string]: string } } | undefined {
   if (p === undefined) return undefined; // strict: subsets only
   if (!inBaggage(p)) return { set: { [routingHeader]: lane } };

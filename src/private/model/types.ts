@@ -147,6 +147,9 @@ export interface LaneModel extends LaneSettings {
   readonly laneServices?: { readonly selector: { readonly [key: string]: string }; readonly ports: readonly LaneServicePortModel[] };
 }
 
+/** Where a route table applies: the ingress gateway, or the sidecars (mesh). */
+export type EntryPoint = 'gateway' | 'sidecar';
+
 export interface LaneServicePortModel {
   readonly port: number;
   readonly targetPort?: number;

@@ -9,9 +9,7 @@ import * as k8s from '../../../imports/k8s';
 import { backendPort, laneServiceName, serviceNameOf } from '../model/gateway-api';
 import { laneMarkerHeaders } from '../model/marker';
 import { serviceNamespace } from '../model/normalize';
-import { CustomRouteModel, LaneModel, MatchBlock, Rule } from '../model/types';
-
-type EntryPoint = 'gateway' | 'sidecar';
+import { CustomRouteModel, EntryPoint, LaneModel, MatchBlock, Rule } from '../model/types';
 
 /** A Service per lane that has pod labels: `<service>-<lane>`, selecting the service's pods of that lane. */
 export function renderLaneServices(model: LaneModel): Array<{ name: string; namespace?: string; spec: k8s.ServiceSpec }> {

@@ -7,7 +7,7 @@ import * as istio from '../../../imports/istio-networking.istio.io';
 import { Target } from '../../target';
 import { laneMarkerHeaders } from '../model/marker';
 import { subsetOf } from '../model/routes';
-import { CustomRouteModel, Destination, LaneModel, MatchBlock, PlainStringMatch, RouteOptionsModel, Rule } from '../model/types';
+import { CustomRouteModel, Destination, EntryPoint, LaneModel, MatchBlock, PlainStringMatch, RouteOptionsModel, Rule } from '../model/types';
 
 function stringMatch(m: PlainStringMatch): asm.VirtualServiceSpecHttpMatchHeaders {
   switch (m.kind) {
@@ -38,9 +38,6 @@ export function renderMatch(block: MatchBlock): asm.VirtualServiceSpecHttpMatch 
     queryParams: some(queryParams),
   };
 }
-
-/** Where a VirtualService applies: the ingress gateway, or the sidecars. */
-type EntryPoint = 'gateway' | 'sidecar';
 
 /**
  * A lane destination: the lane's subset (or the one serving it), with the lane marker in permissive mode (the

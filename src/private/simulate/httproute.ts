@@ -13,7 +13,7 @@
 import { fail, integer, list, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text } from './fields';
 import { RouteDestination } from './mesh';
 import { RawRoute, RawTable } from './parser';
-import { brief, compileRe2, show } from '../checks';
+import { brief, compileRe2, quoteMeta, show } from '../checks';
 import { qualifyHost, serviceHost } from '../model/group';
 import { HeaderCondition, MatchBlock, PlainStringMatch, QueryCondition } from '../model/types';
 
@@ -33,10 +33,6 @@ interface Entry {
   readonly raw: RawRoute;
 }
 
-/** RE2 metacharacters quoted. */
-function quoteMeta(s: string): string {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
-}
 
 function matchValue(where: string, m: { [key: string]: unknown }, regexType: string): PlainStringMatch {
   const type = optionalText(`${where}.type`, m.type) ?? 'Exact';
