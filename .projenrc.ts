@@ -47,6 +47,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@~2.207.60',
     'ajv@^8.17.1',
     '@bufbuild/cel@^0.6.1',
+    'dependency-cruiser@^17.3.9',
     'fast-check@^4.3.0',
   ],
 
@@ -83,10 +84,13 @@ project.package.addField('types', 'lib/src/index.d.ts');
 // imports/, examples, scripts, CRD bundles or fixtures (test/ is excluded by projen), and no declarations of
 // private modules (no public type refers to them; test/package.test.ts checks what ships).
 for (const pattern of ['/imports/', '/crds/', '/cdk8s.out/', '/examples/', '/scripts/', '/.ci/', '/cdk8s.yaml', '/.bench/',
-  '/lib/src/private/**/*.d.ts', '/lib/imports/**/*.d.ts', '/CONTRIBUTING.md', '/docs/', '/rosetta/']) {
+  '/lib/src/private/**/*.d.ts', '/lib/imports/**/*.d.ts', '/CONTRIBUTING.md', '/docs/', '/rosetta/',
+  '/.dependency-cruiser.cjs',
+  // the CLI's modules are no API: only the entry point's declaration ships
+  '/lib/src/cli/**/*.d.ts', '!/lib/src/cli/main.d.ts']) {
   project.addPackageIgnore(pattern);
 }
-project.addBins({ 'cdk8s-lanes': 'lib/src/cli.js' });
+project.addBins({ 'cdk8s-lanes': 'lib/src/cli/main.js' });
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // Scripts and the example app run under ts-node with this configuration (the jsii tsconfig only covers src/ and imports/).
@@ -110,6 +114,14 @@ for (const dir of ['examples', 'scripts']) {
 
 // ts-jest does not type-check: check tests, examples and scripts (not only test/) before jest runs.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'Type-check tests, examples and scripts' });
+
+// `npx projen deps:check`: the house rules of src/ (no import cycles, type-only imports included; private code
+// below the constructs; nothing imports the CLI), in .dependency-cruiser.cjs; part of every test run.
+const depsCheck = project.addTask('deps:check', {
+  description: 'Check the import rules of src/ (docs/architecture.md) with dependency-cruiser',
+  exec: 'depcruise src --config .dependency-cruiser.cjs',
+});
+project.testTask.prependSpawn(depsCheck);
 
 // `npx projen import`: regenerate imports/ from the CRD bundles (paths overridable, see scripts/import-crds.ts).
 project.addTask('import', {

@@ -16,16 +16,18 @@
 import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import * as asm from '../imports/asm-networking.istio.io';
 import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, SimulatedRequest, StringMatch, Target } from '../src';
-import { appErrors, registry } from '../src/private/app-checks';
-import { checkShape, SHAPES, sizeChecked } from '../src/private/boundary';
-import { analyze } from '../src/private/check/analyze';
+import { analyze } from '../src/private/analysis/analyze';
+import { appErrors, registry } from '../src/private/analysis/synth-runner';
 import { normalize } from '../src/private/model/normalize';
 import { renderDestinationRuleSpec, renderSidecarSpec } from '../src/private/render/lane-routing';
-import { resolveDelegation } from '../src/private/simulate/delegation';
 import { decide } from '../src/private/simulate/engine';
-import { readVirtualService } from '../src/private/simulate/parser';
-import { parseYaml } from '../src/private/simulate/reader';
+import { resolveDelegation } from '../src/private/simulate/read/delegation';
+import { parseYaml } from '../src/private/simulate/read/manifests';
+import { readVirtualService } from '../src/private/simulate/read/virtual-service';
 import { makeRequest } from '../src/private/simulate/request';
+import { checkShape } from '../src/private/validation/shape';
+import { SHAPES } from '../src/private/validation/shapes';
+import { sizeChecked } from '../src/private/validation/size';
 
 const QUICK = process.argv.includes('--quick');
 

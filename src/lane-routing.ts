@@ -1,23 +1,26 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LaneRoutingProps } from './lane-routing-props';
-import { registerRendered, renderedOnce } from './private/app-checks';
-import { checkShape, SHAPES, sizeChecked } from './private/boundary';
-import { checkRuleOnSidecar, markerOptions } from './private/model/marker';
-import { normalize } from './private/model/normalize';
-import { addCustomRoute, addRule } from './private/model/routes';
-import { LaneModel, ObjectPlacement } from './private/model/types';
-import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render/lane-routing';
-import { CustomRoute, RoutePlacement } from './route';
-import { LaneRule } from './rule';
-import { LaneSimulator, SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
-import { Target } from './target';
+import { LaneSimulator } from './lane-simulator';
 import * as asm from '../imports/asm-networking.istio.io';
 import * as gw from '../imports/gateway-api-gateway.networking.k8s.io';
 import * as istio from '../imports/istio-networking.istio.io';
 import * as k8s from '../imports/k8s';
+import { registerRendered, renderedOnce } from './private/analysis/synth-runner';
 import { checkGatewayApi } from './private/model/gateway-api';
+import { checkRuleOnSidecar, markerOptions } from './private/model/marker';
+import { normalize } from './private/model/normalize';
+import { addCustomRoute, addRule } from './private/model/routes';
+import { LaneModel, ObjectPlacement } from './private/model/types';
 import { renderIngressRoute, renderLaneServices, renderMeshRoute, renderReferenceGrants } from './private/render/gateway-api';
+import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render/lane-routing';
+import { checkShape } from './private/validation/shape';
+import { SHAPES } from './private/validation/shapes';
+import { sizeChecked } from './private/validation/size';
+import { CustomRoute, RoutePlacement } from './route';
+import { LaneRule } from './rule';
+import { SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
+import { Target } from './target';
 
 /**
  * Routes one service's requests between traffic lanes: renders the ingress-gateway VirtualService and/or

@@ -1,4 +1,4 @@
-import { checkMatchHeaderName, checkNoControlChars, checkNotReservedKey, checkRegex, show } from './private/checks';
+import { checkMatchHeaderName, checkNoControlChars, checkNotReservedKey, checkRegex, show } from './private/validation/values';
 
 /**
  * How a string (header value, uri, method, query parameter) is matched: exactly one of exact, prefix

@@ -1,4 +1,4 @@
-import { checkShape, SHAPES } from './private/boundary';
+import { BAGGAGE_OPTIONS, checkShape, TEXT } from './private/validation/shape';
 
 /**
  * How a request keeps its lane across a call chain in permissive mode: the three scenarios ASM documents.
@@ -37,7 +37,7 @@ export class Propagation {
    * @param header the trace header, unique per request; not the routing header
    */
   public static traceId(header: string): Propagation {
-    checkShape('Propagation.traceId()', 'header', SHAPES.Text, header);
+    checkShape('Propagation.traceId()', 'header', TEXT, header);
     return new Propagation(PropagationKind.TRACE_ID, header, undefined);
   }
 
@@ -59,7 +59,7 @@ export class Propagation {
    * @param options the baggage key (Target.ISTIO)
    */
   public static baggage(options: BaggageOptions = {}): Propagation {
-    checkShape('Propagation.baggage()', 'options', SHAPES.BaggageOptions, options);
+    checkShape('Propagation.baggage()', 'options', BAGGAGE_OPTIONS, options);
     return new Propagation(PropagationKind.BAGGAGE, undefined, options.key);
   }
 

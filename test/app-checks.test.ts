@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { synthApp } from './helpers';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, RoutePlacement, StringMatch, Target } from '../src';
-import * as analyzer from '../src/private/check/analyze';
+import * as analyzer from '../src/private/analysis/analyze';
 
 function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
   return {

@@ -9,8 +9,8 @@ import { Testing, Yaml } from 'cdk8s';
 import { chainGroupProps, synth } from './helpers';
 import { ROOT } from './repo';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, QueryParamMatch, RoutePlacement, StringMatch, Target } from '../src';
-import { main } from '../src/cli';
-import { SHAPES } from '../src/private/boundary';
+import { main } from '../src/cli/main';
+import { SHAPES } from '../src/private/validation/shapes';
 
 const HOST = 'mocka.default.svc.cluster.local';
 const C = 'LaneRouting "test/r"';

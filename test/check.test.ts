@@ -10,8 +10,9 @@ import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { runCli } from './helpers';
 import { HeaderMatch, LaneRouting, RoutePlacement, StringMatch, Target } from '../src';
-import { analyze, describeFinding } from '../src/private/check/analyze';
-import { parseYaml } from '../src/private/simulate/reader';
+import { analyze } from '../src/private/analysis/analyze';
+import { describeFinding } from '../src/private/analysis/findings';
+import { parseYaml } from '../src/private/simulate/read/manifests';
 
 const HOST = 'web.shop.svc.cluster.local';
 const vs = (http: object[], extra: object = {}, name = 'web') => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'shop' }, spec: { hosts: [HOST], http, ...extra } });

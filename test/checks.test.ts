@@ -1,4 +1,4 @@
-import { boundedCache, checkHeaderValue, checkRegex, checkVirtualServiceHost, compileRe2, show } from '../src/private/checks';
+import { boundedCache, checkHeaderValue, checkRegex, checkVirtualServiceHost, compileRe2, show } from '../src/private/validation/values';
 
 describe('checks', () => {
   test('header values: a lone % is an Envoy substitution; %% is a literal percent', () => {

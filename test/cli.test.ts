@@ -9,7 +9,7 @@ import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
 
 // The built binary, as npm installs it (`bin: cdk8s-lanes`); the build compiles it before the tests run.
-const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli.js');
+const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js');
 const FIXTURE = path.join(__dirname, 'fixtures', 'mock-chain.yaml');
 let dir: string;
 let seedYaml: string;

@@ -12,8 +12,8 @@ import { find, synth } from './helpers';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, Mode, StringMatch, Target } from '../src';
-import { analyze } from '../src/private/check/analyze';
-import { parseYaml } from '../src/private/simulate/reader';
+import { analyze } from '../src/private/analysis/analyze';
+import { parseYaml } from '../src/private/simulate/read/manifests';
 
 const HOST = 'mocka.default.svc.cluster.local';
 const C = 'LaneRouting "test/mocka"';

@@ -73,8 +73,8 @@ export function chainGroupProps(overrides: Partial<LaneGroupProps> = {}): LaneGr
   };
 }
 
-/** Runs the built `cdk8s-lanes` binary (lib/src/cli.js, as npm installs it) with these arguments. */
+/** Runs the built `cdk8s-lanes` binary (lib/src/cli/main.js, as npm installs it) with these arguments. */
 export function runCli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'lib', 'src', 'cli.js'), ...args], { encoding: 'utf-8' });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'lib', 'src', 'cli', 'main.js'), ...args], { encoding: 'utf-8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -27,13 +27,13 @@ describe('the npm package', () => {
   test('ships the compiled library, its types and the CLI', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii',
-      'lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/cli.js',
-      'lib/src/lane-routing.js', 'lib/src/lane-routing.d.ts', 'lib/src/private/model/normalize.js', 'lib/src/private/simulate/reader.js',
+      'lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/cli/main.js',
+      'lib/src/lane-routing.js', 'lib/src/lane-routing.d.ts', 'lib/src/private/model/normalize.js', 'lib/src/private/simulate/read/manifests.js',
       'lib/imports/asm-networking.istio.io.js', 'lib/imports/istio-networking.istio.io.js',
     ]));
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
-    expect(pkg.bin).toEqual({ 'cdk8s-lanes': 'lib/src/cli.js' });
-    expect(fs.readFileSync(path.join(ROOT, 'lib', 'src', 'cli.js'), 'utf-8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(pkg.bin).toEqual({ 'cdk8s-lanes': 'lib/src/cli/main.js' });
+    expect(fs.readFileSync(path.join(ROOT, 'lib', 'src', 'cli', 'main.js'), 'utf-8').split('\n')[0]).toBe('#!/usr/bin/env node');
     expect(pkg.types).toBe('lib/src/index.d.ts');
     expect(pkg.main).toBe('lib/src/index.js');
   });

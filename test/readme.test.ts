@@ -184,7 +184,7 @@ describe('README', () => {
     const cli = (command: string) => {
       const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2]).slice(2);
       const cwd = args.includes('--chain') ? chain : quickStart;
-      const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'src', 'cli.js'), ...args], { cwd, encoding: 'utf-8' });
+      const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js'), ...args], { cwd, encoding: 'utf-8' });
       expect(r.status).toBe(args[0] === 'diff' ? 1 : 0); // diff: 1 when traffic changed
       return r.stdout;
     };

@@ -5,7 +5,11 @@
  */
 import { Diagram, DiagramCluster, DiagramEdge, DiagramNode } from './graph';
 import type { ChainPathResult, Hop } from '../../simulation';
-import { percent, short } from '../simulate/describe';
+import { witnesses } from '../simulate/diff';
+import { simulateChain } from '../simulate/engine';
+import { percent, short } from '../simulate/explain';
+import { Mesh, RouteTable } from '../simulate/mesh';
+import { Marker, pathResult } from '../simulate/results';
 
 /** The requests that enter one lane, and their ways along the chain. */
 export interface LaneSwim {
@@ -56,4 +60,22 @@ export function chainDiagram(entry: string, lanes: readonly LaneSwim[]): Diagram
     clusters.push({ id, lines: [`lane ${swim.lane}`, ...named, ...more], nodes });
   });
   return { clusters, edges };
+}
+
+/** The lanes requests enter at `entry`, each with its classes of requests and its ways along `hosts` (every lane healthy). */
+export function chainLanes(mesh: Mesh, entry: RouteTable, hosts: string[], header: Marker): LaneSwim[] {
+  const health = { unhealthy: new Set<string>(), subsets: mesh.subsets };
+  const lanes = new Map<string, { requests: Map<string, number>; paths: Map<string, ChainPathResult> }>();
+  for (const w of witnesses([entry]).requests) {
+    for (const p of simulateChain(mesh, entry, hosts, w.request, health).map(x => pathResult(mesh, x, header))) {
+      const lane = p.hops[0]?.lane ?? '(no lane)';
+      let l = lanes.get(lane);
+      if (!l) lanes.set(lane, l = { requests: new Map(), paths: new Map() });
+      l.requests.set(w.text, (l.requests.get(w.text) ?? 0) + p.probability);
+      if (!l.paths.has(p.trace)) l.paths.set(p.trace, p);
+    }
+  }
+  return [...lanes].sort(([a], [b]) => a.localeCompare(b)).map(([lane, l]) => ({
+    lane, requests: [...l.requests].map(([text, share]) => ({ text, share })), paths: [...l.paths.values()],
+  }));
 }

@@ -3,7 +3,7 @@
  * requests to; edges labelled by share and by the lane marker each destination sets; fallbacks dashed.
  */
 import { Diagram, DiagramCluster, DiagramEdge, DiagramNode } from './graph';
-import { describeMatch, percent, short, tableTitle } from '../simulate/describe';
+import { describeMatch, percent, short, tableTitle } from '../simulate/explain';
 import { Backend, Mesh, RouteDestination, RouteTable } from '../simulate/mesh';
 
 export interface RoutingFilter {

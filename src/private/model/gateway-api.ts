@@ -9,7 +9,7 @@ import { LaneModel, LaneServicePortModel, MatchBlock, ModelLane } from './types'
 import { LaneServices } from '../../lane';
 import { Mode } from '../../mode';
 import { Target } from '../../target';
-import { checkDnsLabel, checkLabel, checkPort, compileRe2, list, show } from '../checks';
+import { checkDnsLabel, checkLabel, checkPort, compileRe2, list, show } from '../validation/values';
 
 /** The Gateway API's limits (v1.4.0, standard channel). */
 export const GATEWAY_API_LIMITS = {

@@ -13,7 +13,7 @@ import { Mode } from '../../mode';
 import { Propagation } from '../../propagation';
 import { RouteOptions } from '../../route';
 import { Target } from '../../target';
-import { checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from '../checks';
+import { checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from '../validation/values';
 
 export interface GroupService {
   readonly name: string;

@@ -4,12 +4,12 @@
  * with baggage on upstream Istio, an entry of the W3C `baggage` header (`lane=s2`) that the ingress adds and
  * the sidecars match in place. Lane rules, rendering and the simulation's lane marker all ask this module.
  */
+import type { EntryPoint, PropagationModel } from './types';
 import { HeaderMatch } from '../../match';
 import { Mode } from '../../mode';
 import { Propagation, PropagationKind } from '../../propagation';
 import { Target } from '../../target';
-import { checkHeaderName, quoteMeta, show } from '../checks';
-import type { EntryPoint } from './types';
+import { checkHeaderName, quoteMeta, show } from '../validation/values';
 
 export const BAGGAGE_HEADER = 'baggage';
 export const DEFAULT_BAGGAGE_KEY = 'lane';
@@ -17,14 +17,6 @@ export const DEFAULT_BAGGAGE_KEY = 'lane';
 const MAX_ISTIO_REGEX = 1024;
 /** A W3C baggage key is an RFC 7230 token; kept short so that every pattern stays far under Istio's limit. */
 const BAGGAGE_KEY = /^[!#$%&'*+\-.^_|~0-9A-Za-z]{1,64}$/;
-
-export interface PropagationModel {
-  readonly kind: PropagationKind;
-  /** the header every service must forward */
-  readonly forwarded: string;
-  /** Target.ISTIO with baggage: the baggage key that carries the lane */
-  readonly baggageKey?: string;
-}
 
 /** What the propagation settles from (a lane routing, or a lane group with its deprecated traceHeader). */
 export interface PropagationInput {

@@ -16,7 +16,7 @@ import { Target } from '../../target';
 import {
   checkDnsLabel, checkGatewayRef, checkHeaderName, checkHeaderValue, checkLabel,
   checkPort, checkQualifiedHost, checkVirtualServiceHost, list, show,
-} from '../checks';
+} from '../validation/values';
 
 /** `<service>.<namespace>.svc[.<domain>]` → namespace */
 export function serviceNamespace(host: string): string | undefined {

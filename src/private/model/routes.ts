@@ -11,7 +11,7 @@ import { RequestMatch, StringMatch } from '../../match';
 import { CustomRoute, RouteOptions, RoutePlacement } from '../../route';
 import { LaneRule } from '../../rule';
 import { Target } from '../../target';
-import { checkDnsLabel, checkLabel, checkNoControlChars, checkPort, checkQualifiedHost, list, show } from '../checks';
+import { checkDnsLabel, checkLabel, checkNoControlChars, checkPort, checkQualifiedHost, list, show } from '../validation/values';
 
 export function checkRuleName(what: string, value: string): void {
   if (typeof value !== 'string' || value.trim().length === 0) {

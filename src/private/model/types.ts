@@ -2,8 +2,8 @@
  * The lane model's types: LaneRouting props normalized, checked and with every default resolved. Pure
  * data, immutable; the renderers and the simulation read only this, so what is rendered is what was checked.
  */
-import type { PropagationModel } from './marker';
 import { Mode } from '../../mode';
+import { PropagationKind } from '../../propagation';
 import { Target } from '../../target';
 
 /** The routing header when none is given (ASM's `x-asm-prefer-tag`): the one place that names it. */
@@ -14,6 +14,15 @@ export const DEFAULT_ROUTE_NAME = 'base-route';
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 /** Where ASM writes the VirtualServices it generates for a lane group (`trafficlabel-vs-*`) when not told otherwise. */
 export const DEFAULT_ASM_GENERATED_NAMESPACE = 'istio-system';
+
+/** How a request keeps its lane along a call chain, settled against the target and mode (marker.ts). */
+export interface PropagationModel {
+  readonly kind: PropagationKind;
+  /** the header every service must forward */
+  readonly forwarded: string;
+  /** Target.ISTIO with baggage: the baggage key that carries the lane */
+  readonly baggageKey?: string;
+}
 
 export type MatchKind = 'exact' | 'prefix' | 'regex';
 

@@ -9,9 +9,9 @@
 import { decide, Health } from './engine';
 import { hostsOf, Mesh, RouteTable, subsetsOf } from './mesh';
 import { dictionary, Request } from './request';
-import type { EntryTrafficDiff, RequestClassDiff, TrafficDiff, TrafficShare } from '../../simulation';
-import { compileRe2 } from '../checks';
+import type { EntryTrafficDiff, RequestClassDiff, TrafficDiff, TrafficShare } from '../../diff';
 import { MatchBlock, PlainStringMatch } from '../model/types';
+import { compileRe2 } from '../validation/values';
 
 /** Most requests simulated per entry point; above it the classes are sampled (and the result approximate). */
 const MAX_COMBINATIONS = 4096;

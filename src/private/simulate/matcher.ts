@@ -4,8 +4,8 @@
  * order, the first that matches wins.
  */
 import { headerValue, Request } from './request';
-import { compileRe2 } from '../checks';
 import { MatchBlock, PlainStringMatch } from '../model/types';
+import { compileRe2 } from '../validation/values';
 
 export function matchesString(m: PlainStringMatch, value: string): boolean {
   switch (m.kind) {

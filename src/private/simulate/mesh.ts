@@ -2,6 +2,7 @@
  * The mesh as the simulation sees it: route tables (the HTTP routes of each VirtualService, delegation
  * resolved), the subsets DestinationRules define, and notes on what was read but has no effect.
  */
+import { BAGGAGE_HEADER, parseBaggageEntryPattern } from '../model/marker';
 import { MatchBlock } from '../model/types';
 
 export interface Backend {
@@ -101,6 +102,50 @@ export function hostsOf(mesh: Mesh): Set<string> {
   for (const t of mesh.tables) {
     t.hosts.filter(h => h !== '*').forEach(h => out.add(h));
     t.routes.forEach(r => r.destinations.forEach(d => out.add(d.host)));
+  }
+  return out;
+}
+
+/** The headers the routes set on requests (where a lane marker is carried), sorted. */
+export function routingHeadersOf(mesh: Mesh): string[] {
+  const out = new Set<string>();
+  for (const t of mesh.tables) for (const r of t.routes) for (const d of r.destinations) Object.keys(d.setHeaders).forEach(h => out.add(h));
+  return [...out].sort();
+}
+
+/** The keys of the baggage entries the routes add or match (a lane carried in W3C baggage), sorted. */
+export function baggageKeysOf(mesh: Mesh): string[] {
+  const out = new Set<string>();
+  for (const t of mesh.tables) {
+    for (const r of t.routes) {
+      for (const m of r.matches) {
+        for (const h of m.headers) {
+          const entry = h.name === BAGGAGE_HEADER && h.match?.kind === 'regex' ? parseBaggageEntryPattern(h.match.value) : undefined;
+          if (entry) out.add(entry.key);
+        }
+      }
+      for (const d of r.destinations) {
+        const added = d.addHeaders[BAGGAGE_HEADER];
+        for (const member of added?.split(',') ?? []) {
+          const eq = member.indexOf('=');
+          if (eq > 0) out.add(member.slice(0, eq).trim());
+        }
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** The values the routes set in their headers (lane markers). */
+export function markerValuesOf(mesh: Mesh): Set<string> {
+  const out = new Set<string>();
+  for (const t of mesh.tables) {
+    for (const r of t.routes) {
+      for (const d of r.destinations) {
+        Object.values(d.setHeaders).forEach(v => out.add(v));
+        Object.values(d.addHeaders).forEach(v => out.add(v.slice(v.indexOf('=') + 1)));
+      }
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * its CRD type: a wrong type is an error naming the field's path and showing the value, never a TypeError
  * and never a silent coercion (a weight written as "50" is an error, not the text "50").
  */
-import { brief, show } from '../checks';
+import { brief, show } from '../../validation/values';
 
 export function fail(where: string, what: string): never {
   throw new Error(`${where}: ${what}`);

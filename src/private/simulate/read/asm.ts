@@ -5,15 +5,15 @@
  * labels), rendered by the lane-routing renderer as the VirtualService `trafficlabel-vs-<group>-<ns>-<svc>`
  * and the DestinationRule ASM writes. ASM does not publish their bodies: this is inferred (README).
  */
-import { Mesh, RuleSource, SubsetLabels } from './mesh';
-import { list, show } from '../checks';
 import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
-import { RawTable, readVirtualService } from './parser';
-import { Mode } from '../../mode';
-import { Target } from '../../target';
-import { asmGeneratedVirtualServiceName, GroupModel, normalizeGroup, serviceRoutingProps } from '../model/group';
-import { normalize } from '../model/normalize';
-import { renderDestinationRuleSpec, renderSidecarSpec } from '../render/lane-routing';
+import { RawTable, readVirtualService } from './virtual-service';
+import { Mode } from '../../../mode';
+import { Target } from '../../../target';
+import { asmGeneratedVirtualServiceName, GroupModel, normalizeGroup, serviceRoutingProps } from '../../model/group';
+import { normalize } from '../../model/normalize';
+import { renderDestinationRuleSpec, renderSidecarSpec } from '../../render/lane-routing';
+import { list, show } from '../../validation/values';
+import { Mesh, RuleSource, SubsetLabels } from '../mesh';
 
 export interface AsmModelOptions {
   readonly clusterDomain: string;

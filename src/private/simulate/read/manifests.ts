@@ -1,18 +1,18 @@
 /**
  * Reads manifests (YAML text, or the objects a construct synthesizes) into the mesh the simulation runs
- * on: every VirtualService (parser.ts), every DestinationRule's subsets, and the routing ASM generates for
- * its lane resources (asm.ts); then resolves delegation (delegation.ts).
+ * on: every VirtualService and DestinationRule (virtual-service.ts), every HTTPRoute (httproute.ts), and the
+ * routing ASM generates for its lane resources (asm.ts); then resolves delegation (delegation.ts).
  */
 import { parseAllDocuments } from 'yaml';
 import { modelAsmLaneGroups } from './asm';
 import { resolveDelegation } from './delegation';
 import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
 import { HttpRouteSource, readHttpRoutes } from './httproute';
-import { Mesh, RuleSource, SubsetLabels } from './mesh';
-import { RawTable, readVirtualService } from './parser';
-import { brief, list, show } from '../checks';
-import { qualifyHost } from '../model/group';
-import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../model/types';
+import { qualifyHost } from '../../model/group';
+import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../../model/types';
+import { Mesh, RuleSource, SubsetLabels } from '../mesh';
+import { RawTable, readVirtualService } from './virtual-service';
+import { brief, list, show } from '../../validation/values';
 
 /** One Kubernetes object, and where it comes from (a file name and the document's index; none: a construct). */
 export interface Manifest {

@@ -7,8 +7,9 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { analyze, describeFinding } from './check/analyze';
-import { Manifest } from './simulate/reader';
+import { analyze } from './analyze';
+import { describeFinding } from './findings';
+import { Manifest } from '../simulate/read/manifests';
 
 interface Registry {
   /** objects rendered by this library → their spec, rendered from the model as it is at synth */

@@ -4,10 +4,10 @@
  * refused with a message naming it, never ignored.
  */
 import { fail, integer, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
-import { Backend, Route, RouteDestination, RouteTable } from './mesh';
-import { brief, compileRe2, show } from '../checks';
-import { qualifyHost } from '../model/group';
-import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryCondition } from '../model/types';
+import { qualifyHost } from '../../model/group';
+import { HeaderCondition, MatchBlock, MatchKind, PlainStringMatch, QueryCondition } from '../../model/types';
+import { brief, compileRe2, show } from '../../validation/values';
+import { Backend, Route, RouteDestination, RouteTable } from '../mesh';
 
 /** A route as written: either destinations, or a delegate (resolved in delegation.ts). */
 export interface RawRoute extends Route {

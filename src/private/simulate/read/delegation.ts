@@ -6,9 +6,9 @@
  * without hosts is only a delegate; the VirtualServices ASM generates for lane groups can be delegated to
  * too, and are then reached through the root only.
  */
-import { Route, RouteTable, tableName } from './mesh';
-import { RawRoute, RawTable } from './parser';
-import { HeaderCondition, MatchBlock, PlainStringMatch } from '../model/types';
+import { Route, RouteTable, tableName } from '../mesh';
+import { RawRoute, RawTable } from './virtual-service';
+import { HeaderCondition, MatchBlock, PlainStringMatch } from '../../model/types';
 
 /** A condition as Istio's StringMatch pointer sees it: not given, given without a value (presence), or a match. */
 type Given = PlainStringMatch | 'present' | undefined;

@@ -11,11 +11,11 @@
  * Anything else that could change where a request goes is refused by name.
  */
 import { fail, integer, list, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text } from './fields';
-import { RouteDestination } from './mesh';
-import { RawRoute, RawTable } from './parser';
-import { brief, compileRe2, quoteMeta, show } from '../checks';
-import { qualifyHost, serviceHost } from '../model/group';
-import { HeaderCondition, MatchBlock, PlainStringMatch, QueryCondition } from '../model/types';
+import { RouteDestination } from '../mesh';
+import { RawRoute, RawTable } from './virtual-service';
+import { qualifyHost, serviceHost } from '../../model/group';
+import { HeaderCondition, MatchBlock, PlainStringMatch, QueryCondition } from '../../model/types';
+import { brief, compileRe2, quoteMeta, show } from '../../validation/values';
 
 export interface HttpRouteSource {
   /** how results name it, e.g. `out.yaml: HTTPRoute default/web` */

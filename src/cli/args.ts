@@ -1,0 +1,214 @@
+/**
+ * The command line: the usage text, each command's options, and argv parsed into checked options.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs as nodeParseArgs } from 'util';
+import { Level, LEVELS } from '../private/analysis/findings';
+import { DEFAULT_ROUTING_HEADER } from '../private/model/types';
+import { show } from '../private/validation/values';
+
+export const USAGE = `usage:
+  cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [-n N] [--seed N]
+                       [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]
+                       [--routing-header NAME] [--json]
+  cdk8s-lanes explain FILES...
+  cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]
+                      [--format mermaid|markdown|svg]
+  cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--format table|markdown|json] [--json]
+  cdk8s-lanes check FILES... [--failure-threshold Error|Warning|Info] [--output-threshold LEVEL] [--json]
+
+  every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
+  FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)
+
+simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests
+           (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
+explain    the rule table of every VirtualService
+diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);
+           --chain draws the chain's lanes as swimlanes; --host and --lane keep a large mesh readable;
+           Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)
+check      an offline analyzer with Istio's codes (IST0101, IST0109, IST0112, IST0130, IST0131, IST0173) and the
+           project's LANE codes (exit 1 when a finding reaches the failure threshold, default Error)
+diff       what a change does to traffic: per entry point and class of requests, where requests go before
+           and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
+
+exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags);
+             diff: 0 no traffic change, 1 traffic changed, 2 usage or bad input`;
+
+/** A flag or argument the command does not take: exit 2, with the usage. */
+export class UsageError extends Error {}
+
+/** Most samples `-n` draws (a few seconds on a laptop). */
+export const MAX_SAMPLES = 10_000_000;
+
+/** The options of a command line, parsed and checked. */
+export interface Options {
+  command: string;
+  files: string[];
+  headers: { [name: string]: string[] };
+  path?: string;
+  method?: string;
+  n: number;
+  seed: number;
+  down: string[];
+  gateway?: string;
+  host?: string;
+  chain?: string[];
+  routingHeader: string;
+  routingHeaderGiven: boolean;
+  format?: 'table' | 'markdown' | 'json' | 'mermaid' | 'svg';
+  lane?: string;
+  failureThreshold?: Level;
+  outputThreshold?: Level;
+  json: boolean;
+  clusterDomain?: string;
+  asmGeneratedNamespace?: string;
+}
+
+/** The options of each command (util.parseArgs specs); every command also takes the COMMON ones. */
+export const COMMON = {
+  'cluster-domain': { type: 'string' },
+  'asm-generated-namespace': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
+export const OPTIONS = {
+  simulate: {
+    'header': { type: 'string', short: 'H', multiple: true },
+    'path': { type: 'string' },
+    'method': { type: 'string' },
+    'n': { type: 'string', short: 'n' },
+    'seed': { type: 'string' },
+    'down': { type: 'string', multiple: true },
+    'gateway': { type: 'string' },
+    'host': { type: 'string' },
+    'chain': { type: 'string' },
+    'routing-header': { type: 'string' },
+    'json': { type: 'boolean' },
+  },
+  explain: {},
+  diagram: {
+    'host': { type: 'string' },
+    'lane': { type: 'string' },
+    'chain': { type: 'string' },
+    'routing-header': { type: 'string' },
+    'format': { type: 'string' },
+  },
+  diff: {
+    format: { type: 'string' },
+    json: { type: 'boolean' },
+    chain: { type: 'string' },
+  },
+  check: {
+    'failure-threshold': { type: 'string' },
+    'output-threshold': { type: 'string' },
+    'json': { type: 'boolean' },
+  },
+} as const;
+export type Command = keyof typeof OPTIONS;
+export const COMMANDS = Object.keys(OPTIONS) as Command[];
+
+/** One command's part of the usage text. */
+export function commandHelp(command: Command): string {
+  const lines = USAGE.split('\n');
+  const usage = lines.filter((l, i) => l.startsWith(`  cdk8s-lanes ${command} `) || (i > 0 && lines[i - 1].startsWith(`  cdk8s-lanes ${command} `) && l.startsWith('     ')));
+  const about = lines.filter((l, i) => l.startsWith(`${command} `) || (l.startsWith('           ') && lines.slice(0, i).reverse().find(x => !x.startsWith('           '))?.startsWith(`${command} `)));
+  const common = lines.filter(l => l.startsWith('  every command also takes') || l.startsWith('  FILES are'));
+  return ['usage:', ...usage, '', ...common, '', ...about, '', lines.slice(-1)[0]].join('\n');
+}
+
+/** `--help`, `help` or `--version`: the text goes to stdout, exit 0. */
+export class HelpRequest extends Error {}
+
+export function parseArgs(argv: string[]): Options {
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help') throw new HelpRequest(USAGE);
+  if (command === '--version' || command === '-V') throw new HelpRequest(version());
+  if (command === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) throw new HelpRequest(USAGE);
+    if (!COMMANDS.includes(topic as Command)) throw new UsageError(`unknown command ${show(topic)}`);
+    throw new HelpRequest(commandHelp(topic as Command));
+  }
+  if (!command) throw new UsageError('no command');
+  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${show(command)}`);
+  const own: { [name: string]: unknown } = OPTIONS[command as Command];
+  // every option of every command is known to the parser, so that one of another command is named as such
+  const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff, ...OPTIONS.check, ...OPTIONS.diagram };
+  type Token = { kind: string; name?: string; rawName?: string };
+  let parsed: { values: { [name: string]: string | boolean | string[] | undefined }; positionals: string[]; tokens?: Token[] };
+  try {
+    parsed = nodeParseArgs({ args: rest, options: all, allowPositionals: true, strict: true, tokens: true }) as any;
+  } catch (e) {
+    const message = (e as Error).message;
+    const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+    if ((e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${quoted}`);
+    if ((e as any).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${quoted.split(' ')[0].replace(/,$/, '')} needs a value`);
+    throw new UsageError(message);
+  }
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind === 'option' && !(t.name! in own) && !(t.name! in COMMON)) {
+      const owner = COMMANDS.find(c => t.name! in OPTIONS[c]);
+      throw new UsageError(`${t.rawName} is an option of ${owner}, not of ${command}`);
+    }
+  }
+  const v = parsed.values;
+  if (v.help) throw new HelpRequest(commandHelp(command as Command));
+  const integer = (flag: string, value: string, min: number, max: number) => {
+    if (!/^-?[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new UsageError(`${flag} needs an integer from ${min} to ${max.toLocaleString('en-US')}, got ${show(value)}`);
+    }
+    return Number(value);
+  };
+  const o: Options = {
+    command,
+    files: parsed.positionals,
+    headers: {},
+    n: v.n === undefined ? 100 : integer('-n', v.n as string, 0, MAX_SAMPLES),
+    seed: v.seed === undefined ? 1 : integer('--seed', v.seed as string, 0, 2 ** 32 - 1),
+    down: (v.down as string[] | undefined) ?? [],
+    gateway: v.gateway as string | undefined,
+    host: v.host as string | undefined,
+    chain: v.chain === undefined ? undefined : (v.chain as string).split(',').map(x => x.trim()).filter(Boolean),
+    routingHeader: ((v['routing-header'] as string | undefined) ?? DEFAULT_ROUTING_HEADER).toLowerCase(),
+    routingHeaderGiven: v['routing-header'] !== undefined,
+    json: v.json === true,
+    path: v.path as string | undefined,
+    method: v.method as string | undefined,
+    clusterDomain: v['cluster-domain'] as string | undefined,
+    asmGeneratedNamespace: v['asm-generated-namespace'] as string | undefined,
+  };
+  for (const h of (v.header as string[] | undefined) ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`-H needs "name: value", got ${show(h)}`);
+    (o.headers[h.slice(0, colon).trim().toLowerCase()] ??= []).push(h.slice(colon + 1).trim());
+  }
+  for (const flag of ['failure-threshold', 'output-threshold'] as const) {
+    const level = v[flag] as string | undefined;
+    if (level === undefined) continue;
+    if (!(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--${flag} needs Error, Warning or Info, got ${show(level)}`);
+    if (flag === 'failure-threshold') o.failureThreshold = level as Level;
+    else o.outputThreshold = level as Level;
+  }
+  if (v.format !== undefined) {
+    const formats = command === 'diagram' ? ['mermaid', 'markdown', 'svg'] : ['table', 'markdown', 'json'];
+    if (!formats.includes(v.format as string)) throw new UsageError(`--format needs ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}, got ${show(v.format)}`);
+    o.format = v.format as Options['format'];
+  }
+  o.lane = v.lane as string | undefined;
+  if (o.files.length === 0) throw new UsageError(`${command} needs at least one YAML file`);
+  if (command === 'diff' && o.files.length !== 2) throw new UsageError(`diff needs two inputs, OLD and NEW (files or directories), got ${o.files.length}`);
+  if (o.gateway && o.host) throw new UsageError('give --gateway or --host, not both');
+  return o;
+}
+
+/** The package's version: from the nearest package.json of this package above the CLI (lib/src/ when installed). */
+export function version(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    if (pkg.name === 'cdk8s-traffic-lanes') return `cdk8s-lanes ${pkg.version}`;
+  }
+  return 'cdk8s-lanes (unknown version)';
+}
+

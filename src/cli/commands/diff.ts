@@ -1,0 +1,52 @@
+import { TrafficDiff, TrafficShare } from '../../diff';
+import { LaneSimulator } from '../../lane-simulator';
+import { Options } from '../args';
+import { manifestFiles, readManifestFiles } from '../files';
+import { pct, table } from '../output';
+
+function describeShares(all: readonly TrafficShare[]): string {
+  if (all.length === 0) return '(no route)';
+  return all.map(s => `${s.target} ${pct(s.probability)}${s.sets ? ` [${s.sets}]` : ''}${s.fallback ? ` fallback ${s.fallback}` : ''}`).join('; ');
+}
+
+/** `cdk8s-lanes diff OLD NEW`: exit 0 no traffic change, 1 traffic changed, 2 usage or bad input. */
+export function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => void): number {
+  let d: TrafficDiff;
+  try {
+    const options = { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace };
+    const read = (input: string) => {
+      const sim = LaneSimulator.fromYamlSources(readManifestFiles(manifestFiles(input)), options);
+      for (const note of sim.notes) err(`note: ${note}`);
+      return sim;
+    };
+    d = read(o.files[0]).diff(read(o.files[1]), { chain: o.chain });
+  } catch (e) {
+    err(`cdk8s-lanes: ${(e as Error).message}`);
+    return 2;
+  }
+  const format = o.json ? 'json' : o.format ?? 'table';
+  if (format === 'json') {
+    out(JSON.stringify(d, null, 2));
+    return d.changed ? 1 : 0;
+  }
+  const md = format === 'markdown';
+  const lines: string[] = [md ? '### Traffic changes' : `traffic: ${d.changed ? 'changed' : 'no change'}`];
+  if (md && !d.changed) lines.push('', 'No request is routed differently.');
+  // one block per entry point (and chain): a heading, then its classes before and after
+  const block = (heading: string, classes: Array<[string, string, string]>) => {
+    lines.push('', md ? `**${heading}**` : heading);
+    if (md) lines.push('', '| requests | before | after |', '|---|---|---|', ...classes.map(r => `| ${r.map(x => x.replace(/\|/g, '\\|')).join(' | ')} |`));
+    else lines.push(...table([['requests', 'before', 'after'], ...classes]).split('\n').map(l => `  ${l}`));
+  };
+  for (const e of d.entries) block(`${e.entry} (${e.status})`, e.classes.map(c => [c.request, describeShares(c.before), describeShares(c.after)]));
+  if (d.chains.length) block(`chain ${o.chain!.join(' -> ')}`, d.chains.map(c => [c.request, c.before.join('; '), c.after.join('; ')]));
+  const named = (what: string, xs: readonly string[]) => { if (xs.length) lines.push('', `${what}: ${xs.join(', ')}`); };
+  named('subsets added', d.subsetsAdded);
+  named('subsets removed', d.subsetsRemoved);
+  named('hosts added', d.hostsAdded);
+  named('hosts removed', d.hostsRemoved);
+  if (d.approximate) lines.push('', 'approximate: regex conditions were compared through witness strings taken from their patterns (or there were too many fields to combine every value), so a change may go unreported');
+  out(lines.join('\n'));
+  return d.changed ? 1 : 0;
+}
+

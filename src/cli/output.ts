@@ -1,0 +1,23 @@
+/**
+ * Output: colour on a terminal, percentages, aligned tables.
+ */
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export const COLOUR = process.stdout.isTTY === true && !process.env.NO_COLOR;
+export const RED = '31';
+export function paint(text: string, code: string): string {
+  return COLOUR && code ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+export function pct(p: number): string {
+  return `${Math.round(p * 10000) / 100}%`;
+}
+
+/** Aligned columns; colour codes take no width. */
+export function table(rows: string[][]): string {
+  // eslint-disable-next-line no-control-regex
+  const width = (cell: string) => cell.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => width(r[c]))));
+  return rows.map(r => r.map((cell, c) => (c === r.length - 1 ? cell : cell + ' '.repeat(widths[c] - width(cell)))).join('  ').trimEnd()).join('\n');
+}
+

@@ -1,0 +1,113 @@
+/**
+ * The simulator's answers: an engine outcome or chain step as a `Hop`, a chain path as a `ChainPathResult`
+ * with its trace, and the lane marker each hop carries on (a routing header, or an entry of the baggage header).
+ */
+import { ChainPath, labelsOf, Outcome, reasonOf, Step } from './engine';
+import { Mesh, RouteDestination, RouteTable } from './mesh';
+import { baggageEntry, Request } from './request';
+import type { ChainPathResult, Hop, LaneMarker, SimulationOptions } from '../../simulation';
+import { BAGGAGE_HEADER, isBaggageKey, parseBaggageEntryPattern } from '../model/marker';
+import { DEFAULT_ROUTING_HEADER } from '../model/types';
+import { list, show } from '../validation/values';
+
+/** What carries the lane: a routing header, or an entry of the baggage header. */
+export interface Marker {
+  readonly header: string;
+  readonly baggageKey?: string;
+}
+
+/** The marker the options name, checked against the baggage keys the routes use. */
+export function markerOf(options: Pick<SimulationOptions, 'routingHeader' | 'baggageKey'>, baggageKeys: () => readonly string[]): Marker {
+  const key = options.baggageKey;
+  if (key !== undefined) {
+    if (options.routingHeader !== undefined) throw new Error('give routingHeader or baggageKey, not both: the lane is carried in one of them');
+    if (!isBaggageKey(key)) throw new Error(`baggageKey ${show(key)} is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`);
+    const keys = baggageKeys();
+    if (!keys.includes(key)) throw new Error(`baggageKey ${show(key)}: no route adds or matches a baggage entry with it (keys: ${list(keys)})`);
+  }
+  return { header: (options.routingHeader ?? DEFAULT_ROUTING_HEADER).toLowerCase(), baggageKey: key };
+}
+
+/** The lane marker a request carries: the routing header's value, or its baggage entry's. */
+function laneMarker(m: Marker, req: Request): LaneMarker {
+  if (m.baggageKey !== undefined) return { header: BAGGAGE_HEADER, value: baggageEntry(req.headers[BAGGAGE_HEADER], m.baggageKey) };
+  return { header: m.header, value: Object.prototype.hasOwnProperty.call(req.headers, m.header) ? req.headers[m.header] : undefined };
+}
+
+/**
+ * The lane of a rule that matches a lane's baggage entry (`key=<lane>`, as Propagation.baggage() renders it);
+ * with several entries for the key, the first such rule in order decides, as it does in Envoy.
+ */
+function entryLane(route: RouteTable['routes'][number], key: string): string | undefined {
+  for (const m of route.matches) {
+    for (const h of m.headers) {
+      if (h.name !== BAGGAGE_HEADER || h.absent || h.match?.kind !== 'regex') continue;
+      const entry = parseBaggageEntryPattern(h.match.value);
+      if (entry?.key === key) return entry.value;
+    }
+  }
+  return undefined;
+}
+
+/** The lane a destination marks a request with: the routing header it sets, or the baggage entry it adds. */
+function marks(m: Marker, d: RouteDestination): string | undefined {
+  if (m.baggageKey !== undefined) return baggageEntry(d.addHeaders[BAGGAGE_HEADER], m.baggageKey);
+  return Object.prototype.hasOwnProperty.call(d.setHeaders, m.header) ? d.setHeaders[m.header] : undefined;
+}
+
+/** A hop for one outcome of a decision; `req` is the request as it reached the VirtualService, or as it leaves it. */
+export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outcome, header: Marker, req: Request): Hop {
+  const d = o.destination;
+  const labels = labelsOf(mesh, o.served);
+  // a lane in baggage stays in the request (sidecars only match it): the lane whose entry the rule matched
+  const set = marks(header, d) ?? (header.baggageKey !== undefined ? entryLane(table.routes[routeIndex], header.baggageKey) : undefined);
+  return {
+    host: d.host,
+    virtualService: table.source,
+    rule: table.routes[routeIndex].name,
+    lane: set ?? d.subset,
+    backend: o.served ? { host: o.served.host, subset: o.served.subset, port: o.served.port } : undefined,
+    viaFallback: o.viaFallback,
+    failed: o.served === undefined,
+    probability: o.probability,
+    marker: {
+      header: laneMarker(header, req).header,
+      value: (header.baggageKey !== undefined ? set : marks(header, d)) ?? laneMarker(header, req).value,
+    },
+    reason: reasonOf(table, routeIndex, o),
+    labels: labels ? { ...labels } : undefined,
+  };
+}
+
+function stepHop(mesh: Mesh, s: Step, header: Marker): Hop {
+  if (s.outcome && s.table) {
+    const index = s.table.routes.findIndex(r => r.destinations.includes(s.outcome!.destination));
+    return hopOf(mesh, s.table, index, s.outcome, header, s.request);
+  }
+  return {
+    host: s.host,
+    virtualService: s.table?.source,
+    rule: s.rule,
+    viaFallback: false,
+    failed: s.failed,
+    probability: s.probability,
+    marker: laneMarker(header, s.request),
+    reason: s.reason,
+  };
+}
+
+/** A chain path with its hops and its trace in the notation of ASM's permissive-lane scenario. */
+export function pathResult(mesh: Mesh, p: ChainPath, header: Marker): ChainPathResult {
+  const hops: Hop[] = [];
+  const trace: string[] = [];
+  for (const s of p.steps) {
+    const hop = stepHop(mesh, s, header);
+    hops.push(hop);
+    const name = hop.host.split('.')[0];
+    if (hop.failed) {trace.push(`${name}(${s.outcome ? 503 : 404})`);} else if (!hop.backend?.subset) {trace.push(`${name}(any)`);} else {
+      const what = hop.labels ? Object.entries(hop.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : `subset ${hop.backend.subset}`;
+      trace.push(`${name}(${what}${hop.viaFallback ? `, fallback from ${s.outcome!.destination.subset}` : ''})`);
+    }
+  }
+  return { hops, probability: p.probability, trace: trace.join(' -> ') };
+}
