@@ -48,6 +48,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.1',
     '@bufbuild/cel@^0.6.1',
     'dependency-cruiser@^17.3.9',
+    '@stryker-mutator/core@~9.6.1',
+    '@stryker-mutator/jest-runner@~9.6.1',
     'fast-check@^4.3.0',
   ],
 
@@ -75,7 +77,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       setupFiles: ['<rootDir>/test/fs-guard.ts'],
     },
   },
-  gitignore: ['cdk8s.out/', '.bench/', '.jsii.tabl.json'],
+  gitignore: ['cdk8s.out/', '.bench/', '.jsii.tabl.json', 'reports/', '.stryker-tmp/'],
 });
 
 // projen's jsii setup points `types` at lib/index.d.ts; with rootDir '.' the output lands in lib/src.
@@ -85,7 +87,7 @@ project.package.addField('types', 'lib/src/index.d.ts');
 // private modules (no public type refers to them; test/package.test.ts checks what ships).
 for (const pattern of ['/imports/', '/crds/', '/cdk8s.out/', '/examples/', '/scripts/', '/.ci/', '/cdk8s.yaml', '/.bench/',
   '/lib/src/private/**/*.d.ts', '/lib/imports/**/*.d.ts', '/CONTRIBUTING.md', '/docs/', '/rosetta/',
-  '/.dependency-cruiser.cjs',
+  '/.dependency-cruiser.cjs', '/stryker.config.json',
   // the CLI's modules are no API: only the entry point's declaration ships
   '/lib/src/cli/**/*.d.ts', '!/lib/src/cli/main.d.ts']) {
   project.addPackageIgnore(pattern);
@@ -141,6 +143,16 @@ project.addTask('bench', {
   description: 'Benchmark synthesis, validation and simulation at 10, 100 and 1000 services (add --quick for fewer repetitions)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only scripts/bench.ts',
   env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
+  receiveArgs: true,
+});
+
+// `npx projen mutation`: mutation testing of src/ by Stryker (stryker.config.json), incremental: the results of
+// earlier runs are kept in test/mutation/stryker-incremental.json (committed), so that a run after a small
+// change tests only what it changed. Reports: reports/mutation/. Not part of the build (docs/mutation.md).
+project.addTask('mutation', {
+  description: 'Mutation testing of src/ (Stryker, incremental; reports in reports/mutation/)',
+  exec: 'stryker run',
+  env: { LANES_MUTATION: '1' },
   receiveArgs: true,
 });
 

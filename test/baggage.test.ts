@@ -10,6 +10,7 @@ import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { find, runCli, synth } from './helpers';
+import { runs } from './runs';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, Mode, Propagation, Target } from '../src';
@@ -290,6 +291,6 @@ describe('property: random baggage headers select a lane exactly when a W3C pars
       expect(Object.keys(sidecar.laneProbabilities)).toEqual([expected ?? 's1']);
       const ingress = g.simulator().simulate({ ...request, headers: { env: 'prod' } }, { baggageKey: 'lane' });
       expect(ingress.rule).toBe(expected !== undefined ? `lane-${expected}` : 'base-route');
-    }), { numRuns: 300 });
+    }), { numRuns: runs(300) });
   });
 });

@@ -9,6 +9,7 @@ import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { runCli } from './helpers';
+import { runs } from './runs';
 import { HeaderMatch, LaneRouting, RoutePlacement, StringMatch, Target } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
 import { describeFinding } from '../src/private/analysis/findings';
@@ -33,22 +34,24 @@ describe('check: one fixture per code', () => {
     expect(codes(...clean)).toEqual([]);
   });
 
-  test.each<[string, object[], string]>([
-    ['IST0101: a subset no DestinationRule defines', [service(), deployment('v1'), dr(['v1']), vs([{ route: [to('v2')] }])], 'IST0101'],
-    ['IST0101: a host with no Service', [service(), deployment('v1'), dr(['v1']), vs([{ route: [{ destination: { host: 'other.shop.svc.cluster.local' } }] }])], 'IST0101'],
-    ['IST0109: two mesh VirtualServices for one host', [...clean, vs([{ route: [to('v1')] }], {}, 'web-2')], 'IST0109'],
-    ['IST0112: no port where the Service has several', [service(2), deployment('v1'), dr(['v1']), vs([{ route: [to('v1')] }])], 'IST0112'],
-    ['IST0130: an unreachable rule', [...clean.slice(0, 4), vs([{ route: [to('v1')] }, { name: 'late', match: [{ uri: { prefix: '/x' } }], route: [to('v2')] }])], 'IST0130'],
-    ['IST0131: an ineffective match', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [to('v2')] }, { match: [{ uri: { prefix: '/a' } }, { uri: { prefix: '/b' } }], route: [to('v1')] }, { route: [to('v1')] }])], 'IST0131'],
-    ['IST0173: a subset that selects no pod template', [service(), deployment('v1'), dr(['v1', 'v2']), vs([{ route: [to('v1')] }])], 'IST0173'],
-    ['LANE001: two objects with one kind, namespace and name', [...clean, dr(['v1', 'v2'])], 'LANE001'],
-    ['LANE002: a lane destination without the routing header', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: HOST, subset: 'v2' } }] }, { route: [to('v1')] }])], 'LANE002'],
-    ['LANE003: a gateway not in the input', [...clean.slice(0, 4), vs([{ route: [to('v1')] }], { gateways: ['istio-system/ingress'] })], 'LANE003'],
-    ['LANE004: a construct it cannot model', [...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect')], 'LANE004'],
-    ['IST0109: a VirtualService it cannot model still claims its host', [...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect')], 'IST0109'],
-    ['LANE006: two DestinationRules for one host defining one subset', [...clean, { ...dr(['v2']), metadata: { name: 'web-2', namespace: 'shop' } }], 'LANE006'],
-  ])('%s', (_name, objects, code) => {
-    expect(codes(...objects)).toContain(code);
+  test.each<[string, object[], string, string, string, string]>([
+    ['IST0101: a subset no DestinationRule defines', [service(), deployment('v1'), dr(['v1']), vs([{ route: [to('v2')] }])], 'IST0101', 'Error', 'f (document 4): VirtualService shop/web', 'destination web.shop.svc.cluster.local/v2: no DestinationRule read defines subset v2'],
+    ['IST0101: a host with no Service', [service(), deployment('v1'), dr(['v1']), vs([{ route: [{ destination: { host: 'other.shop.svc.cluster.local' } }] }])], 'IST0101', 'Error', 'f (document 4): VirtualService shop/web', 'destination other.shop.svc.cluster.local: no Service (or ServiceEntry) read is host other.shop.svc.cluster.local'],
+    ['IST0109: two mesh VirtualServices for one host', [...clean, vs([{ route: [to('v1')] }], {}, 'web-2')], 'IST0109', 'Error', 'f (document 6): VirtualService shop/web-2', 'is also a sidecar VirtualService for host web.shop.svc.cluster.local, like f (document 5): VirtualService shop/web'],
+    ['IST0112: no port where the Service has several', [service(2), deployment('v1'), dr(['v1']), vs([{ route: [to('v1')] }])], 'IST0112', 'Error', 'f (document 4): VirtualService shop/web', 'destination web.shop.svc.cluster.local/v1: the Service has 2 ports; name one with port.number'],
+    ['IST0130: an unreachable rule', [...clean.slice(0, 4), vs([{ route: [to('v1')] }, { name: 'late', match: [{ uri: { prefix: '/x' } }], route: [to('v2')] }])], 'IST0130', 'Warning', 'f (document 5): VirtualService shop/web', 'rule "late" is unreachable'],
+    ['IST0131: an ineffective match', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [to('v2')] }, { match: [{ uri: { prefix: '/a' } }, { uri: { prefix: '/b' } }], route: [to('v1')] }, { route: [to('v1')] }])], 'IST0131', 'Info', 'f (document 5): VirtualService shop/web', 'rule 2 match 1 is ineffective'],
+    ['IST0173: a subset that selects no pod template', [service(), deployment('v1'), dr(['v1', 'v2']), vs([{ route: [to('v1')] }])], 'IST0173', 'Error', 'subset v2 of web.shop.svc.cluster.local', 'selects no pod template among the Deployments, StatefulSets and Rollouts read (labels app=web, version=v2)'],
+    ['LANE001: two objects with one kind, namespace and name', [...clean, dr(['v1', 'v2'])], 'LANE001', 'Error', 'f (document 6): DestinationRule shop/web', 'has the same kind, namespace and name as f (document 4): DestinationRule shop/web'],
+    ['LANE002: a lane destination without the routing header', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: HOST, subset: 'v2' } }] }, { route: [to('v1')] }])], 'LANE002', 'Warning', 'f (document 5): VirtualService shop/web', 'destination web.shop.svc.cluster.local/v2 does not set the routing header x-lane'],
+    ['LANE003: a gateway not in the input', [...clean.slice(0, 4), vs([{ route: [to('v1')] }], { gateways: ['istio-system/ingress'] })], 'LANE003', 'Info', 'f (document 5): VirtualService shop/web', 'its gateway istio-system/ingress is not among the objects read'],
+    ['LANE004: a construct it cannot model', [...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect')], 'LANE004', 'Info', 'f (document 6): VirtualService shop/redirect', '"redirect" is not supported by the lane simulation'],
+    ['IST0109: a VirtualService it cannot model still claims its host', [...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect')], 'IST0109', 'Error', 'f (document 6): VirtualService shop/redirect', 'is also a sidecar VirtualService for host web.shop.svc.cluster.local, like f (document 5): VirtualService shop/web'],
+    ['LANE006: two DestinationRules for one host defining one subset', [...clean, { ...dr(['v2']), metadata: { name: 'web-2', namespace: 'shop' } }], 'LANE006', 'Error', 'f (document 6): DestinationRule shop/web-2', 'drops duplicate subsets (here v2)'],
+  ])('%s', (_name, objects, code, level, resource, message) => {
+    // the code, at its level, on its object, saying what is wrong; nothing of that code on the clean mesh
+    const findings = analyze(parseYaml([{ name: 'f', text: objects.map(o => stringify(o)).join('---\n') }])).filter(f => f.code === code);
+    expect(findings).toEqual([{ code, level, resource, message: expect.stringContaining(message) }]);
     expect(codes(...clean)).not.toContain(code);
   });
 
@@ -137,7 +140,7 @@ describe('the same analyzers at synth, over the objects of the app', () => {
         const expected = analyze(manifests).filter(f => f.level === 'Error').map(f => `[] ${describeFinding(f)}`);
         expect(synthErrors(app)).toEqual(expected);
       },
-    ), { numRuns: 60 });
+    ), { numRuns: runs(60) });
   });
 });
 

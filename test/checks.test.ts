@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { boundedCache, checkHeaderValue, checkRegex, checkVirtualServiceHost, compileRe2, show } from '../src/private/validation/values';
 
 describe('checks', () => {
@@ -21,11 +22,21 @@ describe('checks', () => {
 
 describe('regex caches', () => {
   test('a valid regex is compiled once and stays valid; an invalid one keeps failing', () => {
-    expect(() => checkRegex('r', 'gold|silver')).not.toThrow();
-    expect(() => checkRegex('r', 'gold|silver')).not.toThrow();
-    expect(() => checkRegex('r', 'a(?=b)')).toThrow(/is not a valid RE2 regex/);
-    expect(() => checkRegex('r', 'a(?=b)')).toThrow(/is not a valid RE2 regex/);
-    expect(compileRe2('v[0-9]+')).toBe(compileRe2('v[0-9]+'));
+    const compile = jest.spyOn(RE2JS, 'compile');
+    try {
+      expect(() => checkRegex('r', 'gold|silver|bronze')).not.toThrow();
+      expect(() => checkRegex('r', 'gold|silver|bronze')).not.toThrow();
+      expect(compileRe2('gold|silver|bronze').matches('silver')).toBe(true);
+      expect(compile.mock.calls.filter(([re]) => re === 'gold|silver|bronze')).toHaveLength(1);
+      // an invalid regex is not cached: every check fails again, compiling it again
+      expect(() => checkRegex('r', 'a(?=b)c')).toThrow(/is not a valid RE2 regex/);
+      expect(() => checkRegex('r', 'a(?=b)c')).toThrow(/is not a valid RE2 regex/);
+      expect(compile.mock.calls.filter(([re]) => re === 'a(?=b)c')).toHaveLength(2);
+      expect(compileRe2('v[0-9]+x')).toBe(compileRe2('v[0-9]+x'));
+      expect(compile.mock.calls.filter(([re]) => re === 'v[0-9]+x')).toHaveLength(1);
+    } finally {
+      compile.mockRestore();
+    }
   });
 
   test('the bounded cache empties itself when full and still answers', () => {

@@ -8,6 +8,7 @@ import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { chainGroupProps, runCli, synth } from './helpers';
+import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
 
 const HOST = 'mocka.default.svc.cluster.local';
@@ -89,6 +90,23 @@ describe('LaneSimulator.diff()', () => {
     });
     expect(LaneSimulator.fromYaml(vs([1, 1])).diff(LaneSimulator.fromYaml(vs([50, 50]))).changed).toBe(false);
     expect(LaneSimulator.fromYaml(vs([1, 1])).diff(LaneSimulator.fromYaml(vs([1, 2]))).changed).toBe(true);
+  });
+
+  test('destinations listed in another order are the same split; a swap of their weights is a change', () => {
+    const split = (d: Array<[string, number]>) => stringify({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'v' },
+      spec: { hosts: [HOST], http: [{ route: d.map(([subset, weight]) => ({ destination: { host: HOST, subset }, weight })) }] },
+    });
+    const sim = (d: Array<[string, number]>) => LaneSimulator.fromYaml(split(d));
+    expect(sim([['a', 50], ['b', 50]]).diff(sim([['b', 50], ['a', 50]]))).toMatchObject({ changed: false, entries: [] });
+    expect(sim([['a', 70], ['b', 30]]).diff(sim([['b', 30], ['a', 70]]))).toMatchObject({ changed: false, entries: [] });
+    const swapped = sim([['a', 70], ['b', 30]]).diff(sim([['a', 30], ['b', 70]]));
+    expect(swapped.changed).toBe(true);
+    expect(swapped.entries[0].classes[0].after.map(x => [x.target, x.probability])).toEqual([[`${HOST}/a`, 0.3], [`${HOST}/b`, 0.7]]);
+    // the rendered split too: the lanes of a rule in another order
+    expect(diff(base, props({ rules: [{ ...dev, split: [...dev.split].reverse() }, api] })).changed).toBe(false);
   });
 
   test('pseudo-header conditions, caller labels in combination, hosts that share a first label, ports', () => {
@@ -192,7 +210,7 @@ describe('LaneSimulator.diff()', () => {
         if (signature(before, r) !== signature(after, r)) expect({ request: r, changed: d.changed }).toEqual({ request: r, changed: true });
       }
       if (!d.changed) for (const r of requests) expect(signature(before, r)).toBe(signature(after, r));
-    }), { numRuns: 300 });
+    }), { numRuns: runs(300) });
   });
 });
 
@@ -248,7 +266,12 @@ describe('cdk8s-lanes diff', () => {
     expect(md.code).toBe(1);
     expect(md.out).toContain('### Traffic changes');
     expect(md.out).toContain('| requests | before | after |');
-    const json = JSON.parse(cli('diff', path.join(dir, 'old'), path.join(dir, 'new'), '--json').out);
-    expect(json).toMatchObject({ changed: true, approximate: false });
+    const changed = cli('diff', path.join(dir, 'old'), path.join(dir, 'new'), '--json');
+    expect(changed.code).toBe(1);
+    expect(JSON.parse(changed.out)).toMatchObject({ changed: true, approximate: false });
+    const same = cli('diff', path.join(dir, 'old'), path.join(dir, 'same'), '--json');
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.out)).toMatchObject({ changed: false, entries: [] });
+    expect(cli('diff', path.join(dir, 'old'), path.join(dir, 'new'), '--format', 'json').code).toBe(1);
   });
 });

@@ -6,9 +6,10 @@
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { referenceRoute, ReferenceRequest } from './reference-router';
+import { runs } from './runs';
 import { LaneSimulator, SimulatedRequest } from '../src';
 
-const RUNS = 300;
+const RUNS = runs(300);
 const HOST = 'a.default.svc.cluster.local';
 const SUBSETS = ['s1', 's2', 's3', 's4']; // s4: no DestinationRule defines it
 const DEFINED = new Set(['s1', 's2', 's3']);

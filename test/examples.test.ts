@@ -60,11 +60,19 @@ describe('example scenarios', () => {
     expect(JSON.stringify(out)).not.toContain('"headers":{"request"');
   });
 
-  test('each scenario is its own app so that no app holds two routings of one host', () => {
-    // the example entry point builds one App per scenario; building them side by side must not throw
+  test('each scenario is its own app: two in one app would route one host twice, which synth refuses', () => {
+    // each scenario alone synthesizes
     for (const props of Object.values(SCENARIOS)) {
-      expect(() => new MockaLanes(new App(), 'mocka-lanes', props)).not.toThrow();
+      const app = new App();
+      new MockaLanes(app, 'mocka-lanes', props);
+      expect(() => app.synthYaml()).not.toThrow();
     }
+    // two scenarios in one app: two sidecar VirtualServices and two DestinationRules for mocka
+    const [first, second] = Object.values(SCENARIOS);
+    const app = new App();
+    new MockaLanes(app, 'one', first);
+    new MockaLanes(app, 'two', second);
+    expect(() => app.synthYaml()).toThrow(/\[IST0109\] \(VirtualService .*\) is also a sidecar VirtualService for host mocka\.default\.svc\.cluster\.local/);
   });
 
   test.each([Target.ASM, Target.ISTIO, Target.GATEWAY_API])('the three-service chain for %s synthesizes to the recorded YAML', (target) => {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ApiObject, Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { find, synth } from './helpers';
+import { runs } from './runs';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, Mode, StringMatch, Target } from '../src';
@@ -274,6 +275,27 @@ describe('the simulator reads HTTPRoutes with the Gateway API\'s precedence and 
     expect(sim.simulate({ headers: { x: '1' } }).outcomes[0].backend!.host).toBe('svc-a.default.svc.cluster.local');
     expect(sim.notes).toContain('default/gw: HTTPRoutes default/b, default/a merge; between equally specific matches the oldest route wins, and without creation times the simulation takes them by namespace/name');
   });
+
+  test('between equally specific matches the oldest route wins, whatever its name; equal times go by namespace/name', () => {
+    const route = (name: string, created: string) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: 'default', creationTimestamp: created },
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ matches: [{ headers: [{ name: 'x', value: '1' }] }], backendRefs: [{ name: `svc-${name}`, port: 80 }] }] },
+    });
+    const winner = (...routes: object[]) => {
+      const sim = LaneSimulator.fromYaml(Yaml.stringify(...routes), 'f');
+      expect(sim.notes.filter(n => n.includes('merge'))).toEqual([]);
+      return sim.simulate({ headers: { x: '1' } }).outcomes[0].backend!.host;
+    };
+    // b is older than a: b wins, in either order of the documents
+    expect(winner(route('a', '2025-02-01T00:00:00Z'), route('b', '2025-01-01T00:00:00Z'))).toBe('svc-b.default.svc.cluster.local');
+    expect(winner(route('b', '2025-01-01T00:00:00Z'), route('a', '2025-02-01T00:00:00Z'))).toBe('svc-b.default.svc.cluster.local');
+    // a is older: a wins
+    expect(winner(route('b', '2025-03-01T00:00:00Z'), route('a', '2025-01-01T00:00:00Z'))).toBe('svc-a.default.svc.cluster.local');
+    // created at the same time: the first by namespace/name
+    expect(winner(route('b', '2025-01-01T00:00:00Z'), route('a', '2025-01-01T00:00:00Z'))).toBe('svc-a.default.svc.cluster.local');
+  });
 });
 
 describe('a LaneGroup on the Gateway API: the three-service chain', () => {
@@ -315,7 +337,7 @@ describe('a LaneGroup on the Gateway API: the three-service chain', () => {
       const headers = Object.fromEntries(Object.entries({ 'env': env, 'x-asm-prefer-tag': lane }).filter(([, v]) => v !== undefined)) as { [k: string]: string };
       const options = host ? { host } : {};
       expect(lanes(gwApi.simulate({ headers }, options))).toEqual(lanes(istio.simulate({ headers }, options)));
-    }), { numRuns: 60 });
+    }), { numRuns: runs(60) });
   });
 });
 
@@ -357,7 +379,7 @@ describe('property: where both targets can express a routing, Istio and the Gate
           expect(y.outcomes.map(o => [o.marker.value, o.probability])).toEqual(x.outcomes.map(o => [o.marker.value, o.probability]));
         }
       }
-    }), { numRuns: 150 });
+    }), { numRuns: runs(150) });
   });
 });
 

@@ -7,9 +7,10 @@ import { Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { chainGroupProps, synth } from './helpers';
+import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, QueryParamMatch, StringMatch, Target } from '../src';
 
-const RUNS = 300;
+const RUNS = runs(300);
 
 const junk = fc.oneof(
   fc.constantFrom<unknown>(null, undefined, 0, -1, 1.5, 65536, NaN, Infinity, true, '', ' ', '__proto__', 'constructor', 'a\r\nb', 'UPPER', '%', '*', '/', [], {}, [null], { a: 1 }),

@@ -1,9 +1,10 @@
 import { Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { synth, withoutOrigin } from './helpers';
+import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneSimulator, Mode, RoutePlacement, Target } from '../src';
 
-const RUNS = 300;
+const RUNS = runs(300);
 
 /** A valid lane group: the baseline holds every service; strict lanes hold all of them. */
 const validGroup: fc.Arbitrary<LaneGroupProps> = fc.record({

@@ -43,6 +43,24 @@ describe('LaneGroup, target ISTIO', () => {
     expect(routes.map((r: any) => [r.name, r.route[0].headers.request.set['x-asm-prefer-tag']])).toEqual([['lane-s2', 's2'], ['lane-s3', 's3'], ['base-route', 's1']]);
   });
 
+  test('a baseline that is not the first lane serves what the other lanes do not hold, and the default route', () => {
+    // GIVEN the chain with its baseline listed last
+    const out = render({
+      lanes: [
+        { name: 's2', services: ['mocka', 'mockc'], podLabels: { version: 'v2' } },
+        { name: 's3', services: ['mockb'], podLabels: { version: 'v3' } },
+        { name: 's1', services: ['mocka', 'mockb', 'mockc'], podLabels: { version: 'v1' } },
+      ],
+    }).out();
+    const landing = (svc: string) => Object.fromEntries(sidecar(out, svc).spec.http.map((r: any) => [
+      r.match ? r.match[0].headers['x-asm-prefer-tag'].exact : 'default', r.route[0].destination.subset,
+    ]));
+    // THEN a lane a service lacks lands on the baseline s1, and so does the default route
+    expect(landing('mocka')).toEqual({ s2: 's2', s3: 's1', default: 's1' });
+    expect(landing('mockb')).toEqual({ s2: 's1', s3: 's3', default: 's1' });
+    expect(landing('mockc')).toEqual({ s2: 's2', s3: 's1', default: 's1' });
+  });
+
   test('the ingress routes lanes the entry service lacks to the baseline subset, header unchanged', () => {
     const out = render().out();
     const ingress = out.find(o => o.spec.gateways);

@@ -241,6 +241,27 @@ describe('LaneRouting', () => {
     expect(routing.routeNames).toEqual(['dev-route', 'base-route']);
   });
 
+  test.each([Target.ISTIO, Target.ASM])('%s: a baseline that is not the first lane gets the default route and the fallbacks', (target) => {
+    // GIVEN lanes listed with the baseline in the middle
+    const { gateway, sidecar, dr, routing } = render({
+      target,
+      lanes: [{ name: 's2', podLabels: { version: 'v2' } }, { name: 's1', podLabels: { version: 'v1' } }, { name: 's3', podLabels: { version: 'v3' } }],
+      baseline: 's1',
+      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's3' }] }],
+    });
+    // THEN the default route (last) sends to the baseline, not to the first lane, and sets its marker
+    for (const vs of [gateway, sidecar]) {
+      const last = vs.spec.http[vs.spec.http.length - 1];
+      expect(last.name).toBe('base-route');
+      expect(last.route).toEqual([{ destination: { host: HOST, subset: 's1' }, headers: { request: { set: { 'x-asm-prefer-tag': 's1' } } } }]);
+    }
+    // AND every lane keeps its subset, in the order given
+    expect(dr.spec.subsets.map((x: any) => `${x.name}=${x.labels.version}`)).toEqual(['s2=v2', 's1=v1', 's3=v3']);
+    // AND a request no rule takes lands on the baseline
+    expect(routing.simulate({ headers: {} }).subsetProbabilities).toEqual({ s1: 1 });
+    expect(routing.simulate({ headers: { env: 'dev' } }).subsetProbabilities).toEqual({ s3: 1 });
+  });
+
   test('synthesis is deterministic', () => {
     const a = JSON.stringify(render().out);
     const b = JSON.stringify(render().out);

@@ -2,11 +2,12 @@ import { Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { synth, withoutOrigin } from './helpers';
 import { referenceRoute } from './reference-router';
+import { runs } from './runs';
 import {
   HeaderMatch, LaneDestination, LaneRouting, LaneSimulator, LaneRoutingProps, LaneRule, Mode, QueryParamMatch, RequestMatch, StringMatch, Target,
 } from '../src';
 
-const RUNS = 300;
+const RUNS = runs(300);
 
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
 const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}$/).filter(h => !['uri', 'scheme', 'method', 'authority', 'host', 'x-rule'].includes(h));

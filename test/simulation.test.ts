@@ -53,6 +53,17 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
     expect(r.unavailableProbability).toEqual(0);
   });
 
+  test('s3 down and its fallback s1 down as well: that share fails (503), and the reason names both', () => {
+    const r = scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s3', 's1'] });
+    expect(r.subsetProbabilities).toEqual({ s2: 0.5 });
+    expect(r.laneProbabilities).toEqual({ s2: 0.5 });
+    expect(r.unavailableProbability).toEqual(0.5);
+    expect(r.outcomes[1]).toMatchObject({ lane: 's3', backend: undefined, viaFallback: false, failed: true, probability: 0.5 });
+    expect(r.outcomes[1].reason).toBe('rule "dev-route" matched, weight 50 of 100; subset "s3" of mocka.default.svc.cluster.local is marked unhealthy and its fallback: subset "s1" of mocka.default.svc.cluster.local is marked unhealthy (503)');
+    // a fallback down while its lane is healthy changes nothing
+    expect(scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s1'] }).subsetProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
+  });
+
   test('s2 down (no fallback): its share fails', () => {
     const r = scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s2'] });
     expect(r.laneProbabilities).toEqual({ s3: 0.5 });
