@@ -200,3 +200,91 @@ describe('app-wide checks: objects ASM generates for a lane group', () => {
     expect(() => synthApp(app)).not.toThrow();
   });
 });
+
+describe('the analysis at synth: what it reads and what it reports', () => {
+  const service = (chart: Chart, name: string) => new ApiObject(chart, `svc-${name}`, {
+    apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { selector: { app: name }, ports: [{ port: 80 }] },
+  });
+  const group = (chart: Chart, id: string, clusterDomain?: string) => new LaneGroup(chart, id, {
+    name: id,
+    target: Target.ISTIO,
+    services: [{ name: `${id}a`, namespace: 'default' }],
+    lanes: [{ name: 's1', services: [`${id}a`], podLabels: { version: 'v1' } }],
+    baseline: 's1',
+    clusterDomain,
+  });
+
+  test('a LaneGroup\'s cluster domain is the domain of the Services the app holds (the first group that sets one decides)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    group(chart, 'g', 'corp.example');
+    service(chart, 'ga');
+    expect(() => synthApp(app)).not.toThrow();
+    // a second group with another domain does not change it: its hosts have no Service under the first one's
+    group(chart, 'h', 'other.example');
+    service(chart, 'ha');
+    expect(synthError(app)).toMatch(/\[IST0101\] \(VirtualService default\/h-ha \[c\/h\/SidecarVirtualService-ha\]\) destination ha\.default\.svc\.other\.example\/s1: no Service \(or ServiceEntry\) read is host ha\.default\.svc\.other\.example/);
+  });
+
+  test('an object whose JSON cannot be made fails synth with its own error, not an analysis', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new LaneRouting(chart, 'r', props());
+    new ApiObject(chart, 'broken', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'broken' }, data: { key: { resolve: () => { throw new Error('no value for key'); } } } });
+    expect(synthError(app)).toMatch(/^Validation failed with the following errors:\n.*no value for key/);
+    expect(synthError(app)).not.toContain('[IST');
+  });
+
+  test('a Warning is printed once as a process warning with its code; Info is not printed; neither fails synth', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const app = Testing.app();
+      const chart = new Chart(app, 'c');
+      // beside a routing (the analysis runs for apps that hold one): a lane destination without the routing header
+      // (LANE002, a Warning), and a gateway not in the app (LANE003, Info)
+      new LaneRouting(chart, 'r', props());
+      new ApiObject(chart, 'vs', {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'hand', namespace: 'default' },
+        spec: {
+          hosts: ['once.default.svc.cluster.local'],
+          gateways: ['istio-system/edge'],
+          http: [
+            { match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: 'once.default.svc.cluster.local', subset: 'a' } }] },
+            { route: [{ destination: { host: 'once.default.svc.cluster.local', subset: 'b' }, headers: { request: { set: { 'x-lane': 'b' } } } }] },
+          ],
+        },
+      });
+      synthApp(app);
+      synthApp(app);
+      // the same line from another app is not printed again
+      const again = Testing.app();
+      new LaneRouting(new Chart(again, 'c'), 'r', props());
+      new ApiObject(again.node.children[0] as Chart, 'vs', (chart.node.findChild('vs') as ApiObject).toJson());
+      synthApp(again);
+      const ours = warn.mock.calls.filter(([, o]) => (o as any)?.code === 'CDK8S_LANES_CHECK').map(([line]) => line);
+      expect(ours).toEqual([
+        '[LANE002] (VirtualService default/hand [c/vs]) destination once.default.svc.cluster.local/a does not set the routing header x-lane that the table\'s other lane destinations set, so the rest of the trace leaves the lane',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('findings of the app come sorted by level whatever the order of its objects: Errors fail synth, in the walk\'s order', () => {
+    const spy = jest.spyOn(analyzer, 'analyze');
+    try {
+      const app = Testing.app();
+      const chart = new Chart(app, 'c');
+      new LaneRouting(chart, 'a', props({ sidecar: { name: 'a' } }));
+      new LaneRouting(chart, 'b', props({ sidecar: { name: 'b' } }));
+      synthError(app);
+      const levels = spy.mock.results.flatMap(r => (r.value as Array<{ level: string }>).map(f => f.level));
+      expect(levels).toEqual([...levels].sort((x, y) => ['Error', 'Warning', 'Info'].indexOf(x) - ['Error', 'Warning', 'Info'].indexOf(y)));
+      expect(levels[0]).toBe('Error');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -8,19 +8,13 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
+import { deployment, dr, HOST, service, to, vs } from './check-fixtures';
 import { runCli } from './helpers';
 import { runs } from './runs';
 import { HeaderMatch, LaneRouting, RoutePlacement, StringMatch, Target } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
 import { describeFinding } from '../src/private/analysis/findings';
 import { parseYaml } from '../src/private/simulate/read/manifests';
-
-const HOST = 'web.shop.svc.cluster.local';
-const vs = (http: object[], extra: object = {}, name = 'web') => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'shop' }, spec: { hosts: [HOST], http, ...extra } });
-const dr = (subsets: string[]) => ({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web', namespace: 'shop' }, spec: { host: HOST, subsets: subsets.map(s => ({ name: s, labels: { version: s } })) } });
-const service = (ports = 1) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: Array.from({ length: ports }, (_, i) => ({ port: 80 + i })) } });
-const deployment = (version: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${version}`, namespace: 'shop' }, spec: { template: { metadata: { labels: { app: 'web', version } } } } });
-const to = (subset: string, extra: object = {}) => ({ destination: { host: HOST, subset, ...extra }, headers: { request: { set: { 'x-lane': subset } } } });
 
 /** The codes the analyzer reports for these objects. */
 function codes(...objects: object[]): string[] {

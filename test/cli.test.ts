@@ -1,24 +1,20 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
-import { synth } from './helpers';
+import { runBuiltCli, runCli, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
 
-// The built binary, as npm installs it (`bin: cdk8s-lanes`); the build compiles it before the tests run.
+// The CLI runs in this process (runCli); the built binary, as npm installs it, is run where that matters.
 const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js');
 const FIXTURE = path.join(__dirname, 'fixtures', 'mock-chain.yaml');
 let dir: string;
 let seedYaml: string;
 let customYaml: string;
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf-8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = runCli;
 
 beforeAll(() => {
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run the build (npx projen build) before the tests`);
@@ -33,6 +29,16 @@ beforeAll(() => {
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the built binary', () => {
+  test('runs as npm installs it: output, exit codes and errors on its streams', () => {
+    const r = runBuiltCli('simulate', seedYaml, '-H', 'env: dev', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
+    expect(runBuiltCli('simulate', seedYaml, '--bogus')).toMatchObject({ code: 2, out: '', err: expect.stringMatching(/^cdk8s-lanes: unknown option --bogus\n\nusage:/) });
+    expect(runBuiltCli('simulate', 'missing.yaml')).toMatchObject({ code: 1, out: '', err: 'cdk8s-lanes: missing.yaml: no such file or directory\n' });
+  });
+});
 
 describe('cdk8s-lanes simulate', () => {
   test('env: dev on the synthesized seed: s2 and s3 at 50% each, sampled counts within tolerance', () => {

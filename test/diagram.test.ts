@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing, Yaml } from 'cdk8s';
-import { runCli, synth } from './helpers';
+import { runCli, runCliAsync, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { CHAIN_LANES_SVG, chainLanesSvg } from '../scripts/docs-images';
@@ -223,9 +223,9 @@ describe('cdk8s-lanes diagram on the built binary', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('--format svg, markdown and mermaid; --chain; --lane', () => {
+  test('--format svg, markdown and mermaid; --chain; --lane', async () => {
     const file = path.join(dir, 'chain.yaml');
-    const svg = runCli('diagram', file, '--chain', 'mocka,mockb,mockc', '--lane', 's3', '--format', 'svg');
+    const svg = await runCliAsync('diagram', file, '--chain', 'mocka,mockb,mockc', '--lane', 's3', '--format', 'svg');
     expect(svg.code).toBe(0);
     expect(svg.out).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\n$/);
     expect(svgTexts(svg.out).map(t => t.text)).toEqual(expect.arrayContaining(['lane s3', 's3 (version: v3)']));

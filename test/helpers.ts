@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { ROOT } from './repo';
 import { HeaderMatch, LaneGroupProps, Target } from '../src';
 import { assertConforms } from './schema';
+import { run } from '../src/cli/main';
 
 /** The manifests a chart synthesizes, as plain objects; each is checked against its CRD schema. */
 export function synth(chart: Chart): any[] {
@@ -73,8 +74,45 @@ export function chainGroupProps(overrides: Partial<LaneGroupProps> = {}): LaneGr
   };
 }
 
+/** What a command line printed (each line ended by a newline, as on a terminal) and its exit code. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/**
+ * Runs `cdk8s-lanes ARGS...` in this process, as the binary runs it (the same `run`, without colour), so that
+ * the tests of the CLI exercise the sources; a command line that draws asynchronously (SVG) needs runCliAsync.
+ */
+export function runCli(...args: string[]): CliResult {
+  const { result, out, err } = inProcess(args);
+  if (typeof result !== 'number') throw new Error(`runCli(${args.join(' ')}): this command line draws asynchronously; use runCliAsync`);
+  return { code: result, out: out.join(''), err: err.join('') };
+}
+
+/** runCli for any command line, SVG included. */
+export async function runCliAsync(...args: string[]): Promise<CliResult> {
+  const { result, out, err } = inProcess(args);
+  const code = await result;
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+function inProcess(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const noColor = process.env.NO_COLOR;
+  process.env.NO_COLOR = '1';
+  try {
+    return { result: run(args, s => out.push(`${s}\n`), s => err.push(`${s}\n`)), out, err };
+  } finally {
+    if (noColor === undefined) delete process.env.NO_COLOR;
+    else process.env.NO_COLOR = noColor;
+  }
+}
+
 /** Runs the built `cdk8s-lanes` binary (lib/src/cli/main.js, as npm installs it) with these arguments. */
-export function runCli(...args: string[]): { code: number | null; out: string; err: string } {
+export function runBuiltCli(...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'lib', 'src', 'cli', 'main.js'), ...args], { encoding: 'utf-8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

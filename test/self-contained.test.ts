@@ -75,7 +75,8 @@ describe('nothing is read from outside the repository', () => {
     for (const dir of ['src', 'test', 'scripts', 'examples', 'projenrc', '.ci', '.projen']) walk(path.join(ROOT, dir));
     for (const file of ['.projenrc.ts', 'cdk8s.yaml', 'package.json']) out.push(path.join(ROOT, file));
     const exempt = [__filename, path.join(__dirname, 'fs-guard.ts')];
-    return out.filter(f => !exempt.includes(f) && !f.includes(`${path.sep}__snapshots__${path.sep}`));
+    // recorded outputs and the mutation records (copies of the sources Stryker compares) are data, not code
+    return out.filter(f => !exempt.includes(f) && !f.includes(`${path.sep}__snapshots__${path.sep}`) && !f.startsWith(path.join(ROOT, 'test', 'mutation') + path.sep));
   }
 
   /** What in `text` (the content of `file`) reads beside the repository. */
@@ -108,6 +109,15 @@ describe('nothing is read from outside the repository', () => {
     expect(offences(path.join(ROOT, '.ci', 'run'), 'cp "../reference/crds" crds')).toEqual(['.ci/run: \'../reference/crds\' leaves the repository']);
     expect(offences(file, 'fs.readFileSync(\'../../reference/seeds/a.txt\')')).toHaveLength(1);
     expect(offences(file, `path.join(__dirname, ${q('..', 'crds', 'istio')}); import { x } from '../src/index'; // code shared by the tests`)).toEqual([]);
+  });
+
+  test('the mutation records name no folder of the machine they were made on', () => {
+    const dir = path.join(ROOT, 'test', 'mutation');
+    const records = fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith('.json')) : [];
+    for (const f of records) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf-8');
+      expect({ file: f, machinePath: text.includes(path.dirname(ROOT)) }).toEqual({ file: f, machinePath: false });
+    }
   });
 
   test('no source names the folder beside the repository or a path that leaves it', () => {

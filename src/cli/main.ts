@@ -13,7 +13,16 @@ import { simulate } from './commands/simulate';
 import { manifestFiles, readManifestFiles } from './files';
 import { LaneSimulator } from '../lane-simulator';
 
+/** Runs the command line `cdk8s-lanes ARGV...`: resolves to its exit code. */
 export async function main(argv: string[], out: (s: string) => void = s => process.stdout.write(`${s}\n`), err: (s: string) => void = s => process.stderr.write(`${s}\n`)): Promise<number> {
+  return run(argv, out, err);
+}
+
+/**
+ * The same, synchronously where it can be: the exit code, or a promise of it for what is drawn asynchronously
+ * (`diagram --format svg`). Each line goes to `out` (stdout) or `err` (stderr).
+ */
+export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   let o: Options;
   try {
     o = parseArgs(argv);
@@ -31,15 +40,24 @@ export async function main(argv: string[], out: (s: string) => void = s => proce
     const files = readManifestFiles(o.files.flatMap(manifestFiles));
     const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
     for (const note of sim.notes) err(`note: ${note}`);
-    if (o.command === 'explain') explainCommand(sim, out);
-    else if (o.command === 'diagram') await diagramCommand(sim, o, out, err);
-    else simulate(sim, o, out, err);
+    if (o.command === 'explain') {
+      explainCommand(sim, out);
+    } else if (o.command === 'diagram') {
+      const drawn = diagramCommand(sim, o, out, err);
+      if (drawn) return drawn.then(() => 0, e => failed(e, err));
+    } else {
+      simulate(sim, o, out, err);
+    }
     return 0;
   } catch (e) {
-    // a flag that names nothing in the files is a usage error (2); a bad file, field or reference is bad input (1)
-    err(`cdk8s-lanes: ${(e as Error).message}`);
-    return e instanceof UsageError ? 2 : 1;
+    return failed(e, err);
   }
+}
+
+/** A flag that names nothing in the files is a usage error (2); a bad file, field or reference is bad input (1). */
+function failed(e: unknown, err: (s: string) => void): number {
+  err(`cdk8s-lanes: ${(e as Error).message}`);
+  return e instanceof UsageError ? 2 : 1;
 }
 
 if (require.main === module) {

@@ -2,11 +2,12 @@
  * Output: colour on a terminal, percentages, aligned tables.
  */
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export const COLOUR = process.stdout.isTTY === true && !process.env.NO_COLOR;
 export const RED = '31';
+
+/** `text` in colour `code`: only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function paint(text: string, code: string): string {
-  return COLOUR && code ? `\u001b[${code}m${text}\u001b[0m` : text;
+  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  return colour && code ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
 export function pct(p: number): string {

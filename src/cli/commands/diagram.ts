@@ -6,13 +6,10 @@ import { Options } from '../args';
 const MERMAID_MAX_EDGES = 500;
 const MERMAID_MAX_TEXT = 50_000;
 
-/** `cdk8s-lanes diagram FILES...`: Mermaid, Markdown or SVG. */
-export async function diagramCommand(sim: LaneSimulator, o: Options, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+/** `cdk8s-lanes diagram FILES...`: Mermaid, Markdown, or SVG (drawn asynchronously: a promise). */
+export function diagramCommand(sim: LaneSimulator, o: Options, out: (s: string) => void, err: (s: string) => void): void | Promise<void> {
   const options = { host: o.host, lane: o.lane, chain: o.chain, routingHeader: o.routingHeaderGiven ? o.routingHeader : undefined };
-  if (o.format === 'svg') {
-    out((await sim.diagramSvg(options)).trimEnd());
-    return;
-  }
+  if (o.format === 'svg') return sim.diagramSvg(options).then(svg => out(svg.trimEnd()));
   const text = sim.diagram({ ...options, format: o.format === 'markdown' ? DiagramFormat.MARKDOWN : DiagramFormat.MERMAID });
   const edges = text.split('\n').filter(l => / --> | \.-> |-- .* --> |-\. .* \.-> /.test(l)).length;
   if (edges > MERMAID_MAX_EDGES || text.length > MERMAID_MAX_TEXT) {

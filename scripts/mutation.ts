@@ -1,0 +1,125 @@
+/**
+ * `npx projen mutation [GROUP...]`: mutation testing of src/ by Stryker, one group of folders at a time. Each
+ * group's mutants are judged by the tests that are about that code (its test files), not by every test that
+ * happens to run it: a mutant in the analyzer that only a snapshot of an unrelated example would notice is
+ * a gap in the analyzer's tests. Each group keeps its incremental results in test/mutation/GROUP.json
+ * (committed), so a run after a small change tests only the mutants it touches. The JSON and HTML reports
+ * go to reports/mutation/GROUP/; the score table per folder is printed and written to
+ * reports/mutation/scores.md.
+ *
+ *   npx projen mutation              every group
+ *   npx projen mutation analysis cli only these groups
+ *   npx projen mutation --list       the groups, their code and their tests
+ *   npx projen mutation --survivors analysis
+ *                                    the mutants of a group's last run that no test killed, each with its line
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+interface Group {
+  /** what it mutates (Stryker globs) */
+  readonly mutate: string[];
+  /** the test files (test/NAME.test.ts) that judge it */
+  readonly tests: string[];
+}
+
+export const GROUPS: { [name: string]: Group } = {
+  validation: {
+    mutate: ['src/private/validation/**/*.ts', 'src/match.ts', 'src/propagation.ts', 'src/route.ts', 'src/rule.ts', 'src/lane.ts', 'src/entry-point.ts'],
+    tests: ['boundary', 'checks', 'match'],
+  },
+  model: {
+    mutate: ['src/private/model/**/*.ts'],
+    tests: ['model', 'lane-routing', 'lane-group', 'baggage', 'one-model', 'gateway-api'],
+  },
+  render: {
+    mutate: ['src/private/render/**/*.ts'],
+    tests: ['lane-routing', 'lane-group', 'baggage', 'gateway-api', 'examples'],
+  },
+  simulation: {
+    mutate: ['src/private/simulate/**/*.ts', 'src/lane-simulator.ts'],
+    tests: ['simulation', 'diff', 'differential', 'gateway-api', 'baggage', 'properties'],
+  },
+  analysis: {
+    mutate: ['src/private/analysis/**/*.ts'],
+    tests: ['analyzers', 'check', 'app-checks'],
+  },
+  diagram: {
+    mutate: ['src/private/diagram/**/*.ts'],
+    tests: ['diagram'],
+  },
+  constructs: {
+    mutate: ['src/lane-routing.ts', 'src/lane-group.ts'],
+    tests: ['lane-routing', 'lane-group', 'one-model', 'junk', 'lane-group-properties'],
+  },
+  cli: {
+    mutate: ['src/cli/**/*.ts'],
+    tests: ['cli', 'boundary'],
+  },
+};
+
+const ROOT = path.join(__dirname, '..');
+const args = process.argv.slice(2);
+if (args.includes('--list')) {
+  for (const [name, g] of Object.entries(GROUPS)) console.log(`${name}\n  mutates ${g.mutate.join(' ')}\n  tests   ${g.tests.map(t => `test/${t}.test.ts`).join(' ')}`);
+  process.exit(0);
+}
+if (args[0] === '--survivors') {
+  for (const name of args.slice(1)) {
+    const report = JSON.parse(fs.readFileSync(path.join(ROOT, 'reports', 'mutation', name, 'mutation.json'), 'utf-8'));
+    for (const [file, result] of Object.entries<any>(report.files)) {
+      const lines = String(result.source).split('\n');
+      for (const m of result.mutants) {
+        if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
+        const at = m.location.start;
+        console.log(`${file}:${at.line}:${at.column} ${m.status} ${m.mutatorName}: ${JSON.stringify(m.replacement ?? '')}\n    ${lines[at.line - 1].trim()}`);
+      }
+    }
+  }
+  process.exit(0);
+}
+const unknown = args.filter(a => !(a in GROUPS));
+if (unknown.length) {
+  console.error(`mutation: unknown group ${unknown.join(', ')} (groups: ${Object.keys(GROUPS).join(', ')})`);
+  process.exit(2);
+}
+/**
+ * The incremental file as committed: what the next run reuses (sources, mutants, tests, which test killed or
+ * covered what), without what only this machine's run said (its root folder, its configuration, the stack
+ * traces of killed mutants).
+ */
+function scrub(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  delete report.config;
+  report.projectRoot = '.';
+  for (const result of Object.values<any>(report.files)) for (const m of result.mutants) delete m.statusReason;
+  const text = JSON.stringify(report).split(`${ROOT}${path.sep}`).join('').split(ROOT).join('.');
+  fs.writeFileSync(file, text);
+}
+
+const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf-8'));
+const dir = path.join(ROOT, '.stryker-tmp');
+fs.mkdirSync(dir, { recursive: true });
+let failed = false;
+for (const name of args.length ? args : Object.keys(GROUPS)) {
+  const g = GROUPS[name];
+  const config = {
+    ...base,
+    mutate: g.mutate,
+    incrementalFile: `test/mutation/${name}.json`,
+    htmlReporter: { fileName: `reports/mutation/${name}/mutation.html` },
+    jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
+    jest: { ...base.jest, config: { ...base.jest.config, testMatch: g.tests.map(t => `<rootDir>/test/${t}.test.ts`) } },
+  };
+  const file = path.join(dir, `stryker.${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  const started = Date.now();
+  console.log(`mutation: ${name} (${g.mutate.join(' ')}), judged by ${g.tests.join(', ')}`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1' } });
+  console.log(`mutation: ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
+  if (r.status !== 0) failed = true;
+  scrub(path.join(ROOT, config.incrementalFile));
+}
+process.exit(failed ? 1 : 0);
