@@ -75,6 +75,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       maxWorkers: 2,
       // every test runs with reads outside the repository refused (see test/fs-guard.ts)
       setupFiles: ['<rootDir>/test/fs-guard.ts'],
+      // a mutation run's sandbox copies the project under .stryker-tmp/: not a second package for jest
+      modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
     },
   },
   gitignore: ['cdk8s.out/', '.bench/', '.jsii.tabl.json', 'reports/', '.stryker-tmp/'],

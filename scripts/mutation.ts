@@ -55,7 +55,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   cli: {
     mutate: ['src/cli/**/*.ts'],
-    tests: ['cli', 'boundary'],
+    tests: ['cli', 'boundary', 'check', 'diff', 'diagram'],
   },
 };
 

@@ -118,6 +118,19 @@ describe('cdk8s-lanes errors', () => {
     [['simulate', 'x.yaml', '--bogus'], 2, /^cdk8s-lanes: unknown option --bogus/],
     [['explain', 'x.yaml', '--json'], 2, /^cdk8s-lanes: --json is an option of simulate, not of explain/],
     [['simulate', 'missing.yaml'], 1, /^cdk8s-lanes: missing.yaml: no such file/],
+    [['simulate', 'x.yaml', '--seed'], 2, /^cdk8s-lanes: --seed needs a value\n/],
+    [['simulate', 'x.yaml', '-H'], 2, /^cdk8s-lanes: -H needs a value\n/],
+    [['simulate', 'x.yaml', '--seed=-1'], 2, /^cdk8s-lanes: --seed needs an integer from 0 to 4,294,967,295, got "-1"/],
+    [['simulate', 'x.yaml', '-n', '10000001'], 2, /^cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "10000001"/],
+    [['simulate', 'x.yaml', '--gateway', 'a/b', '--host', 'h'], 2, /^cdk8s-lanes: give --gateway or --host, not both/],
+    [['check', 'x.yaml', '--failure-threshold', 'Fatal'], 2, /^cdk8s-lanes: --failure-threshold needs Error, Warning or Info, got "Fatal"/],
+    [['check', 'x.yaml', '--output-threshold', 'error'], 2, /^cdk8s-lanes: --output-threshold needs Error, Warning or Info, got "error"/],
+    [['diagram', 'x.yaml', '--format', 'table'], 2, /^cdk8s-lanes: --format needs mermaid, markdown or svg, got "table"/],
+    [['diff', 'a.yaml', 'b.yaml', '--format', 'svg'], 2, /^cdk8s-lanes: --format needs table, markdown or json, got "svg"/],
+    [['diff', 'a.yaml'], 2, /^cdk8s-lanes: diff needs two inputs, OLD and NEW \(files or directories\), got 1/],
+    [['diff', 'a.yaml', 'b.yaml', 'c.yaml'], 2, /^cdk8s-lanes: diff needs two inputs, OLD and NEW \(files or directories\), got 3/],
+    [['check', 'x.yaml', '--chain', 'a'], 2, /^cdk8s-lanes: --chain is an option of simulate, not of check/],
+    [['explain'], 2, /^cdk8s-lanes: explain needs at least one YAML file/],
   ])('%j exits %i', (args, code, message) => {
     const r = cli(...args);
     expect(r.code).toBe(code);
@@ -219,3 +232,115 @@ describe('cdk8s-lanes simulate: destinations without a subset, repeated headers'
   });
 });
 
+
+describe('cdk8s-lanes simulate: the whole output', () => {
+  const lines = (text: string) => text.split('\n');
+
+  test('a chain with a lane down: the request, the chain, a row per trace, then each 503 and fallback with its reason', () => {
+    const r = cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '--down', 's3', '-n', '10');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const out = lines(r.out);
+    expect(out.slice(0, 3)).toEqual(['request: GET / env: dev', 'chain:   mocka -> mockb -> mockc (no healthy endpoints: s3)', '']);
+    expect(out[3]).toMatch(/^trace +probability +sampled \(n=10, seed 1\)$/);
+    expect(out[4]).toMatch(/^mocka\(version: v2\) -> mockb\(version: v1\) -> mockc\(version: v2\) +50% +\d+$/);
+    expect(out[5]).toMatch(/^mocka\(version: v1, fallback from s3\) -> mockb\(503\) +50% +\d+$/);
+    expect(Number(out[4].split(/\s+/).pop()) + Number(out[5].split(/\s+/).pop())).toBe(10);
+    expect(out.slice(6)).toEqual([
+      '',
+      'mocka: rule "dev-route" matched, weight 50 of 100; subset "s3" of mocka.default.svc.cluster.local is marked unhealthy, so the fallback subset "s1" of mocka.default.svc.cluster.local serves it',
+      'mockb: rule "s3" matched; subset "s3" of mockb.default.svc.cluster.local is marked unhealthy and it has no fallback (503)',
+      '',
+    ]);
+    // without a lane down, the chain line names none
+    expect(lines(cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka', '-n', '10').out)[1]).toBe('chain:   mocka');
+  });
+
+  test('one VirtualService: the request, the entry, the rule, and a row per serving subset with its lane marker', () => {
+    const r = cli('simulate', FIXTURE, '--host', 'mockb', '-n', '10', '--path', '/x', '--method', 'POST');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(lines(r.out)).toEqual([
+      'request: POST /x',
+      `entry:   ${FIXTURE}: VirtualService default/mockb-lanes`,
+      'rule:    baseline',
+      '',
+      'subset  probability  sampled (n=10, seed 1)  lane marker x-asm-prefer-tag',
+      's1      100%         10                      (unset)',
+      '',
+    ]);
+  });
+
+  test('a request no rule takes: Istio answers 404', () => {
+    const file = path.join(dir, 'only-dev.yaml');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: d, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http: [{name: dev, match: [{headers: {env: {exact: dev}}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}}]}]\n');
+    expect(lines(cli('simulate', file, '-n', '5').out)).toEqual([
+      'request: GET /',
+      `entry:   ${file}: VirtualService n/d`,
+      'rule:    none matched (Istio answers 404)',
+      '',
+    ]);
+  });
+
+  test('--json: the request with its defaults, the chain, and each path with its samples', () => {
+    const j = JSON.parse(cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb', '--json', '-n', '4', '--seed', '9').out);
+    expect(j.request).toEqual({ multiValueHeaders: { env: ['dev'] }, path: '/', method: 'GET' });
+    expect([j.chain, j.n, j.seed]).toEqual([['mocka', 'mockb'], 4, 9]);
+    expect(j.paths.map((p: any) => p.probability)).toEqual([0.5, 0.5]);
+    expect(j.paths.reduce((n: number, p: any) => n + p.sampled, 0)).toBe(4);
+  });
+
+  test('samples follow unequal shares over three rows', () => {
+    const file = path.join(dir, 'three.yaml');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: t, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http: [{route: [{destination: {host: a.n.svc.cluster.local, subset: a}, weight: 20}, {destination: {host: a.n.svc.cluster.local, subset: b}, weight: 30}, {destination: {host: a.n.svc.cluster.local, subset: c}, weight: 50}]}]\n');
+    const j = JSON.parse(cli('simulate', file, '-n', '20000', '--json').out);
+    // binomial sd at most 71: within 5 sd of each share
+    expect(Math.abs(j.sampled.a - 4000)).toBeLessThan(360);
+    expect(Math.abs(j.sampled.b - 6000)).toBeLessThan(360);
+    expect(Math.abs(j.sampled.c - 10000)).toBeLessThan(360);
+  });
+
+  test('the routing header: several set and none given is a question; given, it is the marker; a lane in baggage is found', () => {
+    const file = path.join(dir, 'two-headers.yaml');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: h, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: x, match: [{uri: {prefix: /x}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}, headers: {request: {set: {x-one: s2}}}}]}\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-two: s1}}}}]}\n');
+    expect(cli('simulate', file)).toMatchObject({ code: 2, err: expect.stringMatching(/^cdk8s-lanes: the routes set several headers \(x-one, x-two\); choose the routing header with --routing-header/) });
+    const given = cli('simulate', file, '--routing-header', 'x-two', '-n', '5');
+    expect(given.code).toBe(0);
+    expect(given.out).toContain('lane marker x-two');
+    expect(given.out).toMatch(/^s1 +100% +5 +s1$/m);
+    const baggage = path.join(dir, 'baggage-lane.yaml');
+    fs.writeFileSync(baggage, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {add: {baggage: lane=s1}}}}]}\n');
+    const inBaggage = cli('simulate', baggage, '-n', '5');
+    expect(inBaggage.out).toContain('lane marker baggage');
+    expect(inBaggage.out).toMatch(/^s1 +100% +5 +s1$/m);
+    expect(cli('simulate', baggage, '--down', 'x/s9')).toMatchObject({ code: 2, err: expect.stringMatching(/^cdk8s-lanes: --down x\/s9: no such subset in the files read \(subsets: s1\)/) });
+  });
+});
+
+describe('cdk8s-lanes: the files it reads', () => {
+  test('a directory is read in name order, whatever order the file system lists it in', () => {
+    const d = fs.mkdtempSync(path.join(dir, 'order-'));
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: same, namespace: x}\n';
+    for (const name of ['b.yaml', 'c.yml', 'a.json']) fs.writeFileSync(path.join(d, name), name.endsWith('json') ? JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same', namespace: 'x' } }) : cm);
+    fs.writeFileSync(path.join(d, 'notes.txt'), 'not a manifest');
+    const r = cli('check', d, '--json');
+    expect(JSON.parse(r.out).filter((f: any) => f.code === 'LANE001').map((f: any) => [path.basename(f.resource.split(' ')[0]), f.message.split(' as ')[1].split(' ')[0]]))
+      .toEqual([['b.yaml', path.join(d, 'a.json')], ['c.yml', path.join(d, 'a.json')]]);
+  });
+
+  test('what is not a regular file, a file over 16 MiB, or more than 64 MiB in all is refused before it is read', () => {
+    expect(cli('simulate', '/dev/null')).toMatchObject({ code: 1, err: 'cdk8s-lanes: /dev/null: not a regular file\n' });
+    const big = path.join(dir, 'big.yaml');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 17 * 1024 * 1024);
+    expect(cli('simulate', big)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${big}: 17.0 MiB; cdk8s-lanes reads files of at most 16 MiB (split it, or give the directory of a cdk8s synth output)\n` });
+    const many = fs.mkdtempSync(path.join(dir, 'many-'));
+    for (let i = 0; i < 5; i++) {
+      const f = path.join(many, `part${i}.yaml`);
+      fs.writeFileSync(f, '');
+      fs.truncateSync(f, 13 * 1024 * 1024);
+    }
+    expect(cli('explain', many)).toMatchObject({ code: 1, err: 'cdk8s-lanes: the 5 files given hold 65.0 MiB; cdk8s-lanes reads at most 64 MiB in all\n' });
+    const fits = fs.mkdtempSync(path.join(dir, 'fits-'));
+    fs.writeFileSync(path.join(fits, 'a.yaml'), fs.readFileSync(seedYaml, 'utf-8'));
+    expect(cli('explain', fits).code).toBe(0);
+  });
+});

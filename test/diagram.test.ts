@@ -246,3 +246,73 @@ describe('cdk8s-lanes diagram on the built binary', () => {
     ]);
   });
 });
+
+describe('the routing diagram, line by line', () => {
+  const yaml = [
+    'apiVersion: networking.istio.io/v1',
+    'kind: VirtualService',
+    'metadata: {name: edge, namespace: n}',
+    'spec:',
+    '  hosts: [a.n.svc.cluster.local]',
+    '  http:',
+    '    - match: [{headers: {x-q: {exact: \'say "hi" <now>\'}}}]',
+    '      route:',
+    '        - {destination: {host: a.n.svc.cluster.local, subset: s2, port: {number: 8080}}, weight: 25, headers: {request: {add: {baggage: lane=s2}}}}',
+    '        - {destination: {host: a.n.svc.cluster.local}, weight: 75}',
+    '        - {destination: {host: a.n.svc.cluster.local, subset: s3}, weight: 0}',
+    '    - name: rest',
+    '      route: [{destination: {host: b.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: s1}}}}]',
+  ].join('\n');
+  const sim = LaneSimulator.fromYaml(yaml, 'edge.yaml');
+  const title = '  subgraph vs0["edge.yaml<br/>VirtualService n/edge<br/>mesh (sidecars); hosts: a.n.svc.cluster.local"]';
+  const rule1 = '    vs0r0{{"1. (unnamed)<br/>x-q exact #quot;say \\#quot;hi\\#quot; #lt;now#gt;#quot;"}}';
+
+  test('unnamed rules, ports, any endpoint, added and set headers, quotes and angle brackets escaped; a 0-weight destination left out', () => {
+    expect(sim.diagram().split('\n')).toEqual([
+      'flowchart LR', title, '    direction LR', rule1,
+      '    vs0b0(["a/s2:8080"])',
+      '    vs0b1(["a/(any)"])',
+      '    vs0r1{{"2. rest<br/>any request"}}',
+      '    vs0b2(["b/s1"])',
+      '  end',
+      '  vs0r0 -- "25% · baggage += lane=s2" --> vs0b0',
+      '  vs0r0 -- "75%" --> vs0b1',
+      '  vs0r1 -- "100% · x-lane: s1" --> vs0b2',
+      '',
+    ]);
+  });
+
+  test('a lane: the destinations of its subset or of the lane entry they add; a host: the rules that route to it', () => {
+    expect(sim.diagram({ lane: 's2' }).split('\n')).toEqual([
+      'flowchart LR', title, '    direction LR', rule1, '    vs0b0(["a/s2:8080"])', '  end', '  vs0r0 -- "25% · baggage += lane=s2" --> vs0b0', '',
+    ]);
+    expect(sim.diagram({ host: 'b' }).split('\n')).toEqual([
+      'flowchart LR', title, '    direction LR', '    vs0r1{{"2. rest<br/>any request"}}', '    vs0b0(["b/s1"])', '  end', '  vs0r1 -- "100% · x-lane: s1" --> vs0b0', '',
+    ]);
+  });
+});
+
+test('the chain as swimlanes, line by line: a row per lane in name order, the marker carried on each edge, a fallback dashed', () => {
+  const sim = LaneSimulator.fromYaml(fs.readFileSync(path.join(__dirname, 'fixtures', 'mock-chain.yaml'), 'utf-8'), 'chain.yaml');
+  const enters = (i: number) => `    lane${i}s>"enters istio-system/swimlane-ingress-vs-custom"]`;
+  const hop = (lane: number, i: number, service: string, served: string) => `    lane${lane}h${i}(["${service}<br/>${served}"])`;
+  expect(sim.diagram({ chain: ['mocka', 'mockb', 'mockc'] }).split('\n')).toEqual([
+    'flowchart LR',
+    '  subgraph lane0["lane s1<br/>env absent<br/>env: ~"]', '    direction LR', enters(0),
+    hop(0, 0, 'mocka', 's1 (version: v1)'), hop(0, 1, 'mockb', 's1 (version: v1)'), hop(0, 2, 'mockc', 's1 (version: v1)'), '  end',
+    '  subgraph lane1["lane s2<br/>env: dev (50%)"]', '    direction LR', enters(1),
+    hop(1, 0, 'mocka', 's2 (version: v2)'), hop(1, 1, 'mockb', 's1 (version: v1)'), hop(1, 2, 'mockc', 's2 (version: v2)'), '  end',
+    '  subgraph lane2["lane s3<br/>env: dev (50%)"]', '    direction LR', enters(2),
+    hop(2, 0, 'mocka', 's1 (version: v1), by fallback'), hop(2, 1, 'mockb', 's3 (version: v3)'), hop(2, 2, 'mockc', 's1 (version: v1)'), '  end',
+    '  lane0s -- "rule base-route" --> lane0h0',
+    '  lane0h0 -- "x-asm-prefer-tag: s1" --> lane0h1',
+    '  lane0h1 -- "x-asm-prefer-tag: s1" --> lane0h2',
+    '  lane1s -- "rule dev-route" --> lane1h0',
+    '  lane1h0 -- "x-asm-prefer-tag: s2" --> lane1h1',
+    '  lane1h1 -- "x-asm-prefer-tag: s2" --> lane1h2',
+    '  lane2s -. "rule dev-route" .-> lane2h0',
+    '  lane2h0 -- "x-asm-prefer-tag: s3" --> lane2h1',
+    '  lane2h1 -- "x-asm-prefer-tag: s3" --> lane2h2',
+    '',
+  ]);
+});
