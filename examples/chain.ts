@@ -1,7 +1,8 @@
 /**
- * The seed's call chain mocka -> mockb -> mockc in permissive lanes: s1 (baseline) holds all three at v1,
- * s2 holds mocka and mockc at v2, s3 holds mockb at v3. Requests with `env: dev` split 50/50 between s2
- * and s3 at the ingress gateway; every service missing from a lane is served by the baseline.
+ * The call chain of ASM's permissive-lane scenario, mocka -> mockb -> mockc in permissive lanes: s1
+ * (baseline) holds all three at v1, s2 holds mocka and mockc at v2, s3 holds mockb at v3. Requests with
+ * `env: dev` split 50/50 between s2 and s3 at the ingress gateway; every service missing from a lane is
+ * served by the baseline.
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';

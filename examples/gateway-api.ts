@@ -1,7 +1,7 @@
 /**
  * The reference scenario on the Kubernetes Gateway API: lanes s1 (baseline), s2 and s3 of `mocka`, each a
  * Service of its own (`mocka-s1`, ...); requests with `env: dev` split 50/50 between s2 and s3, everything else
- * goes to s1, at the ingress Gateway and in the mesh (an HTTPRoute bound to the Service). The seed's fallback
+ * goes to s1, at the ingress Gateway and in the mesh (an HTTPRoute bound to the Service). The scenario's fallback
  * from s3 to s1 has no Gateway API equivalent, so it is left out here.
  */
 import { Chart, ChartProps } from 'cdk8s';

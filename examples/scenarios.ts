@@ -45,7 +45,7 @@ export class MockaLanes extends Chart {
         namespace: 'istio-system',
         name: 'swimlane-ingress-vs-custom',
       },
-      // The seed names both VirtualServices `swimlane-ingress-vs-custom` in `istio-system`; two objects
+      // ASM's permissive-lane scenario names both VirtualServices `swimlane-ingress-vs-custom` in `istio-system`; two objects
       // cannot share a kind, namespace and name, so the sidecar one gets its own name.
       sidecar: {
         namespace: 'istio-system',

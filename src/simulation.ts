@@ -156,7 +156,7 @@ export interface ChainPathResult {
   readonly hops: Hop[];
   /** Probability of this path, 0..1. */
   readonly probability: number;
-  /** The path in the seed's notation: `mocka(version: v2) -> mockb(version: v1)`. */
+  /** The path in the notation of ASM's permissive-lane scenario: `mocka(version: v2) -> mockb(version: v1)`. */
   readonly trace: string;
 }
 
