@@ -2,14 +2,12 @@
  * The analyzers one by one: what makes each code fire, and what silences it (the objects it looks for, their
  * kinds, groups and namespaces). test/check.test.ts has one fixture per code and the CLI.
  */
-import { stringify } from 'yaml';
-import { deployment, dr, HOST, service, to, vs } from './check-fixtures';
-import { analyze, ANALYZERS } from '../src/private/analysis/analyze';
+import { analyzeObjects, deployment, dr, HOST, service, to, vs } from './check-fixtures';
+import { ANALYZERS } from '../src/private/analysis/analyze';
 import { Finding } from '../src/private/analysis/findings';
-import { parseYaml } from '../src/private/simulate/read/manifests';
 
 function findings(...objects: object[]): Finding[] {
-  return analyze(parseYaml([{ name: 'f', text: objects.map(o => stringify(o)).join('---\n') }]));
+  return analyzeObjects(objects);
 }
 
 /** `CODE resource` of each finding of these codes. */
@@ -56,7 +54,7 @@ describe('IST0101: destination hosts', () => {
     expect(found(['IST0101'], svc('web'), to2('web.default.svc.cluster.local'))).toEqual([]);
     expect(found(['IST0101'], svc('web', 'other'), to2(HOST))).toHaveLength(1);
     expect(found(['IST0101'], { ...svc('web', 'shop'), apiVersion: 'example.com/v1' }, svc('x', 'shop'), to2(HOST))).toHaveLength(1);
-    expect(analyze(parseYaml([{ name: 'f', text: [svc('web', 'shop'), to2('web.shop.svc.corp.example')].map(o => stringify(o)).join('---\n') }]), { clusterDomain: 'corp.example' })
+    expect(analyzeObjects([svc('web', 'shop'), to2('web.shop.svc.corp.example')], { clusterDomain: 'corp.example' })
       .filter(f => f.code === 'IST0101')).toEqual([]);
   });
 

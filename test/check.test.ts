@@ -8,17 +8,16 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
-import { deployment, dr, HOST, service, to, vs } from './check-fixtures';
+import { analyzeObjects, deployment, dr, HOST, service, to, vs } from './check-fixtures';
 import { runCli } from './helpers';
 import { runs } from './runs';
 import { HeaderMatch, LaneRouting, RoutePlacement, StringMatch, Target } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
 import { describeFinding } from '../src/private/analysis/findings';
-import { parseYaml } from '../src/private/simulate/read/manifests';
 
 /** The codes the analyzer reports for these objects. */
 function codes(...objects: object[]): string[] {
-  return analyze(parseYaml([{ name: 'f', text: objects.map(o => stringify(o)).join('---\n') }])).map(f => f.code);
+  return analyzeObjects(objects).map(f => f.code);
 }
 
 const clean = [service(), deployment('v1'), deployment('v2'), dr(['v1', 'v2']), vs([{ name: 'beta', match: [{ headers: { env: { exact: 'beta' } } }], route: [to('v2')] }, { name: 'base', route: [to('v1')] }])];
@@ -44,14 +43,14 @@ describe('check: one fixture per code', () => {
     ['LANE006: two DestinationRules for one host defining one subset', [...clean, { ...dr(['v2']), metadata: { name: 'web-2', namespace: 'shop' } }], 'LANE006', 'Error', 'f (document 6): DestinationRule shop/web-2', 'drops duplicate subsets (here v2)'],
   ])('%s', (_name, objects, code, level, resource, message) => {
     // the code, at its level, on its object, saying what is wrong; nothing of that code on the clean mesh
-    const findings = analyze(parseYaml([{ name: 'f', text: objects.map(o => stringify(o)).join('---\n') }])).filter(f => f.code === code);
+    const findings = analyzeObjects(objects).filter(f => f.code === code);
     expect(findings).toEqual([{ code, level, resource, message: expect.stringContaining(message) }]);
     expect(codes(...clean)).not.toContain(code);
   });
 
   test('LANE006: an Error when a subset is defined twice (Istio drops one), a Warning otherwise (Istio merges them)', () => {
     const other = (subsets: string[]) => ({ ...dr(subsets), metadata: { name: 'web-policy', namespace: 'shop' } });
-    const lane006 = (...objects: object[]) => analyze(parseYaml([{ name: 'f', text: objects.map(o => stringify(o)).join('---\n') }])).filter(f => f.code === 'LANE006');
+    const lane006 = (...objects: object[]) => analyzeObjects(objects).filter(f => f.code === 'LANE006');
     expect(lane006(...clean, other(['v2']))).toEqual([{
       code: 'LANE006',
       level: 'Error',
