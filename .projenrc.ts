@@ -50,6 +50,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'dependency-cruiser@^17.3.9',
     '@stryker-mutator/core@~9.6.1',
     '@stryker-mutator/jest-runner@~9.6.1',
+    // the jest plugins of a mutation run (scripts/mutation-*.cjs), at jest's version
+    'jest-environment-node@^30.5.2',
+    'jest-runner@^30.5.2',
+    '@jest/test-sequencer@^30.5.2',
     'fast-check@^4.3.0',
   ],
 

@@ -27,7 +27,7 @@ interface Group {
 export const GROUPS: { [name: string]: Group } = {
   validation: {
     mutate: ['src/private/validation/**/*.ts', 'src/match.ts', 'src/propagation.ts', 'src/route.ts', 'src/rule.ts', 'src/lane.ts', 'src/entry-point.ts'],
-    tests: ['boundary', 'checks', 'match'],
+    tests: ['values', 'shape', 'boundary', 'checks', 'match'],
   },
   model: {
     mutate: ['src/private/model/**/*.ts'],
@@ -99,6 +99,24 @@ function scrub(file: string): void {
   fs.writeFileSync(file, text);
 }
 
+/**
+ * The names of the group's tests, per test file (jest --collectTests, which loads the files without running a
+ * test), for the mutation run's sequencer (scripts/mutation-sequencer.cjs): a mutant's run loads only the
+ * files that hold the tests covering it. Returns the list's file.
+ */
+function collectTests(name: string, g: Group): string {
+  const out = path.join(dir, `tests.${name}.raw.json`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--collectTests', '--json', '--outputFile', out, '--coverage=false', ...g.tests.map(t => `test/${t}.test.ts`)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANES_MUTATION: '1' } });
+  if (r.status !== 0) throw new Error(`mutation: collecting the tests of ${name} failed:\n${r.stderr}`);
+  const byFile: { [file: string]: string[] } = {};
+  for (const suite of JSON.parse(fs.readFileSync(out, 'utf-8')).testResults) {
+    byFile[path.relative(ROOT, suite.name).split(path.sep).join('/')] = suite.assertionResults.map((a: { fullName: string }) => a.fullName);
+  }
+  const file = path.join(dir, `tests.${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(byFile));
+  return file;
+}
+
 const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf-8'));
 const dir = path.join(ROOT, '.stryker-tmp');
 fs.mkdirSync(dir, { recursive: true });
@@ -113,11 +131,12 @@ for (const name of args.length ? args : Object.keys(GROUPS)) {
     jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
     jest: { ...base.jest, config: { ...base.jest.config, testMatch: g.tests.map(t => `<rootDir>/test/${t}.test.ts`) } },
   };
+  const tests = collectTests(name, g);
   const file = path.join(dir, `stryker.${name}.json`);
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   const started = Date.now();
   console.log(`mutation: ${name} (${g.mutate.join(' ')}), judged by ${g.tests.join(', ')}`);
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1' } });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests } });
   console.log(`mutation: ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
   if (r.status !== 0) failed = true;
   scrub(path.join(ROOT, config.incrementalFile));

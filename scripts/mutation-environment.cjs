@@ -1,0 +1,25 @@
+/**
+ * The test environment of a mutation run (`npx projen mutation`): Node's, failing fast while a mutant is active.
+ * A mutant is killed by its first failing test; the covering tests after it would only add time, so they are
+ * skipped: the rest of the file (describe blocks, with their beforeAll, and tests), and the files after it in
+ * the same run. The failure is recorded with the mutant's id, and the sequencer (mutation-sequencer.cjs) clears
+ * it when the next run starts, so one mutant's failure never skips another's tests. Outside a mutant's run (the
+ * dry run that measures coverage, or plain jest) it is Node's environment unchanged.
+ */
+const { TestEnvironment } = require('jest-environment-node');
+
+const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
+const FAILED = Symbol.for('cdk8s-traffic-lanes.mutation.failed');
+
+class MutationEnvironment extends TestEnvironment {
+  async handleTestEvent(event) {
+    const mutant = process.env[ACTIVE_MUTANT];
+    if (!mutant) return;
+    if (event.name === 'test_fn_failure' || event.name === 'hook_failure') globalThis[FAILED] = mutant;
+    else if (globalThis[FAILED] !== mutant) return;
+    else if (event.name === 'run_describe_start') event.describeBlock.mode = 'skip';
+    else if (event.name === 'test_start') event.test.mode = 'skip';
+  }
+}
+
+module.exports = MutationEnvironment;

@@ -1,0 +1,48 @@
+/**
+ * The test sequencer of a mutation run (`npx projen mutation`). For each mutant, Stryker runs the test files
+ * related to the mutated file, with a name pattern that selects the tests covering the mutant. Jest would still
+ * load every related file, and for code that every file imports (the model) that is most of a mutant's time.
+ * This sequencer keeps only the files that hold a test the pattern selects, read from the list of tests per
+ * file that the mutation script collects before the run (`LANES_MUTATION_TESTS`). Without that list, without
+ * a pattern, or when no file would be left, it keeps every file. It also marks the start of a run for the
+ * environment's fail-fast.
+ */
+const fs = require('fs');
+const path = require('path');
+const Sequencer = require('@jest/test-sequencer').default;
+
+/** Set by the environment (mutation-environment.cjs) when a mutant's test fails. */
+const FAILED = Symbol.for('cdk8s-traffic-lanes.mutation.failed');
+
+let testsByFile;
+function collected() {
+  if (testsByFile === undefined) {
+    const file = process.env.LANES_MUTATION_TESTS;
+    testsByFile = file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : null;
+  }
+  return testsByFile;
+}
+
+class MutationSequencer extends Sequencer {
+  constructor(options) {
+    super(options);
+    this.globalConfig = options && options.globalConfig;
+  }
+
+  sort(tests) {
+    globalThis[FAILED] = undefined; // a new run: the last mutant's failure skips nothing of this one's
+    const pattern = this.globalConfig && this.globalConfig.testNamePattern;
+    const byFile = collected();
+    if (!pattern || !byFile) return super.sort(tests); // the dry run, or plain jest
+    const selects = new RegExp(pattern, 'i');
+    const kept = tests.filter(test => {
+      const names = byFile[path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/')];
+      return names === undefined || names.some(name => selects.test(name));
+    });
+    // smallest files first: a mutant is most often killed by the unit tests of its code, and the runner
+    // (mutation-runner.cjs) stops at the first file after a failure
+    return (kept.length ? kept : tests).map(test => [fs.statSync(test.path).size, test]).sort((a, b) => a[0] - b[0]).map(([, test]) => test);
+  }
+}
+
+module.exports = MutationSequencer;

@@ -1,0 +1,121 @@
+/**
+ * The pieces that make a mutation run fast (scripts/mutation-*.cjs): they choose which tests run for a mutant,
+ * so a mistake in them would make mutants survive that a test kills. Each is checked against what it must keep.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const MutationEnvironment = require('../scripts/mutation-environment.cjs');
+const MutationRunner = require('../scripts/mutation-runner.cjs');
+const MutationSequencer = require('../scripts/mutation-sequencer.cjs');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const FAILED = Symbol.for('cdk8s-traffic-lanes.mutation.failed');
+const ACTIVE = '__STRYKER_ACTIVE_MUTANT__';
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-tools-'));
+  fs.mkdirSync(path.join(dir, 'test'));
+  fs.writeFileSync(path.join(dir, 'test', 'big.test.ts'), 'x'.repeat(300));
+  fs.writeFileSync(path.join(dir, 'test', 'small.test.ts'), 'x');
+  fs.writeFileSync(path.join(dir, 'test', 'other.test.ts'), 'x'.repeat(100));
+  fs.writeFileSync(path.join(dir, 'tests.json'), JSON.stringify({
+    'test/big.test.ts': ['model renders a (weight)', 'model renders b'],
+    'test/small.test.ts': ['unit keeps c'],
+    'test/other.test.ts': ['other thing'],
+  }));
+});
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  delete (globalThis as any)[FAILED];
+});
+
+describe('the sequencer', () => {
+  const names = ['big', 'small', 'other', 'new'];
+  const sorted = (pattern: string | undefined, among = names) => {
+    const files = among.map(name => ({ path: path.join(dir, 'test', `${name}.test.ts`), context: { config: { rootDir: dir, cacheDirectory: dir, id: 'lanes' }, hasteFS: { getSize: (p: string) => fs.statSync(p).size } } }));
+    process.env.LANES_MUTATION_TESTS = path.join(dir, 'tests.json');
+    fs.writeFileSync(path.join(dir, 'test', 'new.test.ts'), 'x'.repeat(50));
+    const sequencer = new MutationSequencer({ contexts: [], globalConfig: { testNamePattern: pattern } });
+    return (sequencer.sort(files) as typeof files).map(f => path.basename(f.path, '.test.ts'));
+  };
+
+  test('keeps the files that hold a test the pattern selects (as jest matches it: a regex, case-insensitive), and files it has no list for, smallest first', () => {
+    expect(sorted('(model renders a \\(weight\\))')).toEqual(['new', 'big']);
+    expect(sorted('(UNIT keeps c)|(other thing)')).toEqual(['small', 'new', 'other']);
+  });
+
+  test('keeps every file when the pattern selects none of them', () => {
+    expect(sorted('(nothing)', names.slice(0, 3)).sort()).toEqual(['big', 'other', 'small']);
+  });
+
+  test('the dry run (no pattern) runs every file, and a new run clears the last mutant\'s failure', () => {
+    (globalThis as any)[FAILED] = '7';
+    expect(sorted(undefined).sort()).toEqual(['big', 'new', 'other', 'small']);
+    expect((globalThis as any)[FAILED]).toBeUndefined();
+  });
+});
+
+describe('the environment and the runner', () => {
+  const environment = () => Object.create(MutationEnvironment.prototype);
+  afterEach(() => {
+    delete process.env[ACTIVE];
+    delete (globalThis as any)[FAILED];
+  });
+
+  test('after a failing test of the active mutant, the tests and describe blocks that follow are skipped', async () => {
+    process.env[ACTIVE] = '3';
+    const env = environment();
+    const before = { name: 'test_start', test: { mode: undefined } };
+    await env.handleTestEvent(before);
+    expect(before.test.mode).toBeUndefined();
+    await env.handleTestEvent({ name: 'test_fn_failure' });
+    const test = { name: 'test_start', test: { mode: undefined } };
+    const block = { name: 'run_describe_start', describeBlock: { mode: undefined } };
+    await env.handleTestEvent(test);
+    await env.handleTestEvent(block);
+    expect([test.test.mode, block.describeBlock.mode]).toEqual(['skip', 'skip']);
+  });
+
+  test('a failing hook counts as a failure; another mutant\'s failure skips nothing; without a mutant nothing is skipped', async () => {
+    process.env[ACTIVE] = '4';
+    await environment().handleTestEvent({ name: 'hook_failure' });
+    expect((globalThis as any)[FAILED]).toBe('4');
+    process.env[ACTIVE] = '5';
+    const test = { name: 'test_start', test: { mode: undefined } };
+    await environment().handleTestEvent(test);
+    expect(test.test.mode).toBeUndefined();
+    delete process.env[ACTIVE];
+    await environment().handleTestEvent({ name: 'test_fn_failure' });
+    await environment().handleTestEvent(test);
+    expect(test.test.mode).toBeUndefined();
+  });
+
+  test('the runner runs file after file, and stops at the first file after the active mutant failed', async () => {
+    const ran: string[] = [];
+    const runner = Object.create(MutationRunner.prototype);
+    const parent = Object.getPrototypeOf(MutationRunner.prototype);
+    const spy = jest.spyOn(parent, 'runTests').mockImplementation(async (...args: any[]) => {
+      const tests = args[0] as { path: string }[];
+      ran.push(tests.map(t => t.path).join('+'));
+      if (tests[0].path === 'b') (globalThis as any)[FAILED] = process.env[ACTIVE];
+    });
+    try {
+      const tests = ['a', 'b', 'c'].map(p => ({ path: p }));
+      process.env[ACTIVE] = '9';
+      await runner.runTests(tests, {}, { serial: true });
+      expect(ran).toEqual(['a', 'b']);
+      ran.length = 0;
+      (globalThis as any)[FAILED] = undefined;
+      await runner.runTests(tests, {}, { serial: false });
+      delete process.env[ACTIVE];
+      await runner.runTests(tests, {}, { serial: true });
+      expect(ran).toEqual(['a+b+c', 'a+b+c']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
