@@ -72,7 +72,7 @@ describe('values that do not come through the TypeScript types', () => {
     ['headers on a custom route', { routesBefore: [{ name: 'h', matches: [{ uri: StringMatch.exact('/h') }], destinations: [{ host: HOST }], headers: { request: { set: { a: 'b' } } } }] },
       `${C}: props.routesBefore[0] has unknown property "headers" (known: timeout, retries, name, matches, destinations)`],
     ['a null split entry', { rules: [{ name: 'x', matches: [{ uri: StringMatch.exact('/x') }], split: [null] }] },
-      `${C}: props.rules[0].split[0] must be a object, got null`],
+      `${C}: props.rules[0].split[0] must be an object, got null`],
     ['sidecar.hosts as a string', { sidecar: { hosts: HOST } },
       `${C}: props.sidecar.hosts must be a list, got "mocka.default.svc.cluster.local"`],
     ['retryOn as a number (YAML reads 503 as one)', { routeOptions: { retries: { attempts: 2, retryOn: 503 } } },

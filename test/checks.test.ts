@@ -42,7 +42,11 @@ describe('regex caches', () => {
   test('the bounded cache empties itself when full and still answers', () => {
     const cache = new Map<string, number>();
     let made = 0;
-    for (let i = 0; i < 10_001; i++) boundedCache(cache, `k${i}`, () => ++made);
+    for (let i = 0; i < 2; i++) boundedCache(cache, `k${i}`, () => ++made);
+    expect(cache.size).toBe(2);
+    for (let i = 2; i < 10_000; i++) boundedCache(cache, `k${i}`, () => ++made);
+    expect(cache.size).toBe(10_000);
+    boundedCache(cache, 'k10000', () => ++made);
     expect(cache.size).toBe(1);
     expect(boundedCache(cache, 'k10000', () => -1)).toBe(10_001);
     expect(boundedCache(cache, 'k0', () => -1)).toBe(-1);

@@ -1,4 +1,4 @@
-import { HeaderMatch, QueryParamMatch, StringMatch } from '../src';
+import { HeaderMatch, Propagation, PropagationKind, QueryParamMatch, StringMatch } from '../src';
 
 describe('StringMatch', () => {
   test.each([
@@ -67,5 +67,31 @@ describe('QueryParamMatch', () => {
 
   test('an empty name is rejected', () => {
     expect(() => QueryParamMatch.exact('', 'x')).toThrow('QueryParamMatch name must be a non-empty string, got ""');
+  });
+});
+
+describe('values of the wrong type, from JavaScript or JSON', () => {
+  test('a value or a name that is not a string is refused, showing it', () => {
+    expect(() => StringMatch.exact(5 as any)).toThrow('StringMatch.exact() needs a non-empty string, got 5');
+    expect(() => QueryParamMatch.exact(5 as any, 'x')).toThrow('QueryParamMatch name must be a non-empty string, got 5');
+    expect(() => QueryParamMatch.exact('a\nb', 'x')).toThrow('QueryParamMatch name must not contain control characters such as CR or LF, got "a\\nb"');
+  });
+
+  test('only HeaderMatch.absent() makes an absence match', () => {
+    expect([HeaderMatch.exact('a', 'b'), HeaderMatch.prefix('a', 'b'), HeaderMatch.regex('a', 'b'), HeaderMatch.present('a')].map(m => m.isAbsent)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('Propagation', () => {
+  test('each factory keeps its kind and its argument', () => {
+    expect(Propagation.traceId('x-request-id')).toMatchObject({ kind: PropagationKind.TRACE_ID, traceHeader: 'x-request-id', baggageKey: undefined });
+    expect(Propagation.customHeader()).toMatchObject({ kind: PropagationKind.CUSTOM_HEADER, traceHeader: undefined, baggageKey: undefined });
+    expect(Propagation.baggage({ key: 'lane' })).toMatchObject({ kind: PropagationKind.BAGGAGE, traceHeader: undefined, baggageKey: 'lane' });
+    expect(Propagation.baggage().baggageKey).toBeUndefined();
+  });
+
+  test('arguments of the wrong shape are refused with the factory\'s name', () => {
+    expect(() => Propagation.traceId(7 as any)).toThrow('Propagation.traceId(): header must be a string, got 7');
+    expect(() => Propagation.baggage({ key: 'lane', kee: 'x' } as any)).toThrow('Propagation.baggage(): options has unknown property "kee" (known: key)');
   });
 });

@@ -33,8 +33,15 @@ function pathOf(path: ReadonlyArray<PropertyKey>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${brief(String(p))}`)).join('');
 }
 
+/** `a string`, `an object`. */
+function aOrAn(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
 function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let v: any = value;
+  // zod reports no issue below a null or an undefined value: the guard only keeps a future shape from a TypeError
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: see above
   for (const p of path) v = v === null || v === undefined ? undefined : v[p as any];
   return v;
 }
@@ -71,16 +78,13 @@ export function checkShape(context: string, what: string, shape: z.ZodType, valu
   let problem: string;
   switch (issue.code) {
     case 'invalid_type':
-      problem = got === undefined ? `is required (${issue.expected === 'custom' ? issue.message : `a ${issue.expected}`})` : issue.expected === 'custom' || /^must /.test(issue.message) ? issue.message : `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
-      break;
-    case 'unrecognized_keys':
-      problem = issue.message;
+      problem = got === undefined ? `is required (${aOrAn(issue.expected)})` : `must be ${issue.expected === 'array' ? 'a list' : aOrAn(issue.expected)}`;
       break;
     case 'invalid_value':
       problem = `must be one of ${issue.values.map(v => show(v)).join(', ')}`;
       break;
     case 'too_big':
-      problem = `has ${Array.isArray(got) ? got.length : '?'} entries; at most ${issue.maximum} are allowed`;
+      problem = `has ${(got as unknown[]).length} entries; at most ${issue.maximum} are allowed`; // only lists have a maximum
       break;
     case 'too_small':
       problem = `needs at least ${issue.minimum} ${issue.minimum === 1 ? 'entry' : 'entries'}`;

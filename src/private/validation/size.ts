@@ -14,7 +14,7 @@ const WARNED = new Set<string>();
  * over WARN_OBJECT_BYTES a warning on stderr. Returns the spec.
  */
 export function sizeChecked<T>(context: string, what: string, spec: T): T {
-  const bytes = Buffer.byteLength(JSON.stringify(spec) ?? '', 'utf8');
+  const bytes = Buffer.byteLength(JSON.stringify(spec), 'utf8');
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
   if (bytes > MAX_OBJECT_BYTES) {
     throw new Error(`${context}: the ${what} is ${mib(bytes)} of JSON, above the ${mib(MAX_OBJECT_BYTES)} the API server accepts for one object (etcd's limit); shorten the match values or split the routing`);
