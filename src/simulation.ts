@@ -115,6 +115,8 @@ export interface Hop {
   readonly viaFallback: boolean;
   /** True when the request fails here: no rule matched (404), or no healthy endpoints (503). */
   readonly failed: boolean;
+  /** The status of a failed request: 404 when no rule matched, 503 when no healthy endpoints serve it. */
+  readonly status?: number;
   /** Share of the requests reaching this hop that take this way, 0..1. */
   readonly probability: number;
   /** The lane marker the request carries on to the next hop. */

@@ -30,6 +30,67 @@ function addServices(chart: Chart, n: number): void {
   }
 }
 
+/** The host of service `svc` in namespace default. */
+const host = (svc: string) => `${svc}.default.svc.cluster.local`;
+
+/** A destination: service `svc` (its subset, if given), with more of its fields (headers, weight, fallback). */
+function dest(svc: string, subset?: string, more: object = {}): object {
+  return { destination: { host: host(svc), ...(subset !== undefined ? { subset } : {}) }, ...more };
+}
+
+/** The headers a destination sets on the request. */
+const sets = (headers: { [name: string]: string }) => ({ headers: { request: { set: headers } } });
+
+/** An ASM fallback: subset `subset` of `svc` serves while the destination has no healthy endpoints. */
+const fallback = (svc: string, subset: string) => ({ fallback: { target: { host: host(svc), subset } } });
+
+/** Match blocks, one per header value: `header` exactly `value`. */
+const exact = (header: string, ...values: string[]) => values.map(value => ({ headers: { [header]: { exact: value } } }));
+
+/** The ingress VirtualService istio-system/edge (bound to the ingress gateway, every host) with these routes. */
+const ingress = (http: object[]) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'edge', namespace: 'istio-system' },
+  spec: { gateways: ['istio-system/ingressgateway'], hosts: ['*'], http },
+});
+
+/** The sidecar VirtualService of service `svc` with these routes. */
+const sidecar = (svc: string, http: object[]) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: svc, namespace: 'default' },
+  spec: { hosts: [host(svc)], http },
+});
+
+/** The DestinationRule of service `svc`: its subsets, each with its pod labels. */
+const subsets = (svc: string, labels: { [subset: string]: { [label: string]: string } }) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'DestinationRule',
+  metadata: { name: svc, namespace: 'default' },
+  spec: { host: host(svc), subsets: Object.entries(labels).map(([name, l]) => ({ name, labels: l })) },
+});
+
+/** A simulator of these objects, read as the YAML file `file`. */
+const read = (file: string, ...objects: object[]) => LaneSimulator.fromYaml(Yaml.stringify(...objects), file);
+
+/**
+ * A chain whose routes name no rule and set no lane marker: the ingress sends env=dev to mocka's s2, every
+ * other request to its s3, which no DestinationRule defines, so its fallback s1 serves them; mockb has no VirtualService.
+ */
+const unmarked = () => read('unmarked.yaml',
+  ingress([{ match: exact('env', 'dev'), route: [dest('mocka', 's2')] }, { route: [dest('mocka', 's3', fallback('mocka', 's1'))] }]),
+  subsets('mocka', { s1: { version: 'v1' }, s2: { version: 'v2' } }),
+  subsets('mockb', { s1: { version: 'v1' } }),
+);
+
+/** Two rules of web's sidecar VirtualService send their requests to s3, with the same fallback; read from a Windows path. */
+const sharedFallback = () => read('C:\\lanes\\web.yml', sidecar('web', [
+  { name: 'r&d', match: exact('x-team', 'R&D'), route: [dest('web', 's3', fallback('web', 's1'))] },
+  { name: 'qa', match: exact('x-team', 'qa'), route: [dest('web', 's3', fallback('web', 's1'))] },
+  { name: 'rest', route: [dest('web', 's1')] },
+]));
+
 /** The boxes of a Mermaid flowchart: subgraph label → the labels of its nodes, by id. */
 function mermaidBoxes(text: string): Array<{ label: string; nodes: Map<string, string> }> {
   const boxes: Array<{ label: string; nodes: Map<string, string> }> = [];
@@ -53,11 +114,42 @@ function mermaidEdges(text: string): Array<[string, string, string, boolean]> {
   });
 }
 
+/** SVG text with its entities decoded. */
+function svgDecode(s: string): string {
+  return s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** The text of an SVG as drawn (entities decoded), each text element with its vertical position. */
 function svgTexts(svg: string): Array<{ y: number; text: string }> {
-  const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
-    .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  return [...svg.matchAll(/<text[^>]* y="([-0-9.]+)"[^>]*>([^<]*)<\/text>/g)].map(m => ({ y: Number(m[1]), text: decode(m[2]) }));
+  return [...svg.matchAll(/<text[^>]* y="([-0-9.]+)"[^>]*>([^<]*)<\/text>/g)].map(m => ({ y: Number(m[1]), text: svgDecode(m[2]) }));
+}
+
+/** The nodes of an SVG by name: the SVG of each, and its text as drawn, a line per text element. */
+function svgNodes(svg: string): Map<string, { body: string; text: string }> {
+  return new Map([...svg.matchAll(/<g id="node\d+" class="node">\s*<title>([^<]*)<\/title>([\s\S]*?)<\/g>/g)]
+    .map(m => [svgDecode(m[1]), { body: m[2], text: svgTexts(m[2]).map(t => t.text).join('\n') }]));
+}
+
+/** The rows of a table node (a box's rules): the first line of each, in bold, and the middle of the row's right side. */
+function svgRows(svg: string, node: string): Array<{ head: string; east: [number, number] }> {
+  const body = svgNodes(svg).get(node)!.body;
+  const heads = [...body.matchAll(/<text[^>]* y="([-0-9.]+)"[^>]* font-weight="bold"[^>]*>([^<]*)<\/text>/g)].map(m => ({ y: Number(m[1]), text: svgDecode(m[2]) }));
+  return [...body.matchAll(/<polygon fill="none" stroke="black" points="([^"]*)"/g)].map(m => {
+    const points = m[1].split(' ').map(p => p.split(',').map(Number));
+    const [top, bottom] = [Math.min(...points.map(p => p[1])), Math.max(...points.map(p => p[1]))];
+    const east: [number, number] = [Math.max(...points.map(p => p[0])), (top + bottom) / 2];
+    return { head: heads.find(h => h.y > top && h.y < bottom)!.text, east };
+  });
+}
+
+/** The edges of an SVG: the nodes they join by name (an edge leaving a row of a table names the table), where the line starts, dashed or not, the label. */
+function svgEdges(svg: string): Array<{ from: string; to: string; start: [number, number]; dashed: boolean; label?: string }> {
+  return [...svg.matchAll(/<g id="edge\d+" class="edge">\s*<title>([^<]*)<\/title>\s*<path ([^>]*?)d="M([-0-9.]+),([-0-9.]+)[^>]*>([\s\S]*?)<\/g>/g)].map(m => {
+    const [from, to] = svgDecode(m[1]).split('->').map(end => end.split(':')[0]);
+    const label = svgTexts(m[5]).map(t => t.text).join('\n');
+    return { from, to, start: [Number(m[3]), Number(m[4])] as [number, number], dashed: m[2].includes('stroke-dasharray'), ...(label ? { label } : {}) };
+  });
 }
 
 describe('the routing diagram', () => {
@@ -210,6 +302,39 @@ describe('SVG, laid out by Graphviz without a browser', () => {
   test('format belongs to diagram(); diagramSvg() refuses it', async () => {
     await expect(seed().diagramSvg({ format: DiagramFormat.MARKDOWN })).rejects.toThrow('LaneSimulator.diagramSvg(): options.format is for diagram(); diagramSvg() draws SVG, got "markdown"');
   });
+
+  test('each rule\'s edges leave the middle of the right side of its row; a fallback is dashed; &, quotes and a Windows path drawn as written', async () => {
+    const svg = await sharedFallback().diagramSvg();
+    expect(svgTexts(svg).map(t => t.text).sort()).toEqual([
+      'C:\\lanes\\web.yml', 'VirtualService default/web', 'mesh (sidecars); hosts: web.default.svc.cluster.local',
+      '1. r&d', 'x-team exact "R&D"', '2. qa', 'x-team exact "qa"', '3. rest', 'any request',
+      'web/s3', 'web/s1', '100%', '100%', '100%', 'fallback (no healthy endpoints)',
+    ].sort());
+    const nodes = svgNodes(svg);
+    const rows = svgRows(svg, 'vs0_rules');
+    expect(rows.map(r => r.head)).toEqual(['1. r&d', '2. qa', '3. rest']);
+    const near = (a: [number, number], b: [number, number]) => Math.abs(a[0] - b[0]) < 0.5 && Math.abs(a[1] - b[1]) < 0.5;
+    const drawn = svgEdges(svg).map(e => [
+      e.from === 'vs0_rules' ? rows.find(r => near(r.east, e.start))?.head : nodes.get(e.from)?.text, nodes.get(e.to)?.text, e.label, e.dashed,
+    ]);
+    expect(drawn.sort()).toEqual([
+      ['1. r&d', 'web/s3', '100%', false],
+      ['2. qa', 'web/s3', '100%', false],
+      ['3. rest', 'web/s1', '100%', false],
+      ['web/s3', 'web/s1', 'fallback (no healthy endpoints)', true],
+    ]);
+  });
+
+  test('a chain\'s unlabelled edges are drawn, its fallback dashed', async () => {
+    const svg = await unmarked().diagramSvg({ chain: ['mocka', 'mockb'] });
+    const nodes = svgNodes(svg);
+    expect(svgEdges(svg).map(e => [nodes.get(e.from)?.text, nodes.get(e.to)?.text, e.label, e.dashed]).sort()).toEqual([
+      ['enters istio-system/edge', 'mocka\ns1 (version: v1), by fallback', undefined, true],
+      ['enters istio-system/edge', 'mocka\ns2 (version: v2)', undefined, false],
+      ['mocka\ns1 (version: v1), by fallback', 'mockb\n(any endpoint)', 'x-asm-prefer-tag: (unset)', false],
+      ['mocka\ns2 (version: v2)', 'mockb\n(any endpoint)', 'x-asm-prefer-tag: (unset)', false],
+    ]);
+  });
 });
 
 describe('cdk8s-lanes diagram on the built binary', () => {
@@ -315,4 +440,204 @@ test('the chain as swimlanes, line by line: a row per lane in name order, the ma
     '  lane2h1 -- "x-asm-prefer-tag: s3" --> lane2h2',
     '',
   ]);
+});
+
+describe('the chain as swimlanes, line by line: failures, markers, request classes', () => {
+  test('a request whose subset has no healthy endpoints and no fallback is drawn as a 503 that ends its row', () => {
+    const sim = read('a.yaml',
+      ingress([{ name: 'dev', route: [dest('mocka', 's3', sets({ 'x-asm-prefer-tag': 's3' }))] }]),
+      subsets('mocka', { s1: { version: 'v1' } }),
+    );
+    const [chainPath] = sim.simulateChain(['mocka'], {});
+    expect(chainPath.trace).toBe('mocka(503)');
+    const hop = chainPath.hops[0];
+    expect([hop.failed, hop.status]).toEqual([true, 503]);
+    expect(sim.diagram({ chain: ['mocka'] }).split('\n')).toContain('    lane0h0[["mocka<br/>503 no healthy endpoints"]]');
+  });
+
+  test('a request no rule matches is drawn as a 404 that ends its row; one the entry does not route enters no lane', () => {
+    const sim = read('a.yaml',
+      ingress([
+        { name: 'dev', match: exact('env', 'dev'), route: [dest('mocka', 's2', sets({ 'x-asm-prefer-tag': 's2' }))] },
+        { name: 'qa', match: exact('env', 'qa'), route: [dest('mocka', 's1', sets({ 'x-asm-prefer-tag': 's3' }))] },
+      ]),
+      sidecar('mockb', [{ name: 'lane-s2', match: exact('x-asm-prefer-tag', 's2'), route: [dest('mockb', 's2')] }]),
+      subsets('mocka', { s1: { version: 'v1' }, s2: { version: 'v2' } }),
+      subsets('mockb', { s2: { version: 'v2' } }),
+    );
+    expect(sim.diagram({ chain: ['mocka', 'mockb'] }).split('\n')).toEqual([
+      'flowchart LR',
+      '  subgraph lane0["lane (no lane)<br/>env absent<br/>env: ~"]', '    direction LR',
+      '    lane0s>"enters istio-system/edge"]',
+      '    lane0h0[["mocka<br/>404 no rule matched"]]',
+      '  end',
+      '  subgraph lane1["lane s2<br/>env: dev"]', '    direction LR',
+      '    lane1s>"enters istio-system/edge"]',
+      '    lane1h0(["mocka<br/>s2 (version: v2)"])',
+      '    lane1h1(["mockb<br/>s2 (version: v2)"])',
+      '  end',
+      '  subgraph lane2["lane s3<br/>env: qa"]', '    direction LR',
+      '    lane2s>"enters istio-system/edge"]',
+      '    lane2h0(["mocka<br/>s1 (version: v1)"])',
+      '    lane2h1[["mockb<br/>404 no rule matched"]]',
+      '  end',
+      '  lane0s --> lane0h0',
+      '  lane1s -- "rule dev" --> lane1h0',
+      '  lane1h0 -- "x-asm-prefer-tag: s2" --> lane1h1',
+      '  lane2s -- "rule qa" --> lane2h0',
+      '  lane2h0 -- "x-asm-prefer-tag: s3" --> lane2h1',
+      '',
+    ]);
+  });
+
+  test('routes that name no rule and set no marker: entry edges unlabelled (a fallback dashed), the marker "(unset)", any endpoint where no VirtualService routes; rows in lane order', () => {
+    expect(unmarked().diagram({ chain: ['mocka', 'mockb'] }).split('\n')).toEqual([
+      'flowchart LR',
+      // requests without env enter lane s3 first; the rows are in lane order all the same
+      '  subgraph lane0["lane s2<br/>env: dev"]', '    direction LR',
+      '    lane0s>"enters istio-system/edge"]',
+      '    lane0h0(["mocka<br/>s2 (version: v2)"])',
+      '    lane0h1(["mockb<br/>(any endpoint)"])',
+      '  end',
+      '  subgraph lane1["lane s3<br/>env absent<br/>env: ~"]', '    direction LR',
+      '    lane1s>"enters istio-system/edge"]',
+      '    lane1h0(["mocka<br/>s1 (version: v1), by fallback"])',
+      '    lane1h1(["mockb<br/>(any endpoint)"])',
+      '  end',
+      '  lane0s --> lane0h0',
+      '  lane0h0 -- "x-asm-prefer-tag: (unset)" --> lane0h1',
+      '  lane1s -.-> lane1h0',
+      '  lane1h0 -- "x-asm-prefer-tag: (unset)" --> lane1h1',
+      '',
+    ]);
+  });
+
+  test('a lane\'s title names at most three classes of requests and counts the others (one class, or several)', () => {
+    const sim = read('classes.yaml',
+      ingress([
+        { name: 'beta', match: exact('user', 'alice', 'bob', 'carol', 'chuck'), route: [dest('mocka', 's2')] },
+        { name: 'qa', match: exact('user', 'dave', 'erin', 'frank', 'grace', 'heidi'), route: [dest('mocka', 's3')] },
+        { name: 'base', route: [dest('mocka', 's1')] },
+      ]),
+      subsets('mocka', { s1: { version: 'v1' }, s2: { version: 'v2' }, s3: { version: 'v3' } }),
+    );
+    expect(sim.diagram({ chain: ['mocka'] }).split('\n')).toEqual([
+      'flowchart LR',
+      '  subgraph lane0["lane s1<br/>user absent<br/>user: ~"]', '    direction LR',
+      '    lane0s>"enters istio-system/edge"]', '    lane0h0(["mocka<br/>s1 (version: v1)"])', '  end',
+      '  subgraph lane1["lane s2<br/>user: alice<br/>user: bob<br/>user: carol<br/>and 1 more class of requests"]', '    direction LR',
+      '    lane1s>"enters istio-system/edge"]', '    lane1h0(["mocka<br/>s2 (version: v2)"])', '  end',
+      '  subgraph lane2["lane s3<br/>user: dave<br/>user: erin<br/>user: frank<br/>and 2 more classes of requests"]', '    direction LR',
+      '    lane2s>"enters istio-system/edge"]', '    lane2h0(["mocka<br/>s3 (version: v3)"])', '  end',
+      '  lane0s -- "rule base" --> lane0h0',
+      '  lane1s -- "rule beta" --> lane1h0',
+      '  lane2s -- "rule qa" --> lane2h0',
+      '',
+    ]);
+  });
+
+  test('the ways of a lane share the boxes of the services they share; a way two rules lead into is drawn once, by the first rule', () => {
+    const sim = read('canary.yaml',
+      ingress([
+        { name: 'dev', match: exact('env', 'dev'), route: [dest('mocka', 's2', sets({ 'x-asm-prefer-tag': 's2' }))] },
+        { name: 'staging', match: exact('env', 'staging'), route: [dest('mocka', 's2', sets({ 'x-asm-prefer-tag': 's2' }))] },
+        { name: 'base', route: [dest('mocka', 's1', sets({ 'x-asm-prefer-tag': 's1' }))] },
+      ]),
+      // every lane calls mockb, whose canary takes a tenth of its requests
+      sidecar('mockb', [{ name: 'canary', route: [dest('mockb', 's1', { weight: 90 }), dest('mockb', 'canary', { weight: 10 })] }]),
+      subsets('mocka', { s1: { version: 'v1' }, s2: { version: 'v2' } }),
+      subsets('mockb', { s1: { version: 'v1' }, canary: { version: 'v1', track: 'canary' } }),
+    );
+    expect(sim.diagram({ chain: ['mocka', 'mockb'] }).split('\n')).toEqual([
+      'flowchart LR',
+      '  subgraph lane0["lane s1<br/>env absent<br/>env: ~"]', '    direction LR',
+      '    lane0s>"enters istio-system/edge"]',
+      '    lane0h0(["mocka<br/>s1 (version: v1)"])',
+      '    lane0h1(["mockb<br/>s1 (version: v1)"])',
+      '    lane0h2(["mockb<br/>canary (version: v1, track: canary)"])',
+      '  end',
+      '  subgraph lane1["lane s2<br/>env: dev<br/>env: staging"]', '    direction LR',
+      '    lane1s>"enters istio-system/edge"]',
+      '    lane1h0(["mocka<br/>s2 (version: v2)"])',
+      '    lane1h1(["mockb<br/>s1 (version: v1)"])',
+      '    lane1h2(["mockb<br/>canary (version: v1, track: canary)"])',
+      '  end',
+      '  lane0s -- "rule base" --> lane0h0',
+      '  lane0h0 -- "x-asm-prefer-tag: s1" --> lane0h1',
+      '  lane0h0 -- "x-asm-prefer-tag: s1" --> lane0h2',
+      '  lane1s -- "rule dev" --> lane1h0',
+      '  lane1h0 -- "x-asm-prefer-tag: s2" --> lane1h1',
+      '  lane1h0 -- "x-asm-prefer-tag: s2" --> lane1h2',
+      '',
+    ]);
+  });
+});
+
+describe('the routing diagram filtered, line by line', () => {
+  const baggage = (entry: string) => ({ headers: { request: { add: { baggage: entry } } } });
+  const sim = read('edge.yaml', ingress([
+    { name: 'dev', match: exact('env', 'dev', 'test'), route: [dest('web', 's3', { ...fallback('web', 's1'), ...sets({ 'x-asm-prefer-tag': 's3' }) })] },
+    { name: 'partner', match: exact('x-partner', 'acme'), route: [dest('web', undefined, sets({ 'x-asm-prefer-tag': 's1' }))] },
+    { name: 'beta', match: exact('user', 'beta'), route: [dest('web', 's2', { weight: 50, ...baggage('lane=s2') }), dest('web', undefined, { weight: 50, ...baggage('lane=s1') })] },
+    { name: 'migrate', match: [{ uri: { prefix: '/v2' } }], route: [dest('web-v2', 's1', fallback('web', 's1'))] },
+    { name: 'api', match: [{ uri: { prefix: '/api' } }], route: [dest('api', 's1')] },
+    { name: 'base', route: [dest('web', 's1')] },
+  ]));
+  const title = '  subgraph vs0["edge.yaml<br/>VirtualService istio-system/edge<br/>gateways: istio-system/ingressgateway; hosts: *"]';
+  const fallbackEdge = (from: string, backend: string) => `  ${from} -. "fallback (no healthy endpoints)" .-> ${backend}`;
+
+  test('a lane keeps each destination in it: by its subset, by its fallback\'s, by the routing header or by the baggage entry it sets', () => {
+    expect(sim.diagram({ lane: 's1' }).split('\n')).toEqual([
+      'flowchart LR', title, '    direction LR',
+      '    vs0r0{{"1. dev<br/>env exact #quot;dev#quot; OR env exact #quot;test#quot;"}}', '    vs0b0(["web/s3"])', '    vs0b1(["web/s1"])',
+      '    vs0r1{{"2. partner<br/>x-partner exact #quot;acme#quot;"}}', '    vs0b2(["web/(any)"])',
+      '    vs0r2{{"3. beta<br/>user exact #quot;beta#quot;"}}',
+      '    vs0r3{{"4. migrate<br/>uri prefix #quot;/v2#quot;"}}', '    vs0b3(["web-v2/s1"])',
+      '    vs0r4{{"5. api<br/>uri prefix #quot;/api#quot;"}}', '    vs0b4(["api/s1"])',
+      '    vs0r5{{"6. base<br/>any request"}}',
+      '  end',
+      '  vs0r0 -- "100% · x-asm-prefer-tag: s3" --> vs0b0', fallbackEdge('vs0b0', 'vs0b1'),
+      '  vs0r1 -- "100% · x-asm-prefer-tag: s1" --> vs0b2',
+      '  vs0r2 -- "50% · baggage += lane=s1" --> vs0b2',
+      '  vs0r3 -- "100%" --> vs0b3', fallbackEdge('vs0b3', 'vs0b1'),
+      '  vs0r4 -- "100%" --> vs0b4',
+      '  vs0r5 -- "100%" --> vs0b1',
+      '',
+    ]);
+  });
+
+  test('a host keeps the rules that route to it, or whose fallback does', () => {
+    expect(sim.diagram({ host: 'web' }).split('\n')).toEqual([
+      'flowchart LR', title, '    direction LR',
+      '    vs0r0{{"1. dev<br/>env exact #quot;dev#quot; OR env exact #quot;test#quot;"}}', '    vs0b0(["web/s3"])', '    vs0b1(["web/s1"])',
+      '    vs0r1{{"2. partner<br/>x-partner exact #quot;acme#quot;"}}', '    vs0b2(["web/(any)"])',
+      '    vs0r2{{"3. beta<br/>user exact #quot;beta#quot;"}}', '    vs0b3(["web/s2"])',
+      '    vs0r3{{"4. migrate<br/>uri prefix #quot;/v2#quot;"}}', '    vs0b4(["web-v2/s1"])',
+      '    vs0r5{{"6. base<br/>any request"}}',
+      '  end',
+      '  vs0r0 -- "100% · x-asm-prefer-tag: s3" --> vs0b0', fallbackEdge('vs0b0', 'vs0b1'),
+      '  vs0r1 -- "100% · x-asm-prefer-tag: s1" --> vs0b2',
+      '  vs0r2 -- "50% · baggage += lane=s2" --> vs0b3',
+      '  vs0r2 -- "50% · baggage += lane=s1" --> vs0b2',
+      '  vs0r3 -- "100%" --> vs0b4', fallbackEdge('vs0b4', 'vs0b1'),
+      '  vs0r5 -- "100%" --> vs0b1',
+      '',
+    ]);
+  });
+
+  test('a fallback two rules share is drawn once; the name of a .yml file on a line of its own', () => {
+    expect(sharedFallback().diagram().split('\n')).toEqual([
+      'flowchart LR',
+      '  subgraph vs0["C:\\lanes\\web.yml<br/>VirtualService default/web<br/>mesh (sidecars); hosts: web.default.svc.cluster.local"]', '    direction LR',
+      '    vs0r0{{"1. r&d<br/>x-team exact #quot;R&D#quot;"}}', '    vs0b0(["web/s3"])', '    vs0b1(["web/s1"])',
+      '    vs0r1{{"2. qa<br/>x-team exact #quot;qa#quot;"}}',
+      '    vs0r2{{"3. rest<br/>any request"}}',
+      '  end',
+      '  vs0r0 -- "100%" --> vs0b0',
+      fallbackEdge('vs0b0', 'vs0b1'),
+      '  vs0r1 -- "100%" --> vs0b0',
+      '  vs0r2 -- "100%" --> vs0b1',
+      '',
+    ]);
+  });
 });

@@ -24,7 +24,7 @@ const NAMED_CLASSES = 3;
 
 function hopLines(h: Hop): string[] {
   const service = short(h.host);
-  if (h.failed) return [service, h.reason.includes('no healthy') ? '503 no healthy endpoints' : '404 no rule matched'];
+  if (h.failed) return [service, h.status === 503 ? '503 no healthy endpoints' : '404 no rule matched'];
   const subset = h.backend?.subset;
   const labels = h.labels ? Object.entries(h.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : undefined;
   return [service, `${subset ?? '(any endpoint)'}${labels ? ` (${labels})` : ''}${h.viaFallback ? ', by fallback' : ''}`];
@@ -56,7 +56,8 @@ export function chainDiagram(entry: string, lanes: readonly LaneSwim[]): Diagram
       });
     }
     const named = swim.requests.slice(0, NAMED_CLASSES).map(r => `${r.text || 'any other request'}${r.share < 1 ? ` (${percent(r.share)})` : ''}`);
-    const more = swim.requests.length > NAMED_CLASSES ? [`and ${swim.requests.length - NAMED_CLASSES} more classes of requests`] : [];
+    const others = swim.requests.length - NAMED_CLASSES;
+    const more = others > 0 ? [`and ${others} more ${others === 1 ? 'class' : 'classes'} of requests`] : [];
     clusters.push({ id, lines: [`lane ${swim.lane}`, ...named, ...more], nodes });
   });
   return { clusters, edges };

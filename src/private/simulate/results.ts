@@ -69,6 +69,7 @@ export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outc
     backend: o.served ? { host: o.served.host, subset: o.served.subset, port: o.served.port } : undefined,
     viaFallback: o.viaFallback,
     failed: o.served === undefined,
+    ...(o.served === undefined ? { status: 503 } : {}),
     probability: o.probability,
     marker: {
       header: laneMarker(header, req).header,
@@ -90,6 +91,7 @@ function stepHop(mesh: Mesh, s: Step, header: Marker): Hop {
     rule: s.rule,
     viaFallback: false,
     failed: s.failed,
+    ...(s.failed ? { status: 404 } : {}),
     probability: s.probability,
     marker: laneMarker(header, s.request),
     reason: s.reason,
@@ -104,7 +106,7 @@ export function pathResult(mesh: Mesh, p: ChainPath, header: Marker): ChainPathR
     const hop = stepHop(mesh, s, header);
     hops.push(hop);
     const name = hop.host.split('.')[0];
-    if (hop.failed) {trace.push(`${name}(${s.outcome ? 503 : 404})`);} else if (!hop.backend?.subset) {trace.push(`${name}(any)`);} else {
+    if (hop.failed) {trace.push(`${name}(${hop.status})`);} else if (!hop.backend?.subset) {trace.push(`${name}(any)`);} else {
       const what = hop.labels ? Object.entries(hop.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : `subset ${hop.backend.subset}`;
       trace.push(`${name}(${what}${hop.viaFallback ? `, fallback from ${s.outcome!.destination.subset}` : ''})`);
     }
