@@ -1,11 +1,16 @@
 import * as fs from 'fs';
+// the module object itself, to list a directory in another order (an `import * as` copy has read-only getters)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import realFs = require('fs');
 import * as os from 'os';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
-import { runBuiltCli, runCli, synth } from './helpers';
+import { CliResult, runBuiltCli, runCli, runCliAsync, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
+import { USAGE } from '../src/cli/args';
+import { main, run } from '../src/cli/main';
 
 // The CLI runs in this process (runCli); the built binary, as npm installs it, is run where that matters.
 const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js');
@@ -342,5 +347,693 @@ describe('cdk8s-lanes: the files it reads', () => {
     const fits = fs.mkdtempSync(path.join(dir, 'fits-'));
     fs.writeFileSync(path.join(fits, 'a.yaml'), fs.readFileSync(seedYaml, 'utf-8'));
     expect(cli('explain', fits).code).toBe(0);
+  });
+});
+
+/** A VirtualService (and its DestinationRule) as YAML lines, for the fixtures below. */
+const WEB_OLD = [
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: web, namespace: n}',
+  'spec:',
+  '  hosts: [web]',
+  '  http:',
+  '    - name: dev',
+  '      match: [{headers: {env: {exact: dev}}}]',
+  '      route:',
+  '        - {destination: {host: web, subset: s1}, weight: 50, headers: {request: {set: {x-lane: s1}}}}',
+  '        - {destination: {host: web, subset: s2}, weight: 50, headers: {request: {set: {x-lane: s2}}}, fallback: {target: {host: web, subset: s1}}}',
+  '    - name: rest',
+  '      route: [{destination: {host: web, subset: s1}}]',
+  '---',
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: api, namespace: n}',
+  'spec:',
+  '  hosts: [api]',
+  '  http: [{route: [{destination: {host: api}}]}]',
+  '---',
+  'apiVersion: networking.istio.io/v1',
+  'kind: DestinationRule',
+  'metadata: {name: web, namespace: n}',
+  'spec:',
+  '  host: web',
+  '  subsets: [{name: s1, labels: {version: v1}}, {name: s2, labels: {version: v2}}]',
+  '',
+].join('\n');
+
+/** WEB_OLD changed: dev matched by a regex and sent to a new subset s3 (s2 gone), api replaced by shop, and a ConfigMap. */
+const WEB_NEW = [
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: web, namespace: n}',
+  'spec:',
+  '  hosts: [web]',
+  '  http:',
+  '    - name: dev',
+  '      match: [{headers: {env: {regex: "d.v"}}}]',
+  '      route: [{destination: {host: web, subset: s3}}]',
+  '    - name: rest',
+  '      route: [{destination: {host: web, subset: s1}}]',
+  '---',
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: shop, namespace: n}',
+  'spec:',
+  '  hosts: [shop]',
+  '  http: [{route: [{destination: {host: shop}}]}]',
+  '---',
+  'apiVersion: networking.istio.io/v1',
+  'kind: DestinationRule',
+  'metadata: {name: web, namespace: n}',
+  'spec:',
+  '  host: web',
+  '  subsets: [{name: s1, labels: {version: v1}}, {name: s3, labels: {version: v3}}]',
+  '---',
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata: {name: c, namespace: n}',
+  '',
+].join('\n');
+
+/** Two services without DestinationRules: front splits between its subsets a and b, back sends all to c. */
+const FRONT_BACK = [
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: front, namespace: n}',
+  'spec:',
+  '  hosts: [front]',
+  '  http:',
+  '    - name: split',
+  '      route: [{destination: {host: front, subset: a}, weight: 50}, {destination: {host: front, subset: b}, weight: 50}]',
+  '---',
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: back, namespace: n}',
+  'spec:',
+  '  hosts: [back]',
+  '  http: [{name: all, route: [{destination: {host: back, subset: c}}]}]',
+  '',
+].join('\n');
+
+/** An Error (IST0101: web routes to a subset s2 no DestinationRule defines), a Warning (LANE002) and an Info (LANE005: back has no DestinationRule). */
+const FINDINGS = [
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: web, namespace: n}',
+  'spec:',
+  '  hosts: [web]',
+  '  http:',
+  '    - name: dev',
+  '      match: [{headers: {env: {exact: dev}}}]',
+  '      route: [{destination: {host: web, subset: s2}, headers: {request: {set: {x-lane: s2}}}}]',
+  '    - name: rest',
+  '      route: [{destination: {host: web, subset: s1}}]',
+  '---',
+  'apiVersion: networking.istio.io/v1',
+  'kind: DestinationRule',
+  'metadata: {name: web, namespace: n}',
+  'spec:',
+  '  host: web',
+  '  subsets: [{name: s1, labels: {version: v1}}]',
+  '---',
+  FRONT_BACK.split('---\n')[1],
+].join('\n');
+
+/** Writes `text` to a new file `name` in the scratch folder; its path. */
+function scratch(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('cdk8s-lanes diff: the whole output', () => {
+  let before: string;
+  let after: string;
+  beforeAll(() => {
+    before = scratch('diff/before.yaml', WEB_OLD);
+    after = scratch('diff/after.yaml', WEB_NEW);
+  });
+
+  test('diff as a table: a block per entry point with its classes before and after, then what was added and removed, and that regexes make it approximate', () => {
+    const r = cli('diff', before, after);
+    expect(r).toEqual({
+      code: 1,
+      err: 'note: skipped 1 objects of kinds the simulation does not read: ConfigMap (1)\n',
+      out: [
+        'traffic: changed',
+        '',
+        'sidecar api.n.svc.cluster.local (removed)',
+        '  requests     before                        after',
+        '  any request  api.n.svc.cluster.local 100%  (no route)',
+        '',
+        'sidecar shop.n.svc.cluster.local (added)',
+        '  requests     before      after',
+        '  any request  (no route)  shop.n.svc.cluster.local 100%',
+        '',
+        'sidecar web.n.svc.cluster.local (changed)',
+        '  requests  before                                                                                                                      after',
+        '  env: dev  web.n.svc.cluster.local/s1 50% [x-lane=s1]; web.n.svc.cluster.local/s2 50% [x-lane=s2] fallback web.n.svc.cluster.local/s1  web.n.svc.cluster.local/s3 100%',
+        '  env: d.v  web.n.svc.cluster.local/s1 100%                                                                                             web.n.svc.cluster.local/s3 100%',
+        '',
+        'subsets added: web.n.svc.cluster.local/s3',
+        '',
+        'subsets removed: web.n.svc.cluster.local/s2',
+        '',
+        'hosts added: shop.n.svc.cluster.local',
+        '',
+        'hosts removed: api.n.svc.cluster.local',
+        '',
+        'approximate: regex conditions were compared through witness strings taken from their patterns (or there were too many fields to combine every value), so a change may go unreported',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('diff --format markdown: a bold heading and a Markdown table per entry point, then what was added and removed', () => {
+    const r = cli('diff', before, after, '--format', 'markdown');
+    expect(r).toEqual({
+      code: 1,
+      err: 'note: skipped 1 objects of kinds the simulation does not read: ConfigMap (1)\n',
+      out: [
+        '### Traffic changes',
+        '',
+        '**sidecar api.n.svc.cluster.local (removed)**',
+        '',
+        '| requests | before | after |',
+        '|---|---|---|',
+        '| any request | api.n.svc.cluster.local 100% | (no route) |',
+        '',
+        '**sidecar shop.n.svc.cluster.local (added)**',
+        '',
+        '| requests | before | after |',
+        '|---|---|---|',
+        '| any request | (no route) | shop.n.svc.cluster.local 100% |',
+        '',
+        '**sidecar web.n.svc.cluster.local (changed)**',
+        '',
+        '| requests | before | after |',
+        '|---|---|---|',
+        '| env: dev | web.n.svc.cluster.local/s1 50% [x-lane=s1]; web.n.svc.cluster.local/s2 50% [x-lane=s2] fallback web.n.svc.cluster.local/s1 | web.n.svc.cluster.local/s3 100% |',
+        '| env: d.v | web.n.svc.cluster.local/s1 100% | web.n.svc.cluster.local/s3 100% |',
+        '',
+        'subsets added: web.n.svc.cluster.local/s3',
+        '',
+        'subsets removed: web.n.svc.cluster.local/s2',
+        '',
+        'hosts added: shop.n.svc.cluster.local',
+        '',
+        'hosts removed: api.n.svc.cluster.local',
+        '',
+        'approximate: regex conditions were compared through witness strings taken from their patterns (or there were too many fields to combine every value), so a change may go unreported',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('diff --format markdown of two identical meshes says no request is routed differently', () => {
+    expect(cli('diff', before, before, '--format', 'markdown')).toEqual({ code: 0, err: '', out: '### Traffic changes\n\nNo request is routed differently.\n' });
+  });
+
+  test('diff --json of two identical meshes: nothing changed, nothing added or removed', () => {
+    const r = cli('diff', before, before, '--json');
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(JSON.parse(r.out)).toEqual({
+      changed: false, entries: [], subsetsAdded: [], subsetsRemoved: [], hostsAdded: [], hostsRemoved: [], chains: [], approximate: false,
+    });
+  });
+
+  test('diff --chain adds a block for the chain: each class of requests with its paths before and after', () => {
+    const text = fs.readFileSync(FIXTURE, 'utf-8');
+    const withoutS3 = text.replace('    - name: s3\n      match: [{headers: {x-asm-prefer-tag: {exact: s3}}}]\n      route: [{destination: {host: mockb.default.svc.cluster.local, subset: s3}}]\n', '');
+    expect(withoutS3).not.toBe(text);
+    const r = cli('diff', FIXTURE, scratch('diff/mockb-without-s3.yaml', withoutS3), '--chain', 'mocka,mockb');
+    expect(r).toEqual({
+      code: 1,
+      err: '',
+      out: [
+        'traffic: changed',
+        '',
+        'sidecar mockb.default.svc.cluster.local (changed)',
+        '  requests              before                                   after',
+        '  x-asm-prefer-tag: s3  mockb.default.svc.cluster.local/s3 100%  mockb.default.svc.cluster.local/s1 100%',
+        '',
+        'chain mocka -> mockb',
+        '  requests  before                                                                                                        after',
+        '  env: dev  mocka(version: v1, fallback from s3) -> mockb(version: v3) 50%; mocka(version: v2) -> mockb(version: v1) 50%  mocka(version: v1, fallback from s3) -> mockb(version: v1) 50%; mocka(version: v2) -> mockb(version: v1) 50%',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('diff --cluster-domain qualifies short host names with that domain', () => {
+    const r = cli('diff', before, after, '--cluster-domain', 'example.org');
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n').slice(0, 5)).toEqual([
+      'traffic: changed',
+      '',
+      'sidecar api.n.svc.example.org (removed)',
+      '  requests     before                      after',
+      '  any request  api.n.svc.example.org 100%  (no route)',
+    ]);
+  });
+
+  test('diff of an input that does not exist names it and exits 2', () => {
+    const missing = path.join(dir, 'diff', 'missing.yaml');
+    expect(cli('diff', before, missing)).toEqual({ code: 2, out: '', err: `cdk8s-lanes: ${missing}: no such file or directory\n` });
+  });
+});
+
+describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
+  let web: string;
+  let frontBack: string;
+  beforeAll(() => {
+    web = scratch('simulate/web.yaml', WEB_OLD);
+    frontBack = scratch('simulate/front-back.yaml', FRONT_BACK);
+  });
+
+  test('--down takes a subset of one host (host/subset); a reason shared by several traces is printed once', () => {
+    const r = cli('simulate', frontBack, '--chain', 'front,back', '--down', 'back/c', '-n', '0');
+    expect(r).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'request: GET /',
+        'chain:   front -> back (no healthy endpoints: back/c)',
+        '',
+        'trace                         probability  sampled (n=0, seed 1)',
+        'front(subset a) -> back(503)  50%          0',
+        'front(subset b) -> back(503)  50%          0',
+        '',
+        'back: rule "all" matched; subset "c" of back.n.svc.cluster.local is marked unhealthy and it has no fallback (503)',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('a subset down without a fallback: a row of 503s, then why; routes that set no header show the default lane marker', () => {
+    const r = cli('simulate', frontBack, '--host', 'front', '--down', 'b', '-n', '0');
+    expect(r).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'request: GET /',
+        `entry:   ${frontBack}: VirtualService n/front`,
+        'rule:    split',
+        '',
+        'subset                      probability  sampled (n=0, seed 1)  lane marker x-asm-prefer-tag',
+        'a                           50%          0                      (unset)',
+        '503 (no healthy endpoints)  50%          0                      (unset)',
+        '',
+        '50%: rule "split" matched, weight 50 of 100; subset "b" of front.n.svc.cluster.local is marked unhealthy and it has no fallback (503)',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('a subset down with a fallback: the row of the subset that serves lists every lane marker reaching it, then why', () => {
+    const r = cli('simulate', web, '--host', 'web', '-H', 'env: dev', '--down', 's2', '-n', '10');
+    expect(r).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'request: GET / env: dev',
+        `entry:   ${web}: VirtualService n/web`,
+        'rule:    dev',
+        '',
+        'subset  probability  sampled (n=10, seed 1)  lane marker x-lane',
+        's1      100%         10                      s1, s2',
+        '',
+        '50%: rule "dev" matched, weight 50 of 100; subset "s2" of web.n.svc.cluster.local is marked unhealthy, so the fallback subset "s1" of web.n.svc.cluster.local serves it',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('a rule without a name is shown as (unnamed)', () => {
+    expect(cli('simulate', web, '--host', 'api', '-n', '10')).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'request: GET /',
+        `entry:   ${web}: VirtualService n/api`,
+        'rule:    (unnamed)',
+        '',
+        'subset          probability  sampled (n=10, seed 1)  lane marker x-lane',
+        '(any endpoint)  100%         10                      (unset)',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('a header set beside a baggage entry: the header is the lane marker', () => {
+    const file = scratch('simulate/header-and-baggage.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: s1}, add: {baggage: lane=s1}}}}]}\n');
+    expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
+      'subset  probability  sampled (n=5, seed 1)  lane marker x-lane',
+      's1      100%         5                      s1',
+      '',
+    ]);
+  });
+
+  test('baggage entries of two keys and no header set: no baggage key is taken as the lane marker, the default header is', () => {
+    const file = scratch('simulate/two-baggage-keys.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: x, match: [{uri: {prefix: /x}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}, headers: {request: {add: {baggage: team=x}}}}]}\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {add: {baggage: lane=s1}}}}]}\n');
+    expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
+      'subset  probability  sampled (n=5, seed 1)  lane marker x-asm-prefer-tag',
+      's1      100%         5                      (unset)',
+      '',
+    ]);
+  });
+
+  test('a route that sets the lane marker to an empty value: an empty last column, and no spaces after the row', () => {
+    const file = scratch('simulate/empty-marker.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: e, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: ""}}}}]}\n');
+    expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
+      'subset  probability  sampled (n=5, seed 1)  lane marker x-lane',
+      's1      100%         5',
+      '',
+    ]);
+  });
+
+  test('--json for one VirtualService: the request with GET and / by default, the result, and the samples', () => {
+    const outcome = {
+      host: 'back.n.svc.cluster.local',
+      virtualService: `${frontBack}: VirtualService n/back`,
+      rule: 'all',
+      lane: 'c',
+      backend: { host: 'back.n.svc.cluster.local', subset: 'c' },
+      viaFallback: false,
+      failed: false,
+      probability: 1,
+      marker: { header: 'x-asm-prefer-tag' },
+      reason: 'rule "all" matched',
+    };
+    const result = {
+      virtualService: `${frontBack}: VirtualService n/back`,
+      rule: 'all',
+      matched: true,
+      outcomes: [outcome],
+      laneProbabilities: { c: 1 },
+      subsetProbabilities: { c: 1 },
+      unavailableProbability: 0,
+      sampled: { c: 3 },
+      n: 3,
+      seed: 1,
+    };
+    const byDefault = cli('simulate', frontBack, '--host', 'back', '-n', '3', '--json');
+    expect({ code: byDefault.code, err: byDefault.err }).toEqual({ code: 0, err: '' });
+    expect(JSON.parse(byDefault.out)).toEqual({ request: { multiValueHeaders: {}, method: 'GET', path: '/' }, ...result });
+    const given = cli('simulate', frontBack, '--host', 'back', '-n', '3', '--json', '--method', 'POST', '--path', '/x', '-H', 'env: dev');
+    expect(JSON.parse(given.out)).toEqual({ request: { multiValueHeaders: { env: ['dev'] }, method: 'POST', path: '/x' }, ...result });
+  });
+});
+
+describe('cdk8s-lanes flags', () => {
+  let frontBack: string;
+  beforeAll(() => { frontBack = scratch('flags/front-back.yaml', FRONT_BACK); });
+
+  test('-V prints the version, as --version does', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
+    expect(cli('-V')).toEqual({ code: 0, out: `cdk8s-lanes ${pkg.version}\n`, err: '' });
+  });
+
+  test('-n 0 draws no sample, and --seed takes its largest value 4294967295', () => {
+    const r = cli('simulate', frontBack, '--host', 'back', '-n', '0', '--seed', '4294967295');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').slice(4)).toEqual([
+      'subset  probability  sampled (n=0, seed 4294967295)  lane marker x-asm-prefer-tag',
+      'c       100%         0                               (unset)',
+      '',
+    ]);
+  });
+
+  test('-n in exponent notation is not an integer', () => {
+    expect(cli('simulate', frontBack, '-n', '1e3')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "1e3"\n\n${USAGE}\n` });
+  });
+
+  test('--chain ignores spaces around names and empty names; -H trims the header name and lowercases it', () => {
+    const r = cli('simulate', frontBack, '--chain', ' front , ,back,', '-H', ' Env : dev', '-n', '0');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').slice(0, 2)).toEqual(['request: GET / env: dev', 'chain:   front -> back']);
+  });
+
+  test('-H without a name before the colon is refused', () => {
+    expect(cli('simulate', frontBack, '-H', ':dev')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -H needs "name: value", got ":dev"\n\n${USAGE}\n` });
+  });
+});
+
+describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
+  let web: string;
+  let findings: string;
+  beforeAll(() => {
+    web = scratch('explain/web.yaml', WEB_OLD);
+    findings = scratch('check/findings.yaml', FINDINGS);
+  });
+
+  test('explain prints the rule table of each VirtualService, with hosts in the --cluster-domain given, and nothing after its last line', () => {
+    expect(cli('explain', web, '--cluster-domain', 'example.org')).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        `${web}: VirtualService n/web`,
+        '  mesh (sidecars); hosts: web.n.svc.example.org',
+        '  #  rule  match            destinations',
+        '  1  dev   env exact "dev"  web/s1 50%, set x-lane=s1; web/s2 50%, fallback web/s1, set x-lane=s2',
+        '  2  rest  (any request)    web/s1 100%',
+        '',
+        `${web}: VirtualService n/api`,
+        '  mesh (sidecars); hosts: api.n.svc.example.org',
+        '  #  rule       match          destinations',
+        '  1  (unnamed)  (any request)  api/(any) 100%',
+        '',
+        'propagation: every service forwards x-lane from each request it receives to the calls it makes, so that requests keep their lane',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  const lines = (file: string, domain = 'cluster.local') => ({
+    error: `Error [IST0101] (${file} (document 1): VirtualService n/web) destination web.n.svc.${domain}/s2: no DestinationRule read defines subset s2 of web.n.svc.${domain}`,
+    warning: `Warning [LANE002] (${file} (document 1): VirtualService n/web) destination web.n.svc.${domain}/s1 does not set the routing header x-lane that the table's other lane destinations set, so the rest of the trace leaves the lane`,
+    info: `Info [LANE005] (${file} (document 3): VirtualService n/back) no DestinationRule read is for host back.n.svc.${domain}, so its subsets are not checked (they are defined elsewhere, e.g. by ASM)`,
+  });
+
+  test('check prints every finding, Info included, and exits 1 on an Error', () => {
+    const l = lines(findings);
+    expect(cli('check', findings)).toEqual({ code: 1, err: '', out: `${l.error}\n${l.warning}\n${l.info}\n` });
+  });
+
+  test('check --output-threshold Warning prints Errors and Warnings only; --cluster-domain qualifies the hosts it names', () => {
+    const l = lines(findings, 'example.org');
+    expect(cli('check', findings, '--output-threshold', 'Warning', '--cluster-domain', 'example.org')).toEqual({ code: 1, err: '', out: `${l.error}\n${l.warning}\n` });
+  });
+
+  test('check of a file that does not exist names it and exits 2', () => {
+    const missing = path.join(dir, 'check', 'missing.yaml');
+    expect(cli('check', missing)).toEqual({ code: 2, out: '', err: `cdk8s-lanes: ${missing}: no such file or directory\n` });
+  });
+
+  test('diagram --format svg of a lane the files do not hold: the error, exit 1', async () => {
+    const file = scratch('diagram/front-back.yaml', FRONT_BACK);
+    expect(await runCliAsync('diagram', file, '--format', 'svg', '--lane', 'zzz')).toEqual({
+      code: 1,
+      out: '',
+      err: 'cdk8s-lanes: diagram: lane "zzz" is no subset or lane marker of the routes read (subsets: a, b, c)\n',
+    });
+  });
+
+  /** VirtualService `v${i}`: one rule splitting its requests over `n` subsets (one edge each). */
+  const splitOver = (i: number, n: number) => [
+    'apiVersion: networking.istio.io/v1',
+    'kind: VirtualService',
+    `metadata: {name: v${i}, namespace: n}`,
+    'spec:',
+    `  hosts: [h${i}]`,
+    `  http: [{route: [${Array.from({ length: n }, (_, j) => `{destination: {host: h${i}, subset: s${j}}, weight: ${n === 1 ? 100 : 1}}`).join(', ')}]}]`,
+  ].join('\n');
+  const tooLarge = (edges: number, chars: number) => `note: the diagram has ${edges} edges and ${chars.toLocaleString('en-US')} characters; Mermaid renders at most 500 edges and 50,000 characters by default (its maxEdges and maxTextSize settings): filter it with --host, --lane or --chain\n`;
+
+  test('diagram: 500 edges is within what Mermaid renders; 501 edges, under 50,000 characters, gets the note', () => {
+    const five = Array.from({ length: 5 }, (_, i) => splitOver(i, 100));
+    const at = cli('diagram', scratch('diagram/500-edges.yaml', five.join('\n---\n')));
+    expect(at.out.split('\n').filter(l => l.includes(' --> '))).toHaveLength(500);
+    expect(at.out.length).toBeLessThan(50_000);
+    expect({ code: at.code, err: at.err }).toEqual({ code: 0, err: '' });
+    const over = cli('diagram', scratch('diagram/501-edges.yaml', [...five, splitOver(5, 1)].join('\n---\n')));
+    expect(over.out.length).toBeLessThan(50_000);
+    expect({ code: over.code, err: over.err }).toEqual({ code: 0, err: tooLarge(501, over.out.length) });
+  });
+
+  test('diagram: 50,000 characters is within what Mermaid renders; 50,001, with a single edge, gets the note', () => {
+    const withRule = (name: string) => scratch('diagram/long-rule.yaml', `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v, namespace: n}\nspec:\n  hosts: [h]\n  http: [{name: ${name}, route: [{destination: {host: h}}]}]\n`);
+    // the rule name is printed once: lengthen it until the diagram is 50,000 characters long
+    const short = cli('diagram', withRule('r')).out.length;
+    const name = 'r'.repeat(1 + 50_000 - short);
+    const at = cli('diagram', withRule(name));
+    expect({ code: at.code, err: at.err, length: at.out.length }).toEqual({ code: 0, err: '', length: 50_000 });
+    const over = cli('diagram', withRule(`${name}r`));
+    expect({ code: over.code, err: over.err, length: over.out.length }).toEqual({ code: 0, err: tooLarge(1, 50_001), length: 50_001 });
+  });
+});
+
+describe('cdk8s-lanes: the limits and order of the files it reads', () => {
+  test('a directory is read in name order even when the file system lists it in reverse', () => {
+    const d = fs.mkdtempSync(path.join(dir, 'reverse-'));
+    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(d, `${name}.yaml`), `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: n}\nspec:\n  hosts: [${name}]\n  http: [{name: r, route: [{destination: {host: ${name}}}]}]\n`);
+    const original = realFs.readdirSync;
+    const reversed = jest.spyOn(realFs, 'readdirSync').mockImplementation(((p: fs.PathLike, o: any) =>
+      (original(p, o) as unknown as fs.Dirent[]).sort((x, y) => (x.name < y.name ? 1 : -1))) as any);
+    let r: CliResult;
+    let listed: number;
+    try {
+      r = cli('explain', d);
+      listed = reversed.mock.calls.length;
+    } finally {
+      reversed.mockRestore();
+    }
+    expect({ code: r.code, listed }).toEqual({ code: 0, listed: 1 });
+    expect(r.out.split('\n').filter(l => l.includes(': VirtualService '))).toEqual(['a', 'b', 'c'].map(n => `${path.join(d, `${n}.yaml`)}: VirtualService n/${n}`));
+  });
+
+  test('files of exactly 16 MiB, 64 MiB in all, are within the limits: they are read', () => {
+    const d = fs.mkdtempSync(path.join(dir, 'limits-'));
+    // a.yaml (2 bytes, not valid YAML) is parsed first, and fails before the large files are parsed
+    fs.writeFileSync(path.join(d, 'a.yaml'), ']\n');
+    const MiB = 1024 * 1024;
+    for (const [name, size] of [['b.yaml', 16 * MiB], ['c.yaml', 16 * MiB], ['d.yaml', 16 * MiB], ['e.yaml', 16 * MiB - 2]] as const) {
+      fs.writeFileSync(path.join(d, name), '');
+      fs.truncateSync(path.join(d, name), size);
+    }
+    expect(cli('explain', d)).toEqual({
+      code: 1,
+      out: '',
+      err: `cdk8s-lanes: ${path.join(d, 'a.yaml')} (document 1): not valid YAML: Unexpected flow-seq-end token in YAML document: "]" at line 1, column 1:\n\n]\n^\n\n`,
+    });
+  });
+});
+
+/** `cdk8s-lanes ARGS...` as if stdout were a terminal (or not), with NO_COLOR set or not. */
+function onTerminal(tty: boolean, noColor: string | undefined, ...args: string[]): CliResult {
+  const savedTty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+  const savedNoColor = process.env.NO_COLOR;
+  Object.defineProperty(process.stdout, 'isTTY', { value: tty, configurable: true, writable: true });
+  if (noColor === undefined) delete process.env.NO_COLOR;
+  else process.env.NO_COLOR = noColor;
+  try {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = run(args, s => out.push(`${s}\n`), s => err.push(`${s}\n`));
+    return { code: code as number, out: out.join(''), err: err.join('') };
+  } finally {
+    if (savedTty) Object.defineProperty(process.stdout, 'isTTY', savedTty);
+    else delete (process.stdout as any).isTTY;
+    if (savedNoColor === undefined) delete process.env.NO_COLOR;
+    else process.env.NO_COLOR = savedNoColor;
+  }
+}
+
+describe('cdk8s-lanes on a terminal: colour', () => {
+  const red = (s: string) => `\u001b[31m${s}\u001b[0m`;
+
+  test('a trace that fails somewhere is red, and the columns stay aligned (colour codes take no width)', () => {
+    const r = onTerminal(true, undefined, 'simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '--down', 's3', '-n', '0');
+    expect(r.out.split('\n').slice(3, 6)).toEqual([
+      'trace                                                           probability  sampled (n=0, seed 1)',
+      'mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)  50%          0',
+      `${red('mocka(version: v1, fallback from s3) -> mockb(503)')}              50%          0`,
+    ]);
+  });
+
+  test('the 503 row of one VirtualService is red, the others are not', () => {
+    const file = scratch('colour/front-back.yaml', FRONT_BACK);
+    const r = onTerminal(true, undefined, 'simulate', file, '--host', 'front', '--down', 'b', '-n', '0');
+    expect(r.out.split('\n').slice(4, 7)).toEqual([
+      'subset                      probability  sampled (n=0, seed 1)  lane marker x-asm-prefer-tag',
+      'a                           50%          0                      (unset)',
+      `${red('503 (no healthy endpoints)')}  50%          0                      (unset)`,
+    ]);
+  });
+
+  test('check: the level of an Error is red, of a Warning or an Info not', () => {
+    const file = scratch('colour/findings.yaml', FINDINGS);
+    expect(onTerminal(true, undefined, 'check', file)).toEqual({
+      code: 1,
+      err: '',
+      out: [
+        `${red('Error')} [IST0101] (${file} (document 1): VirtualService n/web) destination web.n.svc.cluster.local/s2: no DestinationRule read defines subset s2 of web.n.svc.cluster.local`,
+        `Warning [LANE002] (${file} (document 1): VirtualService n/web) destination web.n.svc.cluster.local/s1 does not set the routing header x-lane that the table's other lane destinations set, so the rest of the trace leaves the lane`,
+        `Info [LANE005] (${file} (document 3): VirtualService n/back) no DestinationRule read is for host back.n.svc.cluster.local, so its subsets are not checked (they are defined elsewhere, e.g. by ASM)`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('no colour when NO_COLOR is set, nor when stdout is not a terminal', () => {
+    const file = scratch('colour/front-back.yaml', FRONT_BACK);
+    const plain = 'front(subset a) -> back(503)  50%          0';
+    for (const [tty, noColor] of [[true, '1'], [false, undefined]] as const) {
+      const r = onTerminal(tty, noColor, 'simulate', file, '--chain', 'front,back', '--down', 'c', '-n', '0');
+      expect({ tty, noColor, row: r.out.split('\n')[4] }).toEqual({ tty, noColor, row: plain });
+    }
+  });
+});
+
+describe('main(): the binary\'s entry point', () => {
+  test('writes what a command prints to stdout, and errors to stderr', async () => {
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let calls: { codes: number[]; out: unknown[][]; err: unknown[][] };
+    try {
+      const codes = [await main(['-V']), await main(['frobnicate'])];
+      calls = { codes, out: [...stdout.mock.calls], err: [...stderr.mock.calls] };
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
+    expect(calls).toEqual({
+      codes: [0, 2],
+      out: [[`cdk8s-lanes ${pkg.version}\n`]],
+      err: [[`cdk8s-lanes: unknown command "frobnicate"\n\n${USAGE}\n`]],
+    });
+  });
+});
+
+describe('cdk8s-lanes help COMMAND', () => {
+  // the last line of a command's help (the exit status) is left out here: it is the second line of the exit
+  // status paragraph of USAGE, for every command (see the report on the help text)
+  const common = [
+    '  every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)',
+    '  FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)',
+  ];
+
+  test('help diagram: its usage lines, the options of every command, and what it does (each with its continuation lines)', () => {
+    const r = cli('help', 'diagram');
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(r.out.split('\n').slice(0, -2)).toEqual([
+      'usage:',
+      '  cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]',
+      '                      [--format mermaid|markdown|svg]',
+      '',
+      ...common,
+      '',
+      'diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);',
+      '           --chain draws the chain\'s lanes as swimlanes; --host and --lane keep a large mesh readable;',
+      '           Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)',
+      '',
+    ]);
+  });
+
+  test('help explain: its one usage line, not the next command\'s', () => {
+    const r = cli('help', 'explain');
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(r.out.split('\n').slice(0, -2)).toEqual([
+      'usage:',
+      '  cdk8s-lanes explain FILES...',
+      '',
+      ...common,
+      '',
+      'explain    the rule table of every VirtualService',
+      '',
+    ]);
   });
 });

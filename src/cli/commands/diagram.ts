@@ -11,7 +11,8 @@ export function diagramCommand(sim: LaneSimulator, o: Options, out: (s: string) 
   const options = { host: o.host, lane: o.lane, chain: o.chain, routingHeader: o.routingHeaderGiven ? o.routingHeader : undefined };
   if (o.format === 'svg') return sim.diagramSvg(options).then(svg => out(svg.trimEnd()));
   const text = sim.diagram({ ...options, format: o.format === 'markdown' ? DiagramFormat.MARKDOWN : DiagramFormat.MERMAID });
-  const edges = text.split('\n').filter(l => / --> | \.-> |-- .* --> |-\. .* \.-> /.test(l)).length;
+  // an edge: a --> b, a -.-> b, a -- label --> b, a -. label .-> b
+  const edges = text.split('\n').filter(l => / (?:-\.?|\.)-> /.test(l)).length;
   if (edges > MERMAID_MAX_EDGES || text.length > MERMAID_MAX_TEXT) {
     err(`note: the diagram has ${edges} edges and ${text.length.toLocaleString('en-US')} characters; Mermaid renders at most ${MERMAID_MAX_EDGES} edges and `
       + `${MERMAID_MAX_TEXT.toLocaleString('en-US')} characters by default (its maxEdges and maxTextSize settings): filter it with --host, --lane or --chain`);
