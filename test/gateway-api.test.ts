@@ -12,7 +12,7 @@ import { find, synth } from './helpers';
 import { runs } from './runs';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
-import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, Mode, StringMatch, Target } from '../src';
+import { CustomRoute, HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, Mode, QueryParamMatch, StringMatch, Target } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
 import { parseYaml } from '../src/private/simulate/read/manifests';
 
@@ -383,3 +383,254 @@ describe('property: where both targets can express a routing, Istio and the Gate
   });
 });
 
+
+describe('the lanes\' Services on the Gateway API: which Service each lane is sent to, and what laneServices must be', () => {
+  test('a lane served by another lane is sent to that lane\'s Service; a Service name of 63 characters is rendered, and a long lane with no Service of its own needs none', () => {
+    const canary = `canary-${'x'.repeat(50)}`; // mocka-canary-xxx…: 63 characters, the most a Service name has
+    const preview = `preview-${'y'.repeat(55)}`; // 63 characters, but served by s2, so no Service of its own
+    const chart = Testing.chart();
+    new LaneRouting(chart, 'mocka', props({
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }, { name: canary, podLabels: { version: 'v3' } }, { name: preview, servedBy: 's2' }],
+      rules: [
+        { name: 'canary', matches: [{ headers: [HeaderMatch.exact('env', 'canary')] }], split: [{ lane: canary }] },
+        { name: 'preview', matches: [{ headers: [HeaderMatch.exact('env', 'preview')] }], split: [{ lane: preview }] },
+      ],
+      gateway: undefined,
+    }));
+    const out = synth(chart);
+    expect(out.filter(o => o.kind === 'Service').map(o => o.metadata.name)).toEqual(['mocka-s1', 'mocka-s2', `mocka-${canary}`]);
+    const marker = (lane: string) => [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-asm-prefer-tag', value: lane }] } }];
+    expect(find(out, 'HTTPRoute', 'mocka-mesh').spec.rules).toEqual([
+      { name: 'canary', matches: [{ headers: [{ type: 'Exact', name: 'env', value: 'canary' }] }], backendRefs: [{ name: `mocka-${canary}`, port: 8000, filters: marker(canary) }] },
+      { name: 'preview', matches: [{ headers: [{ type: 'Exact', name: 'env', value: 'preview' }] }], backendRefs: [{ name: 'mocka-s2', port: 8000, filters: marker(preview) }] },
+      { name: 'base-route', backendRefs: [{ name: 'mocka-s1', port: 8000, filters: marker('s1') }] },
+    ]);
+  });
+
+  test('a Service with two named ports: each lane\'s Service has both, and the routes send requests to the routing\'s port', () => {
+    const chart = Testing.chart();
+    new LaneRouting(chart, 'mocka', props({
+      port: 9000,
+      laneServices: { selector: { app: 'mocka' }, ports: [{ port: 8000, targetPort: 8080, name: 'http' }, { port: 9000, name: 'admin' }] },
+      gateway: undefined,
+    }));
+    const out = synth(chart);
+    expect(find(out, 'Service', 'mocka-s3').spec).toEqual({ selector: { app: 'mocka', version: 'v3' }, ports: [{ port: 8000, targetPort: 8080, name: 'http' }, { port: 9000, name: 'admin' }] });
+    const mesh = find(out, 'HTTPRoute', 'mocka-mesh').spec;
+    expect(mesh.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'mocka', port: 9000 }]);
+    expect(mesh.rules.map((r: any) => r.backendRefs.map((b: any) => `${b.name}:${b.port}`))).toEqual([['mocka-s2:9000', 'mocka-s3:9000'], ['mocka-s1:9000']]);
+  });
+
+  const two = { selector: { app: 'mocka' }, ports: [{ port: 8000, name: 'http' }, { port: 9000, name: 'admin' }] };
+  test.each<[string, Partial<LaneRoutingProps>, string]>([
+    ['serviceName on another target', { target: Target.ISTIO, laneServices: undefined, lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', podLabels: { v: '2' }, serviceName: 'mocka-canary' }, { name: 's3', podLabels: { v: '3' } }] },
+      `${C}: lane "s2" serviceName is for Target.GATEWAY_API (a Service per lane): remove it`],
+    ['a serviceName that is no DNS label', { lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', podLabels: { v: '2' } }, { name: 's3', serviceName: 'Mocka_Canary' }] },
+      `${C}: lane "s3" serviceName must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got "Mocka_Canary"`],
+    ['podLabels and serviceName', { lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', podLabels: { v: '2' } }, { name: 's3', podLabels: { v: '3' }, serviceName: 'mocka-canary' }] },
+      `${C}: lane "s3" has podLabels and serviceName; give podLabels (a Service is rendered) or the name of its existing Service`],
+    ['servedBy and serviceName', { lanes: [{ name: 's1', podLabels: { v: '1' } }, { name: 's2', podLabels: { v: '2' } }, { name: 's3', servedBy: 's1', serviceName: 'mocka-canary' }] },
+      `${C}: lane "s3" has servedBy and serviceName; a lane served by another lane uses that lane's Service`],
+    ['an empty selector', { laneServices: { selector: {}, ports: [{ port: 8000 }] } },
+      `${C}: laneServices.selector must name at least one label of the service's pods, e.g. { app: 'mocka' }`],
+    ['a selector key that is no label key', { laneServices: { selector: { 'app!': 'mocka' }, ports: [{ port: 8000 }] } },
+      `${C}: laneServices.selector key "app!" is not a valid Kubernetes label key (optional "prefix/" then letters, digits, '-', '_', '.', at most 63 characters)`],
+    ['no port', { laneServices: { selector: { app: 'mocka' }, ports: [] } }, `${C}: laneServices.ports must list at least one port`],
+    ['a port out of range', { laneServices: { selector: { app: 'mocka' }, ports: [{ port: 8000, name: 'http' }, { port: 70000, name: 'admin' }] } },
+      `${C}: laneServices.ports[1].port must be an integer from 1 to 65535, got 70000`],
+    ['a target port out of range', { laneServices: { selector: { app: 'mocka' }, ports: [{ port: 8000, targetPort: 0 }] } },
+      `${C}: laneServices.ports[0].targetPort must be an integer from 1 to 65535, got 0`],
+    ['a port name that is no DNS label', { laneServices: { selector: { app: 'mocka' }, ports: [{ port: 8000, name: 'HTTP' }] } },
+      `${C}: laneServices.ports[0].name must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got "HTTP"`],
+    ['several ports, one without a name', { laneServices: { selector: { app: 'mocka' }, ports: [{ port: 8000, name: 'http' }, { port: 9000 }] } },
+      `${C}: laneServices.ports: a Service with several ports names each of them`],
+    ['no port and several lane Service ports', { port: undefined, laneServices: two },
+      `${C}: HTTPRoute backends need a port: set port, or give laneServices a single port`],
+    ['no port and only existing Services', { port: undefined, laneServices: undefined, lanes: [{ name: 's1', serviceName: 'mocka-v1' }, { name: 's2', serviceName: 'mocka-v2' }, { name: 's3', servedBy: 's2' }] },
+      `${C}: HTTPRoute backends need a port: set port, or give laneServices a single port`],
+    ['a port none of the lane Services has', { port: 7000, laneServices: two },
+      `${C}: port 7000 is not among the lane Services' ports (8000, 9000); the routes would send requests to a port the Services do not have`],
+  ])('%s is refused, naming the field and the fix', (_name, p, message) => {
+    expect(() => new LaneRouting(Testing.chart(), 'mocka', props(p))).toThrow(new Error(message));
+  });
+});
+
+describe('the Gateway API\'s limits (v1.4.0, standard channel): up to each limit rendered, one past it refused', () => {
+  const times = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+  const blocks = (header: string, n: number) => times(n, i => ({ headers: [HeaderMatch.exact(header, String(i))] }));
+  /** n weights summing to 100: 6 each, the rest on the last */
+  const weights = (n: number) => times(n, i => (i < n - 1 ? 6 : 100 - 6 * (n - 1)));
+  const web = (i: number) => `web${i}.shop.svc.cluster.local`;
+  const lanes = (n: number) => times(n, i => ({ name: `l${i}`, podLabels: { v: String(i) } }));
+
+  test('16 hostnames, 32 Gateways, 16 rules holding 128 match blocks (64 in one; the default route\'s counts as one), 16 backends in a rule, 16 header and 16 query matches in a match: rendered, and every object conforms', () => {
+    const hosts = times(16, i => `h${i}.example.com`);
+    const chart = Testing.chart();
+    new LaneRouting(chart, 'mocka', props({
+      lanes: lanes(16),
+      baseline: 'l0',
+      gateway: { gateways: times(32, i => `istio-system/gw${i}`), hosts, name: 'mocka-ingress' },
+      routesBefore: [{
+        name: 'web',
+        matches: [{ headers: times(16, i => HeaderMatch.exact(`x-h${i}`, 'v')), queryParams: times(16, i => QueryParamMatch.exact(`q${i}`, 'v')), method: StringMatch.exact('GET') }],
+        destinations: times(16, i => ({ host: web(i), port: 80, weight: weights(16)[i] })),
+      }],
+      rules: [
+        { name: 'wide', matches: blocks('x-wide', 1), split: lanes(16).map((l, i) => ({ lane: l.name, weight: weights(16)[i] })) },
+        { name: 'r64', matches: blocks('x-a', 64), split: [{ lane: 'l1' }] },
+        { name: 'r50', matches: blocks('x-b', 50), split: [{ lane: 'l2' }] },
+        ...times(11, i => ({ name: `one-${i}`, matches: [{ headers: [HeaderMatch.exact('x-c', String(i))] }], split: [{ lane: 'l3' }] })),
+      ],
+    }));
+    times(16, i => new ApiObject(chart, `web${i}`, { apiVersion: 'v1', kind: 'Service', metadata: { name: `web${i}`, namespace: 'shop' }, spec: { selector: { app: `web${i}` }, ports: [{ port: 80 }] } }));
+    const out = synth(chart); // the Gateway API's own schema (maxItems included) accepts each list at its limit
+    const ingress = find(out, 'HTTPRoute', 'mocka-ingress').spec;
+    expect(ingress.parentRefs).toEqual(times(32, i => ({ name: `gw${i}` })));
+    expect(ingress.hostnames).toEqual(hosts);
+    expect(ingress.rules.map((r: any) => [r.name, r.matches?.length ?? 0, r.backendRefs.length])).toEqual([
+      ['web', 1, 16], ['wide', 1, 16], ['r64', 64, 1], ['r50', 50, 1], ...times(11, i => [`one-${i}`, 1, 1]), ['base-route', 0, 1],
+    ]);
+    expect(ingress.rules[0]).toEqual({
+      name: 'web',
+      matches: [{ headers: times(16, i => ({ type: 'Exact', name: `x-h${i}`, value: 'v' })), queryParams: times(16, i => ({ type: 'Exact', name: `q${i}`, value: 'v' })), method: 'GET' }],
+      backendRefs: times(16, i => ({ name: `web${i}`, namespace: 'shop', port: 80, weight: weights(16)[i] })),
+    });
+    expect(ingress.rules[1].backendRefs.map((b: any) => `${b.namespace}/${b.name} ${b.weight}`)).toEqual(times(16, i => `default/mocka-l${i} ${weights(16)[i]}`));
+  });
+
+  test.each<[string, Partial<LaneRoutingProps>, string]>([
+    ['17 hostnames', { gateway: { gateways: ['istio-system/gw'], hosts: times(17, i => `h${i}.example.com`) } }, `${C}: gateway.hosts lists 17 hosts; an HTTPRoute holds at most 16 hostnames`],
+    ['33 Gateways', { gateway: { gateways: times(33, i => `istio-system/gw${i}`) } }, `${C}: gateway.gateways lists 33 gateways; an HTTPRoute holds at most 32 parentRefs`],
+    ['128 match blocks and the default route\'s', {
+      rules: [{ name: 'a', matches: blocks('x-a', 64), split: [{ lane: 's2' }] }, { name: 'b', matches: blocks('x-b', 63), split: [{ lane: 's2' }] }, { name: 'c', matches: blocks('x-c', 1), split: [{ lane: 's3' }] }],
+    }, `${C}: 129 match blocks, counting one for each rule without matches (the default route's among them); an HTTPRoute holds at most 128`],
+    ['65 match blocks in a rule', { rules: [{ name: 'r', matches: blocks('x-a', 65), split: [{ lane: 's2' }] }] }, `${C}: route "r" has 65 match blocks; an HTTPRoute rule holds at most 64`],
+    ['a split between 17 lanes', { lanes: lanes(17), baseline: 'l0', rules: [{ name: 'r', matches: blocks('env', 1), split: lanes(17).map((l, i) => ({ lane: l.name, weight: weights(17)[i] })) }] },
+      `${C}: rule "r" splits between 17 lanes; an HTTPRoute rule holds at most 16 backends`],
+    ['a custom route to 17 Services', { routesAfter: [{ name: 'web', matches: blocks('x-web', 1), destinations: times(17, i => ({ host: web(i), port: 80, weight: weights(17)[i] })) }] },
+      `${C}: custom route "web" has 17 destinations; an HTTPRoute rule holds at most 16 backends`],
+    ['17 header matches in a match', { rules: [{ name: 'r', matches: [{ headers: times(17, i => HeaderMatch.exact(`x-h${i}`, 'v')) }], split: [{ lane: 's2' }] }] },
+      `${C}: route "r" has 17 header matches; an HTTPRoute match holds at most 16`],
+    ['17 query matches in a match', { rules: [{ name: 'r', matches: [{ queryParams: times(17, i => QueryParamMatch.exact(`q${i}`, 'v')) }], split: [{ lane: 's2' }] }] },
+      `${C}: route "r" has 17 query matches; an HTTPRoute match holds at most 16`],
+  ])('%s: refused, naming the count and the limit', (_name, p, message) => {
+    expect(() => new LaneRouting(Testing.chart(), 'mocka', props(p))).toThrow(new Error(message));
+  });
+});
+
+describe('custom routes, matches and the mesh route\'s hosts on the Gateway API', () => {
+  const marker = (lane: string) => [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-asm-prefer-tag', value: lane }] } }];
+  const webService = (chart: any) => new ApiObject(chart, 'web', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+
+  test('a custom route to another namespace\'s Service with a timeout, an exact path and method, a regex header and a query match: rendered as HTTPRoute rules', () => {
+    const chart = Testing.chart();
+    new LaneRouting(chart, 'mocka', props({
+      gateway: undefined,
+      routesBefore: [{ name: 'web', matches: [{ uri: StringMatch.exact('/web'), method: StringMatch.exact('GET') }], destinations: [{ host: 'web.shop.svc.cluster.local', port: 80 }], timeout: Duration.seconds(3) }],
+      rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.regex('env', 'dev|qa')], queryParams: [QueryParamMatch.exact('lane', 's2')] }], split: [{ lane: 's2' }] }],
+    }));
+    webService(chart);
+    const out = synth(chart);
+    expect(find(out, 'HTTPRoute', 'mocka-mesh').spec.rules).toEqual([
+      { name: 'web', matches: [{ path: { type: 'Exact', value: '/web' }, method: 'GET' }], backendRefs: [{ name: 'web', namespace: 'shop', port: 80 }], timeouts: { request: '3s' } },
+      {
+        name: 'dev-route',
+        matches: [{ headers: [{ type: 'RegularExpression', name: 'env', value: 'dev|qa' }], queryParams: [{ type: 'Exact', name: 'lane', value: 's2' }] }],
+        backendRefs: [{ name: 'mocka-s2', port: 8000, filters: marker('s2') }],
+      },
+      { name: 'base-route', backendRefs: [{ name: 'mocka-s1', port: 8000, filters: marker('s1') }] },
+    ]);
+  });
+
+  const custom = (extra: Partial<CustomRoute> = {}): CustomRoute => ({
+    name: 'web', matches: [{ headers: [HeaderMatch.exact('x-web', '1')] }], destinations: [{ host: 'web.shop.svc.cluster.local', port: 80 }], ...extra,
+  });
+  const one = (match: object) => ({ rules: [{ name: 'r', matches: [match], split: [{ lane: 's2' }] }] });
+  test.each<[string, Partial<LaneRoutingProps>, string]>([
+    ['retries on a custom route', { routesAfter: [custom({ retries: { attempts: 2 } })] }, `${C}: custom route "web" retries: not in the Gateway API's standard channel; remove them`],
+    ['a subset', { routesBefore: [custom({ destinations: [{ host: 'web.shop.svc.cluster.local', subset: 'v1', port: 80 }] })] },
+      `${C}: custom route "web": destination subset "v1": the Gateway API has no subsets; send it to a lane's Service host`],
+    ['a destination without a port', { routesBefore: [custom({ destinations: [{ host: 'web.shop.svc.cluster.local' }] })] },
+      `${C}: custom route "web": destination "web.shop.svc.cluster.local" needs a port (HTTPRoute backends name one)`],
+    ['a destination that is no Service host', { routesBefore: [custom({ destinations: [{ host: 'x.web.shop.svc.cluster.local', port: 80 }] })] },
+      `${C}: custom route "web": destination "x.web.shop.svc.cluster.local" must be a Service host <name>.<namespace>.svc.<domain>`],
+    ['a custom route\'s timeout of more than 5 digits', { routesBefore: [custom({ timeout: Duration.seconds(100000) })] },
+      `${C}: timeout "100000s": a Gateway API duration has at most 5 digits per unit (e.g. 99999s); use a shorter timeout`],
+    ['a default route name that is no DNS subdomain', { defaultRouteName: 'Base_Route' },
+      `${C}: default route: an HTTPRoute rule name is lowercase letters, digits, "-" and "." (a DNS subdomain), at most 253 characters`],
+    ['an authority match', one({ authority: StringMatch.exact('shop.example.com') }),
+      `${C}: route "r" matches the authority; on the Gateway API the hostnames of the route do that: use gateway.hosts`],
+    ['a pseudo-header', one({ headers: [HeaderMatch.exact(':scheme', 'https')] }),
+      `${C}: route "r" header ":scheme": the Gateway API matches no pseudo-header; match the path, method or hostname instead`],
+    // no factory makes one, but a JavaScript caller can reach the constructor
+    ['a prefix query match', one({ queryParams: [new (QueryParamMatch as any)('q', StringMatch.prefix('a'))] }),
+      `${C}: route "r" query parameter "q": the Gateway API matches Exact or RegularExpression only; use QueryParamMatch.regex`],
+    ['a path ending in "/."', one({ uri: StringMatch.exact('/a/.') }),
+      `${C}: route "r" uri exact "/a/.": the Gateway API refuses paths with "//", "/./", "/../", "%2f" or "#"`],
+    ['a method regex, even of one method', one({ method: StringMatch.regex('GET') }),
+      `${C}: route "r" method regex "GET": the Gateway API matches one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH exactly`],
+    ['an exact method that is no HTTP method', one({ method: StringMatch.exact('FOO') }),
+      `${C}: route "r" method exact "FOO": the Gateway API matches one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH exactly`],
+    ['mesh hosts beside the Service\'s', { sidecar: { hosts: [HOST, 'mockb.default.svc.cluster.local'] } },
+      `${C}: sidecar.hosts ["${HOST}","mockb.default.svc.cluster.local"]: a mesh HTTPRoute is bound to its Service (${HOST}) alone; remove hosts`],
+    ['a mesh host other than the Service', { sidecar: { hosts: ['mockb.default.svc.cluster.local'] } },
+      `${C}: sidecar.hosts ["mockb.default.svc.cluster.local"]: a mesh HTTPRoute is bound to its Service (${HOST}) alone; remove hosts`],
+  ])('%s: refused, naming what and why', (_name, p, message) => {
+    expect(() => new LaneRouting(Testing.chart(), 'mocka', props(p))).toThrow(new Error(message));
+  });
+});
+
+describe('the Gateway API\'s precedence: paths, methods, query matches and regexes in the declared order', () => {
+  const dev = HeaderMatch.exact('env', 'dev');
+  const eu = HeaderMatch.exact('region', 'eu');
+  const rule = (name: string, ...matches: object[]) => ({ name, matches, split: [{ lane: 's2' }] });
+  const routing = (...rules: Array<ReturnType<typeof rule>>) => () => {
+    const chart = Testing.chart();
+    new LaneRouting(chart, 'mocka', props({ gateway: undefined, rules }));
+    return find(synth(chart), 'HTTPRoute', 'mocka-mesh').spec.rules.map((r: any) => [r.name, r.matches]);
+  };
+  const swap = (more: string, less: string) => `${C}: routes "a" and "b" would swap on the Gateway API, which tries the more specific match first (${more} before ${less}) `
+    + 'where the declared order tries "a" first; put "b" first, or give "a" as many conditions';
+
+  test('a later exact path, method or query match that can take the same requests would swap: refused, describing both', () => {
+    expect(routing(rule('a', { headers: [dev] }), rule('b', { uri: StringMatch.exact('/api') })))
+      .toThrow(new Error(swap('an exact path of 4 characters, 0 header matches', 'no path, 1 header match')));
+    expect(routing(rule('a', { headers: [dev] }), rule('b', { headers: [dev], method: StringMatch.exact('GET') })))
+      .toThrow(new Error(swap('no path, a method, 1 header match', 'no path, 1 header match')));
+    expect(routing(rule('a', { headers: [dev] }), rule('b', { headers: [dev], queryParams: [QueryParamMatch.exact('q', '1')] })))
+      .toThrow(new Error(swap('no path, 1 header match, 1 query match', 'no path, 1 header match')));
+    // the same path, the same method
+    expect(routing(rule('a', { uri: StringMatch.exact('/api') }), rule('b', { uri: StringMatch.exact('/api'), headers: [dev] })))
+      .toThrow(new Error(swap('an exact path of 4 characters, 1 header match', 'an exact path of 4 characters, 0 header matches')));
+    expect(routing(rule('a', { method: StringMatch.exact('GET') }), rule('b', { method: StringMatch.exact('GET'), headers: [dev] })))
+      .toThrow(new Error(swap('no path, a method, 1 header match', 'no path, a method, 0 header matches')));
+  });
+
+  test('different exact paths, or different methods, never take the same request: kept as declared', () => {
+    expect(routing(rule('a', { uri: StringMatch.exact('/a') }), rule('b', { uri: StringMatch.exact('/abc') }))()).toEqual([
+      ['a', [{ path: { type: 'Exact', value: '/a' } }]], ['b', [{ path: { type: 'Exact', value: '/abc' } }]], ['base-route', undefined],
+    ]);
+    expect(routing(rule('a', { method: StringMatch.exact('GET') }), rule('b', { method: StringMatch.exact('POST'), headers: [dev] }))()).toEqual([
+      ['a', [{ method: 'GET' }]], ['b', [{ headers: [{ type: 'Exact', name: 'env', value: 'dev' }], method: 'POST' }]], ['base-route', undefined],
+    ]);
+  });
+
+  test('a later regex that takes an earlier exact value, or two regexes, would swap; a regex that does not take it is kept', () => {
+    expect(routing(rule('a', { headers: [dev] }), rule('b', { headers: [HeaderMatch.regex('env', 'dev|qa'), eu] })))
+      .toThrow(new Error(swap('no path, 2 header matches', 'no path, 1 header match')));
+    expect(routing(rule('a', { headers: [HeaderMatch.regex('env', 'dev|qa')] }), rule('b', { headers: [HeaderMatch.regex('env', 'qa|eu'), eu] })))
+      .toThrow(new Error(swap('no path, 2 header matches', 'no path, 1 header match')));
+    expect(routing(rule('a', { headers: [HeaderMatch.exact('env', 'prod')] }), rule('b', { headers: [HeaderMatch.regex('env', 'dev|qa'), eu] }))()).toEqual([
+      ['a', [{ headers: [{ type: 'Exact', name: 'env', value: 'prod' }] }]],
+      ['b', [{ headers: [{ type: 'RegularExpression', name: 'env', value: 'dev|qa' }, { type: 'Exact', name: 'region', value: 'eu' }] }]],
+      ['base-route', undefined],
+    ]);
+  });
+
+  test('the match blocks of one rule may come in any order: one rule sends them to the same lanes', () => {
+    expect(routing(rule('a', { headers: [dev] }, { headers: [dev, eu] }))()).toEqual([
+      ['a', [{ headers: [{ type: 'Exact', name: 'env', value: 'dev' }] }, { headers: [{ type: 'Exact', name: 'env', value: 'dev' }, { type: 'Exact', name: 'region', value: 'eu' }] }]],
+      ['base-route', undefined],
+    ]);
+  });
+});

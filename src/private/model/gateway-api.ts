@@ -106,8 +106,9 @@ export function checkGatewayApi(model: LaneModel): void {
   if (routes.length > GATEWAY_API_LIMITS.rules) {
     throw new Error(`${c}: ${routes.length} rules and custom routes (with the default route); an HTTPRoute holds at most ${GATEWAY_API_LIMITS.rules}: merge rules, or split the routing`);
   }
-  const total = routes.reduce((n, r) => n + r.matches.length, 0);
-  if (total > GATEWAY_API_LIMITS.matches) throw new Error(`${c}: ${total} match blocks; an HTTPRoute holds at most ${GATEWAY_API_LIMITS.matches}`);
+  // a rule without matches holds one: the HTTPRoute's schema defaults it to a path prefix "/", and counts it
+  const total = routes.reduce((n, r) => n + Math.max(1, r.matches.length), 0);
+  if (total > GATEWAY_API_LIMITS.matches) throw new Error(`${c}: ${total} match blocks, counting one for each rule without matches (the default route's among them); an HTTPRoute holds at most ${GATEWAY_API_LIMITS.matches}`);
   for (const r of [...model.routesBefore, ...model.routesAfter]) {
     if (r.options.retries) throw new Error(`${c}: custom route ${show(r.name)} retries: not in the Gateway API's standard channel; remove them`);
     for (const d of r.destinations) {
@@ -225,6 +226,6 @@ function checkOrder(context: string, routes: ReadonlyArray<{ readonly name: stri
 
 function describe(p: readonly number[]): string {
   const [exact, length, method, headers, queries] = p;
-  return [exact ? `an exact path of ${length} characters` : 'no path', method ? 'a method' : '', `${headers} header match${headers === 1 ? '' : 'es'}`, queries ? `${queries} query matches` : '']
+  return [exact ? `an exact path of ${length} characters` : 'no path', method ? 'a method' : '', `${headers} header match${headers === 1 ? '' : 'es'}`, queries ? `${queries} query match${queries === 1 ? '' : 'es'}` : '']
     .filter(Boolean).join(', ');
 }

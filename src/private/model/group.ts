@@ -119,7 +119,7 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
   if (!props || typeof props !== 'object') throw new Error(`${context}: props are required`);
   checkDnsLabel(`${context}: name`, props.name);
   if (!Object.values(Target).includes(props.target)) {
-    throw new Error(`${context}: target must be Target.ASM or Target.ISTIO, got ${show(props.target)}`);
+    throw new Error(`${context}: target must be Target.ASM, Target.ISTIO or Target.GATEWAY_API, got ${show(props.target)}`);
   }
   const mode = props.mode ?? Mode.PERMISSIVE;
   if (!Object.values(Mode).includes(mode)) throw new Error(`${context}: mode must be Mode.PERMISSIVE or Mode.STRICT, got ${show(mode)}`);
