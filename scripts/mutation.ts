@@ -10,6 +10,10 @@
  *   npx projen mutation              every group
  *   npx projen mutation analysis cli only these groups
  *   npx projen mutation --list       the groups, their code and their tests
+ *   npx projen mutation --force model
+ *                                    every mutant of the group run again, none taken from the record (after a
+ *                                    large change to its tests, Stryker's comparison with the record can run out
+ *                                    of memory)
  *   npx projen mutation --survivors analysis
  *                                    the mutants of a group's last run that no test killed, each with its line
  */
@@ -79,7 +83,10 @@ if (args[0] === '--survivors') {
   }
   process.exit(0);
 }
-const unknown = args.filter(a => !(a in GROUPS));
+/** --force: every mutant is run again, none taken from the incremental record */
+const force = args.includes('--force');
+const groups = args.filter(a => a !== '--force');
+const unknown = groups.filter(a => !(a in GROUPS));
 if (unknown.length) {
   console.error(`mutation: unknown group ${unknown.join(', ')} (groups: ${Object.keys(GROUPS).join(', ')})`);
   process.exit(2);
@@ -121,7 +128,7 @@ const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 
 const dir = path.join(ROOT, '.stryker-tmp');
 fs.mkdirSync(dir, { recursive: true });
 let failed = false;
-for (const name of args.length ? args : Object.keys(GROUPS)) {
+for (const name of groups.length ? groups : Object.keys(GROUPS)) {
   const g = GROUPS[name];
   const config = {
     ...base,
@@ -136,7 +143,7 @@ for (const name of args.length ? args : Object.keys(GROUPS)) {
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   const started = Date.now();
   console.log(`mutation: ${name} (${g.mutate.join(' ')}), judged by ${g.tests.join(', ')}`);
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests } });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file, ...(force ? ['--force'] : [])], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests } });
   console.log(`mutation: ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
   if (r.status !== 0) failed = true;
   scrub(path.join(ROOT, config.incrementalFile));
