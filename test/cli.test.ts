@@ -687,8 +687,14 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
     });
   });
 
+  /** A file holding VirtualService n/NAME for host a.n.svc.cluster.local, with these rules (flow-style YAML). */
+  const oneVirtualService = (file: string, name: string, rules: string[]) => scratch(file,
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n${rules.map(r => `    - ${r}\n`).join('')}`);
+
   test('a header set beside a baggage entry: the header is the lane marker', () => {
-    const file = scratch('simulate/header-and-baggage.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: s1}, add: {baggage: lane=s1}}}}]}\n');
+    const file = oneVirtualService('simulate/header-and-baggage.yaml', 'b', [
+      '{name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: s1}, add: {baggage: lane=s1}}}}]}',
+    ]);
     expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
       'subset  probability  sampled (n=5, seed 1)  lane marker x-lane',
       's1      100%         5                      s1',
@@ -697,7 +703,10 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
   });
 
   test('baggage entries of two keys and no header set: no baggage key is taken as the lane marker, the default header is', () => {
-    const file = scratch('simulate/two-baggage-keys.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: x, match: [{uri: {prefix: /x}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}, headers: {request: {add: {baggage: team=x}}}}]}\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {add: {baggage: lane=s1}}}}]}\n');
+    const file = oneVirtualService('simulate/two-baggage-keys.yaml', 'b', [
+      '{name: x, match: [{uri: {prefix: /x}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}, headers: {request: {add: {baggage: team=x}}}}]}',
+      '{name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {add: {baggage: lane=s1}}}}]}',
+    ]);
     expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
       'subset  probability  sampled (n=5, seed 1)  lane marker x-asm-prefer-tag',
       's1      100%         5                      (unset)',
@@ -706,7 +715,9 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
   });
 
   test('a route that sets the lane marker to an empty value: an empty last column, and no spaces after the row', () => {
-    const file = scratch('simulate/empty-marker.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: e, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: ""}}}}]}\n');
+    const file = oneVirtualService('simulate/empty-marker.yaml', 'e', [
+      '{name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: ""}}}}]}',
+    ]);
     expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
       'subset  probability  sampled (n=5, seed 1)  lane marker x-lane',
       's1      100%         5',
