@@ -7,16 +7,14 @@
  * dry run that measures coverage, or plain jest) it is Node's environment unchanged.
  */
 const { TestEnvironment } = require('jest-environment-node');
-
-const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
-const FAILED = Symbol.for('cdk8s-traffic-lanes.mutation.failed');
+const { FAILED, activeMutant, activeMutantFailed } = require('./mutation-shared.cjs');
 
 class MutationEnvironment extends TestEnvironment {
   async handleTestEvent(event) {
-    const mutant = process.env[ACTIVE_MUTANT];
-    if (!mutant) return;
+    const mutant = activeMutant();
+    if (mutant === undefined) return;
     if (event.name === 'test_fn_failure' || event.name === 'hook_failure') globalThis[FAILED] = mutant;
-    else if (globalThis[FAILED] !== mutant) return;
+    else if (!activeMutantFailed()) return;
     else if (event.name === 'run_describe_start') event.describeBlock.mode = 'skip';
     else if (event.name === 'test_start') event.test.mode = 'skip';
   }

@@ -6,17 +6,13 @@
  * is jest's runner unchanged.
  */
 const TestRunner = require('jest-runner').default;
-
-const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
-/** Set by the environment (mutation-environment.cjs) when a mutant's test fails. */
-const FAILED = Symbol.for('cdk8s-traffic-lanes.mutation.failed');
+const { activeMutant, activeMutantFailed } = require('./mutation-shared.cjs');
 
 class MutationRunner extends TestRunner {
   async runTests(tests, watcher, options) {
-    const mutant = process.env[ACTIVE_MUTANT];
-    if (!mutant || !options.serial) return super.runTests(tests, watcher, options);
+    if (activeMutant() === undefined || !options.serial) return super.runTests(tests, watcher, options);
     for (const test of tests) {
-      if (globalThis[FAILED] === mutant) break;
+      if (activeMutantFailed()) break;
       await super.runTests([test], watcher, options);
     }
   }

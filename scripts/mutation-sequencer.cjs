@@ -10,9 +10,7 @@
 const fs = require('fs');
 const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
-
-/** Set by the environment (mutation-environment.cjs) when a mutant's test fails. */
-const FAILED = Symbol.for('cdk8s-traffic-lanes.mutation.failed');
+const { FAILED } = require('./mutation-shared.cjs');
 
 let testsByFile;
 function collected() {

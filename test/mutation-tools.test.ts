@@ -10,10 +10,8 @@ import * as path from 'path';
 const MutationEnvironment = require('../scripts/mutation-environment.cjs');
 const MutationRunner = require('../scripts/mutation-runner.cjs');
 const MutationSequencer = require('../scripts/mutation-sequencer.cjs');
+const { FAILED, ACTIVE_MUTANT: ACTIVE } = require('../scripts/mutation-shared.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-const FAILED = Symbol.for('cdk8s-traffic-lanes.mutation.failed');
-const ACTIVE = '__STRYKER_ACTIVE_MUTANT__';
 
 let dir: string;
 beforeAll(() => {
