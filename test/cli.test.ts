@@ -687,42 +687,24 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
     });
   });
 
-  /** A file holding VirtualService n/NAME for host a.n.svc.cluster.local, with these rules (flow-style YAML). */
-  const oneVirtualService = (file: string, name: string, rules: string[]) => scratch(file,
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n${rules.map(r => `    - ${r}\n`).join('')}`);
+  /** The table `simulate -n 5` prints for a file holding VirtualService n/v for host a.n.svc.cluster.local with these rules (flow-style YAML). */
+  const tableFor = (file: string, rules: string[]) => cli('simulate', scratch(file,
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n${rules.map(r => `    - ${r}\n`).join('')}`),
+  '-n', '5').out.split('\n').slice(4);
+  const to = (subset: string, headers: string) => `route: [{destination: {host: a.n.svc.cluster.local, subset: ${subset}}, headers: {request: ${headers}}}]`;
 
-  test('a header set beside a baggage entry: the header is the lane marker', () => {
-    const file = oneVirtualService('simulate/header-and-baggage.yaml', 'b', [
-      '{name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: s1}, add: {baggage: lane=s1}}}}]}',
-    ]);
-    expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
-      'subset  probability  sampled (n=5, seed 1)  lane marker x-lane',
-      's1      100%         5                      s1',
-      '',
-    ]);
-  });
-
-  test('baggage entries of two keys and no header set: no baggage key is taken as the lane marker, the default header is', () => {
-    const file = oneVirtualService('simulate/two-baggage-keys.yaml', 'b', [
-      '{name: x, match: [{uri: {prefix: /x}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}, headers: {request: {add: {baggage: team=x}}}}]}',
-      '{name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {add: {baggage: lane=s1}}}}]}',
-    ]);
-    expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
-      'subset  probability  sampled (n=5, seed 1)  lane marker x-asm-prefer-tag',
-      's1      100%         5                      (unset)',
-      '',
-    ]);
-  });
-
-  test('a route that sets the lane marker to an empty value: an empty last column, and no spaces after the row', () => {
-    const file = oneVirtualService('simulate/empty-marker.yaml', 'e', [
-      '{name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: ""}}}}]}',
-    ]);
-    expect(cli('simulate', file, '-n', '5').out.split('\n').slice(4)).toEqual([
-      'subset  probability  sampled (n=5, seed 1)  lane marker x-lane',
-      's1      100%         5',
-      '',
-    ]);
+  test.each<[string, string, string[], string[]]>([
+    ['a header set beside a baggage entry: the header is the lane marker', 'header-and-baggage',
+      [`{name: rest, ${to('s1', '{set: {x-lane: s1}, add: {baggage: lane=s1}}')}}`],
+      ['subset  probability  sampled (n=5, seed 1)  lane marker x-lane', 's1      100%         5                      s1', '']],
+    ['baggage entries of two keys and no header set: no baggage key is taken as the lane marker, the default header is', 'two-baggage-keys',
+      [`{name: x, match: [{uri: {prefix: /x}}], ${to('s2', '{add: {baggage: team=x}}')}}`, `{name: rest, ${to('s1', '{add: {baggage: lane=s1}}')}}`],
+      ['subset  probability  sampled (n=5, seed 1)  lane marker x-asm-prefer-tag', 's1      100%         5                      (unset)', '']],
+    ['a route that sets the lane marker to an empty value: an empty last column, and no spaces after the row', 'empty-marker',
+      [`{name: rest, ${to('s1', '{set: {x-lane: ""}}')}}`],
+      ['subset  probability  sampled (n=5, seed 1)  lane marker x-lane', 's1      100%         5', '']],
+  ])('%s', (_name, file, rules, table) => {
+    expect(tableFor(`simulate/${file}.yaml`, rules)).toEqual(table);
   });
 
   test('--json for one VirtualService: the request with GET and / by default, the result, and the samples', () => {
