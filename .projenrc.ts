@@ -55,6 +55,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jest-runner@^30.5.2',
     '@jest/test-sequencer@^30.5.2',
     'fast-check@^4.3.0',
+    // reads the vendored CRD bundles in the tests about ten times faster than yaml
+    'js-yaml@^5.5.0',
   ],
 
   // Generated Istio classes live in a top-level imports/ folder (see README "Regenerating imports").

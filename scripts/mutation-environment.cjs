@@ -5,11 +5,23 @@
  * the same run. The failure is recorded with the mutant's id, and the sequencer (mutation-sequencer.cjs) clears
  * it when the next run starts, so one mutant's failure never skips another's tests. Outside a mutant's run (the
  * dry run that measures coverage, or plain jest) it is Node's environment unchanged.
+ *
+ * It also hands every test file of the process the same cache of the schema checks (test/schema.ts): the parsed
+ * CRD bundles and compiled validators, which depend on the vendored bundles alone, not on the code under test,
+ * are then built once per process instead of once per file and mutant.
  */
 const { TestEnvironment } = require('jest-environment-node');
 const { FAILED, activeMutant, activeMutantFailed } = require('./mutation-shared.cjs');
 
+/** The schema checks' cache (test/schema.ts), shared by every test file of the process. */
+const SCHEMA_CACHE = {};
+
 class MutationEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    this.global[Symbol.for('cdk8s-traffic-lanes.test.schema-cache')] = SCHEMA_CACHE;
+  }
+
   async handleTestEvent(event) {
     const mutant = activeMutant();
     if (mutant === undefined) return;

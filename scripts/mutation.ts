@@ -39,7 +39,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   render: {
     mutate: ['src/private/render/**/*.ts'],
-    tests: ['lane-routing', 'lane-group', 'baggage', 'gateway-api', 'examples'],
+    tests: ['render', 'lane-routing', 'lane-group', 'baggage', 'gateway-api', 'examples'],
   },
   simulation: {
     mutate: ['src/private/simulate/**/*.ts', 'src/lane-simulator.ts'],

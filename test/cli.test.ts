@@ -10,6 +10,7 @@ import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
 import { USAGE } from '../src/cli/args';
+import { mermaidEdgeCount } from '../src/cli/commands/diagram';
 import { main, run } from '../src/cli/main';
 
 // The CLI runs in this process (runCli); the built binary, as npm installs it, is run where that matters.
@@ -854,6 +855,21 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
     const over = cli('diagram', scratch('diagram/501-edges.yaml', [...five, splitOver(5, 1)].join('\n---\n')));
     expect(over.out.length).toBeLessThan(50_000);
     expect({ code: over.code, err: over.err }).toEqual({ code: 0, err: tooLarge(501, over.out.length) });
+  });
+
+  test('the edges counted against Mermaid\'s limit: plain, dashed, labelled and labelled dashed; node and box lines are none', () => {
+    expect(mermaidEdgeCount([
+      'flowchart LR',
+      '  subgraph vs0["VirtualService n/v"]',
+      // a label's ">" is written #gt; (see toMermaid), so no label holds an arrow
+      '    r0{{"a -- b #gt; c"}}',
+      '  end',
+      '  a --> b',
+      '  a -.-> b',
+      '  a -- "50%" --> b',
+      '  a -. "fallback" .-> b',
+    ].join('\n'))).toBe(4);
+    expect(mermaidEdgeCount('a -> b\na --- b\na ==> b')).toBe(0);
   });
 
   test('diagram: 50,000 characters is within what Mermaid renders; 50,001, with a single edge, gets the note', () => {

@@ -92,6 +92,30 @@ describe('the environment and the runner', () => {
     expect(test.test.mode).toBeUndefined();
   });
 
+  test('every test file\'s global gets the same schema cache, filled by the first file\'s checks and reused by the next', () => {
+    const key = Symbol.for('cdk8s-traffic-lanes.test.schema-cache');
+    const make = () => new MutationEnvironment({ globalConfig: {}, projectConfig: { testEnvironmentOptions: {}, globals: {} } }, { console, docblockPragmas: {}, testPath: 'x.test.ts' });
+    const [a, b] = [make(), make()];
+    expect(a.global).not.toBe(b.global);
+    expect(a.global[key]).toBe(b.global[key]);
+    // test/schema.ts, loaded anew as for each test file, with the shared object as its global cache
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'n' }, spec: { hosts: ['h'] } };
+    const shared: any = {};
+    (globalThis as any)[key] = shared;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      jest.isolateModules(() => require('./schema').assertConforms(vs));
+      expect([...shared.validators.keys()]).toEqual(['networking.istio.io/v1/VirtualService']);
+      // the next file's load uses the validator in the cache (here one that refuses everything) instead of building one
+      const refuse = Object.assign(() => false, { errors: [{ instancePath: '/spec', message: 'refused by the cached validator' }] });
+      shared.validators.set('networking.istio.io/v1/VirtualService', refuse);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      jest.isolateModules(() => expect(() => require('./schema').assertConforms(vs)).toThrow('/spec refused by the cached validator'));
+    } finally {
+      delete (globalThis as any)[key];
+    }
+  });
+
   test('the runner runs file after file, and stops at the first file after the active mutant failed', async () => {
     const ran: string[] = [];
     const runner = Object.create(MutationRunner.prototype);

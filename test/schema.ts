@@ -10,10 +10,38 @@
  * are left out, as for a created object; a rule using a function the evaluator does not know fails loudly.
  */
 import * as fs from 'fs';
-import { celEnv, CelInput, isCelError, parse, plan } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
-import Ajv, { ValidateFunction } from 'ajv';
+import type { CelInput, plan } from '@bufbuild/cel';
+import type { ValidateFunction } from 'ajv';
 import { bundlePath, readBundle } from './repo';
+
+/**
+ * What the checks build once and reuse: the parsed bundles, the compiled validators, the CEL programs. They depend
+ * on the vendored bundles alone, never on the code under test. Built once per test file; in a mutation run, whose
+ * environment (scripts/mutation-environment.cjs) hands every test file the same object, once per process. ajv and
+ * the CEL evaluator are loaded when first needed, so a test file whose checks are all cached loads neither.
+ */
+interface Cache {
+  bundles?: Map<string, any[]>;
+  validators?: Map<string, ValidateFunction>;
+  clusterScoped?: Set<string>;
+  plans?: Map<string, ReturnType<typeof plan>>;
+  celEnv?: unknown;
+  cel?: typeof import('@bufbuild/cel');
+}
+const cache: Cache = (globalThis as any)[Symbol.for('cdk8s-traffic-lanes.test.schema-cache')] ?? {};
+const bundles = cache.bundles ??= new Map<string, any[]>();
+const validators = cache.validators ??= new Map<string, ValidateFunction>();
+const clusterScoped = cache.clusterScoped ??= new Set<string>();
+const plans = cache.plans ??= new Map<string, ReturnType<typeof plan>>();
+
+/*
+ * The CEL evaluator is kept in the cache with the validators that call it: a validator built by an earlier test
+ * file runs its rules after that file's modules are gone, when a require would fail.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cel = (): typeof import('@bufbuild/cel') => cache.cel ??= require('@bufbuild/cel');
+const ajv = (): typeof import('ajv') => require('ajv');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const BUNDLES: { [apiVersion: string]: string } = {
   'networking.istio.io/v1beta1': 'asm',
@@ -23,8 +51,6 @@ const BUNDLES: { [apiVersion: string]: string } = {
   'gateway.networking.k8s.io/v1': 'gateway-api',
   'gateway.networking.k8s.io/v1beta1': 'gateway-api',
 };
-
-const bundles = new Map<string, any[]>();
 
 function crdsOf(bundle: string): any[] {
   if (!bundles.has(bundle)) bundles.set(bundle, readBundle(bundle));
@@ -46,8 +72,10 @@ function toCel(value: unknown): CelInput {
 }
 
 /** The CEL environment of the bundles' rules: the standard library with Kubernetes' string extensions (split, ...). */
-const CEL_ENV = celEnv({ funcs: strings });
-const plans = new Map<string, ReturnType<typeof plan>>();
+function celEnvironment(): any {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return cache.celEnv ??= cel().celEnv({ funcs: require('@bufbuild/cel/ext').strings });
+}
 
 /**
  * Whether `self` satisfies a CEL rule, evaluated by a CEL implementation. A rule the evaluator cannot run (a
@@ -57,11 +85,11 @@ const plans = new Map<string, ReturnType<typeof plan>>();
 export function celHolds(rule: string, self: unknown): boolean {
   let program = plans.get(rule);
   if (!program) {
-    program = plan(CEL_ENV, parse(rule));
+    program = cel().plan(celEnvironment(), cel().parse(rule));
     plans.set(rule, program);
   }
   const result = program({ self: toCel(self) });
-  if (isCelError(result)) {
+  if (cel().isCelError(result)) {
     if (/unbound function|no such overload/.test(result.message)) {
       throw new Error(`schema conformance: the CEL rule ${JSON.stringify(rule)} uses what the evaluator does not know (${result.message}); add it to test/schema.ts`);
     }
@@ -94,9 +122,6 @@ function prepare(node: any): any {
   return out;
 }
 
-const validators = new Map<string, ValidateFunction>();
-const clusterScoped = new Set<string>();
-
 function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const key = `${apiVersion}/${kind}`;
   let validate = validators.get(key);
@@ -106,11 +131,11 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
     const definitions = JSON.parse(fs.readFileSync(bundlePath('k8s'), 'utf-8')).definitions;
     const name = Object.keys(definitions).find(d => definitions[d]['x-kubernetes-group-version-kind']?.some((g: any) => g.group === '' && g.version === 'v1' && g.kind === kind));
     if (!name) throw new Error(`schema conformance: ${kind} (v1) is not in the Kubernetes schema`);
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const compiler = new (ajv().default)({ allErrors: true, strict: false, validateFormats: false });
     const prepared = prepare(definitions);
     // apiVersion, kind and metadata are checked apart
     const { apiVersion: _a, kind: _k, metadata: _m, ...properties } = prepared[name].properties;
-    validate = ajv.compile({ ...prepared[name], properties, definitions: prepared });
+    validate = compiler.compile({ ...prepared[name], properties, definitions: prepared });
     validators.set(key, validate);
     return validate;
   }
@@ -122,14 +147,14 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const v = crd.spec.versions.find((x: any) => x.name === version);
   if (!v?.served) throw new Error(`schema conformance: ${kind} ${version} is not served by the ${bundle} bundle`);
   // the API server applies the schema's defaults before it evaluates the CEL rules
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, useDefaults: true });
-  const cel = (rules: Array<{ rule: string; message?: string }>, data: unknown): boolean => {
+  const compiler = new (ajv().default)({ allErrors: true, strict: false, validateFormats: false, useDefaults: true });
+  const celKeyword = (rules: Array<{ rule: string; message?: string }>, data: unknown): boolean => {
     const failed = rules.filter(r => !celHolds(r.rule, data));
-    (cel as any).errors = failed.map(r => ({ keyword: 'cel', message: `violates the CEL rule ${r.rule}${r.message ? ` (${r.message})` : ''}`, params: {} }));
+    (celKeyword as any).errors = failed.map(r => ({ keyword: 'cel', message: `violates the CEL rule ${r.rule}${r.message ? ` (${r.message})` : ''}`, params: {} }));
     return failed.length === 0;
   };
-  ajv.addKeyword({ keyword: 'cel', validate: cel, errors: true });
-  validate = ajv.compile(prepare(v.schema.openAPIV3Schema));
+  compiler.addKeyword({ keyword: 'cel', validate: celKeyword, errors: true });
+  validate = compiler.compile(prepare(v.schema.openAPIV3Schema));
   validators.set(key, validate);
   if (crd.spec.scope === 'Cluster') clusterScoped.add(key);
   return validate;

@@ -34,10 +34,13 @@ export function renderDelegatingRootSpec(group: GroupModel, svc: GroupService, m
 
 export function renderSwimLaneGroupSpec(group: GroupModel, gateway: string | undefined): lanes.AsmSwimLaneGroupSpec {
   const permissive = group.mode === Mode.PERMISSIVE;
-  const [namespace, name] = gateway ? gateway.split('/') : [undefined, undefined];
+  const ingressGateway = (ref: string) => {
+    const [namespace, name] = ref.split('/');
+    return { name, namespace, type: lanes.AsmSwimLaneGroupSpecIngressGatewayType.ASM };
+  };
   return {
     services: group.services.map(s => ({ name: s.name, namespace: s.namespace })),
-    ingress: gateway ? { gateway: { name, namespace, type: lanes.AsmSwimLaneGroupSpecIngressGatewayType.ASM } } : {},
+    ingress: gateway ? { gateway: ingressGateway(gateway) } : {},
     isPermissive: permissive,
     permissiveModeConfiguration: permissive
       ? { fallbackTarget: group.baseline, traceHeader: group.traceHeader, routeHeader: group.routingHeader }
