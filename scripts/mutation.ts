@@ -43,7 +43,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   simulation: {
     mutate: ['src/private/simulate/**/*.ts', 'src/lane-simulator.ts'],
-    tests: ['simulation', 'diff', 'differential', 'gateway-api', 'baggage', 'properties'],
+    tests: ['simulation', 'reading', 'httproute', 'diff', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
   },
   analysis: {
     mutate: ['src/private/analysis/**/*.ts'],
@@ -65,32 +65,38 @@ export const GROUPS: { [name: string]: Group } = {
 
 const ROOT = path.join(__dirname, '..');
 const args = process.argv.slice(2);
-if (args.includes('--list')) {
-  for (const [name, g] of Object.entries(GROUPS)) console.log(`${name}\n  mutates ${g.mutate.join(' ')}\n  tests   ${g.tests.map(t => `test/${t}.test.ts`).join(' ')}`);
-  process.exit(0);
+/**
+ * Prints `text` and ends the process once it is written: process.exit() right after printing to a pipe cut the
+ * output at the pipe's buffer (64 KiB), e.g. a long list of survivors piped to grep.
+ */
+function finish(text: string, code = 0): void {
+  process.stdout.write(text, () => process.exit(code));
 }
-if (args[0] === '--survivors') {
-  for (const name of args.slice(1)) {
+
+/** The groups, their code and their tests. */
+function list(): string {
+  return Object.entries(GROUPS).map(([name, g]) => `${name}\n  mutates ${g.mutate.join(' ')}\n  tests   ${g.tests.map(t => `test/${t}.test.ts`).join(' ')}\n`).join('');
+}
+
+/** The mutants of the groups' last runs that no test killed, each with its line. */
+function survivors(names: string[]): string {
+  const out: string[] = [];
+  for (const name of names) {
     const report = JSON.parse(fs.readFileSync(path.join(ROOT, 'reports', 'mutation', name, 'mutation.json'), 'utf-8'));
     for (const [file, result] of Object.entries<any>(report.files)) {
       const lines = String(result.source).split('\n');
       for (const m of result.mutants) {
         if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
         const at = m.location.start;
-        console.log(`${file}:${at.line}:${at.column} ${m.status} ${m.mutatorName}: ${JSON.stringify(m.replacement ?? '')}\n    ${lines[at.line - 1].trim()}`);
+        out.push(`${file}:${at.line}:${at.column} ${m.status} ${m.mutatorName}: ${JSON.stringify(m.replacement ?? '')}\n    ${lines[at.line - 1].trim()}\n`);
       }
     }
   }
-  process.exit(0);
+  return out.join('');
 }
-/** --force: every mutant is run again, none taken from the incremental record */
-const force = args.includes('--force');
-const groups = args.filter(a => a !== '--force');
-const unknown = groups.filter(a => !(a in GROUPS));
-if (unknown.length) {
-  console.error(`mutation: unknown group ${unknown.join(', ')} (groups: ${Object.keys(GROUPS).join(', ')})`);
-  process.exit(2);
-}
+
+const dir = path.join(ROOT, '.stryker-tmp');
+
 /**
  * The incremental file as committed: what the next run reuses (sources, mutants, tests, which test killed or
  * covered what), without what only this machine's run said (its root folder, its configuration, the stack
@@ -124,28 +130,42 @@ function collectTests(name: string, g: Group): string {
   return file;
 }
 
-const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf-8'));
-const dir = path.join(ROOT, '.stryker-tmp');
-fs.mkdirSync(dir, { recursive: true });
-let failed = false;
-for (const name of groups.length ? groups : Object.keys(GROUPS)) {
-  const g = GROUPS[name];
-  const config = {
-    ...base,
-    mutate: g.mutate,
-    incrementalFile: `test/mutation/${name}.json`,
-    htmlReporter: { fileName: `reports/mutation/${name}/mutation.html` },
-    jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
-    jest: { ...base.jest, config: { ...base.jest.config, testMatch: g.tests.map(t => `<rootDir>/test/${t}.test.ts`) } },
-  };
-  const tests = collectTests(name, g);
-  const file = path.join(dir, `stryker.${name}.json`);
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  const started = Date.now();
-  console.log(`mutation: ${name} (${g.mutate.join(' ')}), judged by ${g.tests.join(', ')}`);
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file, ...(force ? ['--force'] : [])], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests } });
-  console.log(`mutation: ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
-  if (r.status !== 0) failed = true;
-  scrub(path.join(ROOT, config.incrementalFile));
+/** Runs Stryker on the groups given (every group when none is). */
+function runGroups(): void {
+  /** --force: every mutant is run again, none taken from the incremental record */
+  const force = args.includes('--force');
+  const groups = args.filter(a => a !== '--force');
+  const unknown = groups.filter(a => !(a in GROUPS));
+  if (unknown.length) {
+    console.error(`mutation: unknown group ${unknown.join(', ')} (groups: ${Object.keys(GROUPS).join(', ')})`);
+    process.exit(2);
+  }
+  const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf-8'));
+  fs.mkdirSync(dir, { recursive: true });
+  let failed = false;
+  for (const name of groups.length ? groups : Object.keys(GROUPS)) {
+    const g = GROUPS[name];
+    const config = {
+      ...base,
+      mutate: g.mutate,
+      incrementalFile: `test/mutation/${name}.json`,
+      htmlReporter: { fileName: `reports/mutation/${name}/mutation.html` },
+      jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
+      jest: { ...base.jest, config: { ...base.jest.config, testMatch: g.tests.map(t => `<rootDir>/test/${t}.test.ts`) } },
+    };
+    const tests = collectTests(name, g);
+    const file = path.join(dir, `stryker.${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    const started = Date.now();
+    console.log(`mutation: ${name} (${g.mutate.join(' ')}), judged by ${g.tests.join(', ')}`);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file, ...(force ? ['--force'] : [])], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests } });
+    console.log(`mutation: ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
+    if (r.status !== 0) failed = true;
+    scrub(path.join(ROOT, config.incrementalFile));
+  }
+  process.exitCode = failed ? 1 : 0;
 }
-process.exit(failed ? 1 : 0);
+
+if (args.includes('--list')) finish(list());
+else if (args[0] === '--survivors') finish(survivors(args.slice(1)));
+else runGroups();

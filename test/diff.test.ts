@@ -10,6 +10,9 @@ import { stringify } from 'yaml';
 import { chainGroupProps, runCli, synth } from './helpers';
 import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
+import { HeaderCondition, MatchBlock, PlainStringMatch } from '../src/private/model/types';
+import { witnesses } from '../src/private/simulate/diff';
+import { RouteTable } from '../src/private/simulate/mesh';
 
 const HOST = 'mocka.default.svc.cluster.local';
 
@@ -273,5 +276,324 @@ describe('cdk8s-lanes diff', () => {
     expect(same.code).toBe(0);
     expect(JSON.parse(same.out)).toMatchObject({ changed: false, entries: [] });
     expect(cli('diff', path.join(dir, 'old'), path.join(dir, 'new'), '--format', 'json').code).toBe(1);
+  });
+});
+
+/** A table whose rules test these blocks of conditions, one rule per block (where the rules go plays no part in the witnesses). */
+function rulesOn(...blocks: Array<Partial<MatchBlock>>): RouteTable {
+  return { source: 'test', name: 't', gateways: [], mesh: true, hosts: [HOST], routes: blocks.map(b => ({ matches: [{ headers: [], queryParams: [], ...b }], destinations: [] })) };
+}
+const exact = (value: string): PlainStringMatch => ({ kind: 'exact', value });
+const prefix = (value: string): PlainStringMatch => ({ kind: 'prefix', value });
+const regex = (value: string): PlainStringMatch => ({ kind: 'regex', value });
+/** A condition on a header being there (with a value matching `match`, when given). */
+const has = (name: string, match?: PlainStringMatch): HeaderCondition => ({ name, match, absent: false });
+const textsOf = (...blocks: Array<Partial<MatchBlock>>) => witnesses([rulesOn(...blocks)]).requests.map(w => w.text);
+/** The request a witness starts from: GET / over http, nothing else. */
+const req = (over: object = {}) => ({ headers: {}, query: {}, path: '/', rawPath: '/', method: 'GET', scheme: 'http', ...over });
+/** Witnesses as plain data (their dictionaries copied into plain objects), for a strict comparison. */
+const plainOf = (...blocks: Array<Partial<MatchBlock>>) => witnesses([rulesOn(...blocks)]).requests.map(w => ({
+  text: w.text, request: { ...w.request, headers: { ...w.request.headers }, query: { ...w.request.query } },
+}));
+
+describe('the witness requests diff() simulates: one per class of requests the rules tell apart', () => {
+  test.each<[string[], string]>([
+    [[], '~'],
+    [['~'], 'z'],
+    [['~', 'z'], '0'],
+    [['~', 'z', '0'], '_'],
+    [['~', 'z', '0', '_'], '-'],
+    [['~', 'z', '0', '_', '-'], '.'],
+    [['~', 'z', '0', '_', '-', '.'], 'Z'],
+    [['~', 'z', '0', '_', '-', '.', 'Z'], '9'],
+    [['~', 'z', '0', '_', '-', '.', 'Z', '9'], 'q'],
+    [['~', 'z', '0', '_', '-', '.', 'Z', '9', 'q'], '~~'],
+  ])('a header compared with %j: absent, each value, and %j, which no value begins with', (values, other) => {
+    const blocks = [{ headers: [has('x')] }, ...values.map(v => ({ headers: [has('x', exact(v))] }))];
+    expect(textsOf(...blocks)).toEqual(['x absent', ...values.map(v => `x: ${v}`), `x: ${other}`]);
+  });
+
+  test('a first character is taken when any one value begins with it, not only when all do', () => {
+    expect(textsOf({ headers: [has('x', exact('~'))] }, { headers: [has('x', exact('lane'))] })).toEqual(['x absent', 'x: ~', 'x: lane', 'x: z']);
+  });
+
+  test('after a prefix: the prefix, and the prefix continued by a character no value continues it with', () => {
+    // b~a ends with the prefix a and has ~ after one character: it does not take a~
+    expect(textsOf({ headers: [has('x', prefix('a'))] }, { headers: [has('x', exact('b~a'))] })).toEqual(['x absent', 'x: b~a', 'x: ~', 'x: a', 'x: a~']);
+    // p~ takes ~ after p, pz0 takes z after p
+    expect(textsOf({ headers: [has('y', prefix('p'))] }, { headers: [has('y', exact('p~'))] }, { headers: [has('y', exact('pz0'))] }))
+      .toEqual(['y absent', 'y: p~', 'y: pz0', 'y: ~', 'y: p', 'y: p0']);
+  });
+
+  test.each<[string, string[]]>([
+    ['^v\\d$', ['v0']],
+    ['v\\w', ['va', 'vw']],
+    ['a\\sb', ['a b']],
+    ['a[^xy]', ['a~']],
+    ['a\\$b', ['a$b']],
+    ['(?:a|b)c', ['ac', 'bc']],
+    ['(ab|cd)e', ['abe', 'cde']],
+    ['(a\\d)c', ['a0c']],
+    ['x{2}y{10,12}', ['xxyyyyyyyyyy']],
+    ['a.+b', ['axb']],
+    ['a.*\\d', ['a0']],
+    ['a.?\\d', ['a0']],
+    ['ab*\\d', ['a0']],
+    ['ab?\\d', ['a0']],
+    ['a\\.b', ['a.b']],
+    ['ab|cd', ['ab', 'cd']],
+    ['a?b', ['b', 'ab']],
+  ])('a regex condition %j: witness strings read off the pattern that it matches, %j; the result is approximate', (pattern, matching) => {
+    const w = witnesses([rulesOn({ headers: [has('x', regex(pattern))] })]);
+    expect({ texts: w.requests.map(r => r.text), approximate: w.approximate, sampled: w.sampled })
+      .toEqual({ texts: ['x absent', 'x: ~', ...matching.map(m => `x: ${m}`)], approximate: true, sampled: false });
+  });
+
+  test('the path and the method always have a value: each exact value, each prefix, and values besides them', () => {
+    const w = witnesses([rulesOn({ uri: exact('/a') }, { uri: prefix('/b') }, { method: exact('POST') })]);
+    expect({ approximate: w.approximate, sampled: w.sampled }).toEqual({ approximate: false, sampled: false });
+    expect(plainOf({ uri: exact('/a') }, { uri: prefix('/b') }, { method: exact('POST') })).toStrictEqual([
+      { text: 'path /a; method POST', request: req({ path: '/a', rawPath: '/a', method: 'POST' }) },
+      { text: 'path /a; method ~', request: req({ path: '/a', rawPath: '/a', method: '~' }) },
+      { text: 'path ~; method POST', request: req({ path: '~', rawPath: '~', method: 'POST' }) },
+      { text: 'path ~; method ~', request: req({ path: '~', rawPath: '~', method: '~' }) },
+      { text: 'path /b; method POST', request: req({ path: '/b', rawPath: '/b', method: 'POST' }) },
+      { text: 'path /b; method ~', request: req({ path: '/b', rawPath: '/b', method: '~' }) },
+      { text: 'path /b~; method POST', request: req({ path: '/b~', rawPath: '/b~', method: 'POST' }) },
+      { text: 'path /b~; method ~', request: req({ path: '/b~', rawPath: '/b~', method: '~' }) },
+    ]);
+  });
+
+  test(':authority and authority are one field, as are :method and method', () => {
+    expect(plainOf({ headers: [has(':authority', prefix('shop.'))] }, { authority: exact('api.example.com') })).toStrictEqual([
+      { text: 'any request', request: req({ authority: undefined }) },
+      { text: 'authority api.example.com', request: req({ authority: 'api.example.com' }) },
+      { text: 'authority ~', request: req({ authority: '~' }) },
+      { text: 'authority shop.', request: req({ authority: 'shop.' }) },
+      { text: 'authority shop.~', request: req({ authority: 'shop.~' }) },
+    ]);
+    expect(plainOf({ headers: [has(':method', exact('PUT'))] }, { method: exact('POST') })).toStrictEqual([
+      { text: 'method PUT', request: req({ method: 'PUT' }) },
+      { text: 'method POST', request: req({ method: 'POST' }) },
+      { text: 'method ~', request: req({ method: '~' }) },
+    ]);
+  });
+
+  test(':path is the path with its query string, :scheme the scheme; :status (a response header) is no request field', () => {
+    const query = { 'a': '1', 'flag': '', '': 'v' };
+    expect(plainOf({ headers: [has(':path', exact('/p?a=1&flag&=v')), has(':scheme', exact('https')), has(':status', exact('200'))] })).toStrictEqual([
+      { text: 'path /p?a=1&flag&=v; scheme https', request: req({ path: '/p', rawPath: '/p?a=1&flag&=v', query, scheme: 'https' }) },
+      { text: 'path /p?a=1&flag&=v; scheme ~', request: req({ path: '/p', rawPath: '/p?a=1&flag&=v', query, scheme: '~' }) },
+      { text: 'path ~; scheme https', request: req({ path: '~', rawPath: '~', scheme: 'https' }) },
+      { text: 'path ~; scheme ~', request: req({ path: '~', rawPath: '~', scheme: '~' }) },
+    ]);
+    // a :path that is only a query string: an empty path
+    expect(plainOf({ headers: [has(':path', exact('?a=1'))] })).toStrictEqual([
+      { text: 'path ?a=1', request: req({ path: '', rawPath: '?a=1', query: { a: '1' } }) },
+      { text: 'path ~', request: req({ path: '~', rawPath: '~' }) },
+    ]);
+  });
+
+  test('a query parameter tested by a :path prefix and by its own condition keeps the value of its own condition', () => {
+    // a path that begins /p?a can carry a=2 (/p?a=2): that class needs a witness with a=2
+    expect(plainOf({ headers: [has(':path', prefix('/p?a'))] }, { queryParams: [{ name: 'a', match: exact('2') }] })).toStrictEqual([
+      { text: 'path ~', request: req({ path: '~', rawPath: '~' }) },
+      { text: 'path ~; ?a=2', request: req({ path: '~', rawPath: '~?a=2', query: { a: '2' } }) },
+      { text: 'path ~; ?a=~', request: req({ path: '~', rawPath: '~?a=~', query: { a: '~' } }) },
+      { text: 'path /p?a', request: req({ path: '/p', rawPath: '/p?a', query: { a: '' } }) },
+      { text: 'path /p?a; ?a=2', request: req({ path: '/p', rawPath: '/p?a&a=2', query: { a: '2' } }) },
+      { text: 'path /p?a; ?a=~', request: req({ path: '/p', rawPath: '/p?a&a=~', query: { a: '~' } }) },
+      { text: 'path /p?a~', request: req({ path: '/p', rawPath: '/p?a~', query: { 'a~': '' } }) },
+      { text: 'path /p?a~; ?a=2', request: req({ path: '/p', rawPath: '/p?a~&a=2', query: { 'a~': '', 'a': '2' } }) },
+      { text: 'path /p?a~; ?a=~', request: req({ path: '/p', rawPath: '/p?a~&a=~', query: { 'a~': '', 'a': '~' } }) },
+    ]);
+  });
+
+  test('a query parameter: absent (no text), its exact value, another value', () => {
+    expect(plainOf({ queryParams: [{ name: 'q', match: exact('1') }] })).toStrictEqual([
+      { text: 'any request', request: req() },
+      { text: '?q=1', request: req({ rawPath: '/?q=1', query: { q: '1' } }) },
+      { text: '?q=~', request: req({ rawPath: '/?q=~', query: { q: '~' } }) },
+    ]);
+  });
+
+  test('an absent header is no header, a caller label not given is no label; headers and labels combined', () => {
+    expect(plainOf({ headers: [has('x')], sourceLabels: { app: 'web' } })).toStrictEqual([
+      { text: 'x absent', request: req() },
+      { text: 'x absent; caller app=web', request: req({ sourceLabels: { app: 'web' } }) },
+      { text: 'x absent; caller app=~', request: req({ sourceLabels: { app: '~' } }) },
+      { text: 'x: ~', request: req({ headers: { x: '~' } }) },
+      { text: 'x: ~; caller app=web', request: req({ headers: { x: '~' }, sourceLabels: { app: 'web' } }) },
+      { text: 'x: ~; caller app=~', request: req({ headers: { x: '~' }, sourceLabels: { app: '~' } }) },
+    ]);
+  });
+
+  test('up to 4096 combinations every one is simulated; above, each value of each field once, the others at their first', () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `h${String(i + 1).padStart(2, '0')}`);
+    // 12 headers tested for presence: 2^12 = 4096 combinations
+    const all = witnesses([rulesOn({ headers: names(12).map(h => has(h)) })]);
+    expect({ count: all.requests.length, approximate: all.approximate, sampled: all.sampled })
+      .toEqual({ count: 4096, approximate: false, sampled: false });
+    // 13 headers, the first with two values: 4 * 2^12 combinations, sampled
+    const sampled = witnesses([rulesOn({ headers: [has('h01', exact('a')), has('h01', exact('b')), ...names(13).slice(1).map(h => has(h))] })]);
+    expect({ approximate: sampled.approximate, sampled: sampled.sampled }).toEqual({ approximate: true, sampled: true });
+    expect(sampled.requests.map(w => ({ ...w.request.headers }))).toStrictEqual([
+      {}, { h01: 'a' }, { h01: 'b' }, { h01: '~' },
+      { h02: '~' }, { h03: '~' }, { h04: '~' }, { h05: '~' }, { h06: '~' }, { h07: '~' },
+      { h08: '~' }, { h09: '~' }, { h10: '~' }, { h11: '~' }, { h12: '~' }, { h13: '~' },
+    ]);
+    expect(sampled.requests[0].text).toBe(names(13).map(h => `${h} absent`).join('; '));
+    expect(sampled.requests[1].text).toBe(['h01: a', ...names(13).slice(1).map(h => `${h} absent`)].join('; '));
+  });
+});
+
+/** An Istio object as YAML, in the namespace given ('' for none). */
+const istio = (kind: string, name: string, spec: object, namespace = 'default') =>
+  stringify({ apiVersion: 'networking.istio.io/v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec });
+const meshOf = (...docs: string[]) => LaneSimulator.fromYaml(docs.join('---\n'));
+/** A VirtualService sending everything to one destination. */
+const allTo = (name: string, hosts: string[], destination: object, more: object = {}, namespace = 'default') =>
+  istio('VirtualService', name, { hosts, ...more, http: [{ route: [{ destination }] }] }, namespace);
+const only = (target: string) => [{ target, probability: 1, sets: '' }];
+
+describe('diff(): entry points and what each share carries', () => {
+  test('a gateway entry names its gateways and hosts sorted; a table bound to the mesh too is a sidecar entry per host', () => {
+    const edge = (subset: string) => allTo('edge', ['b.example.com', 'a.example.com'], { host: HOST, subset }, { gateways: ['istio-system/z-gw', 'mesh', 'istio-system/a-gw'] });
+    const inner = (subset: string) => allTo('inner', ['mockb'], { host: 'mockb', subset });
+    const B = 'mockb.default.svc.cluster.local';
+    const change = (from: string, to: string) => [{ request: 'any request', before: only(from), after: only(to) }];
+    expect(meshOf(edge('s1'), inner('s1')).diff(meshOf(edge('s2'), inner('s2')))).toEqual({
+      changed: true,
+      entries: [
+        { entry: 'gateway istio-system/a-gw, istio-system/z-gw (hosts: a.example.com, b.example.com)', status: 'changed', classes: change(`${HOST}/s1`, `${HOST}/s2`) },
+        { entry: 'sidecar a.example.com', status: 'changed', classes: change(`${HOST}/s1`, `${HOST}/s2`) },
+        { entry: 'sidecar b.example.com', status: 'changed', classes: change(`${HOST}/s1`, `${HOST}/s2`) },
+        { entry: `sidecar ${B}`, status: 'changed', classes: change(`${B}/s1`, `${B}/s2`) },
+      ],
+      subsetsAdded: [`${HOST}/s2`, `${B}/s2`],
+      subsetsRemoved: [`${HOST}/s1`, `${B}/s1`],
+      hostsAdded: [],
+      hostsRemoved: [],
+      chains: [],
+      approximate: false,
+    });
+  });
+
+  test('a second VirtualService for the same entry is compared under its own name, namespace first when it has one', () => {
+    const mesh = (second: string, third: string) => meshOf(
+      allTo('first', [HOST], { host: HOST, subset: 's1' }, {}, 'default'),
+      allTo('second', [HOST], { host: HOST, subset: second }, {}, 'default'),
+      allTo('third', [HOST], { host: HOST, subset: third }, {}, ''),
+    );
+    expect(mesh('s1', 's1').diff(mesh('s2', 's3'))).toEqual({
+      changed: true,
+      entries: [
+        { entry: `sidecar ${HOST} [default/second]`, status: 'changed', classes: [{ request: 'any request', before: only(`${HOST}/s1`), after: only(`${HOST}/s2`) }] },
+        { entry: `sidecar ${HOST} [third]`, status: 'changed', classes: [{ request: 'any request', before: only(`${HOST}/s1`), after: only(`${HOST}/s3`) }] },
+      ],
+      subsetsAdded: [`${HOST}/s2`, `${HOST}/s3`],
+      subsetsRemoved: [],
+      hostsAdded: [],
+      hostsRemoved: [],
+      chains: [],
+      approximate: false,
+    });
+  });
+
+  test('entries added and removed, in the order of their names; subsets and hosts added and removed, sorted', () => {
+    const before = meshOf(
+      istio('VirtualService', 'b', { hosts: ['b'], http: [{ route: [{ destination: { host: 'b', subset: 'z' }, weight: 1 }, { destination: { host: 'b', subset: 'y' }, weight: 1 }] }] }),
+      allTo('n', ['n'], { host: 'c' }),
+    );
+    const after = meshOf(
+      istio('VirtualService', 'b', { hosts: ['b'], http: [{ route: [{ destination: { host: 'b', subset: 'x2' }, weight: 1 }, { destination: { host: 'b', subset: 'x1' }, weight: 1 }] }] }),
+      allTo('m', ['m'], { host: 'a' }),
+    );
+    const fq = (h: string) => `${h}.default.svc.cluster.local`;
+    const half = (target: string) => ({ target, probability: 0.5, sets: '' });
+    expect(before.diff(after)).toEqual({
+      changed: true,
+      entries: [
+        { entry: `sidecar ${fq('b')}`, status: 'changed', classes: [{ request: 'any request', before: [half(`${fq('b')}/y`), half(`${fq('b')}/z`)], after: [half(`${fq('b')}/x1`), half(`${fq('b')}/x2`)] }] },
+        { entry: `sidecar ${fq('m')}`, status: 'added', classes: [{ request: 'any request', before: [], after: only(fq('a')) }] },
+        { entry: `sidecar ${fq('n')}`, status: 'removed', classes: [{ request: 'any request', before: only(fq('c')), after: [] }] },
+      ],
+      subsetsAdded: [`${fq('b')}/x1`, `${fq('b')}/x2`],
+      subsetsRemoved: [`${fq('b')}/y`, `${fq('b')}/z`],
+      hostsAdded: [fq('a'), fq('m')],
+      hostsRemoved: [fq('c'), fq('n')],
+      chains: [],
+      approximate: false,
+    });
+  });
+
+  test('each share: target (port, subset), headers set and added, declared fallback; 404 and 503; one class per change', () => {
+    const dr = [
+      istio('DestinationRule', 'mocka', { host: HOST, subsets: [{ name: 's1', labels: { version: 'v1' } }, { name: 's2', labels: { version: 'v2' } }] }),
+      // the fallback hosts, on both sides
+      istio('DestinationRule', 'backup', { host: 'backup', subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
+      istio('DestinationRule', '1-backup', { host: '1-backup', subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
+    ];
+    const on = (value: string) => [{ headers: { x: { exact: value } } }];
+    const before = meshOf(...dr, istio('VirtualService', 'v', {
+      hosts: [HOST],
+      http: [
+        {
+          match: on('a'),
+          route: [
+            { destination: { host: HOST, subset: 's2' }, weight: 3, fallback: { target: { host: HOST, subset: 's1', port: { number: 9080 } } } },
+            { destination: { host: HOST, subset: 's1' }, weight: 1, headers: { request: { set: { 'x-b': '1', 'x-a': '2' }, add: { 'x-d': '3', 'x-c': '4' } } } },
+          ],
+        },
+        { match: on('b'), route: [{ destination: { host: HOST, port: { number: 8080 } }, fallback: { target: { host: 'backup' } } }] },
+        // no DestinationRule defines s3, and it has no fallback: its share fails
+        { match: on('c'), route: [{ destination: { host: HOST, subset: 's3' } }] },
+        // a share with a declared fallback is not the same as one without, even to the same subset
+        {
+          match: on('d'),
+          route: [
+            { destination: { host: HOST, subset: 's1' }, weight: 1, fallback: { target: { host: '1-backup', subset: 'v1' } } },
+            { destination: { host: HOST, subset: 's1' }, weight: 1 },
+          ],
+        },
+      ],
+    }));
+    const after = meshOf(...dr, allTo('v', [HOST], { host: 'other' }));
+    const other = only('other.default.svc.cluster.local');
+    expect(before.diff(after)).toEqual({
+      changed: true,
+      entries: [{
+        entry: `sidecar ${HOST}`,
+        status: 'changed',
+        classes: [
+          // x absent and x: ~ both go nowhere before (404): one class, named by its first request
+          { request: 'x absent', before: [{ target: '404', probability: 1, sets: '' }], after: other },
+          {
+            request: 'x: a',
+            before: [
+              { target: `${HOST}/s1`, probability: 0.25, sets: 'x-a=2, x-b=1, x-c+=4, x-d+=3' },
+              { target: `${HOST}/s2`, probability: 0.75, sets: '', fallback: `${HOST}:9080/s1` },
+            ],
+            after: other,
+          },
+          { request: 'x: b', before: [{ target: `${HOST}:8080`, probability: 1, sets: '', fallback: 'backup.default.svc.cluster.local/*' }], after: other },
+          { request: 'x: c', before: [{ target: '503', probability: 1, sets: '' }], after: other },
+          {
+            request: 'x: d',
+            before: [
+              { target: `${HOST}/s1`, probability: 0.5, sets: '' },
+              { target: `${HOST}/s1`, probability: 0.5, sets: '', fallback: '1-backup.default.svc.cluster.local/v1' },
+            ],
+            after: other,
+          },
+        ],
+      }],
+      subsetsAdded: [],
+      subsetsRemoved: [`${HOST}/s3`],
+      hostsAdded: ['other.default.svc.cluster.local'],
+      hostsRemoved: [],
+      chains: [],
+      approximate: false,
+    });
   });
 });

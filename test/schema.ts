@@ -147,6 +147,8 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const v = crd.spec.versions.find((x: any) => x.name === version);
   if (!v?.served) throw new Error(`schema conformance: ${kind} ${version} is not served by the ${bundle} bundle`);
   // the API server applies the schema's defaults before it evaluates the CEL rules
+  // the evaluator is loaded now, while this file's modules can be required: the validator may run in a later file
+  celEnvironment();
   const compiler = new (ajv().default)({ allErrors: true, strict: false, validateFormats: false, useDefaults: true });
   const celKeyword = (rules: Array<{ rule: string; message?: string }>, data: unknown): boolean => {
     const failed = rules.filter(r => !celHolds(r.rule, data));

@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
-import { synth, withoutOrigin } from './helpers';
+import { chainGroupProps, synth, withoutOrigin } from './helpers';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
-import { HeaderMatch, LaneRouting, LaneSimulator, Mode, Target } from '../src';
+import { DiagramFormat, HeaderMatch, LaneGroup, LaneRouting, LaneSimulator, Mode, Target } from '../src';
+import { baggageEntryPattern } from '../src/private/model/marker';
+import { simulateChain as engineChain } from '../src/private/simulate/engine';
+import { baggageEntry, forward, headerValue, makeRequest, parseQuery } from '../src/private/simulate/request';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures', 'mock-chain.yaml'), 'utf-8');
 const CHAIN = ['mocka', 'mockb', 'mockc'];
@@ -242,5 +245,717 @@ ${http}`;
       .toThrow('f (document 1): VirtualService t: "tcp" is not supported by the lane simulation (it could change where requests go); supported here: hosts, gateways, http');
     expect(() => LaneSimulator.fromYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}')).toThrow('no VirtualService found in input (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes); read: ConfigMap (1)');
     expect(() => LaneSimulator.fromYaml('a: [', 'broken.yaml')).toThrow(/^broken.yaml \(document 1\): not valid YAML/);
+  });
+});
+
+/** A VirtualService document (more documents can follow after `---`). */
+const yamlDocs = (...docs: string[]) => docs.map(d => d.trim()).join('\n---\n');
+
+/** The hand-written chain without its ingress VirtualService: two sidecar VirtualServices and the DestinationRules. */
+const SIDECARS = FIXTURE.split('---\n').slice(1).join('---\n');
+
+describe('argument checks name the method, the argument and the value', () => {
+  const sim = LaneSimulator.fromYaml(FIXTURE, 'mock-chain.yaml');
+
+  test('reading', () => {
+    expect(() => LaneSimulator.fromYaml(42 as any)).toThrow(new Error('LaneSimulator.fromYaml(): yaml must be a string, got 42'));
+    expect(() => LaneSimulator.fromYaml(FIXTURE, 7 as any)).toThrow(new Error('LaneSimulator.fromYaml(): fileName must be a string, got 7'));
+    expect(() => LaneSimulator.fromYamlSources('x' as any)).toThrow(new Error('LaneSimulator.fromYamlSources(): sources must be a list, got "x"'));
+    expect(() => LaneSimulator.fromYaml(FIXTURE, 'f', { bogus: 1 } as any))
+      .toThrow(new Error('LaneSimulator: options has unknown property "bogus" (known: clusterDomain, asmGeneratedNamespace)'));
+  });
+
+  test('simulating', () => {
+    expect(() => sim.simulate(null as any)).toThrow(new Error('LaneSimulator.simulate(): request must be an object, got null'));
+    expect(() => sim.simulateChain('mocka' as any, {})).toThrow(new Error('LaneSimulator.simulateChain(): services must be a list, got "mocka"'));
+    expect(() => sim.simulateChain(CHAIN, {}, { bogus: 1 } as any))
+      .toThrow(new Error('LaneSimulator.simulateChain(): options has unknown property "bogus" (known: unhealthyLanes, routingHeader, baggageKey, gateway, host)'));
+  });
+
+  test('diff', () => {
+    expect(() => sim.diff('x' as any)).toThrow(new Error('LaneSimulator.diff(): after must be a LaneSimulator, got "x"'));
+    expect(() => sim.diff(sim, { bogus: 1 } as any)).toThrow(new Error('LaneSimulator.diff(): options has unknown property "bogus" (known: chain)'));
+    expect(() => sim.diff(sim, { chain: [] })).toThrow(new Error('LaneSimulator.diff(): options.chain needs at least one service'));
+  });
+
+  test('diagrams', async () => {
+    expect(() => sim.diagram({ bogus: 1 } as any))
+      .toThrow(new Error('LaneSimulator.diagram(): options has unknown property "bogus" (known: host, lane, chain, baggageKey, routingHeader, format)'));
+    await expect(sim.diagramSvg({ bogus: 1 } as any))
+      .rejects.toThrow(new Error('LaneSimulator.diagramSvg(): options has unknown property "bogus" (known: host, lane, chain, baggageKey, routingHeader, format)'));
+    await expect(sim.diagramSvg({ format: DiagramFormat.MERMAID }))
+      .rejects.toThrow(new Error('LaneSimulator.diagramSvg(): options.format is for diagram(); diagramSvg() draws SVG, got "mermaid"'));
+    expect(() => sim.diagram({ chain: ['mocka'], host: 'mockb' })).toThrow(new Error('diagram: give host or chain, not both (the chain names its hosts)'));
+  });
+});
+
+describe('entry points: which VirtualService a simulation enters through', () => {
+  const sim = LaneSimulator.fromYaml(FIXTURE, 'mock-chain.yaml');
+  const FOUND = 'found: mock-chain.yaml: VirtualService istio-system/swimlane-ingress-vs-custom (gateways: istio-system/ingressgateway); '
+    + 'mock-chain.yaml: VirtualService default/mockb-lanes (mesh, hosts: mockb.default.svc.cluster.local); '
+    + 'mock-chain.yaml: VirtualService default/mockc-lanes (mesh, hosts: mockc.default.svc.cluster.local)';
+
+  test('gateway and host together are refused', () => {
+    expect(() => sim.simulate({}, { gateway: 'istio-system/ingressgateway', host: 'mockb' })).toThrow(new Error('give gateway or host, not both'));
+  });
+
+  test('a host without a sidecar VirtualService: the message lists every VirtualService and where it applies', () => {
+    expect(() => sim.simulate({}, { host: 'mocka' })).toThrow(new Error(`no VirtualService for sidecars of host mocka.default.svc.cluster.local; ${FOUND}`));
+  });
+
+  test('several gateway-bound VirtualServices and no gateway given: the choice is asked for', () => {
+    const two = LaneSimulator.fromYaml(yamlDocs(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: g1, namespace: istio-system}
+spec:
+  gateways: [istio-system/gw-a, mesh]
+  hosts: [a.default.svc.cluster.local]
+  http: [{route: [{destination: {host: a.default.svc.cluster.local}}]}]`, `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: g2, namespace: istio-system}
+spec:
+  gateways: [istio-system/gw-b]
+  hosts: ['*']
+  http: [{route: [{destination: {host: b.default.svc.cluster.local}}]}]`), 'e.yaml');
+    expect(() => two.simulate({})).toThrow(new Error('2 VirtualServices bound to a gateway: choose one with a gateway (namespace/name) or a host; '
+      + 'found: e.yaml: VirtualService istio-system/g1 (gateways: istio-system/gw-a; mesh, hosts: a.default.svc.cluster.local); '
+      + 'e.yaml: VirtualService istio-system/g2 (gateways: istio-system/gw-b)'));
+    expect(two.simulate({}, { gateway: 'istio-system/gw-b' }).virtualService).toEqual('e.yaml: VirtualService istio-system/g2');
+  });
+
+  test('sidecar VirtualServices only: simulate() asks for a host, simulateChain() enters at its first service', () => {
+    const side = LaneSimulator.fromYaml(SIDECARS, 's.yaml');
+    expect(() => side.simulate({})).toThrow(new Error('2 VirtualServices: choose one with a gateway (namespace/name) or a host; '
+      + 'found: s.yaml: VirtualService default/mockb-lanes (mesh, hosts: mockb.default.svc.cluster.local); '
+      + 's.yaml: VirtualService default/mockc-lanes (mesh, hosts: mockc.default.svc.cluster.local)'));
+    expect(side.simulateChain(['mockc'], { headers: { 'x-asm-prefer-tag': 's2' } }).map(p => [p.trace, p.probability])).toEqual([['mockc(version: v2)', 1]]);
+  });
+
+  test('short names: an unknown one lists the known hosts (never "*"), an ambiguous one lists its candidates', () => {
+    const known = '(known hosts: mocka.default.svc.cluster.local, mockb.default.svc.cluster.local, mockc.default.svc.cluster.local)';
+    expect(() => sim.simulateChain(['*'], {})).toThrow(new Error(`service "*" is not routed by any VirtualService read ${known}`));
+    const twoA = LaneSimulator.fromYaml(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: t, namespace: default}
+spec:
+  hosts: [a.default.svc.cluster.local]
+  http: [{route: [{destination: {host: a.other.svc.cluster.local}}]}]`);
+    expect(() => twoA.simulateChain(['a'], {})).toThrow(new Error('service "a" is ambiguous: a.default.svc.cluster.local, a.other.svc.cluster.local'));
+  });
+});
+
+describe('the known hosts a message lists', () => {
+  test('a destination host "*" is never listed as a service', () => {
+    const sim = LaneSimulator.fromYaml(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: t, namespace: default}
+spec:
+  hosts: [a.default.svc.cluster.local]
+  http: [{route: [{destination: {host: '*'}}]}]`);
+    expect(() => sim.simulateChain(['nope'], {})).toThrow(new Error('service "nope" is not routed by any VirtualService read (known hosts: a.default.svc.cluster.local)'));
+  });
+});
+
+describe('chains: every way a hop can end', () => {
+  // a's only routed subset v2 has no DestinationRule subset: its fallback v1 serves it; b's sidecar matches on
+  // the authority the call is sent to; c has no VirtualService
+  const CH = yamlDocs(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: front, namespace: istio-system}
+spec:
+  gateways: [istio-system/gw]
+  hosts: ['*']
+  http:
+    - name: to-a
+      route:
+        - destination: {host: a.default.svc.cluster.local, subset: v2}
+          fallback: {target: {host: a.default.svc.cluster.local, subset: v1}}
+          headers: {request: {set: {x-lane: blue}}}`, `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: b-lanes, namespace: default}
+spec:
+  hosts: [b.default.svc.cluster.local]
+  http:
+    - name: by-authority
+      match: [{authority: {exact: b.default.svc.cluster.local}, headers: {x-lane: {exact: blue}, x-user: {exact: u1}}}]
+      route: [{destination: {host: b.default.svc.cluster.local, subset: v1}}]`, `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: a, namespace: default}
+spec:
+  host: a.default.svc.cluster.local
+  subsets: [{name: v1, labels: {app: a, version: v1}}]`, `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: c, namespace: default}
+spec:
+  host: c.default.svc.cluster.local
+  subsets: [{name: v1, labels: {app: c}}]`);
+  const sim = LaneSimulator.fromYaml(CH, 'ch.yaml');
+  const hopA = {
+    host: 'a.default.svc.cluster.local',
+    virtualService: 'ch.yaml: VirtualService istio-system/front',
+    rule: 'to-a',
+    lane: 'blue',
+    backend: { host: 'a.default.svc.cluster.local', subset: 'v1', port: undefined },
+    viaFallback: true,
+    failed: false,
+    probability: 1,
+    marker: { header: 'x-lane', value: 'blue' },
+    reason: 'rule "to-a" matched; no DestinationRule defines subset "v2" of a.default.svc.cluster.local, so the fallback subset "v1" of a.default.svc.cluster.local serves it',
+    labels: { app: 'a', version: 'v1' },
+  };
+
+  test('a fallback, a match on the authority the call is sent to, and a service without VirtualService', () => {
+    expect(sim.simulateChain(['a', 'b', 'c'], { headers: { 'x-user': 'u1' } }, { routingHeader: 'x-lane' })).toEqual([{
+      hops: [hopA, {
+        host: 'b.default.svc.cluster.local',
+        virtualService: 'ch.yaml: VirtualService default/b-lanes',
+        rule: 'by-authority',
+        lane: 'v1',
+        backend: { host: 'b.default.svc.cluster.local', subset: 'v1', port: undefined },
+        viaFallback: false,
+        failed: false,
+        probability: 1,
+        marker: { header: 'x-lane', value: 'blue' },
+        reason: 'rule "by-authority" matched',
+        labels: undefined,
+      }, {
+        host: 'c.default.svc.cluster.local',
+        virtualService: undefined,
+        rule: undefined,
+        viaFallback: false,
+        failed: false,
+        probability: 1,
+        marker: { header: 'x-lane', value: 'blue' },
+        reason: 'no VirtualService routes c.default.svc.cluster.local: any of its endpoints serves it',
+      }],
+      probability: 1,
+      trace: 'a(app: a, version: v1, fallback from v2) -> b(subset v1) -> c(any)',
+    }]);
+  });
+
+  test('no rule of the next sidecar matches: the path ends there with 404', () => {
+    expect(sim.simulateChain(['a', 'b', 'c'], {}, { routingHeader: 'x-lane' })).toEqual([{
+      hops: [hopA, {
+        host: 'b.default.svc.cluster.local',
+        virtualService: 'ch.yaml: VirtualService default/b-lanes',
+        rule: undefined,
+        viaFallback: false,
+        failed: true,
+        status: 404,
+        probability: 1,
+        marker: { header: 'x-lane', value: 'blue' },
+        reason: 'no rule of ch.yaml: VirtualService default/b-lanes matches the request (404)',
+      }],
+      probability: 1,
+      trace: 'a(app: a, version: v1, fallback from v2) -> b(404)',
+    }]);
+  });
+});
+
+describe('unhealthy lanes', () => {
+  const sim = LaneSimulator.fromYaml(FIXTURE, 'mock-chain.yaml');
+  const traces = (unhealthyLanes: string[]) => sim.simulateChain(CHAIN, { headers: { env: 'dev' } }, { unhealthyLanes }).map(p => [p.trace, p.probability]);
+
+  test('host/subset marks that subset of that host alone', () => {
+    expect(traces(['mockc/s2'])).toEqual([
+      ['mocka(version: v2) -> mockb(version: v1) -> mockc(503)', 0.5],
+      ['mocka(version: v1, fallback from s3) -> mockb(version: v3) -> mockc(version: v1)', 0.5],
+    ]);
+    expect(traces(['mockc.default.svc.cluster.local/s2'])).toEqual(traces(['mockc/s2']));
+  });
+
+  test('a failed hop ends its path: its hop says 503 and why', () => {
+    const paths = sim.simulateChain(CHAIN, { headers: { env: 'dev' } }, { unhealthyLanes: ['mockb/s3'] });
+    expect(paths.map(p => [p.trace, p.probability])).toEqual([
+      ['mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)', 0.5],
+      ['mocka(version: v1, fallback from s3) -> mockb(503)', 0.5],
+    ]);
+    expect(paths[1].hops[0].reason).toEqual('rule "dev-route" matched, weight 50 of 100; no DestinationRule defines subset "s3" of mocka.default.svc.cluster.local, so the fallback subset "s1" of mocka.default.svc.cluster.local serves it');
+    expect(paths[1].hops[1]).toEqual({
+      host: 'mockb.default.svc.cluster.local',
+      virtualService: 'mock-chain.yaml: VirtualService default/mockb-lanes',
+      rule: 's3',
+      lane: 's3',
+      backend: undefined,
+      viaFallback: false,
+      failed: true,
+      status: 503,
+      probability: 1,
+      marker: { header: 'x-asm-prefer-tag', value: 's3' },
+      reason: 'rule "s3" matched; subset "s3" of mockb.default.svc.cluster.local is marked unhealthy and it has no fallback (503)',
+      labels: undefined,
+    });
+  });
+
+  test('a lane that names no subset, or a host part that names no host, is refused', () => {
+    expect(() => sim.simulate({}, { unhealthyLanes: ['s9'] }))
+      .toThrow(new Error('unhealthyLanes: "s9" names no subset of the VirtualServices and DestinationRules read (subsets: s1, s2, s3)'));
+    expect(() => sim.simulate({}, { unhealthyLanes: ['mockc/s9'] }))
+      .toThrow(new Error('unhealthyLanes: "mockc/s9" names no subset of the VirtualServices and DestinationRules read (subsets: s1, s2, s3)'));
+    expect(() => sim.simulate({}, { unhealthyLanes: ['/s2'] }))
+      .toThrow(new Error('service "" is not routed by any VirtualService read (known hosts: mocka.default.svc.cluster.local, mockb.default.svc.cluster.local, mockc.default.svc.cluster.local)'));
+  });
+});
+
+describe('why a share went where it went', () => {
+  const sim = LaneSimulator.fromYaml(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: w, namespace: default}
+spec:
+  hosts: [w.default.svc.cluster.local]
+  http:
+    - name: one-live
+      match: [{headers: {k: {exact: one}}}]
+      route:
+        - {destination: {host: w.default.svc.cluster.local, subset: x}, weight: 100, headers: {request: {set: {x-lane: x, a-tag: x}}}}
+        - {destination: {host: w.default.svc.cluster.local, subset: y}, weight: 0}
+        - {destination: {host: w.default.svc.cluster.local, subset: z}, weight: 0}
+    - route: [{destination: {host: w.default.svc.cluster.local, subset: y}}]`, 'w.yaml');
+
+  test('one live destination: the rule alone (0-weight destinations do not count); an unnamed rule by its position', () => {
+    expect(sim.simulate({ headers: { k: 'one' } }).outcomes.map(o => o.reason)).toEqual(['rule "one-live" matched']);
+    expect(sim.simulate({}).outcomes.map(o => o.reason)).toEqual(['rule 2 matched']);
+  });
+
+  test('the headers the routes set, sorted', () => {
+    expect(sim.routingHeaders).toEqual(['a-tag', 'x-lane']);
+  });
+});
+
+describe('requests as Envoy sees them', () => {
+  test('defaults: path "/", scheme http, method GET, no authority, no query', () => {
+    expect(makeRequest({})).toEqual({ headers: {}, path: '/', rawPath: '/', authority: undefined, scheme: 'http', query: {}, method: 'GET' });
+    expect(makeRequest({ path: '/p', method: 'PUT' })).toEqual({ headers: {}, path: '/p', rawPath: '/p', authority: undefined, scheme: 'http', query: {}, method: 'PUT' });
+  });
+
+  test('pseudo-headers are the request\'s own fields; names are case-insensitive; repeated headers are joined by ","', () => {
+    expect(makeRequest({
+      headers: { ':path': '/x?y=1&y=2', ':authority': 'h.example', ':scheme': 'https', ':method': 'POST', 'Host': 'other.example', 'X-A': '1' },
+      multiValueHeaders: { 'x-a': ['2', '3'] },
+    })).toEqual({
+      headers: { 'host': 'other.example', 'x-a': '1,2,3' },
+      path: '/x',
+      rawPath: '/x?y=1&y=2',
+      authority: 'h.example',
+      scheme: 'https',
+      query: { y: '1' },
+      method: 'POST',
+    });
+  });
+
+  test('the host header is the authority when there is no :authority; a path that is only a query string', () => {
+    expect(makeRequest({ headers: { host: 'h2.example' }, path: '?a=1' }))
+      .toEqual({ headers: { host: 'h2.example' }, path: '', rawPath: '?a=1', authority: 'h2.example', scheme: 'http', query: { a: '1' }, method: 'GET' });
+  });
+
+  test('query strings: raw names and first values, a flag is "", empty pairs skipped', () => {
+    expect(parseQuery('a=1&&flag&=x&a=2&b=')).toEqual({ 'a': '1', 'flag': '', '': 'x', 'b': '' });
+  });
+
+  test('the next hop gets the set headers replaced and the added ones appended', () => {
+    const req = makeRequest({ headers: { 'baggage': 'a=1', 'x-lane': 'old' } });
+    expect(forward(req, { 'x-lane': 'new' }, { 'baggage': 'lane=s2', 'x-new': 'n' }, { app: 'a' })).toEqual({
+      ...req,
+      headers: { 'baggage': 'a=1,lane=s2', 'x-lane': 'new', 'x-new': 'n' },
+      sourceLabels: { app: 'a' },
+    });
+  });
+
+  test('a header condition on a pseudo-header tests the request field', () => {
+    const req = makeRequest({ headers: { ':authority': 'h.example', 'x-a': '1' }, path: '/p?q=1', method: 'PATCH' });
+    expect([':method', ':path', ':authority', ':scheme', ':status', 'x-a', 'x-b'].map(n => headerValue(req, n)))
+      .toEqual(['PATCH', '/p?q=1', 'h.example', 'http', undefined, '1', undefined]);
+  });
+});
+
+describe('W3C baggage entries', () => {
+  test.each<[string | undefined, string, string | undefined]>([
+    [undefined, 'lane', undefined],
+    ['lane=s2', 'lane', 's2'],
+    ['foo=bar,lane=s2', 'lane', 's2'],
+    ['a=1, \t lane \t\t=\t  s2  ;p=1', 'lane', 's2'],
+    ['la ne=s2', 'lane', undefined],
+    ['flag,lane', 'lane', undefined],
+    ['=s2', '', undefined],
+    ['lanes=s3,lane=s2,lane=s3', 'lane', 's2'],
+  ])('baggage %j, key %j: %j', (baggage, key, expected) => {
+    expect(baggageEntry(baggage, key)).toBe(expected);
+  });
+});
+
+describe('matching: missing headers and authorities', () => {
+  const hits = (match: string, request: object) => LaneSimulator.fromYaml(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: t, namespace: default}
+spec:
+  hosts: [a.default.svc.cluster.local]
+  http:
+    - name: hit
+      match: ${match}
+      route: [{destination: {host: a.default.svc.cluster.local, subset: hit}}]
+`).simulate(request as any).matched;
+
+  test('a header condition never matches a missing header, even with a pattern that matches ""', () => {
+    expect(hits('[{headers: {x: {regex: ".*"}}}]', { headers: {} })).toBe(false);
+    expect(hits('[{headers: {x: {regex: ".*"}}}]', { headers: { x: '' } })).toBe(true);
+  });
+
+  test('withoutHeaders with a value: a missing header is matched as "" (Istio treat_missing_header_as_empty)', () => {
+    expect(hits('[{withoutHeaders: {x: {exact: ""}}}]', { headers: {} })).toBe(false);
+    expect(hits('[{withoutHeaders: {x: {exact: ""}}}]', { headers: { x: 'v' } })).toBe(true);
+    expect(hits('[{withoutHeaders: {x: {regex: ".*"}}}]', { headers: {} })).toBe(false);
+  });
+
+  test('an authority condition never matches a request without authority', () => {
+    expect(hits('[{authority: {prefix: a}}]', {})).toBe(false);
+    expect(hits('[{authority: {prefix: a}}]', { headers: { host: 'a.example' } })).toBe(true);
+  });
+});
+
+describe('the engine: the host of a step is the one that serves it', () => {
+  test('a fallback to another host: the next call leaves from that host', () => {
+    const table = {
+      source: 't',
+      name: 't',
+      gateways: [],
+      mesh: true,
+      hosts: ['a.default.svc.cluster.local'],
+      routes: [{
+        name: 'r',
+        matches: [],
+        destinations: [{
+          host: 'a.default.svc.cluster.local',
+          subset: 'v2',
+          probability: 1,
+          setHeaders: {},
+          addHeaders: {},
+          fallback: { host: 'b.default.svc.cluster.local', subset: 'v1' },
+        }],
+      }],
+    };
+    const subsets = new Map([['a.default.svc.cluster.local', new Map([['v1', {}]])], ['b.default.svc.cluster.local', new Map([['v1', { app: 'b' }]])]]);
+    const mesh = { tables: [table], subsets, notes: [] };
+    const paths = engineChain(mesh, table, ['a.default.svc.cluster.local'], makeRequest({}), { unhealthy: new Set(), subsets });
+    expect(paths.map(p => p.steps.map(s => [s.host, s.failed, s.probability, s.request.sourceLabels]))).toEqual([[['b.default.svc.cluster.local', false, 1, { app: 'b' }]]]);
+  });
+});
+
+describe('explain: the rule table of every VirtualService', () => {
+  test('every kind of condition, fallbacks, headers set and added, and where each VirtualService applies', () => {
+    const sim = LaneSimulator.fromYaml(yamlDocs(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ex-gw, namespace: istio-system}
+spec:
+  gateways: [istio-system/gw, mesh]
+  hosts: [e.default.svc.cluster.local]
+  http:
+    - route: [{destination: {host: e.default.svc.cluster.local, subset: s1}}]`, `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ex, namespace: default}
+spec:
+  hosts: [f.default.svc.cluster.local]
+  http:
+    - name: conditions
+      match:
+        - headers: {x-user: {exact: u1}, x-beta: {}}
+          withoutHeaders: {x-opt-out: {}, env: {prefix: prod}}
+          sourceLabels: {app: caller, version: v1}
+          uri: {prefix: /api}
+          authority: {exact: f.default.svc.cluster.local}
+          method: {exact: POST}
+          queryParams: {lane: {regex: "s[0-9]"}, debug: {exact: "1"}}
+        - headers: {x-lane: {exact: s2}}
+      route:
+        - destination: {host: f.default.svc.cluster.local, subset: s2}
+          weight: 75
+          fallback: {target: {host: f.default.svc.cluster.local, subset: s1}}
+          headers: {request: {set: {x-lane: s2, a-tag: s2}, add: {baggage: lane=s2}}}
+        - destination: {host: g.default.svc.cluster.local}
+          weight: 25
+          fallback: {target: {host: g.default.svc.cluster.local}}
+    - route: [{destination: {host: f.default.svc.cluster.local, subset: s1}}]`), 'ex.yaml');
+    const match = 'caller app=caller AND caller version=v1 AND x-user exact "u1" AND x-beta present AND x-opt-out absent AND env not prefix "prod"'
+      + ' AND uri prefix "/api" AND authority exact "f.default.svc.cluster.local" AND method exact "POST" AND ?lane regex "s[0-9]" AND ?debug exact "1"'
+      + ' OR x-lane exact "s2"';
+    const pad = ' '.repeat(match.length - '(any request)'.length);
+    expect(sim.explain()).toEqual([
+      'ex.yaml: VirtualService istio-system/ex-gw',
+      '  gateways: istio-system/gw + mesh (sidecars); hosts: e.default.svc.cluster.local',
+      '  #  rule       match          destinations',
+      '  1  (unnamed)  (any request)  e/s1 100%',
+      '',
+      'ex.yaml: VirtualService default/ex',
+      '  mesh (sidecars); hosts: f.default.svc.cluster.local',
+      `  #  rule        match${' '.repeat(match.length - 5)}  destinations`,
+      `  1  conditions  ${match}  f/s2 75%, fallback f/s1, set x-lane=s2, a-tag=s2, baggage+=lane=s2; g/(any) 25%, fallback g/(any)`,
+      `  2  (unnamed)   (any request)${pad}  f/s1 100%`,
+      '',
+      'propagation: every service forwards baggage from each request it receives to the calls it makes, so that requests keep their lane',
+    ].join('\n'));
+  });
+
+  test('routes that set no header: no propagation line', () => {
+    expect(LaneSimulator.fromYaml(SIDECARS, 's.yaml').explain()).toEqual([
+      's.yaml: VirtualService default/mockb-lanes',
+      '  mesh (sidecars); hosts: mockb.default.svc.cluster.local',
+      '  #  rule      match                        destinations',
+      '  1  s3        x-asm-prefer-tag exact "s3"  mockb/s3 100%',
+      '  2  baseline  (any request)                mockb/s1 100%',
+      '',
+      's.yaml: VirtualService default/mockc-lanes',
+      '  mesh (sidecars); hosts: mockc.default.svc.cluster.local',
+      '  #  rule      match                        destinations',
+      '  1  s2        x-asm-prefer-tag exact "s2"  mockc/s2 100%',
+      '  2  baseline  (any request)                mockc/s1 100%',
+      '',
+    ].join('\n'));
+  });
+
+  test('routes that set routing headers: the services forward them, sorted', () => {
+    const sim = LaneSimulator.fromYaml(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: w, namespace: default}
+spec:
+  hosts: [w.default.svc.cluster.local]
+  http: [{route: [{destination: {host: w.default.svc.cluster.local}, headers: {request: {set: {x-lane: x, a-tag: x}}}}]}]`);
+    expect(sim.explain().split('\n').pop()).toEqual('propagation: every service forwards a-tag, x-lane from each request it receives to the calls it makes, so that requests keep their lane');
+  });
+});
+
+describe('the lane in baggage', () => {
+  const P = (key: string, value: string) => JSON.stringify(baggageEntryPattern(key, value));
+  // the first rule's other blocks never match (x-never): they hold conditions that name no lane entry of "lane"
+  const sim = LaneSimulator.fromYaml(yamlDocs(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: a-lanes, namespace: default}
+spec:
+  hosts: [a.default.svc.cluster.local]
+  http:
+    - name: in-s3
+      match:
+        - headers: {x-never: {exact: never}, x-copy: {regex: ${P('lane', 's9')}}, x-copy2: {regex: ${P('copykey', 'v')}}, baggage: {}}
+          withoutHeaders: {baggage: {regex: ${P('lane', 's8')}}}
+        - headers: {x-never: {exact: never}, baggage: {prefix: ${P('lane', 's6')}}}
+        - headers: {x-never: {exact: never}, baggage: {regex: ${P('user', 'alice')}}}
+        - headers: {x-never: {exact: never}, baggage: {regex: ".*"}}
+        - headers: {baggage: {regex: ${P('lane', 's3')}}}
+      route: [{destination: {host: a.default.svc.cluster.local, subset: s3}}]
+    - name: dev
+      match: [{headers: {env: {exact: dev}}}]
+      route: [{destination: {host: a.default.svc.cluster.local, subset: v2}, headers: {request: {add: {baggage: "acme=1,flag,=x, lane = s2"}}}}]
+    - name: base
+      route: [{destination: {host: a.default.svc.cluster.local, subset: s1}}]`, `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: a, namespace: default}
+spec:
+  host: a.default.svc.cluster.local
+  subsets: [{name: s1, labels: {version: v1}}, {name: s3, labels: {version: v3}}, {name: v2, labels: {version: v2}}]`), 'bag.yaml');
+
+  test('the baggage keys: of the entries the rules match (baggage regexes only) and of those the routes add, sorted', () => {
+    expect(sim.baggageKeys).toEqual(['acme', 'lane', 'user']);
+  });
+
+  test('a rule matching a lane entry puts the request in that lane, whatever other entries of the key come first', () => {
+    expect(sim.simulate({ headers: { baggage: 'lane=s2,lane=s3' } }, { baggageKey: 'lane' }).outcomes).toEqual([{
+      host: 'a.default.svc.cluster.local',
+      virtualService: 'bag.yaml: VirtualService default/a-lanes',
+      rule: 'in-s3',
+      lane: 's3',
+      backend: { host: 'a.default.svc.cluster.local', subset: 's3', port: undefined },
+      viaFallback: false,
+      failed: false,
+      probability: 1,
+      marker: { header: 'baggage', value: 's3' },
+      reason: 'rule "in-s3" matched',
+      labels: { version: 'v3' },
+    }]);
+  });
+
+  test('a route adding the lane entry puts the request in that lane, not in its subset\'s name', () => {
+    const [hop] = sim.simulate({ headers: { env: 'dev' } }, { baggageKey: 'lane' }).outcomes;
+    expect([hop.lane, hop.marker, hop.backend?.subset]).toEqual(['s2', { header: 'baggage', value: 's2' }, 'v2']);
+  });
+});
+
+describe('subsets', () => {
+  test('defined by DestinationRules or routed to (fallbacks included), each once, sorted', () => {
+    const sim = LaneSimulator.fromYaml(yamlDocs(`
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: a, namespace: default}
+spec:
+  host: a.default.svc.cluster.local
+  subsets: [{name: v9, labels: {version: v9}}, {name: v3, labels: {version: v3}}]`, `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: a, namespace: default}
+spec:
+  hosts: [a.default.svc.cluster.local]
+  http:
+    - route:
+        - {destination: {host: a.default.svc.cluster.local, subset: v2}, weight: 50, fallback: {target: {host: a.default.svc.cluster.local, subset: v1}}}
+        - {destination: {host: b.default.svc.cluster.local}, weight: 50}
+        - {destination: {host: b.default.svc.cluster.local, subset: v3}, weight: 0}`));
+    expect(sim.subsets).toEqual(['v1', 'v2', 'v3', 'v9']);
+  });
+});
+
+describe('diagrams: filters, swimlanes, formats', () => {
+  const sim = LaneSimulator.fromYaml(FIXTURE, 'mock-chain.yaml');
+
+  test('a chain as swimlanes, filtered to one lane', () => {
+    expect(sim.diagram({ chain: CHAIN, lane: 's3' })).toEqual([
+      'flowchart LR',
+      '  subgraph lane0["lane s3<br/>env: dev (50%)"]',
+      '    direction LR',
+      '    lane0s>"enters istio-system/swimlane-ingress-vs-custom"]',
+      '    lane0h0(["mocka<br/>s1 (version: v1), by fallback"])',
+      '    lane0h1(["mockb<br/>s3 (version: v3)"])',
+      '    lane0h2(["mockc<br/>s1 (version: v1)"])',
+      '  end',
+      '  lane0s -. "rule dev-route" .-> lane0h0',
+      '  lane0h0 -- "x-asm-prefer-tag: s3" --> lane0h1',
+      '  lane0h1 -- "x-asm-prefer-tag: s3" --> lane0h2',
+      '',
+    ].join('\n'));
+  });
+
+  test('a chain without a lane filter has a swimlane per lane; a lane no request enters is an error that lists the lanes', () => {
+    const subgraphs = sim.diagram({ chain: CHAIN }).split('\n').filter(l => l.startsWith('  subgraph '));
+    expect(subgraphs).toEqual([
+      '  subgraph lane0["lane s1<br/>env absent<br/>env: ~"]',
+      '  subgraph lane1["lane s2<br/>env: dev (50%)"]',
+      '  subgraph lane2["lane s3<br/>env: dev (50%)"]',
+    ]);
+    expect(() => sim.diagram({ chain: CHAIN, lane: 's9' })).toThrow(new Error('diagram: no request enters lane "s9" at istio-system/swimlane-ingress-vs-custom (lanes: s1, s2, s3)'));
+  });
+
+  test('the routing of one host', () => {
+    expect(sim.diagram({ host: 'mockc' })).toEqual([
+      'flowchart LR',
+      '  subgraph vs2["mock-chain.yaml<br/>VirtualService default/mockc-lanes<br/>mesh (sidecars); hosts: mockc.default.svc.cluster.local"]',
+      '    direction LR',
+      '    vs2r0{{"1. s2<br/>x-asm-prefer-tag exact #quot;s2#quot;"}}',
+      '    vs2b0(["mockc/s2"])',
+      '    vs2r1{{"2. baseline<br/>any request"}}',
+      '    vs2b1(["mockc/s1"])',
+      '  end',
+      '  vs2r0 -- "100%" --> vs2b0',
+      '  vs2r1 -- "100%" --> vs2b1',
+      '',
+    ].join('\n'));
+  });
+
+  test('Markdown: the flowchart in a fenced block', () => {
+    expect(sim.diagram({ host: 'mockc', format: DiagramFormat.MARKDOWN })).toEqual(`\`\`\`mermaid\n${sim.diagram({ host: 'mockc' })}\`\`\`\n`);
+  });
+
+  test('a lane filter takes a subset, or a lane marker a route sets or adds in baggage', () => {
+    const mk = LaneSimulator.fromYaml(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: mk, namespace: default}
+spec:
+  hosts: [m.default.svc.cluster.local]
+  http:
+    - name: green
+      match: [{headers: {x-lane: {exact: green}}}]
+      route: [{destination: {host: m.default.svc.cluster.local, subset: v1}, headers: {request: {set: {x-lane: green}}}}]
+    - name: blue
+      route: [{destination: {host: m.default.svc.cluster.local, subset: v2}, headers: {request: {add: {baggage: lane=blue}}}}]`);
+    const edges = (lane: string) => mk.diagram({ lane }).split('\n').filter(l => l.includes(' --> '));
+    expect(edges('v1')).toEqual(['  vs0r0 -- "100% · x-lane: green" --> vs0b0']);
+    expect(edges('green')).toEqual(['  vs0r0 -- "100% · x-lane: green" --> vs0b0']);
+    expect(edges('blue')).toEqual(['  vs0r1 -- "100% · baggage += lane=blue" --> vs0b0']);
+    expect(() => mk.diagram({ lane: 'lane' })).toThrow(new Error('diagram: lane "lane" is no subset or lane marker of the routes read (subsets: v1, v2)'));
+  });
+
+  test('SVG: drawn for a small diagram', async () => {
+    const svg = await sim.diagramSvg({ host: 'mockc' });
+    expect(svg).toMatch(/^<\?xml[^]*<svg[^]*mockc\/s2[^]*<\/svg>\s*$/);
+  });
+});
+
+describe('diff: what changes for which requests', () => {
+  const before = LaneSimulator.fromYaml(FIXTURE, 'mock-chain.yaml');
+  const NONE = { entries: [], subsetsAdded: [], subsetsRemoved: [], hostsAdded: [], hostsRemoved: [], chains: [], approximate: false };
+
+  test('a subset only a DestinationRule adds changes no decision, and is still a change', () => {
+    const after = LaneSimulator.fromYaml(`${FIXTURE.trimEnd()}\n    - {name: s4, labels: {version: v4}}\n`, 'mock-chain.yaml');
+    expect(before.diff(after)).toEqual({ ...NONE, changed: true, subsetsAdded: ['mockc.default.svc.cluster.local/s4'] });
+    expect(before.diff(before, { chain: CHAIN })).toEqual({ ...NONE, changed: false });
+  });
+
+  test('new labels for a subset change only the chain: each class of requests once, named by its first request', () => {
+    const at = FIXTURE.lastIndexOf('{name: s1, labels: {version: v1}}');
+    const after = LaneSimulator.fromYaml(`${FIXTURE.slice(0, at)}{name: s1, labels: {version: v9}}${FIXTURE.slice(at + '{name: s1, labels: {version: v1}}'.length)}`, 'mock-chain.yaml');
+    expect(before.diff(after)).toEqual({ ...NONE, changed: false });
+    expect(before.diff(after, { chain: CHAIN })).toEqual({
+      ...NONE,
+      changed: true,
+      chains: [{
+        request: 'env absent',
+        before: ['mocka(version: v1) -> mockb(version: v1) -> mockc(version: v1) 100%'],
+        after: ['mocka(version: v1) -> mockb(version: v1) -> mockc(version: v9) 100%'],
+      }, {
+        request: 'env: dev',
+        before: ['mocka(version: v1, fallback from s3) -> mockb(version: v3) -> mockc(version: v1) 50%', 'mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2) 50%'],
+        after: ['mocka(version: v1, fallback from s3) -> mockb(version: v3) -> mockc(version: v9) 50%', 'mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2) 50%'],
+      }],
+    });
+  });
+});
+
+describe('SVG size limit', () => {
+  /** One VirtualService of `rules` rules, each to its own subset: two nodes per rule. */
+  const rulesMesh = (rules: number) => LaneSimulator.fromYaml(`
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: big, namespace: default}
+spec:
+  hosts: [big.default.svc.cluster.local]
+  http:
+${Array.from({ length: rules }, (_, i) => `    - {name: r${i}, match: [{headers: {k: {exact: "${i}"}}}], route: [{destination: {host: big.default.svc.cluster.local, subset: s${i}}}]}`).join('\n')}
+`);
+
+  test('more than 2,000 nodes: refused with the count and how to filter', async () => {
+    await expect(rulesMesh(1001).diagramSvg())
+      .rejects.toThrow(new Error('LaneSimulator.diagramSvg(): the diagram has 2002 nodes; SVG is drawn for at most 2000: filter it with host, lane or chain'));
+  });
+});
+
+describe('names and propagation of what ASM generates', () => {
+  test('a VirtualService without namespace is named by its name alone', () => {
+    const sim = LaneSimulator.fromYaml('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: t}\nspec: {hosts: [a.b.svc.cluster.local], http: [{route: [{destination: {host: a.b.svc.cluster.local}}]}]}');
+    expect(sim.virtualServices).toEqual(['t']);
+  });
+
+  test('ASM lane groups: the services forward the trace header of each permissive group, sorted', () => {
+    const chart = Testing.chart();
+    new LaneGroup(chart, 'g1', chainGroupProps({ name: 'g1', target: Target.ASM, routingHeader: 'x-z-lane' }));
+    new LaneGroup(chart, 'g2', chainGroupProps({
+      name: 'g2',
+      target: Target.ASM,
+      routingHeader: 'x-a-lane',
+      services: [{ name: 'mocka', namespace: 'other' }, { name: 'mockb', namespace: 'other' }, { name: 'mockc', namespace: 'other' }],
+      ingress: undefined,
+    }));
+    expect(LaneSimulator.fromConstruct(chart).explain().split('\n').pop())
+      .toEqual('propagation: every service forwards x-a-lane, x-z-lane from each request it receives to the calls it makes, so that requests keep their lane');
   });
 });

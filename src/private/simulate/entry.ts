@@ -23,7 +23,7 @@ export function healthOf(mesh: Mesh, known: readonly string[], options: Simulati
   const unhealthy = new Set<string>();
   for (const entry of options.unhealthyLanes ?? []) {
     const slash = entry.lastIndexOf('/');
-    const subset = slash >= 0 ? entry.slice(slash + 1) : entry;
+    const subset = entry.slice(slash + 1); // without a slash (-1): the whole entry
     if (!known.includes(subset)) {
       throw new Error(`unhealthyLanes: ${show(entry)} names no subset of the VirtualServices and DestinationRules read (subsets: ${list(known)})`);
     }

@@ -85,7 +85,8 @@ export function explain(mesh: Mesh): string {
     ]);
     const head = ['#', 'rule', 'match', 'destinations'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map(r => r[c].length)));
-    const line = (cells: string[]) => `  ${cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}`.trimEnd();
+    // the last cell's padding is trimmed with the rest of the line's end
+    const line = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c])).join('  ')}`.trimEnd();
     out.push(line(head), ...rows.map(line), '');
   }
   const forwarded = forwardedHeaders(mesh);

@@ -91,7 +91,8 @@ export function forward(
  * around entries and "=", properties after ";"); undefined when there is none.
  */
 export function baggageEntry(baggage: string | undefined, key: string): string | undefined {
-  for (const member of (baggage ?? '').split(',')) {
+  if (baggage === undefined) return undefined;
+  for (const member of baggage.split(',')) {
     const pair = member.split(';')[0];
     const eq = pair.indexOf('=');
     // W3C's optional whitespace is spaces and tabs only

@@ -73,7 +73,7 @@ export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outc
     probability: o.probability,
     marker: {
       header: laneMarker(header, req).header,
-      value: (header.baggageKey !== undefined ? set : marks(header, d)) ?? laneMarker(header, req).value,
+      value: set ?? laneMarker(header, req).value,
     },
     reason: reasonOf(table, routeIndex, o),
     labels: labels ? { ...labels } : undefined,

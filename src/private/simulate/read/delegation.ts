@@ -16,9 +16,10 @@ type Given = PlainStringMatch | 'present' | undefined;
 /** Istio's `stringMatchConflict`: whether a delegate's condition cannot narrow the root's. */
 function conflicts(root: Given, leaf: Given): boolean {
   if (root === undefined || leaf === undefined) return false;
+  // Stryker disable next-line ConditionalExpression,StringLiteral: a root without a value ends in a conflict whether it is read as undefined or kept (no kind, no value)
   const r = root === 'present' ? undefined : root;
   const l = leaf === 'present' ? undefined : leaf;
-  if (r?.kind === 'regex' && l) return true;
+  // a regex root conflicts with every leaf: it reaches the final `return true`
   if (l?.kind === 'regex' && r) return true;
   if (r?.kind === 'exact') return !(l?.kind === 'exact' && l.value === r.value);
   if (r?.kind === 'prefix' && l) return !l.value.startsWith(r.value);
@@ -26,6 +27,7 @@ function conflicts(root: Given, leaf: Given): boolean {
 }
 
 function headerMap(block: MatchBlock, absent: boolean): Map<string, Given> {
+  // Stryker disable next-line StringLiteral: conflicts() treats an empty string as it treats 'present' (no kind, falsy)
   return new Map(block.headers.filter(h => h.absent === absent).map(h => [h.name, h.match ?? 'present']));
 }
 
