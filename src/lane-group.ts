@@ -89,7 +89,7 @@ export class LaneGroup extends Construct {
         ...laneMarkerProps(m),
         host: entry.host,
         // on the Gateway API the backends need a port: the service's, else its lane Services' only one
-        port: entry.port ?? (entry.laneServices?.ports?.length === 1 ? entry.laneServices.ports[0].port : undefined),
+        port: entry.port ?? (entry.laneServices?.ports.length === 1 ? entry.laneServices.ports[0].port : undefined),
         // the entry service's subsets are defined by its own routing (ISTIO) or by ASM: no pod labels here; on the
         // Gateway API its lane Services are rendered by its own routing
         lanes: m.lanes.map(l => (!laneHolds(l, entry.name) ? { name: l.name, servedBy: m.baseline }
@@ -184,9 +184,9 @@ export class LaneGroup extends Construct {
       return;
     }
     if (placement === RoutePlacement.AFTER_LANE_RULES) {
-      throw new Error(`${context}: custom route ${show(route?.name)}: with Target.ASM a route can only go before the lane routes (the route that delegates to ASM's VirtualService takes every request that reaches it)`);
+      throw new Error(`${context}: custom route ${show(route.name)}: with Target.ASM a route can only go before the lane routes (the route that delegates to ASM's VirtualService takes every request that reaches it)`);
     }
-    if (route?.name === DELEGATE_ROUTE_NAME) {
+    if (route.name === DELEGATE_ROUTE_NAME) {
       throw new Error(`${context}: custom route ${show(route.name)}: the name is used by the route that delegates to ASM's VirtualService; choose another`);
     }
     this.serviceModels.set(service, addCustomRoute(this.serviceModels.get(service)!, route, placement));
@@ -217,14 +217,17 @@ export class LaneGroup extends Construct {
     checkShape(m.context, 'options', SHAPES.SimulationOptions, options);
     let first: GroupService;
     if (options.host !== undefined) {
-      first = m.services.find(s => s.name === options.host || s.host === options.host) ?? this.service(options.host);
+      // by host, else by name (a service's name never has a dot, its host always does)
+      first = m.services.find(s => s.host === options.host) ?? this.service(options.host);
     } else if (this.ingress) {
       first = this.service(this.ingress.host.split('.')[0]);
     } else {
       first = m.services[0];
     }
     const chain = m.services.slice(m.services.indexOf(first)).map(s => s.host);
-    const entry = options.host === undefined && options.gateway === undefined && !this.ingress ? { host: first.host } : {};
+    // without an ingress the request enters at the first service's sidecar, even when the group holds another
+    // gateway-bound VirtualService; a host in the options takes over (it is spread last)
+    const entry = options.gateway === undefined && !this.ingress ? { host: first.host } : {};
     try {
       return this.simulator().simulateChain(chain, request, { ...entry, ...markerOptions(m), ...options });
     } catch (e) {
@@ -253,6 +256,7 @@ export class LaneGroup extends Construct {
 
   /** ASM's lane resources are cluster-scoped: no namespace, even in a chart that has one. */
   private clusterScoped(obj: ApiObject): ApiObject {
+    // Stryker disable next-line ConditionalExpression: without a chart namespace the object has no /metadata/namespace, and removing an absent key is a no-op
     if (Chart.of(this).namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     return obj;
   }

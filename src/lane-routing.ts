@@ -138,10 +138,11 @@ export class LaneRouting extends Construct {
    * the model as it is then (after every `addRule()`).
    */
   private create(id: string, kind: 'VirtualService' | 'DestinationRule', placement: ObjectPlacement, produce: () => unknown): ApiObject {
-    // only the keys that are set: an explicit `name: undefined` would stop cdk8s from generating a name
+    // the name only when it is set: an explicit `name: undefined` would stop cdk8s from generating a name; an
+    // undefined namespace is the chart's (cdk8s takes `metadata.namespace ?? chart.namespace`)
     const metadata = {
       ...(placement.name !== undefined ? { name: placement.name } : {}),
-      ...(placement.namespace !== undefined ? { namespace: placement.namespace } : {}),
+      namespace: placement.namespace,
     };
     const spec = renderedOnce(() => [this.model], produce);
     const props = { metadata, spec: Lazy.any({ produce: spec }) };
@@ -176,9 +177,10 @@ export class LaneRouting extends Construct {
 
   /** An HTTPRoute whose spec is rendered at synth time from the model as it is then. */
   private createRoute(id: string, placement: ObjectPlacement, produce: () => unknown): ApiObject {
+    // as in create(): the name only when it is set, the namespace undefined for the chart's
     const metadata = {
       ...(placement.name !== undefined ? { name: placement.name } : {}),
-      ...(placement.namespace !== undefined ? { namespace: placement.namespace } : {}),
+      namespace: placement.namespace,
     };
     const spec = renderedOnce(() => [this.model], produce);
     const obj = new gw.HttpRoute(this, id, { metadata, spec: Lazy.any({ produce: spec }) });

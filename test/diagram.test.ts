@@ -641,3 +641,14 @@ describe('the routing diagram filtered, line by line', () => {
     ]);
   });
 });
+
+describe('SVG that Graphviz cannot lay out', () => {
+  test('one box of 1,000 rules (2,000 nodes, within the limit) runs Graphviz out of memory: an error that says what to do', async () => {
+    const http = Array.from({ length: 1000 }, (_, i) => ({ match: [{ headers: { k: { exact: String(i) } } }], route: [{ destination: { host: 'h', subset: `s${i}` } }] }));
+    const sim = read('big.yaml', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'n' }, spec: { hosts: ['h'], http } });
+    await expect(sim.diagramSvg()).rejects.toThrow(new Error('Graphviz could not lay this diagram out (memory access out of bounds): filter it with host, lane or chain, or draw it as Mermaid'));
+    // the next diagram is drawn: the failed layout leaves nothing behind
+    const small = read('small.yaml', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'n' }, spec: { hosts: ['h'], http: http.slice(0, 2) } });
+    expect(await small.diagramSvg()).toMatch(/^<\?xml[\s\S]*<\/svg>\n$/);
+  });
+});

@@ -2,7 +2,7 @@ import { Chart, Duration, Testing, Yaml } from 'cdk8s';
 import { chainGroupProps, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import {
-  HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneSimulator, Mode, RoutePlacement, StringMatch, Target,
+  HeaderMatch, LaneGroup, LaneGroupProps, LaneGroupService, LaneRouting, LaneSimulator, Mode, Propagation, RoutePlacement, StringMatch, Target,
 } from '../src';
 
 const HOSTS = ['mocka', 'mockb', 'mockc'].map(s => `${s}.default.svc.cluster.local`);
@@ -119,7 +119,7 @@ describe('LaneGroup, target ISTIO', () => {
       'DestinationRule-mockc', 'SidecarVirtualService-mockc',
     ]);
     const counts = [group.destinationRules.length, group.sidecarVirtualServices.length, group.swimLanes.length];
-    expect([...counts, group.swimLaneGroup]).toEqual([3, 3, 0, undefined]);
+    expect([...counts, group.swimLaneGroup, group.headerPropagations]).toEqual([3, 3, 0, undefined, []]);
   });
 });
 
@@ -282,5 +282,201 @@ describe('LaneGroup: errors', () => {
     const { group, out } = render();
     group.addRule({ name: 'qa', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's3' }] });
     expect(out().find(o => o.spec.gateways).spec.http.map((r: any) => r.name)).toEqual(['dev-route', 'qa', 'base-route']);
+  });
+});
+
+/** A custom route whose header value makes its VirtualService 2 MiB of JSON, above what the API server accepts. */
+const hugeRoute = (host: string) => ({
+  name: 'big', matches: [{ headers: [HeaderMatch.exact('x-big', 'v'.repeat(2 * 1024 * 1024))] }], destinations: [{ host, subset: 's1' }],
+});
+const health = (host: string) => ({ name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host, subset: 's1' }] });
+const ETCD = 'is 2.00 MiB of JSON, above the 1.50 MiB the API server accepts for one object (etcd\'s limit); shorten the match values or split the routing';
+
+describe('LaneGroup: per-service objects follow later changes, and their size is checked', () => {
+  test('ISTIO: a custom route added after a synth is in the next synth', () => {
+    const { chart, group } = render();
+    expect(sidecar(Testing.synth(chart), 'mockb').spec.http.map((r: any) => r.name)).toEqual(['lane-s2', 'lane-s3', 'base-route']);
+    group.addCustomRoute('mockb', health(HOSTS[1]), RoutePlacement.BEFORE_LANE_RULES);
+    expect(sidecar(Testing.synth(chart), 'mockb').spec.http.map((r: any) => r.name)).toEqual(['health', 'lane-s2', 'lane-s3', 'base-route']);
+  });
+
+  test('ASM: a custom route added after a synth is in the next synth of the delegating root', () => {
+    const { chart, group } = render({ target: Target.ASM, routeOptions: { timeout: Duration.seconds(1) } });
+    const root = (out: any[]) => out.find(o => o.kind === 'VirtualService' && o.metadata.name === 'mock-mockc').spec.http.map((r: any) => r.name);
+    expect(root(Testing.synth(chart))).toEqual(['lanes']);
+    group.addCustomRoute('mockc', health(HOSTS[2]), RoutePlacement.BEFORE_LANE_RULES);
+    expect(root(Testing.synth(chart))).toEqual(['health', 'lanes']);
+  });
+
+  test('ISTIO: a sidecar VirtualService over 1.5 MiB is refused, naming the group, the service and the object', () => {
+    const { group } = render();
+    group.addCustomRoute('mockb', hugeRoute(HOSTS[1]), RoutePlacement.BEFORE_LANE_RULES);
+    // cdk8s names the object it was serializing
+    expect(() => group.simulator()).toThrow(new Error(
+      `Failed serializing construct at path 'c/mock/SidecarVirtualService-mockb' with name 'mock-mockb': Error: LaneGroup "c/mock": service "mockb": the sidecar VirtualService ${ETCD}`));
+  });
+
+  test('ASM: a delegating root VirtualService over 1.5 MiB is refused, naming the group, the service and the object', () => {
+    const { group } = render({ target: Target.ASM });
+    group.addCustomRoute('mockc', hugeRoute(HOSTS[2]), RoutePlacement.BEFORE_LANE_RULES);
+    expect(() => group.simulator()).toThrow(new Error(
+      `Failed serializing construct at path 'c/mock/DelegateVirtualService-mockc' with name 'mock-mockc': Error: LaneGroup "c/mock": service "mockc": the delegating root VirtualService ${ETCD}`));
+  });
+});
+
+describe('LaneGroup, target ASM with Propagation.baggage()', () => {
+  test('one ASMHeaderPropagation per namespace of the services, in service order, carrying the routing header', () => {
+    const { group } = render({
+      target: Target.ASM,
+      propagation: Propagation.baggage(),
+      routingHeader: 'x-lane',
+      services: [{ name: 'mocka', namespace: 'team-a' }, { name: 'mockb', namespace: 'team-b' }, { name: 'mockc', namespace: 'team-a' }],
+    });
+    const propagation = (namespace: string) => ({
+      apiVersion: 'istio.alibabacloud.com/v1beta1', kind: 'ASMHeaderPropagation', metadata: { name: 'mock-lanes', namespace }, spec: { headers: ['x-lane'] },
+    });
+    expect(group.headerPropagations.map(o => o.toJson())).toEqual([propagation('team-a'), propagation('team-b')]);
+    expect(group.node.children.map(c => c.node.id)).toEqual([
+      'Ingress', 'SwimLaneGroup', 'HeaderPropagation-team-a', 'HeaderPropagation-team-b', 'SwimLane-s1', 'SwimLane-s2', 'SwimLane-s3',
+    ]);
+  });
+
+  test('the other scenarios need no ASMHeaderPropagation', () => {
+    expect(render({ target: Target.ASM }).group.headerPropagations).toEqual([]);
+    expect(render({ target: Target.ASM, propagation: Propagation.traceId('my-trace-id') }).group.headerPropagations).toEqual([]);
+  });
+});
+
+describe('LaneGroup, target GATEWAY_API', () => {
+  /** mocka: no port, one lane Service port; mockb: port 8080 among two; mockc: port 8000. */
+  const services: LaneGroupService[] = [
+    { name: 'mocka', namespace: 'default', laneServices: { selector: { app: 'mocka' }, ports: [{ port: 8000 }] } },
+    { name: 'mockb', namespace: 'default', port: 8080, laneServices: { selector: { app: 'mockb' }, ports: [{ port: 8000, name: 'http' }, { port: 8080, name: 'admin' }] } },
+    { name: 'mockc', namespace: 'default', port: 8000, laneServices: { selector: { app: 'mockc' }, ports: [{ port: 8000 }] } },
+  ];
+  const gatewayGroup = (entryService: string) => render({ target: Target.GATEWAY_API, services, ingress: { ...props().ingress!, entryService } });
+  const backend = (name: string, port: number, lane: string, weight?: number) => ({
+    name,
+    namespace: 'default',
+    port,
+    ...(weight === undefined ? {} : { weight }),
+    filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-asm-prefer-tag', value: lane }] } }],
+  });
+  const ingressRoute = (out: any[]) => out.find(o => o.kind === 'HTTPRoute' && o.metadata.name === 'mock-ingress');
+
+  test('each service is a LaneRouting of its own; no DestinationRule, sidecar VirtualService or ASM resource', () => {
+    const { group, out } = gatewayGroup('mocka');
+    expect(group.node.children.map(c => c.node.id)).toEqual(['Ingress', 'Service-mocka', 'Service-mockb', 'Service-mockc']);
+    const counts = [group.destinationRules.length, group.sidecarVirtualServices.length, group.swimLanes.length, group.headerPropagations.length];
+    expect([...counts, group.swimLaneGroup]).toEqual([0, 0, 0, 0, undefined]);
+    const all = out();
+    // the ingress HTTPRoute (istio-system) may reach the entry service's lane Services (default)
+    expect(all.filter(o => o.kind === 'ReferenceGrant').map(o => [o.metadata.namespace, o.spec])).toEqual([['default', {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'istio-system' }],
+      to: [{ group: '', kind: 'Service', name: 'mocka-s1' }, { group: '', kind: 'Service', name: 'mocka-s2' }],
+    }]]);
+    expect(all.filter(o => o.kind !== 'ReferenceGrant').map(o => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'HTTPRoute istio-system/mock-ingress',
+      'Service default/mocka-s1', 'Service default/mocka-s2', 'HTTPRoute default/mock-mocka',
+      'Service default/mockb-s1', 'Service default/mockb-s3', 'HTTPRoute default/mock-mockb',
+      'Service default/mockc-s1', 'Service default/mockc-s2', 'HTTPRoute default/mock-mockc',
+    ]);
+  });
+
+  test('the ingress sends each lane to the entry service\'s lane Service, or the baseline\'s, on the only port of its lane Services', () => {
+    const rules = ingressRoute(gatewayGroup('mocka').out()).spec.rules;
+    expect(rules.map((r: any) => [r.name, r.backendRefs])).toEqual([
+      ['dev-route', [backend('mocka-s2', 8000, 's2', 50), backend('mocka-s1', 8000, 's3', 50)]],
+      ['base-route', [backend('mocka-s1', 8000, 's1')]],
+    ]);
+  });
+
+  test('the ingress takes the entry service\'s port when its lane Services have several', () => {
+    const rules = ingressRoute(gatewayGroup('mockb').out()).spec.rules;
+    expect(rules.map((r: any) => [r.name, r.backendRefs])).toEqual([
+      ['dev-route', [backend('mockb-s1', 8080, 's2', 50), backend('mockb-s3', 8080, 's3', 50)]],
+      ['base-route', [backend('mockb-s1', 8080, 's1')]],
+    ]);
+  });
+
+  test('simulate() enters at the ingress and follows the chain from the entry service on', () => {
+    const { group } = gatewayGroup('mockb');
+    expect(group.simulate({ headers: { env: 'dev' } }).map(p => [p.hops.map(h => `${h.backend!.host.split('.')[0]} ${h.lane}`), p.probability])).toEqual([
+      [['mockb-s1 s2', 'mockc-s2 s2'], 0.5],
+      [['mockb-s3 s3', 'mockc-s1 s3'], 0.5],
+    ]);
+  });
+
+  test('addCustomRoute() goes to the service\'s mesh HTTPRoute', () => {
+    const { group, out } = gatewayGroup('mocka');
+    group.addCustomRoute('mockb', {
+      name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: 'mockb-s1.default.svc.cluster.local', port: 8080 }],
+    }, RoutePlacement.BEFORE_LANE_RULES);
+    const mockb = out().find(o => o.kind === 'HTTPRoute' && o.metadata.name === 'mock-mockb').spec.rules;
+    expect(mockb.map((r: any) => r.name)).toEqual(['health', 'lane-s2', 'lane-s3', 'base-route']);
+  });
+});
+
+describe('LaneGroup.simulate(): where the request enters', () => {
+  const C = 'LaneGroup "c/mock"';
+
+  test('with an ingress, at the ingress gateway, and the chain starts at the entry service', () => {
+    const { group } = render({ ingress: { ...props().ingress!, entryService: 'mockb' } });
+    expect(group.simulate({ headers: { env: 'dev' } }).map(p => [p.trace, p.probability])).toEqual([
+      ['mockb(version: v1) -> mockc(version: v2)', 0.5],
+      ['mockb(version: v3) -> mockc(version: v1)', 0.5],
+    ]);
+  });
+
+  test('at a service\'s sidecar named by host or by service name; the chain goes on from there', () => {
+    const { group } = render();
+    const headers = { 'x-asm-prefer-tag': 's3' };
+    for (const host of ['mockb', HOSTS[1]]) {
+      expect(group.simulate({ headers }, { host }).map(p => [p.trace, p.probability])).toEqual([['mockb(version: v3) -> mockc(version: v1)', 1]]);
+    }
+    expect(group.simulate({ headers: { 'x-asm-prefer-tag': 's2' } }, { host: 'mockc' }).map(p => p.trace)).toEqual(['mockc(version: v2)']);
+    expect(() => group.simulate({}, { host: 'web' })).toThrow(new Error(`${C}: "web" is not a service of the group (services: mocka, mockb, mockc)`));
+  });
+
+  test('without an ingress, at the first service\'s sidecar even when the group holds a gateway VirtualService; at that gateway when asked', () => {
+    const { group } = render({ ingress: undefined });
+    // a hand-added gateway VirtualService under the group: everything to mocka's s2
+    new LaneRouting(group, 'Canary', { target: Target.ISTIO, host: HOSTS[0], lanes: [{ name: 's1' }, { name: 's2' }], baseline: 's2', gateway: { gateways: ['istio-system/canary'] } });
+    expect(group.simulate({}).map(p => [p.trace, p.probability])).toEqual([['mocka(version: v1) -> mockb(version: v1) -> mockc(version: v1)', 1]]);
+    expect(group.simulate({}, { gateway: 'istio-system/canary' }).map(p => [p.trace, p.probability])).toEqual([['mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)', 1]]);
+  });
+
+  test('a simulation error names the group', () => {
+    const { group } = render();
+    expect(() => group.simulate({}, { gateway: 'istio-system/ingressgateway', host: 'mockb' })).toThrow(new Error(`${C}: give gateway or host, not both`));
+  });
+});
+
+describe('LaneGroup: arguments of the wrong shape are named', () => {
+  const C = 'LaneGroup "c/mock"';
+  const route = health(HOSTS[1]);
+
+  test('props', () => {
+    expect(() => new LaneGroup(Testing.chart(), 'mock', { ...props(), services: 'mocka' } as any))
+      .toThrow(new Error('LaneGroup "test/mock": props.services must be a list, got "mocka"'));
+  });
+
+  test('addRule(rule)', () => {
+    const { group } = render();
+    expect(() => group.addRule({ name: 'qa', matches: [], split: 's3' } as any)).toThrow(new Error(`${C}: rule.split must be a list, got "s3"`));
+  });
+
+  test('addCustomRoute(service, route, placement)', () => {
+    const { group } = render();
+    expect(() => group.addCustomRoute(2 as any, route, RoutePlacement.BEFORE_LANE_RULES)).toThrow(new Error(`${C}: service must be a string, got 2`));
+    expect(() => group.addCustomRoute('mockb', { ...route, name: 7 } as any, RoutePlacement.BEFORE_LANE_RULES)).toThrow(new Error(`${C}: route.name must be a string, got 7`));
+    expect(() => group.addCustomRoute('mockb', route, 'FIRST' as any))
+      .toThrow(new Error(`${C}: placement must be one of "BEFORE_LANE_RULES", "AFTER_LANE_RULES", got "FIRST"`));
+  });
+
+  test('simulate(request, options)', () => {
+    const { group } = render();
+    expect(() => group.simulate({ path: 5 } as any)).toThrow(new Error(`${C}: request.path must be a string, got 5`));
+    expect(() => group.simulate({}, { host: 5 } as any)).toThrow(new Error(`${C}: options.host must be a string, got 5`));
   });
 });

@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { synth } from './helpers';
 import {
-  HeaderMatch, LaneRouting, LaneRoutingProps, Mode, QueryParamMatch, RoutePlacement, StringMatch, Target,
+  HeaderMatch, LaneRouting, LaneRoutingProps, Mode, Propagation, QueryParamMatch, RoutePlacement, StringMatch, Target,
 } from '../src';
 
 const HOST = 'mocka.default.svc.cluster.local';
@@ -310,5 +310,241 @@ describe('LaneRouting: lanes served by another subset, route options, custom rou
       { destination: { host: 'legacy-next.default.svc.cluster.local' }, weight: 10 },
     ]);
     expect(routing.simulate({ path: '/healthz', headers: { env: 'dev' } }).rule).toEqual('health');
+  });
+});
+
+describe('LaneRouting: every argument is checked, and its errors name the routing', () => {
+  const C = 'LaneRouting "test/mocka"';
+
+  test('props: a value of the wrong type names props and the field', () => {
+    expect(() => new LaneRouting(Testing.chart(), 'mocka', { ...baseProps(), host: 42 } as any))
+      .toThrow(new Error(`${C}: props.host must be a string, got 42`));
+  });
+
+  test('simulate(): the request and the options are checked, each named', () => {
+    const { routing } = render();
+    expect(() => routing.simulate({ path: 7 } as any)).toThrow(new Error(`${C}: request.path must be a string, got 7`));
+    expect(() => routing.simulate({}, { host: 7 } as any)).toThrow(new Error(`${C}: options.host must be a string, got 7`));
+  });
+
+  test('simulate(): an error of the simulation is prefixed with the routing', () => {
+    const { routing } = render();
+    expect(() => routing.simulate({}, { gateway: 'istio-system/ingressgateway', host: HOST }))
+      .toThrow(new Error(`${C}: give gateway or host, not both`));
+  });
+
+  test('addRule(): the rule is checked, named rule', () => {
+    const { routing } = render();
+    expect(() => routing.addRule({ name: 7, matches: [], split: [] } as any)).toThrow(new Error(`${C}: rule.name must be a string, got 7`));
+    expect(routing.routeNames).toEqual(['dev-route', 'base-route']);
+  });
+
+  test('addCustomRoute(): the route and the placement are checked, each named', () => {
+    const { routing } = render();
+    const route = { name: 'health', matches: [{ uri: StringMatch.exact('/healthz') }], destinations: [{ host: HOST, subset: 's1' }] };
+    expect(() => routing.addCustomRoute({ ...route, destinations: [{ host: 7 }] } as any, RoutePlacement.BEFORE_LANE_RULES))
+      .toThrow(new Error(`${C}: route.destinations[0].host must be a string, got 7`));
+    expect(() => routing.addCustomRoute(route, 'LAST' as RoutePlacement))
+      .toThrow(new Error(`${C}: placement must be one of "BEFORE_LANE_RULES", "AFTER_LANE_RULES", got "LAST"`));
+    expect(routing.routeNames).toEqual(['dev-route', 'base-route']);
+  });
+
+  test('addRule() with the lane in baggage (Target.ISTIO): refused on a sidecar VirtualService, taken on a gateway-only routing', () => {
+    const base: LaneRoutingProps = {
+      target: Target.ISTIO,
+      host: HOST,
+      lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }],
+      baseline: 's1',
+      propagation: Propagation.baggage(),
+    };
+    const rule = { name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] };
+    const withSidecar = new LaneRouting(Testing.chart(), 'mocka', { ...base, sidecar: {} });
+    expect(() => withSidecar.addRule(rule)).toThrow(new Error(`${C}: rule "dev-route": with Propagation.baggage() on Target.ISTIO the sidecar VirtualService only matches lane entries `
+      + '(it adds none), so this rule would put requests into a lane the next service does not see; put lane rules on a LaneRouting with only a gateway entry point'));
+    const gatewayOnly = new LaneRouting(Testing.chart(), 'mocka', { ...base, gateway: { gateways: ['istio-system/ingressgateway'] } });
+    gatewayOnly.addRule(rule);
+    // the gateway adds the lane entry of each lane (one route per lane), then the lane rules, then the default route
+    expect(gatewayOnly.routeNames).toEqual(['lane-s1', 'lane-s2', 'dev-route', 'base-route']);
+  });
+
+  test('the meshes: no lane Services and no ReferenceGrants', () => {
+    const { routing } = render({ lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }, { name: 's3', podLabels: { version: 'v3' } }] });
+    expect(routing.laneServices).toEqual([]);
+    expect(routing.referenceGrants).toEqual([]);
+    expect([routing.gatewayHttpRoute, routing.meshHttpRoute]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('LaneRouting: a spec is rendered from the model as it is at synth time', () => {
+  test('a rule added after the objects were rendered once is in the next rendering', () => {
+    const { routing } = render();
+    // simulate() reads the objects, which renders their specs
+    expect(routing.simulate({ headers: { env: 'qa' } }).rule).toEqual('base-route');
+    routing.addRule({ name: 'qa-route', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's3' }] });
+    expect(routing.gatewayVirtualService!.toJson().spec.http.map((r: any) => r.name)).toEqual(['dev-route', 'qa-route', 'base-route']);
+    expect(routing.sidecarVirtualService!.toJson().spec.http.map((r: any) => r.name)).toEqual(['dev-route', 'qa-route', 'base-route']);
+    expect(routing.simulate({ headers: { env: 'qa' } }).rule).toEqual('qa-route');
+  });
+});
+
+describe('LaneRouting: an object over the API server\'s 1.5 MiB is an error at synth naming it', () => {
+  // 2 MiB of header value: with the rest of the spec (well under 5 KiB) the JSON is 2.00 MiB
+  const bigValue = 'v'.repeat(2 * 1024 * 1024);
+  const bigRule = { name: 'big', matches: [{ headers: [HeaderMatch.exact('x-big', bigValue)] }], split: [{ lane: 's2' }] };
+  // the app-wide checks render the specs first, so cdk8s reports the error as a failed validation of the app
+  const atSynth = (message: string) => new Error(`Validation failed with the following errors:\n  [] ${message}`);
+  const tooBig = (what: string, mib = '2.00') => atSynth(`LaneRouting "test/mocka": the ${what} is ${mib} MiB of JSON, above the 1.50 MiB the API server accepts for one object (etcd's limit); shorten the match values or split the routing`);
+
+  test('the gateway VirtualService', () => {
+    expect(() => render({ rules: [bigRule], sidecar: undefined })).toThrow(tooBig('gateway VirtualService'));
+  });
+
+  test('the sidecar VirtualService', () => {
+    expect(() => render({ rules: [bigRule], gateway: undefined })).toThrow(tooBig('sidecar VirtualService'));
+  });
+
+  test('the DestinationRule', () => {
+    // 16384 labels of a 63-character key and a 63-character value: 16384 × 132 - 1 bytes of JSON (each entry
+    // `"k…":"v…"` and a comma), plus well under 2 KiB of the rest: 2.06 MiB
+    const podLabels = Object.fromEntries(Array.from({ length: 16384 }, (_, i) => [`${'k'.repeat(57)}${String(i).padStart(6, '0')}`, 'v'.repeat(63)]));
+    expect(() => render({ lanes: [{ name: 's1', podLabels }], rules: undefined, gateway: undefined }))
+      .toThrow(tooBig('DestinationRule', '2.06'));
+  });
+
+  test.each([
+    ['ingress HTTPRoute', { sidecar: undefined }],
+    ['mesh HTTPRoute', { gateway: undefined }],
+  ])('Target.GATEWAY_API: the %s', (what, entry) => {
+    expect(() => synth(routingOnGatewayApi({ rules: [bigRule], ...entry }).chart)).toThrow(tooBig(what));
+  });
+});
+
+/** The ASM guide's lanes s1 and s2 on the Gateway API: a Service per lane, the ingress Gateway in istio-system. */
+function gatewayApiProps(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
+  return {
+    target: Target.GATEWAY_API,
+    host: HOST,
+    port: 8000,
+    lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: 's2', podLabels: { version: 'v2' } }],
+    laneServices: { selector: { app: 'mocka' }, ports: [{ port: 8000, targetPort: 8080 }] },
+    baseline: 's1',
+    rules: [{ name: 'dev-route', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's2' }] }],
+    gateway: { gateways: ['istio-system/ingressgateway'], name: 'mocka-ingress' },
+    sidecar: {},
+    ...overrides,
+  };
+}
+
+function routingOnGatewayApi(overrides: Partial<LaneRoutingProps> = {}) {
+  const chart = Testing.chart();
+  const routing = new LaneRouting(chart, 'mocka', gatewayApiProps(overrides));
+  return { chart, routing };
+}
+
+/** A backend of a lane Service, setting the routing header to its lane. */
+function laneBackend(lane: string, namespace?: string) {
+  return {
+    name: `mocka-${lane}`,
+    ...(namespace ? { namespace } : {}),
+    port: 8000,
+    filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-asm-prefer-tag', value: lane }] } }],
+  };
+}
+
+describe('LaneRouting on Target.GATEWAY_API', () => {
+  test('a Service per labelled lane, the ingress HTTPRoute, the mesh HTTPRoute and the ReferenceGrant the ingress route needs', () => {
+    const { chart, routing } = routingOnGatewayApi();
+    const out = synth(chart);
+    const service = (lane: string, version: string) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `mocka-${lane}`, namespace: 'default' },
+      spec: { selector: { app: 'mocka', version }, ports: [{ port: 8000, targetPort: 8080 }] },
+    });
+    expect(out).toEqual([
+      service('s1', 'v1'),
+      service('s2', 'v2'),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        // named as given, in the namespace of the first gateway; the backends are in the Service's namespace
+        metadata: { name: 'mocka-ingress', namespace: 'istio-system' },
+        spec: {
+          parentRefs: [{ name: 'ingressgateway' }],
+          rules: [
+            { name: 'dev-route', matches: [{ headers: [{ type: 'Exact', name: 'env', value: 'dev' }] }], backendRefs: [laneBackend('s2', 'default')] },
+            { name: 'base-route', backendRefs: [laneBackend('s1', 'default')] },
+          ],
+        },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        // no name given: cdk8s generates one; the Service's namespace
+        metadata: { name: expect.stringMatching(/^test-mocka-meshhttproute-c8[0-9a-f]+$/), namespace: 'default' },
+        spec: {
+          parentRefs: [{ group: '', kind: 'Service', name: 'mocka', port: 8000 }],
+          rules: [
+            { name: 'dev-route', matches: [{ headers: [{ type: 'Exact', name: 'env', value: 'dev' }] }], backendRefs: [laneBackend('s2')] },
+            { name: 'base-route', backendRefs: [laneBackend('s1')] },
+          ],
+        },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1beta1',
+        kind: 'ReferenceGrant',
+        // in the namespace of the backends, letting the routes of istio-system refer to the lane Services (cdk8s
+        // leaves a "default" word out of the names it generates)
+        metadata: { name: expect.stringMatching(/^test-mocka-referencegrant-c8[0-9a-f]+$/), namespace: 'default' },
+        spec: {
+          from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'istio-system' }],
+          to: [{ group: '', kind: 'Service', name: 'mocka-s1' }, { group: '', kind: 'Service', name: 'mocka-s2' }],
+        },
+      },
+    ]);
+    // the construct ids and the escape hatches
+    expect(routing.node.children.map(c => c.node.id)).toEqual(['LaneService-mocka-s1', 'LaneService-mocka-s2', 'GatewayHttpRoute', 'MeshHttpRoute', 'ReferenceGrant-default']);
+    expect(routing.laneServices.map(s => s.node.id)).toEqual(['LaneService-mocka-s1', 'LaneService-mocka-s2']);
+    expect(routing.gatewayHttpRoute?.node.id).toEqual('GatewayHttpRoute');
+    expect(routing.meshHttpRoute?.node.id).toEqual('MeshHttpRoute');
+    expect(routing.referenceGrants.map(g => g.node.id)).toEqual(['ReferenceGrant-default']);
+    expect([routing.gatewayVirtualService, routing.sidecarVirtualService, routing.destinationRule]).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('only the requested entry points are rendered: a mesh route alone, an ingress route alone', () => {
+    const meshOnly = routingOnGatewayApi({ gateway: undefined, sidecar: { name: 'mocka-mesh' } });
+    expect(synth(meshOnly.chart).map(o => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Service default/mocka-s1', 'Service default/mocka-s2', 'HTTPRoute default/mocka-mesh',
+    ]);
+    expect([meshOnly.routing.gatewayHttpRoute, meshOnly.routing.referenceGrants]).toEqual([undefined, []]);
+    const ingressOnly = routingOnGatewayApi({ sidecar: undefined, gateway: { gateways: ['edge/public'] } });
+    expect(synth(ingressOnly.chart).map(o => `${o.kind} ${o.metadata.namespace}`)).toEqual([
+      'Service default', 'Service default', 'HTTPRoute edge', 'ReferenceGrant default',
+    ]);
+    expect(ingressOnly.routing.meshHttpRoute).toBeUndefined();
+    expect(ingressOnly.routing.gatewayHttpRoute!.name).toMatch(/^test-mocka-gatewayhttproute-c8[0-9a-f]+$/);
+  });
+
+  test('a rule added after the routes were rendered once is in the next rendering', () => {
+    const { routing } = routingOnGatewayApi();
+    expect(routing.simulate({ headers: { env: 'qa' } }).rule).toEqual('base-route');
+    routing.addRule({ name: 'qa-route', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's2' }] });
+    expect(routing.gatewayHttpRoute!.toJson().spec.rules.map((r: any) => r.name)).toEqual(['dev-route', 'qa-route', 'base-route']);
+    expect(routing.meshHttpRoute!.toJson().spec.rules.map((r: any) => r.name)).toEqual(['dev-route', 'qa-route', 'base-route']);
+  });
+
+  test('rules and custom routes added later must keep to the ReferenceGrants rendered from the props', () => {
+    const { chart, routing } = routingOnGatewayApi();
+    // a rule to the lane Services needs no other grant
+    routing.addRule({ name: 'qa-route', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's2' }] });
+    // a custom route to a Service of another namespace would need a grant in that namespace
+    expect(() => routing.addCustomRoute({
+      name: 'legacy',
+      matches: [{ uri: StringMatch.exact('/legacy') }],
+      destinations: [{ host: 'legacy.shop.svc.cluster.local', port: 8080 }],
+    }, RoutePlacement.BEFORE_LANE_RULES)).toThrow(new Error('LaneRouting "test/mocka": this route sends requests to a namespace the ReferenceGrants rendered from the props do not cover; '
+      + 'give cross-namespace custom routes in props (routesBefore, routesAfter)'));
+    expect(routing.routeNames).toEqual(['dev-route', 'qa-route', 'base-route']);
+    expect(synth(chart).filter(o => o.kind === 'ReferenceGrant').map(o => o.metadata.namespace)).toEqual(['default']);
   });
 });

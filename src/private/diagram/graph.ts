@@ -153,9 +153,17 @@ function toVizGraph(d: Diagram): VizGraph {
   };
 }
 
-/** The diagram laid out by Graphviz and drawn as SVG. */
+/**
+ * The diagram laid out by Graphviz and drawn as SVG. Graphviz can fail on a diagram within the node limit (a box of
+ * about a thousand rules runs its WebAssembly out of memory): that is an error that says what to do, not Graphviz's.
+ */
 export async function toSvg(d: Diagram): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const viz: Viz = require('@viz-js/viz');
-  return (await viz.instance()).renderString(toVizGraph(d), { format: 'svg' });
+  const instance = await viz.instance();
+  try {
+    return instance.renderString(toVizGraph(d), { format: 'svg' });
+  } catch (e) {
+    throw new Error(`Graphviz could not lay this diagram out (${(e as Error).message}): filter it with host, lane or chain, or draw it as Mermaid`);
+  }
 }
