@@ -13,7 +13,7 @@
  *
  * Usage: npx projen bench [--quick]   (--quick: fewer repetitions)
  */
-import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import * as asm from '../imports/asm-networking.istio.io';
 import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, SimulatedRequest, StringMatch, Target } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
@@ -301,9 +301,77 @@ function main() {
     for (let i = 0; i < constructCalls; i++) routing.simulate(inputs[i % 4], { unhealthyLanes: ['s8'], host: 'svc0.team0.svc.cluster.local' });
   });
   const perSecond = (n: number, s: Stat) => Math.round(n / (s.median / 1000)).toLocaleString('en-US');
+  gatewayApiAgainstVirtualServices();
   console.log(`simulate(): ${perSecond(decisions, engine)} decisions/s on a precomputed route table (target ≥ 1,000,000); `
     + `${perSecond(apiCalls, api)} calls/s through the public LaneSimulator.simulate() (request parsing and result objects included); `
     + `${perSecond(constructCalls, viaConstruct)} calls/s through LaneRouting.simulate() (which reads the synthesized objects on every call)`);
 }
 
-main();
+/**
+ * The Gateway API against VirtualServices: 1,000 routes on one Gateway with 10 listeners (HTTPRoutes, their
+ * Services), and the same routing as one gateway-bound VirtualService; each read from a chart's objects (the YAML
+ * parsing, the same for both, left out) and asked once per route.
+ */
+function gatewayApiAgainstVirtualServices(): void {
+  const routes = 1000;
+  const host = (i: number) => `svc${i}.l${i % 10}.example.com`;
+  const gw = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: 'infra' },
+    spec: { gatewayClassName: 'istio', listeners: Array.from({ length: 10 }, (_, k) => ({ name: `l${k}`, port: 80, protocol: 'HTTP', hostname: `*.l${k}.example.com`, allowedRoutes: { namespaces: { from: 'All' } } })) },
+  };
+  const httpRoutes = Array.from({ length: routes }, (_, i) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: `r${i}`, namespace: 'shop' },
+    spec: {
+      parentRefs: [{ name: 'gw', namespace: 'infra' }],
+      hostnames: [host(i)],
+      rules: [
+        { matches: [{ path: { type: 'PathPrefix', value: '/api' }, headers: [{ name: 'env', value: 'dev' }] }], backendRefs: [{ name: `svc${i}-s2`, port: 80, weight: 50 }, { name: `svc${i}-s3`, port: 80, weight: 50 }] },
+        { backendRefs: [{ name: `svc${i}-s1`, port: 80 }] },
+      ],
+    },
+  }));
+  const services = Array.from({ length: routes }, (_, i) => ['s1', 's2', 's3'].map(l => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc${i}-${l}`, namespace: 'shop' }, spec: { selector: { app: `svc${i}`, lane: l }, ports: [{ port: 80 }] } }))).flat();
+  const vs = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'all', namespace: 'infra' },
+    spec: {
+      hosts: ['*.example.com'],
+      gateways: ['infra/gw'],
+      http: Array.from({ length: routes }, (_, i) => [
+        { match: [{ authority: { exact: host(i) }, uri: { prefix: '/api' }, headers: { env: { exact: 'dev' } } }], route: [{ destination: { host: `svc${i}-s2.shop.svc.cluster.local`, port: { number: 80 } }, weight: 50 }, { destination: { host: `svc${i}-s3.shop.svc.cluster.local`, port: { number: 80 } }, weight: 50 }] },
+        { match: [{ authority: { exact: host(i) } }], route: [{ destination: { host: `svc${i}-s1.shop.svc.cluster.local`, port: { number: 80 } } }] },
+      ]).flat(),
+    },
+  };
+  const chartOf = (objects: object[]) => {
+    const chart = Testing.chart();
+    objects.forEach((o: any, i) => new ApiObject(chart, `o${i}`, o));
+    return chart;
+  };
+  const gatewayChart = chartOf([gw, ...httpRoutes, ...services]);
+  const vsChart = chartOf([vs, ...services]);
+  const ask = (sim: LaneSimulator) => {
+    for (let i = 0; i < routes; i++) {
+      const r = sim.simulate({ headers: { host: host(i), env: i % 2 ? 'dev' : 'qa' }, path: '/api/x' }, { gateway: 'infra/gw' });
+      if (r.outcomes.length !== (i % 2 ? 2 : 1)) throw new Error(`bench: route ${i} answered ${r.outcomes.length} outcomes`);
+    }
+  };
+  // warm-up: compile the hot paths of both before the first measurement
+  ask(LaneSimulator.fromConstruct(gatewayChart));
+  ask(LaneSimulator.fromConstruct(vsChart));
+  const t = rounds(QUICK ? 3 : 7, {
+    gatewayApi: () => ask(LaneSimulator.fromConstruct(gatewayChart)),
+    virtualService: () => ask(LaneSimulator.fromConstruct(vsChart)),
+  });
+  console.log(`Gateway API, ${routes} HTTPRoutes on one Gateway with 10 listeners, read from objects and each route asked once: ${stat(t.gatewayApi).median.toFixed(0)} ms; `
+    + `the same routing as one VirtualService: ${stat(t.virtualService).median.toFixed(0)} ms; ratio ${paired(t.gatewayApi, t.virtualService).toFixed(2)} (target ≤ 1.5)`);
+}
+
+// --gateway-api: only the comparison of the Gateway API with VirtualServices
+if (process.argv.includes('--gateway-api')) gatewayApiAgainstVirtualServices();
+else main();

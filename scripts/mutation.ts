@@ -43,7 +43,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   simulation: {
     mutate: ['src/private/simulate/**/*.ts', 'src/lane-simulator.ts'],
-    tests: ['simulation', 'reading', 'httproute', 'diff', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
+    tests: ['simulation', 'reading', 'httproute', 'gateways', 'conformance', 'diff', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
   },
   analysis: {
     mutate: ['src/private/analysis/**/*.ts'],

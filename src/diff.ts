@@ -60,6 +60,12 @@ export interface DiffOptions {
    * @default - no chain
    */
   readonly chain?: string[];
+
+  /**
+   * Both inputs hold every object of the cluster (see `SimulationOptions.complete`).
+   * @default false
+   */
+  readonly complete?: boolean;
 }
 
 /**

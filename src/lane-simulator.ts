@@ -7,9 +7,10 @@ import { Diagram, nodeCount, toMermaid, toSvg } from './private/diagram/graph';
 import { routingDiagram } from './private/diagram/routing';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { diffMeshes, witnesses } from './private/simulate/diff';
-import { decide, simulateChain } from './private/simulate/engine';
-import { entryTable, healthOf, resolveHost } from './private/simulate/entry';
+import { decide, portsOf, simulateChain, withPort } from './private/simulate/engine';
+import { entryTable, entryTableOrNone, healthOf, resolveHost, serviceItself, tableNotes } from './private/simulate/entry';
 import { explain } from './private/simulate/explain';
+import { attachedFor } from './private/simulate/matcher';
 import { baggageKeysOf, markerValuesOf, Mesh, routingHeadersOf, subsetsOf, tableName } from './private/simulate/mesh';
 import { Manifest, parseYaml, readMesh } from './private/simulate/read/manifests';
 import { makeRequest } from './private/simulate/request';
@@ -111,10 +112,18 @@ export class LaneSimulator {
   public simulate(request: SimulatedRequest, options: SimulationOptions = {}): SimulationResult {
     checkShape('LaneSimulator.simulate()', 'request', SHAPES.SimulatedRequest, request);
     checkShape('LaneSimulator.simulate()', 'options', SHAPES.SimulationOptions, options);
-    const table = this.entryTable(options, undefined);
-    const req = makeRequest(request);
-    const decision = decide(table, req, this.health(options));
+    const given = { ...makeRequest(request), sourceNamespace: options.sourceNamespace };
     const header = this.header(options);
+    const health = this.health(options);
+    const table = options.host !== undefined ? entryTableOrNone(this.mesh, options) : this.entryTable(options, undefined);
+    if (!table) return serviceItself(this.mesh, resolveHost(this.mesh, options.host!), given, header);
+    const ports = portsOf(table);
+    if (given.port === undefined && ports.length > 1) {
+      throw new Error(`LaneSimulator.simulate(): the routes of ${table.source} take requests on ports ${ports.join(', ')}: give the request's port (request.port)`);
+    }
+    const req = withPort(table, given);
+    if (!attachedFor(table, req)) return serviceItself(this.mesh, table.hosts[0], req, header, `no HTTPRoute of ${table.source} is attached for this request's port and caller`);
+    const decision = decide(table, req, health);
     const outcomes = decision.outcomes.map(o => hopOf(this.mesh, table, decision.routeIndex, o, header, req));
     const laneProbabilities: { [lane: string]: number } = {};
     const subsetProbabilities: { [subset: string]: number } = {};
@@ -130,10 +139,15 @@ export class LaneSimulator {
         add(subsetProbabilities, o.backend?.subset, o.probability);
       }
     }
+    const statuses = new Set(outcomes.map(o => o.status));
+    const notes = [...new Set([...tableNotes(table, options), ...outcomes.flatMap(o => o.notes ?? [])])];
     return {
       virtualService: table.source,
       rule: decision.routeIndex >= 0 ? table.routes[decision.routeIndex].name : undefined,
       matched: decision.routeIndex >= 0,
+      ...(decision.routeIndex < 0 ? { status: 404 } : statuses.size === 1 ? { status: [...statuses][0] } : {}),
+      port: req.port!,
+      notes,
       outcomes,
       laneProbabilities,
       subsetProbabilities,
@@ -155,8 +169,9 @@ export class LaneSimulator {
     checkShape('LaneSimulator.simulateChain()', 'request', SHAPES.SimulatedRequest, request);
     checkShape('LaneSimulator.simulateChain()', 'options', SHAPES.SimulationOptions, options);
     const hosts = services.map(s => this.resolveHost(s));
-    const table = this.entryTable(options, hosts[0]);
-    const paths = simulateChain(this.mesh, table, hosts, makeRequest(request), this.health(options));
+    const fromMesh = options.gateway === undefined && (options.host !== undefined || !this.mesh.tables.some(t => t.gateways.length > 0));
+    const table = fromMesh ? entryTableOrNone(this.mesh, { ...options, host: options.host ?? hosts[0] }) : this.entryTable(options, hosts[0]);
+    const paths = simulateChain(this.mesh, table, hosts, { ...makeRequest(request), sourceNamespace: options.sourceNamespace }, this.health(options));
     const header = this.header(options);
     return paths.map(p => pathResult(this.mesh, p, header));
   }
@@ -171,25 +186,26 @@ export class LaneSimulator {
   public diff(after: LaneSimulator, options: DiffOptions = {}): TrafficDiff {
     if (!(after instanceof LaneSimulator)) throw new Error(`LaneSimulator.diff(): after must be a LaneSimulator, got ${show(after)}`);
     checkShape('LaneSimulator.diff()', 'options', SHAPES.DiffOptions, options);
-    const d = diffMeshes(this.mesh, after.mesh);
-    const chains = options.chain ? this.chainDiff(after, options.chain) : { classes: [], approximate: false };
+    const complete = options.complete ?? false;
+    const d = diffMeshes(this.mesh, after.mesh, complete);
+    const chains = options.chain ? this.chainDiff(after, options.chain, complete) : { classes: [], approximate: false };
     const added = [d.subsetsAdded, d.subsetsRemoved, d.hostsAdded, d.hostsRemoved].some(x => x.length > 0);
     const changed = d.entries.length > 0 || chains.classes.length > 0 || added;
     return { ...d, changed, chains: chains.classes, approximate: d.approximate || chains.approximate };
   }
 
   /** The classes of requests whose path along `chain` differs between this mesh and `after` (every lane healthy). */
-  private chainDiff(after: LaneSimulator, chain: string[]): { classes: ChainClassDiff[]; approximate: boolean } {
+  private chainDiff(after: LaneSimulator, chain: string[], complete: boolean): { classes: ChainClassDiff[]; approximate: boolean } {
     if (chain.length === 0) throw new Error('LaneSimulator.diff(): options.chain needs at least one service');
     const sides = [this, after].map(sim => {
       const hosts = chain.map(h => sim.resolveHost(h));
-      return { sim, hosts, entry: sim.entryTable({}, hosts[0]) };
+      return { sim, hosts, entry: sim.entryTable({ complete }, hosts[0]) };
     });
     const { requests, approximate } = witnesses(sides.map(s => s.entry));
     const classes = new Map<string, ChainClassDiff>();
     for (const w of requests) {
       const [before, after2] = sides.map(({ sim, hosts, entry }) => {
-        const health = { unhealthy: new Set<string>(), subsets: sim.mesh.subsets };
+        const health = { unhealthy: new Set<string>(), subsets: sim.mesh.subsets, complete };
         // Stryker disable next-line ObjectLiteral: a trace does not show the lane marker, so the marker it is read with changes nothing
         const paths = simulateChain(sim.mesh, entry, hosts, w.request, health).map(p => pathResult(sim.mesh, p, { header: DEFAULT_ROUTING_HEADER }));
         const merged = new Map<string, number>();
@@ -265,7 +281,7 @@ export class LaneSimulator {
 
   /** The unhealthy subsets, each a known subset (`s3`) or a known subset of a known host (`host/s3`). */
   private health(options: SimulationOptions) {
-    return healthOf(this.mesh, this.knownSubsets ?? this.subsets, options);
+    return { ...healthOf(this.mesh, this.knownSubsets ?? this.subsets, options), complete: options.complete ?? false };
   }
 
   /** The table requests enter through (see SimulationOptions.gateway and .host). */

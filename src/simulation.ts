@@ -31,6 +31,19 @@ export interface SimulatedRequest {
    * @default 'GET'
    */
   readonly method?: string;
+
+  /**
+   * The port the request arrives on: a Gateway listener's, or the Service port a call inside the mesh targets.
+   * @default - the port of the `host` header (`echo:8080`); else the only port the entry's routes name; else the
+   * scheme's (80 for http, 443 for https)
+   */
+  readonly port?: number;
+
+  /**
+   * The scheme: `http` or `https` (redirects keep it unless they change it).
+   * @default 'http'
+   */
+  readonly scheme?: string;
 }
 
 /**
@@ -72,6 +85,25 @@ export interface SimulationOptions {
    * first service's sidecar VirtualService (`simulateChain()`)
    */
   readonly host?: string;
+
+  /**
+   * The namespace of the calling workload, for a call inside the mesh: Gateway API consumer routes (HTTPRoutes
+   * bound to a Service of another namespace) apply to callers of their own namespace only, and VirtualService
+   * matches may name it (`sourceNamespace`). Along a chain, each later call comes from the namespace of the
+   * service that served the previous one.
+   * @default - unknown: consumer routes and `sourceNamespace` matches do not apply
+   */
+  readonly sourceNamespace?: string;
+
+  /**
+   * The input holds every object of the cluster, so what it lacks does not exist: a backend whose Service was not
+   * read, a cross-namespace reference without a ReferenceGrant, or a backend of a kind the simulation does not
+   * model fails with 500; a route bound to a Gateway that was not read is attached nowhere; a subset of a host
+   * without a DestinationRule has no endpoints (503). Without it, each of these is routed as if the object
+   * existed, and a note says so.
+   * @default false
+   */
+  readonly complete?: boolean;
 }
 
 /**
@@ -84,6 +116,40 @@ export interface Backend {
   readonly subset?: string;
   /** The port, when the route names one. */
   readonly port?: number;
+}
+
+/**
+ * Header edits a proxy makes: values set (replacing), values added (appended), names removed.
+ */
+export interface HeaderModifications {
+  /** Headers set, replacing any value. */
+  readonly set: { [name: string]: string };
+  /** Headers added: appended to a value already there. */
+  readonly add: { [name: string]: string };
+  /** Headers removed. */
+  readonly remove: string[];
+}
+
+/**
+ * A backend that receives a copy of a share of the requests (Gateway API RequestMirror).
+ */
+export interface Mirror {
+  /** The backend. */
+  readonly backend: Backend;
+  /** The percentage of the requests it receives a copy of, 0..100. */
+  readonly percent: number;
+}
+
+/**
+ * The request as a backend receives it.
+ */
+export interface ForwardedRequest {
+  /** Its authority (`host`), rewritten or as sent; undefined when the request named none. */
+  readonly authority?: string;
+  /** Its path with the query string, rewritten or as sent. */
+  readonly path: string;
+  /** Its headers (lowercase names), after the route's edits. */
+  readonly headers: { [name: string]: string };
 }
 
 /**
@@ -113,10 +179,24 @@ export interface Hop {
   readonly backend?: Backend;
   /** True when the fallback served it. */
   readonly viaFallback: boolean;
-  /** True when the request fails here: no rule matched (404), or no healthy endpoints (503). */
+  /** True when the request fails here: no rule matched (404), a backend that cannot be used (500), or no healthy endpoints (503). */
   readonly failed: boolean;
-  /** The status of a failed request: 404 when no rule matched, 503 when no healthy endpoints serve it. */
+  /**
+   * The status the caller gets: 200 when a backend serves it, a redirect's 3xx, 404 when no rule matched, 500 for a
+   * backend that cannot be used, 503 when no healthy endpoints serve it; undefined when it is unknown (a backend of a
+   * kind the simulation does not model: see `notes`).
+   */
   readonly status?: number;
+  /** A redirect's Location. */
+  readonly location?: string;
+  /** The request as the backend receives it (header edits, host and path rewrites); undefined when no backend serves it. */
+  readonly request?: ForwardedRequest;
+  /** What the proxy does to the backend's response headers (Gateway API ResponseHeaderModifier). */
+  readonly responseHeaders?: HeaderModifications;
+  /** Backends that receive a copy of the request (their answers are dropped). */
+  readonly mirroredTo?: Mirror[];
+  /** What this answer rests on that the input does not settle, or that only the run time decides. */
+  readonly notes?: string[];
   /** Share of the requests reaching this hop that take this way, 0..1. */
   readonly probability: number;
   /** The lane marker the request carries on to the next hop. */
@@ -131,12 +211,21 @@ export interface Hop {
  * The result of simulating one request through one VirtualService.
  */
 export interface SimulationResult {
-  /** The VirtualService that routed the request. */
-  readonly virtualService: string;
+  /** The route table (VirtualService, HTTPRoutes) that routed the request; undefined when none routes its host (its Service serves it). */
+  readonly virtualService?: string;
   /** The rule (route name) that matched; undefined when none matched. */
   readonly rule?: string;
   /** True when a rule matched (otherwise Istio answers 404). */
   readonly matched: boolean;
+  /** The status the caller gets when every outcome agrees (404 when no rule matched); undefined when they differ. */
+  readonly status?: number;
+  /** The request's port, as given or settled (see `SimulatedRequest.port`). */
+  readonly port: number;
+  /**
+   * What the answer rests on that the input does not settle (an object it lacks, a field read but not modelled,
+   * a decision only the run time makes), and how merged routes were ordered; empty when nothing.
+   */
+  readonly notes: string[];
   /** One outcome per destination of the matched rule (0-weight destinations omitted). */
   readonly outcomes: Hop[];
   /**
@@ -179,6 +268,14 @@ export interface MeshReadOptions {
    * @default 'istio-system'
    */
   readonly asmGeneratedNamespace?: string;
+
+  /**
+   * Gateway listener isolation (the Gateway API's GatewayHTTPListenerIsolation): a request is handled only by the
+   * most specific listener whose hostname matches it, never by a less specific one on the same port. Off: every
+   * listener on the port takes it, by the most specific route hostname.
+   * @default true
+   */
+  readonly listenerIsolation?: boolean;
 }
 
 /**

@@ -104,7 +104,7 @@ describe('values that do not come through the TypeScript types', () => {
       .toThrow('LaneGroup "test/g": rule.matches[0].uri must be made with StringMatch.exact(), .prefix() or .regex(), got "/x"');
     expect(() => group.addCustomRoute('mocka', { name: 'x', matches: [{ uri: StringMatch.exact('/x') }], destinations: [{ host: HOST }] }, 'FIRST' as any))
       .toThrow('LaneGroup "test/g": placement must be one of "BEFORE_LANE_RULES", "AFTER_LANE_RULES", got "FIRST"');
-    expect(() => group.simulate({ header: { env: 'dev' } } as any)).toThrow('LaneGroup "test/g": request has unknown property "header" (known: headers, multiValueHeaders, path, method)');
+    expect(() => group.simulate({ header: { env: 'dev' } } as any)).toThrow('LaneGroup "test/g": request has unknown property "header" (known: headers, multiValueHeaders, path, method, port, scheme)');
   });
 });
 
@@ -216,10 +216,10 @@ describe('the CLI on real files and flags', () => {
 
   test('kinds the simulator does not read are skipped with a note, not a reason to refuse the file', async () => {
     const file = path.join(dir, 'mixed.yaml');
-    fs.writeFileSync(file, `${fs.readFileSync(path.join(dir, 'out', 'nested', 'lanes.k8s.yaml'), 'utf-8')}---\napiVersion: v1\nkind: Service\nmetadata: {name: mocka}\nspec: {ports: [{port: 80}]}\n`);
+    fs.writeFileSync(file, `${fs.readFileSync(path.join(dir, 'out', 'nested', 'lanes.k8s.yaml'), 'utf-8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: mocka}\ndata: {a: b}\n`);
     const r = await run('explain', file);
     expect(r.code).toBe(0);
-    expect(r.err).toBe('note: skipped 1 objects of kinds the simulation does not read: Service (1)');
+    expect(r.err).toBe('note: skipped 1 objects of kinds the simulation does not read: ConfigMap (1)');
   });
 
   test('a YAML alias bomb is refused quickly, naming the file and document', async () => {
@@ -263,7 +263,7 @@ describe('LaneSimulator arguments', () => {
 describe('the boundary shapes mirror the public API', () => {
   test('every input struct of the jsii assembly has a shape with exactly its properties', () => {
     const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf-8'));
-    const outputs = ['Backend', 'ChainPathResult', 'Hop', 'LaneMarker', 'SimulationResult', 'TrafficDiff', 'EntryTrafficDiff', 'RequestClassDiff', 'TrafficShare', 'ChainClassDiff'];
+    const outputs = ['Backend', 'ChainPathResult', 'Hop', 'LaneMarker', 'SimulationResult', 'TrafficDiff', 'EntryTrafficDiff', 'RequestClassDiff', 'TrafficShare', 'ChainClassDiff', 'ForwardedRequest', 'HeaderModifications', 'Mirror'];
     const propertiesOf = (fqn: string): string[] => {
       const t = assembly.types[fqn];
       return [...(t.properties ?? []).map((p: any) => p.name), ...(t.interfaces ?? []).flatMap(propertiesOf)];

@@ -720,24 +720,29 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
       probability: 1,
       marker: { header: 'x-asm-prefer-tag' },
       reason: 'rule "all" matched',
+      status: 200,
     };
-    const result = {
+    // the request the backend receives: what was sent, with the route's edits (none here)
+    const result = (received: object) => ({
       virtualService: `${frontBack}: VirtualService n/back`,
       rule: 'all',
       matched: true,
-      outcomes: [outcome],
+      status: 200,
+      port: 80,
+      notes: [],
+      outcomes: [{ ...outcome, request: received }],
       laneProbabilities: { c: 1 },
       subsetProbabilities: { c: 1 },
       unavailableProbability: 0,
       sampled: { c: 3 },
       n: 3,
       seed: 1,
-    };
+    });
     const byDefault = cli('simulate', frontBack, '--host', 'back', '-n', '3', '--json');
     expect({ code: byDefault.code, err: byDefault.err }).toEqual({ code: 0, err: '' });
-    expect(JSON.parse(byDefault.out)).toEqual({ request: { multiValueHeaders: {}, method: 'GET', path: '/' }, ...result });
+    expect(JSON.parse(byDefault.out)).toEqual({ request: { multiValueHeaders: {}, method: 'GET', path: '/' }, ...result({ path: '/', headers: {} }) });
     const given = cli('simulate', frontBack, '--host', 'back', '-n', '3', '--json', '--method', 'POST', '--path', '/x', '-H', 'env: dev');
-    expect(JSON.parse(given.out)).toEqual({ request: { multiValueHeaders: { env: ['dev'] }, method: 'POST', path: '/x' }, ...result });
+    expect(JSON.parse(given.out)).toEqual({ request: { multiValueHeaders: { env: ['dev'] }, method: 'POST', path: '/x' }, ...result({ path: '/x', headers: { env: 'dev' } }) });
   });
 });
 
@@ -1044,5 +1049,58 @@ describe('cdk8s-lanes help COMMAND', () => {
       'explain    the rule table of every VirtualService',
       '',
     ]);
+  });
+});
+
+describe('cdk8s-lanes simulate on the Gateway API: ports, schemes, callers, the complete view, notes', () => {
+  const CONFORMANCE = path.join(__dirname, 'fixtures', 'gateway-api-conformance');
+  const base = path.join(CONFORMANCE, 'base', 'manifests.yaml');
+
+  test('--port and --scheme: a redirect\'s status and Location are the row; --no-listener-isolation is taken', () => {
+    const file = path.join(CONFORMANCE, 'httproute-redirect-port-and-scheme.yaml');
+    const r = cli('simulate', base, file, '--gateway', 'gateway-conformance-infra/same-namespace-with-http-listener-on-8080', '--port', '8080', '--path', '/scheme-https-and-port-nil', '-n', '2', '--no-listener-isolation');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('302 redirect to https://example.org/scheme-https-and-port-nil  100%');
+    const https = cli('simulate', base, file, '--gateway', 'gateway-conformance-infra/same-namespace-with-https-listener', '--port', '443', '--scheme', 'https', '--path', '/scheme-nil-and-port-nil', '-H', 'host: example.org', '-n', '1', '--json');
+    expect(JSON.parse(https.out).outcomes[0].location).toBe('https://example.org/scheme-nil-and-port-nil');
+  });
+
+  test('--complete: a backend the files lack fails with 500; without it, the share is routed and a note says so', () => {
+    const file = path.join(CONFORMANCE, 'httproute-invalid-nonexistent-backendref.yaml');
+    const partial = cli('simulate', base, file, '--gateway', 'gateway-conformance-infra/same-namespace', '-n', '1');
+    expect(partial.code).toBe(0);
+    expect(partial.out).toMatch(/\nnote: .*HTTPRoute gateway-conformance-infra\/invalid-nonexistent-backend-ref rules\[0\]\.backendRefs\[0\]: no Service gateway-conformance-infra\/nonexistent was read; routed as if it existed \(with complete, the share fails with 500\)\n/);
+    const complete = cli('simulate', base, file, '--gateway', 'gateway-conformance-infra/same-namespace', '-n', '1', '--complete');
+    expect(complete.out).toContain('500 (the backend cannot be used)');
+  });
+
+  test('--source-namespace: a consumer route takes the calls of its own namespace only', () => {
+    const files = [path.join(CONFORMANCE, 'mesh', 'manifests.yaml'), path.join(CONFORMANCE, 'mesh', 'mesh-consumer-route.yaml')];
+    const from = (ns: string) => JSON.parse(cli('simulate', ...files, '--host', 'echo-v1.gateway-conformance-mesh.svc.cluster.local', '--source-namespace', ns, '-n', '1', '--json').out);
+    expect(from('gateway-conformance-mesh-consumer').outcomes[0].responseHeaders).toEqual({ set: { 'x-header-set': 'set' }, add: {}, remove: [] });
+    expect(from('gateway-conformance-mesh').virtualService).toBeUndefined();
+  });
+
+  test.each<[string[], string]>([
+    [['--port', '0'], '--port needs an integer from 1 to 65,535, got "0"'],
+    [['--scheme', 'ftp'], '--scheme needs http or https, got "ftp"'],
+  ])('%j is a usage error', (flags, message) => {
+    const r = cli('simulate', base, ...flags);
+    expect([r.code, r.err]).toEqual([2, expect.stringContaining(message)]);
+  });
+
+  test('diff --complete: a backend the new version lacks is a change to 500', () => {
+    const file = path.join(dir, 'gw-diff.yaml');
+    const route = (backend: string) => Yaml.stringify(
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'infra' }, spec: { gatewayClassName: 'c', listeners: [{ name: 'h', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' }, spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [{ backendRefs: [{ name: backend, port: 80 }] }] } });
+    fs.writeFileSync(file, route('web'));
+    const after = path.join(dir, 'gw-diff-after.yaml');
+    fs.writeFileSync(after, route('webb'));
+    const partial = cli('diff', file, after, '--json');
+    const complete = cli('diff', file, after, '--json', '--complete');
+    expect(JSON.parse(partial.out).entries[0].classes[0].after[0].target).toBe('webb.shop.svc.cluster.local:80');
+    expect(JSON.parse(complete.out).entries[0].classes[0].after[0].target).toBe('500');
   });
 });

@@ -366,11 +366,12 @@ describe('the witness requests diff() simulates: one per class of requests the r
 
   test(':authority and authority are one field, as are :method and method', () => {
     expect(plainOf({ headers: [has(':authority', prefix('shop.'))] }, { authority: exact('api.example.com') })).toStrictEqual([
-      { text: 'any request', request: req({ authority: undefined }) },
-      { text: 'authority api.example.com', request: req({ authority: 'api.example.com' }) },
-      { text: 'authority ~', request: req({ authority: '~' }) },
-      { text: 'authority shop.', request: req({ authority: 'shop.' }) },
-      { text: 'authority shop.~', request: req({ authority: 'shop.~' }) },
+      // the host (what Gateway API hostnames match) follows the authority
+      { text: 'any request', request: req({ authority: undefined, host: undefined }) },
+      { text: 'authority api.example.com', request: req({ authority: 'api.example.com', host: 'api.example.com' }) },
+      { text: 'authority ~', request: req({ authority: '~', host: '~' }) },
+      { text: 'authority shop.', request: req({ authority: 'shop.', host: 'shop.' }) },
+      { text: 'authority shop.~', request: req({ authority: 'shop.~', host: 'shop.~' }) },
     ]);
     expect(plainOf({ headers: [has(':method', exact('PUT'))] }, { method: exact('POST') })).toStrictEqual([
       { text: 'method PUT', request: req({ method: 'PUT' }) },

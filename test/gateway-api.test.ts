@@ -98,8 +98,16 @@ describe('mesh routes: in the Service\'s namespace, or a consumer route', () => 
     expect(route.spec.rules[0].backendRefs.map((b: any) => `${b.namespace}/${b.name}`)).toEqual(['default/mocka-s2', 'default/mocka-s3']);
     const grant = out.find(o => o.kind === 'ReferenceGrant');
     expect([grant.metadata.namespace, grant.spec.from]).toEqual(['default', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }]]);
-    // the simulator binds it to the Service's host
-    expect(LaneSimulator.fromConstruct(chart).simulate({ headers: { env: 'dev' } }, { host: 'mocka' }).laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
+    // the simulator binds it to the Service's host, for callers of its own namespace only (GAMMA consumer route)
+    const sim = LaneSimulator.fromConstruct(chart);
+    expect(sim.simulate({ headers: { env: 'dev' } }, { host: 'mocka', sourceNamespace: 'shop' }).laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
+    for (const caller of [{}, { sourceNamespace: 'default' }]) {
+      const r = sim.simulate({ headers: { env: 'dev' } }, { host: 'mocka', ...caller });
+      expect([r.virtualService, r.outcomes.map(o => [o.backend, o.reason])]).toEqual([undefined, [[
+        { host: 'mocka.default.svc.cluster.local' },
+        'no HTTPRoute of HTTPRoute shop/mocka-for-shop is attached for this request\'s port and caller: any endpoint of the Service mocka.default.svc.cluster.local serves the request',
+      ]]]);
+    }
   });
 });
 
@@ -248,12 +256,20 @@ describe('the simulator reads HTTPRoutes with the Gateway API\'s precedence and 
   test('what the simulation cannot model is refused by name; a reference no ReferenceGrant permits is noted', () => {
     const route = (spec: object) => Yaml.stringify({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'istio-system' }, spec });
     const rule = (extra: object = {}) => ({ backendRefs: [{ name: 'web', namespace: 'default', port: 80, ...extra }] });
-    expect(() => LaneSimulator.fromYaml(route({ parentRefs: [{ name: 'gw' }], rules: [{ ...rule(), filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-lane'] } }] }] }), 'f'))
-      .toThrow('f (document 1): HTTPRoute istio-system/r rules[0].filters[0].requestHeaderModifier: "remove" is not supported by the lane simulation');
+    expect(() => LaneSimulator.fromYaml(route({ parentRefs: [{ name: 'gw' }], rules: [{ ...rule(), filters: [{ type: 'ExtensionRef', extensionRef: { group: 'example.com', kind: 'Auth', name: 'a' } }] }] }), 'f'))
+      .toThrow('f (document 1): HTTPRoute istio-system/r rules[0].filters[0]: filter "ExtensionRef" is not supported by the lane simulation');
     expect(() => LaneSimulator.fromYaml(route({ parentRefs: [{ kind: 'Service', name: 'web' }], rules: [rule()] }), 'f'))
       .toThrow('a Service parent needs group "" (the core group); got "gateway.networking.k8s.io"');
     const ungranted = LaneSimulator.fromYaml(route({ parentRefs: [{ name: 'gw' }], rules: [rule()] }), 'f');
-    expect(ungranted.notes).toContain('f: HTTPRoute istio-system/r rules[0].backendRefs[0]: Service default/web is in another namespace, and no ReferenceGrant read lets HTTPRoutes of istio-system refer to it; the Gateway API refuses the reference (RefNotPermitted), so its share of the requests fails');
+    const refused = 'f: HTTPRoute istio-system/r rules[0].backendRefs[0]: Service default/web is in another namespace, and no ReferenceGrant read lets HTTPRoutes of istio-system refer to it (RefNotPermitted)';
+    expect(ungranted.notes).toContain(`${refused}: with complete, its share of the requests fails with 500`);
+    // the share: routed as if a grant permitted it, said in a note; with a complete input, it fails with 500
+    const partial = ungranted.simulate({}, { gateway: 'istio-system/gw' });
+    expect([partial.status, partial.notes]).toEqual([200, [
+      'f: HTTPRoute istio-system/r: Gateway istio-system/gw was not read; its routes are taken as attached to a listener that takes every request (with complete, they are attached nowhere)',
+      `${refused}; routed as if a ReferenceGrant permitted it (with complete, the share fails with 500)`,
+    ]]);
+    expect(() => ungranted.simulate({}, { gateway: 'istio-system/gw', complete: true })).toThrow('no VirtualService bound to gateway "istio-system/gw" (the input is complete, and f: HTTPRoute istio-system/r\'s Gateway istio-system/gw was not read, so those routes are attached nowhere)');
     const grant = Yaml.stringify({
       apiVersion: 'gateway.networking.k8s.io/v1beta1',
       kind: 'ReferenceGrant',

@@ -7,7 +7,7 @@
  */
 import { Yaml } from 'cdk8s';
 import { LaneSimulator } from '../src';
-import { HttpRouteSource, readHttpRoutes } from '../src/private/simulate/read/httproute';
+import { HttpRouteSource, readHttpRoutes, RouteContext } from '../src/private/simulate/read/httproute';
 
 const API = 'gateway.networking.k8s.io/v1';
 const SRC = 'f: HTTPRoute shop/web';
@@ -24,10 +24,13 @@ function sourceOf(obj: any): HttpRouteSource {
   return { source, location: `${source} (document 1)`, obj };
 }
 
-/** The tables and notes of reading `objs` (HTTPRoutes) with `grants` (ReferenceGrants). */
-function read(objs: any[], grants: any[] = []): { tables: any[]; notes: string[] } {
+/** Every Service exists (the tests of reading are not about missing Services; those below give `services`). */
+const EVERY_SERVICE: any = { has: () => true, get: () => ({ ports: [80], appProtocols: new Map(), selects: true }) };
+
+/** The tables and notes of reading `objs` (HTTPRoutes) with `grants` (ReferenceGrants) and the rest of the input. */
+function read(objs: any[], grants: any[] = [], context: RouteContext = {}): { tables: any[]; notes: string[] } {
   const notes: string[] = [];
-  const tables = readHttpRoutes(objs.map(sourceOf), 'cluster.local', notes, grants);
+  const tables = readHttpRoutes(objs.map(sourceOf), 'cluster.local', notes, { grants, services: EVERY_SERVICE, ...context });
   return { tables, notes };
 }
 
@@ -64,13 +67,19 @@ describe('one HTTPRoute read into a table: matches, precedence, backends', () =>
         { backendRefs: [{ name: 'web', port: 80 }] },
       ],
     });
-    const authority = { kind: 'regex', value: '(?:shop\\.example\\.com|[^.:]+(?:\\.[^.:]+)*\\.example\\.org)(?::[0-9]+)?' };
+    // the route's hostnames, lowercase: the request's host (its port ignored) must match one
+    const hostnames = ['shop.example.com', '*.example.org'];
     const api = [
       { host: svc('api'), port: 8080, weight: 3, probability: 0.75, setHeaders: {}, addHeaders: {} },
       { host: svc('api-canary'), port: 8080, weight: 1, probability: 0.25, setHeaders: {}, addHeaders: {} },
     ];
     const { tables, notes } = read([route]);
     expect(notes).toEqual([]);
+    // the time a backend may take and sticky sessions are for the run time: notes on each of the rule's routes
+    const timeout = [
+      `${SRC} rules[0].timeouts (request 10s): a backend slower than that gets the request a 504, which only the run time decides`,
+      `${SRC} rules[0].sessionPersistence: a returning client keeps the backend it was given, which only the run time decides; the shares are those of new sessions`,
+    ];
     expect(tables).toEqual([{
       source: SRC,
       location: `${SRC} (document 1)`,
@@ -78,13 +87,17 @@ describe('one HTTPRoute read into a table: matches, precedence, backends', () =>
       namespace: 'shop',
       gateways: ['infra/gw'],
       mesh: false,
+      gatewayApi: true,
+      // no Gateway read: attached as if it had a listener that takes the route
+      missingParent: 'Gateway infra/gw',
       hosts: ['*.example.org', 'shop.example.com'],
       routes: [
         // an exact path first, whatever its length
         {
           name: 'api',
-          matches: [{ headers: [], uri: { kind: 'exact', value: '/' }, queryParams: [], method: undefined, authority }],
+          matches: [{ headers: [], uri: { kind: 'exact', value: '/' }, queryParams: [], method: undefined, hostnames }],
           destinations: api,
+          notes: timeout,
           where: `${SRC} rules[0].matches[1]`,
         },
         // then the longest prefix: "/static" (7 characters) before "/api//" (6)
@@ -98,7 +111,7 @@ describe('one HTTPRoute read into a table: matches, precedence, backends', () =>
             uri: { kind: 'regex', value: '/static(?:/.*)?' },
             queryParams: [],
             method: { kind: 'exact', value: 'GET' },
-            authority,
+            hostnames,
           }],
           destinations: [
             { host: svc('static'), port: 80, weight: 1, probability: 0.5, setHeaders: { 'x-lane': 's3', 'x-extra': '1' }, addHeaders: { 'x-via': 'gw' } },
@@ -113,15 +126,16 @@ describe('one HTTPRoute read into a table: matches, precedence, backends', () =>
             uri: { kind: 'regex', value: '/api(?:/.*)?' },
             queryParams: [{ name: 'Debug', match: { kind: 'exact', value: '1' } }, { name: 'v', match: { kind: 'regex', value: '[0-9]+' } }],
             method: undefined,
-            authority,
+            hostnames,
           }],
           destinations: api,
+          notes: timeout,
           where: `${SRC} rules[0].matches[0]`,
         },
         // a rule without matches takes every path of the route's hostnames
         {
           name: 'web-rule-3',
-          matches: [{ headers: [], uri: undefined, queryParams: [], method: undefined, authority }],
+          matches: [{ headers: [], uri: undefined, queryParams: [], method: undefined, hostnames }],
           destinations: [{ host: svc('web'), port: 80, weight: 1, probability: 1, setHeaders: {}, addHeaders: {} }],
           where: `${SRC} rules[2].matches[0]`,
         },
@@ -141,18 +155,19 @@ describe('one HTTPRoute read into a table: matches, precedence, backends', () =>
       ],
     }, { name: 'web' });
     const to = (name: string) => [{ host: svc(name, 'default'), port: undefined, weight: 1, probability: 1, setHeaders: {}, addHeaders: {} }];
-    const routes = [
-      { name: 'web-rule-2', matches: [{ headers: [], uri: undefined, queryParams: [], method: { kind: 'exact', value: 'POST' } }], destinations: to('writer'), where: 'f: HTTPRoute default/web rules[1].matches[0]' },
-      { name: 'web-rule-3', matches: [{ headers: [], uri: undefined, queryParams: [{ name: 'q', match: { kind: 'exact', value: '1' } }], method: undefined }], destinations: to('search'), where: 'f: HTTPRoute default/web rules[2].matches[0]' },
-      { name: 'web-rule-1', matches: [], destinations: to('web'), where: 'f: HTTPRoute default/web rules[0].matches[0]' },
-      { name: 'web-rule-4', matches: [], destinations: to('web'), where: 'f: HTTPRoute default/web rules[3].matches[0]' },
+    // on the Service, every match is for the parentRef's port (80); on the Gateway, for any request
+    const routes = (port?: number) => [
+      { name: 'web-rule-2', matches: [{ headers: [], uri: undefined, queryParams: [], method: { kind: 'exact', value: 'POST' }, port }], destinations: to('writer'), where: 'f: HTTPRoute default/web rules[1].matches[0]' },
+      { name: 'web-rule-3', matches: [{ headers: [], uri: undefined, queryParams: [{ name: 'q', match: { kind: 'exact', value: '1' } }], method: undefined, port }], destinations: to('search'), where: 'f: HTTPRoute default/web rules[2].matches[0]' },
+      { name: 'web-rule-1', matches: port ? [{ headers: [], uri: undefined, queryParams: [], method: undefined, port }] : [], destinations: to('web'), where: 'f: HTTPRoute default/web rules[0].matches[0]' },
+      { name: 'web-rule-4', matches: port ? [{ headers: [], uri: undefined, queryParams: [], method: undefined, port }] : [], destinations: to('web'), where: 'f: HTTPRoute default/web rules[3].matches[0]' },
     ];
-    const common = { source: 'f: HTTPRoute default/web', location: 'f: HTTPRoute default/web (document 1)', name: 'web', namespace: 'default', routes };
+    const common = { source: 'f: HTTPRoute default/web', location: 'f: HTTPRoute default/web (document 1)', name: 'web', namespace: 'default' };
     const { tables, notes } = read([route]);
     expect(notes).toEqual([]);
     expect(tables).toEqual([
-      { ...common, gateways: [], mesh: true, hosts: [svc('web', 'default')] },
-      { ...common, gateways: ['default/gw'], mesh: false, hosts: ['*'] },
+      { ...common, gateways: [], mesh: true, hosts: [svc('web', 'default')], routes: routes(80), attachedOnly: true, gatewayApi: true },
+      { ...common, gateways: ['default/gw'], mesh: false, hosts: ['*'], routes: routes(), missingParent: 'Gateway default/gw', gatewayApi: true },
     ]);
   });
 
@@ -278,7 +293,7 @@ describe('HTTPRoutes bound to one parent merge', () => {
 
 describe('a backend in another namespace needs a ReferenceGrant that lets the route\'s namespace refer to it', () => {
   const route = (backendNs: string) => httpRoute({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', namespace: backendNs, port: 80 }] }] });
-  const note = (backendNs: string) => `${SRC} rules[0].backendRefs[0]: Service ${backendNs}/web is in another namespace, and no ReferenceGrant read lets HTTPRoutes of shop refer to it; the Gateway API refuses the reference (RefNotPermitted), so its share of the requests fails`;
+  const note = (backendNs: string) => `${SRC} rules[0].backendRefs[0]: Service ${backendNs}/web is in another namespace, and no ReferenceGrant read lets HTTPRoutes of shop refer to it (RefNotPermitted): with complete, its share of the requests fails with 500`;
   const FROM = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' };
   const ALL = { group: '', kind: 'Service' };
   const grant = (spec: any, namespace: string | null = 'backend') => ({
@@ -343,20 +358,16 @@ describe('what the simulation cannot read is refused by name, with the field\'s 
     ['hostnames', httpRoute({ hostnames: 'a.example.com' }), `${SRC} spec.hostnames: must be a list, got "a.example.com"`],
     ['a hostname', httpRoute({ hostnames: [1] }), `${SRC} spec.hostnames[0]: must be a string, got 1`],
     ['rules', httpRoute({ rules: 'r' }), `${SRC} spec.rules: must be a list, got "r"`],
-    ['no rules (no backend)', httpRoute({ parentRefs: [{ name: 'gw' }] }), `${R}: has no backend with a weight (the Gateway API answers 500); the lane simulation does not model it`],
-    ['no backend', withRule({ backendRefs: [] }), `${R}: has no backend with a weight (the Gateway API answers 500); the lane simulation does not model it`],
-    ['backends all of weight 0', withRule({ backendRefs: [{ name: 'a', weight: 0 }, { name: 'b', weight: 0 }] }), `${R}: has no backend with a weight (the Gateway API answers 500); the lane simulation does not model it`],
     ['parentRefs', httpRoute({ rules: [rule()] }), `${SRC} spec.parentRefs: must be a list, got undefined`],
     // a rule
-    ['rule key', withRule({ retry: {} }), `${R}: ${unsupported('retry', 'name, matches, backendRefs, filters')}`],
+    ['rule key', withRule({ retry: {} }), `${R}: ${unsupported('retry', 'name, matches, backendRefs, filters, timeouts, sessionPersistence')}`],
+    ['timeouts key', withRule({ timeouts: { idle: '1s' } }), `${R}.timeouts: ${unsupported('idle', 'request, backendRequest')}`],
     ['rule name', withRule({ name: 1 }), `${R}.name: must be a string, got 1`],
     ['backendRefs', withRule({ backendRefs: 'web' }), `${R}.backendRefs: must be a list, got "web"`],
     ['matches', withRule({ matches: 'all' }), `${R}.matches: must be a list, got "all"`],
     // a backend
     ['backend kind', withBackend({ kind: 1 }), `${B}.kind: must be a string, got 1`],
     ['backend group', withBackend({ group: 1 }), `${B}.group: must be a string, got 1`],
-    ['backend of another kind', withBackend({ group: '', kind: 'ServiceImport' }), `${B}: a backend of kind "/ServiceImport" is not supported by the lane simulation (Services only)`],
-    ['backend of another group', withBackend({ group: 'example.com', kind: 'Service' }), `${B}: a backend of kind "example.com/Service" is not supported by the lane simulation (Services only)`],
     ['backend namespace', withBackend({ namespace: 1 }), `${B}.namespace: must be a string, got 1`],
     ['backend name', withRule({ backendRefs: [{ port: 80 }] }), `${B}.name: must be a string, got undefined`],
     ['backend port', withBackend({ port: 0 }), `${B}.port: must be an integer from 1 to 65535, got 0`],
@@ -365,7 +376,15 @@ describe('what the simulation cannot read is refused by name, with the field\'s 
     // a filter
     ['filter', withFilter('f'), `${F}: must be a mapping (an object), got "f"`],
     ['filter type', withFilter({}), `${F}.type: must be a string, got undefined`],
-    ['another filter', withFilter({ type: 'RequestRedirect', requestRedirect: { port: 8080 } }), `${F}: filter "RequestRedirect" is not supported by the lane simulation (it could change where requests go)`],
+    ['another filter', withFilter({ type: 'ExtensionRef', extensionRef: { group: 'example.com', kind: 'Auth', name: 'a' } }), `${F}: filter "ExtensionRef" is not supported by the lane simulation (supported: RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror)`],
+    ['a redirect on a backend', withBackend({ filters: [{ type: 'RequestRedirect', requestRedirect: { port: 8080 } }] }), `${B}.filters[0]: filter "RequestRedirect" is not supported by the lane simulation on a backendRef (supported: RequestHeaderModifier, ResponseHeaderModifier)`],
+    ['a redirect and a rewrite', withRule({ filters: [{ type: 'RequestRedirect', requestRedirect: {} }, { type: 'URLRewrite', urlRewrite: {} }] }), `${R}.filters: has both RequestRedirect and URLRewrite; the Gateway API allows one of them on a rule`],
+    ['a redirect status', withFilter({ type: 'RequestRedirect', requestRedirect: { statusCode: 200 } }), `${F}.requestRedirect.statusCode: must be an integer from 300 to 399, got 200`],
+    ['a path modifier type', withFilter({ type: 'URLRewrite', urlRewrite: { path: { type: 'Strip' } } }), `${F}.urlRewrite.path.type: must be ReplaceFullPath or ReplacePrefixMatch, got "Strip"`],
+    ['a prefix rewrite of a rule without a prefix match', withRule({ matches: [{ path: { type: 'Exact', value: '/a' } }], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/b' } } }] }), `${R}.filters: ReplacePrefixMatch needs a PathPrefix match on every match of the rule`],
+    ['a filter\'s configuration of another type', withFilter({ type: 'URLRewrite', requestHeaderModifier: {} }), `${F}: ${unsupported('requestHeaderModifier', 'type, urlRewrite')}`],
+    ['a mirror percentage', withFilter({ type: 'RequestMirror', requestMirror: { backendRef: { name: 'm', port: 80 }, percent: 101 } }), `${F}.requestMirror.percent: must be an integer from 0 to 100, got 101`],
+    ['a removed header', modifier({ remove: [1] }), `${F}.requestHeaderModifier.remove[0]: must be a string, got 1`],
     ['requestHeaderModifier', withFilter({ type: 'RequestHeaderModifier' }), `${F}.requestHeaderModifier: must be a mapping (an object), got undefined`],
     ['set', modifier({ set: 'x' }), `${F}.requestHeaderModifier.set: must be a list, got "x"`],
     ['an added header', modifier({ add: ['x'] }), `${F}.requestHeaderModifier.add[0]: must be a mapping (an object), got "x"`],

@@ -59,6 +59,7 @@ describe('ASM lane groups: the routing ASM generates', () => {
       rules: new Map([[WEB, [{ location: `${G}: ASM-generated DestinationRule for ${WEB}`, generatedBy: G, subsets: ['base', 'dev'] }]]]),
       notes: [],
       forwarded: ['x-trace'],
+      services: new Map(),
     });
   });
 
@@ -368,12 +369,20 @@ describe('manifests', () => {
     const mesh = read(
       front,
       { apiVersion: 'v1', metadata: { name: 'x' } },
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw' } },
       { apiVersion: ASM, kind: 'ASMGlobalConfig', metadata: { name: 'c' } },
       { apiVersion: 5, kind: 'ConfigMap', metadata: { name: 'm' } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n' } },
     );
     expect(mesh.notes).toEqual(['skipped 5 objects of kinds the simulation does not read: (no kind) (1), Gateway (1), ASMGlobalConfig (1), ConfigMap (2)']);
+  });
+
+  test('Gateways, Namespaces and Services are read: a broken one is refused by name', () => {
+    expect(() => read(front, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' } })).toThrow('y (document 2): Gateway gw spec: must be a mapping (an object), got undefined');
+    expect(() => read(front, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels: { a: 1 } } })).toThrow('y (document 2): Namespace n metadata.labels.a: must be a string, got 1');
+    expect(() => read(front, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: '80' }] } })).toThrow('y (document 2): Service s spec.ports[0].port: must be an integer from 1 to 65535, got "80"');
+    const mesh = read(front, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'shop' }, spec: { selector: { app: 's' }, ports: [{ port: 80, appProtocol: 'kubernetes.io/h2c' }, { port: 81 }] } });
+    expect(mesh.services).toEqual(new Map([['s.shop.svc.cluster.local', { ports: [80, 81], appProtocols: new Map([[80, 'kubernetes.io/h2c']]), selects: true }]]));
   });
 
   test('a lane whose swimlane-group label names no group read is noted; one without the label too', () => {

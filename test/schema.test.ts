@@ -51,7 +51,9 @@ describe('schema conformance helper', () => {
 
 describe('the Gateway API v1.4.0 schemas, CEL rules evaluated by a CEL implementation', () => {
   const dir = path.join(__dirname, 'fixtures', 'gateway-api-conformance');
-  const files = ['', 'mesh'].flatMap(sub => fs.readdirSync(path.join(dir, sub)).filter(f => f.endsWith('.yaml')).map(f => path.join(dir, sub, f)));
+  // the CORS test's route uses the CORS filter, which only the experimental channel's CRD has
+  const experimental = ['httproute-cors-allow-credentials-behavior.yaml'];
+  const files = ['', 'mesh'].flatMap(sub => fs.readdirSync(path.join(dir, sub)).filter(f => f.endsWith('.yaml') && !experimental.includes(f)).map(f => path.join(dir, sub, f)));
   const routes = files.flatMap(f => parseAllDocuments(fs.readFileSync(f, 'utf-8')).map(d => d.toJS()).filter(o => o?.kind === 'HTTPRoute'));
 
   test('the evaluator: Kubernetes\' string extensions, defaults and escaped names; an unknown function fails loudly', () => {
@@ -62,7 +64,7 @@ describe('the Gateway API v1.4.0 schemas, CEL rules evaluated by a CEL implement
   });
 
   test('every HTTPRoute of the conformance suite (ingress and mesh) conforms', () => {
-    expect(routes.length).toBeGreaterThanOrEqual(12);
+    expect(routes.length).toBeGreaterThanOrEqual(60);
     for (const r of routes) expect(() => assertConforms(r)).not.toThrow();
   });
 

@@ -52,6 +52,9 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
       marker: { header: 'x-asm-prefer-tag', value: 's3' },
       reason: 'rule "dev-route" matched, weight 50 of 100; subset "s3" of mocka.default.svc.cluster.local is marked unhealthy, so the fallback subset "s1" of mocka.default.svc.cluster.local serves it',
       labels: undefined,
+      status: 200,
+      // the backend receives the lane the route set, over what the caller sent
+      request: { path: '/', headers: { 'env': 'dev', 'x-asm-prefer-tag': 's3' } },
     });
     expect(r.unavailableProbability).toEqual(0);
   });
@@ -262,19 +265,19 @@ describe('argument checks name the method, the argument and the value', () => {
     expect(() => LaneSimulator.fromYaml(FIXTURE, 7 as any)).toThrow(new Error('LaneSimulator.fromYaml(): fileName must be a string, got 7'));
     expect(() => LaneSimulator.fromYamlSources('x' as any)).toThrow(new Error('LaneSimulator.fromYamlSources(): sources must be a list, got "x"'));
     expect(() => LaneSimulator.fromYaml(FIXTURE, 'f', { bogus: 1 } as any))
-      .toThrow(new Error('LaneSimulator: options has unknown property "bogus" (known: clusterDomain, asmGeneratedNamespace)'));
+      .toThrow(new Error('LaneSimulator: options has unknown property "bogus" (known: clusterDomain, asmGeneratedNamespace, listenerIsolation)'));
   });
 
   test('simulating', () => {
     expect(() => sim.simulate(null as any)).toThrow(new Error('LaneSimulator.simulate(): request must be an object, got null'));
     expect(() => sim.simulateChain('mocka' as any, {})).toThrow(new Error('LaneSimulator.simulateChain(): services must be a list, got "mocka"'));
     expect(() => sim.simulateChain(CHAIN, {}, { bogus: 1 } as any))
-      .toThrow(new Error('LaneSimulator.simulateChain(): options has unknown property "bogus" (known: unhealthyLanes, routingHeader, baggageKey, gateway, host)'));
+      .toThrow(new Error('LaneSimulator.simulateChain(): options has unknown property "bogus" (known: unhealthyLanes, routingHeader, baggageKey, gateway, host, sourceNamespace, complete)'));
   });
 
   test('diff', () => {
     expect(() => sim.diff('x' as any)).toThrow(new Error('LaneSimulator.diff(): after must be a LaneSimulator, got "x"'));
-    expect(() => sim.diff(sim, { bogus: 1 } as any)).toThrow(new Error('LaneSimulator.diff(): options has unknown property "bogus" (known: chain)'));
+    expect(() => sim.diff(sim, { bogus: 1 } as any)).toThrow(new Error('LaneSimulator.diff(): options has unknown property "bogus" (known: chain, complete)'));
     expect(() => sim.diff(sim, { chain: [] })).toThrow(new Error('LaneSimulator.diff(): options.chain needs at least one service'));
   });
 
@@ -299,8 +302,23 @@ describe('entry points: which VirtualService a simulation enters through', () =>
     expect(() => sim.simulate({}, { gateway: 'istio-system/ingressgateway', host: 'mockb' })).toThrow(new Error('give gateway or host, not both'));
   });
 
-  test('a host without a sidecar VirtualService: the message lists every VirtualService and where it applies', () => {
-    expect(() => sim.simulate({}, { host: 'mocka' })).toThrow(new Error(`no VirtualService for sidecars of host mocka.default.svc.cluster.local; ${FOUND}`));
+  test('a host without a sidecar VirtualService: any endpoint of its Service serves it, as in a chain', () => {
+    const r = sim.simulate({ headers: { 'x-asm-prefer-tag': 's2' } }, { host: 'mocka' });
+    expect([r.virtualService, r.matched, r.status, r.notes, r.outcomes]).toEqual([undefined, true, 200, [], [{
+      host: 'mocka.default.svc.cluster.local',
+      backend: { host: 'mocka.default.svc.cluster.local' },
+      viaFallback: false,
+      failed: false,
+      status: 200,
+      probability: 1,
+      marker: { header: 'x-asm-prefer-tag', value: 's2' },
+      reason: 'no route table routes mocka.default.svc.cluster.local: any endpoint of the Service mocka.default.svc.cluster.local serves the request',
+      request: { path: '/', headers: { 'x-asm-prefer-tag': 's2' } },
+    }]]);
+    // a gateway no route table is bound to: the message lists every route table and where it applies
+    expect(() => sim.simulate({}, { gateway: 'istio-system/other' })).toThrow(new Error(`no VirtualService bound to gateway "istio-system/other"; ${FOUND}`));
+    // a host no route names and no Service is: the message lists what is known
+    expect(() => sim.simulate({}, { host: 'mockz' })).toThrow('service "mockz" is not routed by any VirtualService read (known hosts: ');
   });
 
   test('several gateway-bound VirtualServices and no gateway given: the choice is asked for', () => {
@@ -398,7 +416,8 @@ spec:
   host: c.default.svc.cluster.local
   subsets: [{name: v1, labels: {app: c}}]`);
   const sim = LaneSimulator.fromYaml(CH, 'ch.yaml');
-  const hopA = {
+  // the first hop; the request its backend receives carries the caller's headers and the lane set
+  const hopA = (headers: { [name: string]: string } = {}) => ({
     host: 'a.default.svc.cluster.local',
     virtualService: 'ch.yaml: VirtualService istio-system/front',
     rule: 'to-a',
@@ -410,11 +429,13 @@ spec:
     marker: { header: 'x-lane', value: 'blue' },
     reason: 'rule "to-a" matched; no DestinationRule defines subset "v2" of a.default.svc.cluster.local, so the fallback subset "v1" of a.default.svc.cluster.local serves it',
     labels: { app: 'a', version: 'v1' },
-  };
+    status: 200,
+    request: { path: '/', headers: { ...headers, 'x-lane': 'blue' } },
+  });
 
   test('a fallback, a match on the authority the call is sent to, and a service without VirtualService', () => {
     expect(sim.simulateChain(['a', 'b', 'c'], { headers: { 'x-user': 'u1' } }, { routingHeader: 'x-lane' })).toEqual([{
-      hops: [hopA, {
+      hops: [hopA({ 'x-user': 'u1' }), {
         host: 'b.default.svc.cluster.local',
         virtualService: 'ch.yaml: VirtualService default/b-lanes',
         rule: 'by-authority',
@@ -426,6 +447,8 @@ spec:
         marker: { header: 'x-lane', value: 'blue' },
         reason: 'rule "by-authority" matched',
         labels: undefined,
+        status: 200,
+        request: { authority: 'b.default.svc.cluster.local', path: '/', headers: { 'x-user': 'u1', 'x-lane': 'blue' } },
       }, {
         host: 'c.default.svc.cluster.local',
         virtualService: undefined,
@@ -435,6 +458,8 @@ spec:
         probability: 1,
         marker: { header: 'x-lane', value: 'blue' },
         reason: 'no VirtualService routes c.default.svc.cluster.local: any of its endpoints serves it',
+        status: 200,
+        request: { authority: 'c.default.svc.cluster.local', path: '/', headers: { 'x-user': 'u1', 'x-lane': 'blue' } },
       }],
       probability: 1,
       trace: 'a(app: a, version: v1, fallback from v2) -> b(subset v1) -> c(any)',
@@ -443,7 +468,7 @@ spec:
 
   test('no rule of the next sidecar matches: the path ends there with 404', () => {
     expect(sim.simulateChain(['a', 'b', 'c'], {}, { routingHeader: 'x-lane' })).toEqual([{
-      hops: [hopA, {
+      hops: [hopA(), {
         host: 'b.default.svc.cluster.local',
         virtualService: 'ch.yaml: VirtualService default/b-lanes',
         rule: undefined,
@@ -546,6 +571,7 @@ describe('requests as Envoy sees them', () => {
       path: '/x',
       rawPath: '/x?y=1&y=2',
       authority: 'h.example',
+      host: 'h.example',
       scheme: 'https',
       query: { y: '1' },
       method: 'POST',
@@ -554,19 +580,21 @@ describe('requests as Envoy sees them', () => {
 
   test('the host header is the authority when there is no :authority; a path that is only a query string', () => {
     expect(makeRequest({ headers: { host: 'h2.example' }, path: '?a=1' }))
-      .toEqual({ headers: { host: 'h2.example' }, path: '', rawPath: '?a=1', authority: 'h2.example', scheme: 'http', query: { a: '1' }, method: 'GET' });
+      .toEqual({ headers: { host: 'h2.example' }, path: '', rawPath: '?a=1', authority: 'h2.example', host: 'h2.example', scheme: 'http', query: { a: '1' }, method: 'GET' });
   });
 
   test('query strings: raw names and first values, a flag is "", empty pairs skipped', () => {
     expect(parseQuery('a=1&&flag&=x&a=2&b=')).toEqual({ 'a': '1', 'flag': '', '': 'x', 'b': '' });
   });
 
-  test('the next hop gets the set headers replaced and the added ones appended', () => {
-    const req = makeRequest({ headers: { 'baggage': 'a=1', 'x-lane': 'old' } });
-    expect(forward(req, { 'x-lane': 'new' }, { 'baggage': 'lane=s2', 'x-new': 'n' }, { app: 'a' })).toEqual({
+  test('the next hop gets the set headers replaced, the added ones appended and the removed ones gone', () => {
+    const req = makeRequest({ headers: { 'baggage': 'a=1', 'x-lane': 'old', 'x-drop': 'd', 'x-keep': 'k' } });
+    const edits = { setHeaders: { 'x-lane': 'new' }, addHeaders: { 'baggage': 'lane=s2', 'x-new': 'n' }, removeHeaders: ['x-drop', 'x-absent'] };
+    expect(forward(req, edits, { app: 'a' }, 'shop')).toEqual({
       ...req,
-      headers: { 'baggage': 'a=1,lane=s2', 'x-lane': 'new', 'x-new': 'n' },
+      headers: { 'baggage': 'a=1,lane=s2', 'x-lane': 'new', 'x-new': 'n', 'x-keep': 'k' },
       sourceLabels: { app: 'a' },
+      sourceNamespace: 'shop',
     });
   });
 
@@ -783,6 +811,8 @@ spec:
       marker: { header: 'baggage', value: 's3' },
       reason: 'rule "in-s3" matched',
       labels: { version: 'v3' },
+      status: 200,
+      request: { path: '/', headers: { baggage: 'lane=s2,lane=s3' } },
     }]);
   });
 

@@ -9,20 +9,22 @@ import { DEFAULT_ROUTING_HEADER } from '../private/model/types';
 import { show } from '../private/validation/values';
 
 export const USAGE = `usage:
-  cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [-n N] [--seed N]
-                       [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]
-                       [--routing-header NAME] [--json]
+  cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [--port N] [--scheme http|https]
+                       [-n N] [--seed N] [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]
+                       [--source-namespace NS] [--complete] [--routing-header NAME] [--json]
   cdk8s-lanes explain FILES...
   cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]
                       [--format mermaid|markdown|svg]
-  cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--format table|markdown|json] [--json]
+  cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--complete] [--format table|markdown|json] [--json]
   cdk8s-lanes check FILES... [--failure-threshold Error|Warning|Info] [--output-threshold LEVEL] [--json]
 
   every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
+                           [--no-listener-isolation] (a request may reach any Gateway listener its host matches)
   FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)
 
 simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests
-           (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop)
+           (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop;
+           --complete: the files hold every object of the cluster, so a backend they lack fails with 500)
 explain    the rule table of every VirtualService
 diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);
            --chain draws the chain's lanes as swimlanes; --host and --lane keep a large mesh readable;
@@ -63,12 +65,18 @@ export interface Options {
   json: boolean;
   clusterDomain?: string;
   asmGeneratedNamespace?: string;
+  port?: number;
+  scheme?: string;
+  sourceNamespace?: string;
+  complete: boolean;
+  listenerIsolation: boolean;
 }
 
 /** The options of each command (util.parseArgs specs); every command also takes the COMMON ones. */
 export const COMMON = {
   'cluster-domain': { type: 'string' },
   'asm-generated-namespace': { type: 'string' },
+  'no-listener-isolation': { type: 'boolean' },
   'help': { type: 'boolean', short: 'h' },
 } as const;
 export const OPTIONS = {
@@ -76,6 +84,10 @@ export const OPTIONS = {
     'header': { type: 'string', short: 'H', multiple: true },
     'path': { type: 'string' },
     'method': { type: 'string' },
+    'port': { type: 'string' },
+    'scheme': { type: 'string' },
+    'source-namespace': { type: 'string' },
+    'complete': { type: 'boolean' },
     'n': { type: 'string', short: 'n' },
     'seed': { type: 'string' },
     'down': { type: 'string', multiple: true },
@@ -97,6 +109,7 @@ export const OPTIONS = {
     format: { type: 'string' },
     json: { type: 'boolean' },
     chain: { type: 'string' },
+    complete: { type: 'boolean' },
   },
   check: {
     'failure-threshold': { type: 'string' },
@@ -176,7 +189,15 @@ export function parseArgs(argv: string[]): Options {
     method: v.method as string | undefined,
     clusterDomain: v['cluster-domain'] as string | undefined,
     asmGeneratedNamespace: v['asm-generated-namespace'] as string | undefined,
+    port: v.port === undefined ? undefined : integer('--port', v.port as string, 1, 65535),
+    sourceNamespace: v['source-namespace'] as string | undefined,
+    complete: v.complete === true,
+    listenerIsolation: v['no-listener-isolation'] !== true,
   };
+  if (v.scheme !== undefined) {
+    if (v.scheme !== 'http' && v.scheme !== 'https') throw new UsageError(`--scheme needs http or https, got ${show(v.scheme)}`);
+    o.scheme = v.scheme;
+  }
   for (const h of (v.header as string[] | undefined) ?? []) {
     const colon = h.indexOf(':');
     if (colon <= 0) throw new UsageError(`-H needs "name: value", got ${show(h)}`);

@@ -38,7 +38,9 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
   if (o.command === 'check') return checkCommand(o, out, err);
   try {
     const files = readManifestFiles(o.files.flatMap(manifestFiles));
-    const sim = LaneSimulator.fromYamlSources(files, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
+    const sim = LaneSimulator.fromYamlSources(files, {
+      clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace, listenerIsolation: o.listenerIsolation,
+    });
     for (const note of sim.notes) err(`note: ${note}`);
     if (o.command === 'explain') {
       explainCommand(sim, out);

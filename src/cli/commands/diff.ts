@@ -13,13 +13,13 @@ function describeShares(all: readonly TrafficShare[]): string {
 export function diffCommand(o: Options, out: (s: string) => void, err: (s: string) => void): number {
   let d: TrafficDiff;
   try {
-    const options = { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace };
+    const options = { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace, listenerIsolation: o.listenerIsolation };
     const read = (input: string) => {
       const sim = LaneSimulator.fromYamlSources(readManifestFiles(manifestFiles(input)), options);
       for (const note of sim.notes) err(`note: ${note}`);
       return sim;
     };
-    d = read(o.files[0]).diff(read(o.files[1]), { chain: o.chain });
+    d = read(o.files[0]).diff(read(o.files[1]), { chain: o.chain, complete: o.complete });
   } catch (e) {
     err(`cdk8s-lanes: ${(e as Error).message}`);
     return 2;

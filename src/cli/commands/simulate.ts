@@ -47,7 +47,7 @@ function sample(dist: Array<[string, number]>, n: number, seed: number, progress
 
 export function simulate(sim: LaneSimulator, given: Options, out: (s: string) => void, err: (s: string) => void): void {
   let o = given;
-  const request: SimulatedRequest = { multiValueHeaders: o.headers, path: o.path, method: o.method };
+  const request: SimulatedRequest = { multiValueHeaders: o.headers, path: o.path, method: o.method, port: o.port, scheme: o.scheme };
   // flags that name what the files hold must name something they hold
   const subsets = sim.subsets;
   for (const d of o.down) {
@@ -66,7 +66,14 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
   const keys = sim.baggageKeys;
   const baggageKey = !o.routingHeaderGiven && headers.length === 0 && keys.length === 1 ? keys[0] : undefined;
   o = { ...o, routingHeader: baggageKey !== undefined ? 'baggage' : routingHeader };
-  const options = { unhealthyLanes: o.down, ...(baggageKey !== undefined ? { baggageKey } : { routingHeader }), gateway: o.gateway, host: o.host };
+  const options = {
+    unhealthyLanes: o.down,
+    ...(baggageKey !== undefined ? { baggageKey } : { routingHeader }),
+    gateway: o.gateway,
+    host: o.host,
+    sourceNamespace: o.sourceNamespace,
+    complete: o.complete,
+  };
   const progress = (done: number) => err(`sampled ${done}/${o.n} requests`);
   const requestLine = `${o.method ?? 'GET'} ${o.path ?? '/'}${Object.entries(o.headers).flatMap(([k, vs]) => vs.map(v => ` ${k}: ${v}`)).join('')}`;
 
@@ -96,7 +103,13 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
   const result = sim.simulate(request, options);
   // one row per serving subset (or any endpoint, or 503), in outcome order
   const UNAVAILABLE = '503 (no healthy endpoints)';
-  const served = (x: Hop) => (x.failed ? UNAVAILABLE : x.backend?.subset ?? '(any endpoint)');
+  const served = (x: Hop) => {
+    if (x.location !== undefined) return `${x.status} redirect to ${x.location}`;
+    if (x.status === 500) return '500 (the backend cannot be used)';
+    if (x.failed) return UNAVAILABLE;
+    if (x.status === undefined) return `unknown (${x.host})`;
+    return x.backend?.subset ?? '(any endpoint)';
+  };
   const shares = new Map<string, number>();
   for (const x of result.outcomes) shares.set(served(x), (shares.get(served(x)) ?? 0) + x.probability);
   const dist: Array<[string, number]> = [...shares];
@@ -106,9 +119,12 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
     return;
   }
   out(`request: ${requestLine}`);
-  out(`entry:   ${result.virtualService}`);
+  out(`entry:   ${result.virtualService ?? `(no route table: the Service ${result.outcomes[0].host} itself)`}`);
+  // what the answer rests on, whatever it is
+  const notes = () => result.notes.forEach(n => out(`note: ${n}`));
   if (!result.matched) {
     out('rule:    none matched (Istio answers 404)');
+    notes();
     return;
   }
   out(`rule:    ${result.rule ?? '(unnamed)'}`);
@@ -120,5 +136,7 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
   }
   out(table(rows));
   for (const x of result.outcomes.filter(y => y.viaFallback || y.failed)) out(`\n${pct(x.probability)}: ${x.reason}`);
+  if (result.notes.length) out('');
+  notes();
 }
 

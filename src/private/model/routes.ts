@@ -138,7 +138,19 @@ export function normalizeSplit(ctx: RuleContext, where: string, split: LaneDesti
 export function matchKey(block: MatchBlock): string {
   const byName = <T extends { name: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const labels = block.sourceLabels ? Object.entries(block.sourceLabels).sort() : undefined;
-  return JSON.stringify({ h: byName(block.headers), s: labels, u: block.uri, a: block.authority, m: block.method, q: byName(block.queryParams) });
+  return JSON.stringify({
+    h: byName(block.headers),
+    s: labels,
+    u: block.uri,
+    a: block.authority,
+    m: block.method,
+    q: byName(block.queryParams),
+    p: block.port,
+    n: block.sourceNamespace,
+    x: block.notSourceNamespaces,
+    hn: block.hostnames,
+    xh: block.notHostnames,
+  });
 }
 
 /**

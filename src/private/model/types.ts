@@ -52,6 +52,16 @@ export interface MatchBlock {
   readonly authority?: PlainStringMatch;
   readonly method?: PlainStringMatch;
   readonly queryParams: readonly QueryCondition[];
+  /** the port the request arrives on (Istio `port`; a Gateway listener's or a Service parent's port) */
+  readonly port?: number;
+  /** the namespace of the calling workload (Istio `sourceNamespace`; a GAMMA consumer route's namespace) */
+  readonly sourceNamespace?: string;
+  /** namespaces whose callers this block does not take (a producer route, where consumer routes override it) */
+  readonly notSourceNamespaces?: readonly string[];
+  /** Gateway API hostnames the authority (its port ignored) must match: exact, or `*.` and a suffix of whole labels */
+  readonly hostnames?: readonly string[];
+  /** hostnames it must not match: a more specific hostname (or listener) routes those */
+  readonly notHostnames?: readonly string[];
 }
 
 export interface Destination {

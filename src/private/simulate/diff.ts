@@ -8,7 +8,7 @@
  */
 import { decide, Health } from './engine';
 import { hostsOf, Mesh, RouteTable, subsetsOf } from './mesh';
-import { dictionary, Request } from './request';
+import { dictionary, hostOf, Request } from './request';
 import type { EntryTrafficDiff, RequestClassDiff, TrafficDiff, TrafficShare } from '../../diff';
 import { MatchBlock, PlainStringMatch } from '../model/types';
 import { compileRe2 } from '../validation/values';
@@ -21,18 +21,19 @@ export type MeshDiff = Omit<TrafficDiff, 'changed' | 'chains'>;
 
 
 /** The entry points of a mesh: gateway-bound tables by gateways and hosts, sidecar tables by host. */
-function entries(mesh: Mesh): Map<string, RouteTable> {
+function entries(mesh: Mesh, complete: boolean): Map<string, RouteTable> {
   const out = new Map<string, RouteTable>();
   // a second VirtualService for the same entry (Istio keeps one of them) is compared under its own name
   const set = (key: string, t: RouteTable) => out.set(out.has(key) ? `${key} [${t.namespace ? `${t.namespace}/` : ''}${t.name}]` : key, t);
-  for (const t of mesh.tables) {
+  // with a complete input, routes bound to a Gateway it lacks are attached nowhere
+  for (const t of mesh.tables.filter(x => !complete || x.missingParent === undefined)) {
     if (t.gateways.length > 0) set(`gateway ${[...t.gateways].sort().join(', ')} (hosts: ${[...t.hosts].sort().join(', ')})`, t);
     if (t.mesh) for (const h of t.hosts) set(`sidecar ${h}`, t);
   }
   return out;
 }
 
-type Field = { readonly kind: 'header' | 'query' | 'label'; readonly name: string } | { readonly kind: 'uri' | 'method' | 'authority' | 'scheme' };
+type Field = { readonly kind: 'header' | 'query' | 'label'; readonly name: string } | { readonly kind: 'uri' | 'method' | 'authority' | 'scheme' | 'port' | 'namespace' };
 
 function fieldKey(f: Field): string {
   return 'name' in f ? `${f.kind}:${f.name}` : f.kind;
@@ -104,6 +105,10 @@ function fieldsOf(tables: readonly RouteTable[]): Map<string, { field: Field; ma
     if (b.method) add({ kind: 'method' }, b.method);
     if (b.authority) add({ kind: 'authority' }, b.authority);
     for (const [k, v] of Object.entries(b.sourceLabels ?? {})) add({ kind: 'label', name: k }, { kind: 'exact', value: v });
+    if (b.port !== undefined) add({ kind: 'port' }, { kind: 'exact', value: String(b.port) });
+    // a wildcard hostname's witness: a label no listed hostname has, before its suffix
+    for (const h of [...(b.hostnames ?? []), ...(b.notHostnames ?? [])]) add({ kind: 'authority' }, { kind: 'exact', value: h.startsWith('*.') ? `witness.${h.slice(2)}` : h });
+    for (const n of [...(b.sourceNamespace !== undefined ? [b.sourceNamespace] : []), ...(b.notSourceNamespaces ?? [])]) add({ kind: 'namespace' }, { kind: 'exact', value: n });
   }
   return out;
 }
@@ -118,6 +123,11 @@ export function witnesses(tables: readonly RouteTable[]): { requests: Witness[];
   const fields = [...fieldsOf(tables).values()];
   let approximate = false;
   const options: Array<Array<{ apply: (r: MutableRequest) => void; text?: string }>> = fields.map(({ field, matches }) => {
+    if (field.kind === 'port') {
+      // every port a condition names, and one no condition names
+      const ports = [...new Set(matches.map(m => Number(m.value)))];
+      return [...ports, Math.max(...ports) + 1].map(p => ({ apply: (r: MutableRequest) => { r.port = p; }, text: `port ${p}` }));
+    }
     const c = candidates(matches, !['uri', 'method', 'scheme'].includes(field.kind));
     approximate ||= c.approximate;
     return c.values.map(v => {
@@ -128,7 +138,8 @@ export function witnesses(tables: readonly RouteTable[]): { requests: Witness[];
         case 'uri': return { apply: (r: MutableRequest) => { r.path = v!; }, text: `path ${v}` };
         case 'method': return { apply: (r: MutableRequest) => { r.method = v!; }, text: `method ${v}` };
         case 'scheme': return { apply: (r: MutableRequest) => { r.scheme = v!; }, text: `scheme ${v}` };
-        default: return { apply: (r: MutableRequest) => { r.authority = v; }, text: v === undefined ? undefined : `authority ${v}` };
+        case 'namespace': return { apply: (r: MutableRequest) => { r.sourceNamespace = v; }, text: v === undefined ? undefined : `caller namespace ${v}` };
+        default: return { apply: (r: MutableRequest) => { r.authority = v; r.host = hostOf(v)?.toLowerCase(); }, text: v === undefined ? undefined : `authority ${v}` };
       }
     });
   });
@@ -189,10 +200,16 @@ function sharesOf(table: RouteTable | undefined, req: Request, health: Health): 
   const merged = new Map<string, TrafficShare>();
   for (const o of d.outcomes) {
     const port = o.served?.port !== undefined ? `:${o.served.port}` : '';
-    const target = o.served ? `${o.served.host}${port}${o.served.subset !== undefined ? `/${o.served.subset}` : ''}` : '503';
+    const dest = o.destination;
+    const target = o.location !== undefined ? `${o.status} ${o.location}` : o.served && o.status !== 500 ? `${o.served.host}${port}${o.served.subset !== undefined ? `/${o.served.subset}` : ''}` : String(o.status ?? 503);
     const sets = [
-      ...Object.entries(o.destination.setHeaders).sort().map(([k, v]) => `${k}=${v}`),
-      ...Object.entries(o.destination.addHeaders).sort().map(([k, v]) => `${k}+=${v}`),
+      ...Object.entries(dest.setHeaders).sort().map(([k, v]) => `${k}=${v}`),
+      ...Object.entries(dest.addHeaders).sort().map(([k, v]) => `${k}+=${v}`),
+      ...(dest.removeHeaders ?? []).map(k => `-${k}`),
+      ...(dest.rewrite?.hostname !== undefined ? [`host=${dest.rewrite.hostname}`] : []),
+      ...(dest.rewrite?.path ? [`path=${JSON.stringify(dest.rewrite.path)}`] : []),
+      ...(dest.mirrors ?? []).map(m => `mirror ${m.host}${m.port !== undefined ? `:${m.port}` : ''} ${m.percent}%`),
+      ...(dest.response ? [`response ${JSON.stringify(dest.response)}`] : []),
     ].join(', ');
     const f = o.destination.fallback;
     const fallback = f ? `${f.host}${f.port !== undefined ? `:${f.port}` : ''}/${f.subset ?? '*'}` : undefined;
@@ -212,13 +229,13 @@ function same(a: readonly TrafficShare[], b: readonly TrafficShare[]): boolean {
 }
 
 /** The traffic difference between two meshes, every lane healthy (declared fallbacks compared as such). */
-export function diffMeshes(before: Mesh, after: Mesh): MeshDiff {
-  const a = entries(before);
-  const b = entries(after);
+export function diffMeshes(before: Mesh, after: Mesh, complete = false): MeshDiff {
+  const a = entries(before, complete);
+  const b = entries(after, complete);
   const out: EntryTrafficDiff[] = [];
   let approximate = false;
-  const healthA: Health = { unhealthy: new Set(), subsets: before.subsets };
-  const healthB: Health = { unhealthy: new Set(), subsets: after.subsets };
+  const healthA: Health = { unhealthy: new Set(), subsets: before.subsets, complete };
+  const healthB: Health = { unhealthy: new Set(), subsets: after.subsets, complete };
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const ta = a.get(key);
     const tb = b.get(key);

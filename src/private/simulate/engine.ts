@@ -3,9 +3,9 @@
  * destinations share its requests by weight; a destination whose subset has no healthy endpoints sends its
  * share to its ASM fallback, if any, else the share fails (503). Every outcome says why. Pure functions.
  */
-import { firstMatch } from './matcher';
-import { Backend, meshTableFor, Mesh, RouteDestination, RouteTable, SubsetLabels } from './mesh';
-import { forward, Request, sentTo } from './request';
+import { attachedFor, firstMatch } from './matcher';
+import { Backend, meshTableFor, Mesh, Redirect, RouteDestination, RouteTable, SubsetLabels } from './mesh';
+import { changedPath, forward, hostOf, namespaceOf, Request, sentTo } from './request';
 
 /**
  * Which subsets have no healthy endpoints: those named unhealthy (`s3`, or `host/s3`), and subsets that no
@@ -14,6 +14,8 @@ import { forward, Request, sentTo } from './request';
 export interface Health {
   readonly unhealthy: ReadonlySet<string>;
   readonly subsets: SubsetLabels;
+  /** the input holds every object of the cluster: what it lacks does not exist */
+  readonly complete?: boolean;
 }
 
 function subsetName(b: Backend): string {
@@ -26,6 +28,7 @@ export function unavailable(health: Health, b: Backend): string | undefined {
   if (health.unhealthy.has(b.subset) || health.unhealthy.has(`${b.host}/${b.subset}`)) return `${subsetName(b)} is marked unhealthy`;
   const defined = health.subsets.get(b.host);
   if (defined !== undefined && !defined.has(b.subset)) return `no DestinationRule defines ${subsetName(b)}`;
+  if (defined === undefined && health.complete) return `no DestinationRule defines ${subsetName(b)} (the input is complete, and none was read for ${b.host})`;
   return undefined;
 }
 
@@ -38,6 +41,38 @@ export interface Outcome {
   /** why the destination has no healthy endpoints, and why its fallback has none either */
   readonly down?: string;
   readonly fallbackDown?: string;
+  /**
+   * The status the caller gets: 200 served, a redirect's 3xx, 500 for a backend that cannot be used, 503 for no
+   * healthy endpoints; undefined when the answer is unknown (a backend kind the simulation does not model).
+   */
+  readonly status?: number;
+  /** a redirect's Location */
+  readonly location?: string;
+  /** what this share's answer rests on that the input does not settle */
+  readonly notes: readonly string[];
+}
+
+const DEFAULT_PORTS: { readonly [scheme: string]: number } = { http: 80, https: 443 };
+
+/** The Location of a redirect from `req` (Gateway API RequestRedirect: the port follows a new scheme, default ports left out). */
+export function redirectLocation(r: Redirect, req: Request): string {
+  const scheme = r.scheme ?? req.scheme;
+  const port = r.port ?? (r.scheme !== undefined ? DEFAULT_PORTS[r.scheme] ?? req.port : req.port);
+  const host = r.hostname ?? hostOf(req.authority) ?? '';
+  const path = r.path ? changedPath(req.path, r.path) : req.path;
+  const query = req.rawPath.slice(req.path.length);
+  return `${scheme}://${host}${port === undefined || port === DEFAULT_PORTS[scheme] ? '' : `:${port}`}${path}${query}`;
+}
+
+/** The outcome of a destination the input does not settle, or undefined when it does. */
+function unresolvedOutcome(d: RouteDestination, health: Health): Outcome | undefined {
+  const u = d.unresolved;
+  if (!u) return undefined;
+  const base = { destination: d, viaFallback: false, probability: d.probability };
+  if (u.why === 'none') return { ...base, status: 500, down: u.reason, notes: [] };
+  if (health.complete) return { ...base, status: 500, down: `${u.reason}; the input is complete, so the share fails`, notes: [] };
+  if (u.why === 'kind') return { ...base, served: d, notes: [`${u.reason}: ${u.assumed}`] };
+  return undefined;
 }
 
 export interface Decision {
@@ -54,6 +89,8 @@ export function reasonOf(table: RouteTable, routeIndex: number, o: Outcome): str
   const live = route.destinations.filter(x => x.probability > 0);
   const total = route.destinations.reduce((sum, x) => sum + (x.weight ?? 0), 0);
   const why = live.length === 1 ? `${rule} matched` : `${rule} matched, weight ${o.destination.weight ?? 0} of ${total}`;
+  if (o.location !== undefined) return `${why}: redirect ${o.status} to ${o.location}`;
+  if (o.status === 500) return `${why}; ${o.down} (500)`;
   if (o.down === undefined) return why;
   const fallback = o.destination.fallback;
   if (o.viaFallback) return `${why}; ${o.down}, so the fallback ${subsetName(fallback!)} serves it`;
@@ -67,16 +104,28 @@ export function decide(table: RouteTable, req: Request, health: Health): Decisio
   const outcomes: Outcome[] = [];
   for (const d of table.routes[routeIndex].destinations) {
     if (d.probability === 0) continue; // Istio skips 0-weight destinations
+    if (d.redirect) {
+      const location = redirectLocation(d.redirect, req);
+      outcomes.push({ destination: d, viaFallback: false, probability: d.probability, status: d.redirect.statusCode, location, notes: [] });
+      continue;
+    }
+    const unresolved = unresolvedOutcome(d, health);
+    if (unresolved) {
+      outcomes.push(unresolved);
+      continue;
+    }
+    // a reference the input does not settle, taken as if it held: said in a note
+    const notes = [...(d.notes ?? []), ...(d.unresolved ? [`${d.unresolved.reason}; ${d.unresolved.assumed} (with complete, the share fails with 500)`] : [])];
     const down = unavailable(health, d);
     if (down === undefined) {
-      outcomes.push({ destination: d, served: d, viaFallback: false, probability: d.probability });
+      outcomes.push({ destination: d, served: d, viaFallback: false, probability: d.probability, status: 200, notes });
       continue;
     }
     const fallbackDown = d.fallback ? unavailable(health, d.fallback) : undefined;
     if (d.fallback && fallbackDown === undefined) {
-      outcomes.push({ destination: d, served: d.fallback, viaFallback: true, probability: d.probability, down });
+      outcomes.push({ destination: d, served: d.fallback, viaFallback: true, probability: d.probability, down, status: 200, notes });
     } else {
-      outcomes.push({ destination: d, viaFallback: false, probability: d.probability, down, fallbackDown });
+      outcomes.push({ destination: d, viaFallback: false, probability: d.probability, down, fallbackDown, status: 503, notes });
     }
   }
   return { table, routeIndex, outcomes };
@@ -92,6 +141,8 @@ export interface Step {
   readonly reason: string;
   /** the request as it leaves this hop (the headers the destination set) */
   readonly request: Request;
+  /** the request as it reached this hop's table */
+  readonly received?: Request;
   /** share of the requests reaching this hop that take this way */
   readonly probability: number;
 }
@@ -99,6 +150,27 @@ export interface Step {
 export interface ChainPath {
   readonly steps: readonly Step[];
   readonly probability: number;
+}
+
+const PORTS = new WeakMap<RouteTable, number[]>();
+
+/** The ports a table's matches name (kept per table: a table is immutable). */
+export function portsOf(table: RouteTable): number[] {
+  let ports = PORTS.get(table);
+  if (!ports) {
+    const out = new Set<number>();
+    for (const r of table.routes) for (const m of r.matches) if (m.port !== undefined) out.add(m.port);
+    ports = [...out].sort((a, b) => a - b);
+    PORTS.set(table, ports);
+  }
+  return ports;
+}
+
+/** The request with its port settled: as given, else the only port the table routes, else the scheme's. */
+export function withPort(table: RouteTable, req: Request): Request {
+  if (req.port !== undefined) return req;
+  const ports = portsOf(table);
+  return { ...req, port: ports.length === 1 ? ports[0] : DEFAULT_PORTS[req.scheme] ?? 80 };
 }
 
 /** Labels of the pods behind a backend, when a DestinationRule defines its subset. */
@@ -119,26 +191,29 @@ export function simulateChain(mesh: Mesh, entry: RouteTable | undefined, service
     const next = (step: Step) => {
       const all = [...steps, step];
       const p = probability * step.probability;
-      if (step.failed || index + 1 >= services.length) paths.push({ steps: all, probability: p });
+      // a failure or a redirect answers the caller: the chain ends there
+      if (step.failed || step.outcome?.location !== undefined || index + 1 >= services.length) paths.push({ steps: all, probability: p });
       else walk(meshTableFor(mesh, services[index + 1]), index + 1, sentTo(step.request, services[index + 1]), all, p);
     };
-    if (!table) {
-      const reason = `no VirtualService routes ${host}: any of its endpoints serves it`;
-      next({ host, failed: false, reason, request: forward(request, {}, {}, undefined), probability: 1 });
+    if (!table || !attachedFor(table, withPort(table, request))) {
+      const reason = table ? `no HTTPRoute of ${table.source} is attached for this request's port and caller: any endpoint of ${host} serves it` : `no VirtualService routes ${host}: any of its endpoints serves it`;
+      const request2 = forward(request, { setHeaders: {}, addHeaders: {} }, undefined, namespaceOf(host));
+      next({ host, failed: false, reason, request: request2, probability: 1 });
       return;
     }
-    const decision = decide(table, request, health);
+    const received = withPort(table, request);
+    const decision = decide(table, received, health);
     if (decision.routeIndex < 0) {
       next({ host, table, failed: true, reason: `no rule of ${table.source} matches the request (404)`, request, probability: 1 });
       return;
     }
     const rule = table.routes[decision.routeIndex].name;
     for (const o of decision.outcomes) {
-      const failed = o.served === undefined;
-      const carried = forward(request, o.destination.setHeaders, o.destination.addHeaders, labelsOf(mesh, o.served));
+      const failed = o.status !== undefined && o.status >= 400;
+      const carried = forward(request, o.destination, labelsOf(mesh, o.served), o.served ? namespaceOf(o.served.host) : undefined);
       const served = o.served?.host ?? o.destination.host;
       const reason = reasonOf(table, decision.routeIndex, o);
-      next({ host: served, table, rule, outcome: o, failed, reason, request: carried, probability: o.probability });
+      next({ host: served, table, rule, outcome: o, failed, reason, request: carried, received, probability: o.probability });
     }
   };
   walk(entry, 0, req, [], 1);

@@ -4,12 +4,15 @@
  */
 import { Health } from './engine';
 import { hostsOf, Mesh, RouteTable } from './mesh';
-import type { SimulationOptions } from '../../simulation';
+import { Request } from './request';
+import { forwardedRequest, Marker } from './results';
+import type { SimulationOptions, SimulationResult } from '../../simulation';
 import { list, show } from '../validation/values';
 
 /** A host as given, or a short name (`mockb`) that names exactly one known host. */
 export function resolveHost(mesh: Mesh, name: string): string {
   const known = hostsOf(mesh);
+  for (const host of mesh.services?.keys() ?? []) known.add(host);
   if (known.has(name)) return name;
   const hits = [...known].filter(h => h.split('.')[0] === name);
   if (hits.length === 1) return hits[0];
@@ -35,7 +38,8 @@ export function healthOf(mesh: Mesh, known: readonly string[], options: Simulati
 /** The entry table: by gateway, by host, else the only gateway-bound one, else the chain's first host's or the only one. */
 export function entryTable(mesh: Mesh, options: SimulationOptions, firstHost: string | undefined): RouteTable {
   if (options.gateway !== undefined && options.host !== undefined) throw new Error('give gateway or host, not both');
-  const tables = mesh.tables;
+  // with a complete input, a route bound to a Gateway that was not read is attached nowhere
+  const tables = options.complete ? mesh.tables.filter(t => t.missingParent === undefined) : mesh.tables;
   const gatewayBound = tables.filter(t => t.gateways.length > 0);
   const host = options.host !== undefined ? resolveHost(mesh, options.host) : (gatewayBound.length === 0 ? firstHost : undefined);
   let candidates: RouteTable[];
@@ -52,6 +56,51 @@ export function entryTable(mesh: Mesh, options: SimulationOptions, firstHost: st
   }
   if (candidates.length === 1) return candidates[0];
   const found = tables.map(t => `${t.source} (${[...(t.gateways.length ? [`gateways: ${list(t.gateways)}`] : []), ...(t.mesh ? [`mesh, hosts: ${list(t.hosts)}`] : [])].join('; ')})`).join('; ');
-  if (candidates.length === 0) throw new Error(`no VirtualService${what}; found: ${found}`);
+  const unattached = mesh.tables.filter(t => t.missingParent !== undefined && !tables.includes(t)
+    && (options.gateway === undefined || t.gateways.includes(options.gateway)));
+  const missing = unattached.length ? ` (the input is complete, and ${list(unattached.map(t => `${t.source}'s ${t.missingParent}`))} was not read, so those routes are attached nowhere)` : '';
+  if (candidates.length === 0) throw new Error(`no VirtualService${what}${missing}; found: ${found}`);
   throw new Error(`${candidates.length} VirtualServices${what}: choose one with a gateway (namespace/name) or a host; found: ${found}`);
+}
+
+/** The sidecar table of `options.host`, or undefined when a known host has none (its Service serves it); else as entryTable. */
+export function entryTableOrNone(mesh: Mesh, options: SimulationOptions): RouteTable | undefined {
+  const host = resolveHost(mesh, options.host!);
+  if (!mesh.tables.some(t => t.mesh && t.hosts.includes(host))) return undefined;
+  return entryTable(mesh, options, undefined);
+}
+
+/** What every answer through `table` rests on: its own notes, and a Gateway the input lacks. */
+export function tableNotes(table: RouteTable, options: SimulationOptions): string[] {
+  const notes = [...(table.notes ?? [])];
+  if (table.missingParent !== undefined && !options.complete) {
+    notes.push(`${table.source}: ${table.missingParent} was not read; its routes are taken as attached to a listener that takes every request (with complete, they are attached nowhere)`);
+  }
+  return notes;
+}
+
+/** The answer for a host no route table routes: any endpoint of its Service serves the request. */
+export function serviceItself(mesh: Mesh, host: string, req: Request, header: Marker, why = `no route table routes ${host}`): SimulationResult {
+  const value = Object.prototype.hasOwnProperty.call(req.headers, header.header) ? req.headers[header.header] : undefined;
+  const port = req.port ?? mesh.services?.get(host)?.ports[0] ?? 80;
+  return {
+    matched: true,
+    status: 200,
+    port,
+    notes: [],
+    outcomes: [{
+      host,
+      backend: { host },
+      viaFallback: false,
+      failed: false,
+      status: 200,
+      probability: 1,
+      marker: { header: header.header, value },
+      reason: `${why}: any endpoint of the Service ${host} serves the request`,
+      request: forwardedRequest(req),
+    }],
+    laneProbabilities: {},
+    subsetProbabilities: {},
+    unavailableProbability: 0,
+  };
 }

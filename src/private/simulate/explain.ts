@@ -22,6 +22,11 @@ export function describeMatch(block: MatchBlock): string {
     ...(block.authority ? [`authority ${sm(block.authority)}`] : []),
     ...(block.method ? [`method ${sm(block.method)}`] : []),
     ...block.queryParams.map(q => `?${q.name} ${sm(q.match)}`),
+    ...(block.hostnames ? [`hostname ${block.hostnames.join(' or ')}`] : []),
+    ...(block.notHostnames ? [`hostname not ${block.notHostnames.join(' or ')}`] : []),
+    ...(block.port !== undefined ? [`port ${block.port}`] : []),
+    ...(block.sourceNamespace !== undefined ? [`caller namespace ${block.sourceNamespace}`] : []),
+    ...(block.notSourceNamespaces?.length ? [`caller namespace not ${block.notSourceNamespaces.join(', ')}`] : []),
   ];
   return parts.join(' AND ');
 }

@@ -15,7 +15,21 @@ export function matchesString(m: PlainStringMatch, value: string): boolean {
   }
 }
 
+/** Whether the request's authority, its port ignored, matches one of `hostnames` (exact, or `*.` and a suffix). */
+export function hostMatches(hostnames: readonly string[], req: Request): boolean {
+  const host = req.host;
+  if (host === undefined) return false;
+  for (const h of hostnames) {
+    if (h.charCodeAt(0) === 42 /* '*' */ ? host.length >= h.length && host.endsWith(h.slice(1)) : host === h) return true;
+  }
+  return false;
+}
+
 export function matchesBlock(block: MatchBlock, req: Request): boolean {
+  // the cheap and selective conditions first (a Gateway's table holds every route of every hostname)
+  if (block.port !== undefined && req.port !== block.port) return false;
+  if (block.hostnames && !hostMatches(block.hostnames, req)) return false;
+  if (block.notHostnames && hostMatches(block.notHostnames, req)) return false;
   // headers and query are dictionaries without a prototype (request.ts): a missing name reads undefined
   for (const h of block.headers) {
     const value = headerValue(req, h.name);
@@ -35,6 +49,8 @@ export function matchesBlock(block: MatchBlock, req: Request): boolean {
   if (block.uri && !matchesString(block.uri, req.path)) return false;
   if (block.authority && (req.authority === undefined || !matchesString(block.authority, req.authority))) return false;
   if (block.method && !matchesString(block.method, req.method)) return false;
+  if (block.sourceNamespace !== undefined && req.sourceNamespace !== block.sourceNamespace) return false;
+  if (block.notSourceNamespaces && req.sourceNamespace !== undefined && block.notSourceNamespaces.includes(req.sourceNamespace)) return false;
   for (const q of block.queryParams) {
     const value = req.query[q.name];
     if (value === undefined || !matchesString(q.match, value)) return false;
@@ -50,4 +66,17 @@ export function firstMatch(routes: ReadonlyArray<{ readonly matches: readonly Ma
     for (let j = 0; j < matches.length; j++) if (matchesBlock(matches[j], req)) return i;
   }
   return -1;
+}
+
+/**
+ * Whether a table applies to the request: always, except Gateway API mesh routes, which apply only to the ports and
+ * callers they are attached for (any other request goes to the Service as if there were no route).
+ */
+export function attachedFor(
+  table: { readonly attachedOnly?: boolean; readonly routes: ReadonlyArray<{ readonly matches: readonly MatchBlock[] }> }, req: Request,
+): boolean {
+  if (!table.attachedOnly) return true;
+  return table.routes.some(r => r.matches.length === 0 || r.matches.some(b => (b.port === undefined || b.port === req.port)
+    && (b.sourceNamespace === undefined || b.sourceNamespace === req.sourceNamespace)
+    && !(b.notSourceNamespaces && req.sourceNamespace !== undefined && b.notSourceNamespaces.includes(req.sourceNamespace))));
 }

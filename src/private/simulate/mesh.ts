@@ -11,6 +11,37 @@ export interface Backend {
   readonly port?: number;
 }
 
+/** Header edits: set (replacing every value), add (appended), remove. */
+export interface HeaderEdits {
+  readonly set: { readonly [name: string]: string };
+  readonly add: { readonly [name: string]: string };
+  readonly remove: readonly string[];
+}
+
+/** A redirect the proxy answers with (Gateway API RequestRedirect); what is undefined keeps the request's. */
+export interface Redirect {
+  readonly scheme?: string;
+  readonly hostname?: string;
+  readonly port?: number;
+  readonly path?: PathChange;
+  readonly statusCode: number;
+}
+
+/** A new path: the whole path, or the prefix the rule matched replaced (Gateway API ReplaceFullPath, ReplacePrefixMatch). */
+export interface PathChange {
+  readonly full?: string;
+  readonly prefix?: { readonly matched: string; readonly replacement: string };
+}
+
+/** Why a backend may not serve: a reference refused, an object the input lacks, a kind not modelled. */
+export interface Unresolved {
+  /** `refused` (no ReferenceGrant), `missing` (no such Service read), `kind` (a backend kind the simulation does not model), `none` (a rule without a backend: 500 whatever the cluster holds) */
+  readonly why: 'refused' | 'missing' | 'kind' | 'none';
+  readonly reason: string;
+  /** how the share is answered when the input may not be complete */
+  readonly assumed?: string;
+}
+
 export interface RouteDestination extends Backend {
   /** share of the route, already normalized to a probability (0..1) */
   readonly probability: number;
@@ -21,6 +52,20 @@ export interface RouteDestination extends Backend {
   readonly addHeaders: { readonly [name: string]: string };
   /** ASM: where the share goes when the destination has no healthy endpoints */
   readonly fallback?: Backend;
+  /** request headers removed for this destination (Gateway API RequestHeaderModifier `remove`) */
+  readonly removeHeaders?: readonly string[];
+  /** what the proxy does to the response (Gateway API ResponseHeaderModifier) */
+  readonly response?: HeaderEdits;
+  /** the host and path the backend receives (Gateway API URLRewrite) */
+  readonly rewrite?: { readonly hostname?: string; readonly path?: PathChange };
+  /** backends that receive a copy of the request (Gateway API RequestMirror); their answers are dropped */
+  readonly mirrors?: ReadonlyArray<Backend & { readonly percent: number }>;
+  /** instead of a backend, the proxy answers with a redirect (the destination's host is then empty) */
+  readonly redirect?: Redirect;
+  /** the backend may not exist or may not be used: what the input does not settle */
+  readonly unresolved?: Unresolved;
+  /** what the share's answer rests on that only the run time decides (the protocol to the backend, its endpoints) */
+  readonly notes?: readonly string[];
 }
 
 export interface Route {
@@ -28,6 +73,8 @@ export interface Route {
   /** empty: matches every request */
   readonly matches: readonly MatchBlock[];
   readonly destinations: readonly RouteDestination[];
+  /** what the rule's answer rests on that only the run time decides (a timeout) */
+  readonly notes?: readonly string[];
 }
 
 export interface RouteTable {
@@ -46,6 +93,17 @@ export interface RouteTable {
   /** empty for a delegate (Istio: a VirtualService without hosts is only reached through a root) */
   readonly hosts: readonly string[];
   readonly routes: readonly Route[];
+  /** what every answer through this table rests on, e.g. how merged HTTPRoutes are ordered without creation times */
+  readonly notes?: readonly string[];
+  /** read from Gateway API HTTPRoutes */
+  readonly gatewayApi?: boolean;
+  /** a parent the input does not hold (a Gateway not read): the table applies only if it exists */
+  readonly missingParent?: string;
+  /**
+   * Gateway API mesh routes: their ports and consumer namespaces say which requests they are attached for; any
+   * other request to the Service goes to the Service as if no route existed
+   */
+  readonly attachedOnly?: boolean;
 }
 
 /** Subset labels read from DestinationRules: host → subset → labels. */
@@ -70,6 +128,17 @@ export interface Mesh {
   readonly rules?: ReadonlyMap<string, readonly RuleSource[]>;
   /** what was read and has no effect, e.g. a route whose delegate does not exist (Istio ignores it) */
   readonly notes: readonly string[];
+  /** the Services read (Kubernetes `Service` objects), by host */
+  readonly services?: ReadonlyMap<string, ServiceInfo>;
+}
+
+/** What the simulation reads of a Service. */
+export interface ServiceInfo {
+  readonly ports: readonly number[];
+  /** port → its appProtocol, where one is given */
+  readonly appProtocols: ReadonlyMap<number, string>;
+  /** false: no selector, so its endpoints are EndpointSlices that someone else writes */
+  readonly selects: boolean;
 }
 
 /** `namespace/name` of a table, or its name alone. */
@@ -101,7 +170,8 @@ export function hostsOf(mesh: Mesh): Set<string> {
   const out = new Set<string>(mesh.subsets.keys());
   for (const t of mesh.tables) {
     t.hosts.filter(h => h !== '*').forEach(h => out.add(h));
-    t.routes.forEach(r => r.destinations.forEach(d => out.add(d.host)));
+    // a redirect has no host; a fallback's host is routed to as well
+    t.routes.forEach(r => r.destinations.forEach(d => [d, ...(d.fallback ? [d.fallback] : [])].forEach(b => b.host && out.add(b.host))));
   }
   return out;
 }

@@ -16,12 +16,18 @@ export interface Request {
   readonly rawPath: string;
   /** the authority (`:authority`, or the `host` header); undefined when the request names none */
   readonly authority?: string;
+  /** the authority without its port, lowercase (what Gateway API hostnames match) */
+  readonly host?: string;
   readonly scheme: string;
   /** raw parameter name → raw first value ("" for `?flag`) */
   readonly query: { readonly [name: string]: string };
   readonly method: string;
   /** labels of the calling pod (inside the mesh); undefined for a request from outside */
   readonly sourceLabels?: { readonly [key: string]: string };
+  /** the port it arrives on: given, or the authority's; undefined until the entry point settles it */
+  readonly port?: number;
+  /** the namespace of the calling workload; undefined when unknown (or from outside the mesh) */
+  readonly sourceNamespace?: string;
 }
 
 export interface RequestInput {
@@ -29,6 +35,14 @@ export interface RequestInput {
   readonly multiValueHeaders?: { readonly [name: string]: readonly string[] };
   readonly path?: string;
   readonly method?: string;
+  readonly port?: number;
+  readonly scheme?: string;
+}
+
+/** The port an authority names (`host:8080`), if any. */
+export function authorityPort(authority: string | undefined): number | undefined {
+  const m = authority === undefined ? null : /:([0-9]{1,5})$/.exec(authority);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** An object without a prototype, so that names such as `__proto__` or `constructor` are plain keys. */
@@ -49,6 +63,12 @@ export function parseQuery(query: string): { [name: string]: string } {
 }
 
 export function makeRequest(input: RequestInput): Request {
+  if (input.port !== undefined && (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)) {
+    throw new Error(`request.port must be an integer from 1 to 65535, got ${JSON.stringify(input.port)}`);
+  }
+  if (input.scheme !== undefined && input.scheme !== 'http' && input.scheme !== 'https') {
+    throw new Error(`request.scheme must be "http" or "https", got ${JSON.stringify(input.scheme)}`);
+  }
   const values = new Map<string, string[]>();
   const add = (name: string, value: string) => {
     const key = name.toLowerCase();
@@ -62,12 +82,15 @@ export function makeRequest(input: RequestInput): Request {
   for (const [k, vs] of values) (k.startsWith(':') ? pseudo : headers)[k] = vs.join(',');
   const raw = input.path ?? pseudo[':path'] ?? '/';
   const q = raw.indexOf('?');
+  const authority = pseudo[':authority'] ?? headers.host;
   return {
     headers,
     path: q >= 0 ? raw.slice(0, q) : raw,
     rawPath: raw,
-    authority: pseudo[':authority'] ?? headers.host,
-    scheme: pseudo[':scheme'] ?? 'http',
+    authority,
+    host: hostOf(authority)?.toLowerCase(),
+    port: input.port ?? authorityPort(authority),
+    scheme: input.scheme ?? pseudo[':scheme'] ?? 'http',
     query: q >= 0 ? parseQuery(raw.slice(q + 1)) : dictionary<string>(),
     method: input.method ?? pseudo[':method'] ?? 'GET',
   };
@@ -77,13 +100,30 @@ export function makeRequest(input: RequestInput): Request {
  * The request the next hop receives, from the serving pod: the headers a destination set (replacing every
  * value) and adds (a value appended to those already there, which Envoy's header matchers see joined by ",").
  */
-export function forward(
-  req: Request, setHeaders: { readonly [name: string]: string }, addHeaders: { readonly [name: string]: string }, sourceLabels: Request['sourceLabels'],
-): Request {
+export function forward(req: Request, edits: HeaderChanges, sourceLabels: Request['sourceLabels'], sourceNamespace?: string): Request {
+  return { ...req, headers: edited(req.headers, edits), sourceLabels, sourceNamespace };
+}
+
+/** What a destination does to the request's headers. */
+export interface HeaderChanges {
+  readonly setHeaders: { readonly [name: string]: string };
+  readonly addHeaders: { readonly [name: string]: string };
+  readonly removeHeaders?: readonly string[];
+}
+
+/** Headers after a destination's edits: set (replacing every value), add (appended after ","), then remove. */
+export function edited(from: { readonly [name: string]: string }, edits: HeaderChanges): { [name: string]: string } {
   const headers = dictionary<string>();
-  Object.assign(headers, req.headers, setHeaders);
-  for (const [k, v] of Object.entries(addHeaders)) headers[k] = headers[k] !== undefined ? `${headers[k]},${v}` : v;
-  return { ...req, headers, sourceLabels };
+  Object.assign(headers, from, edits.setHeaders);
+  for (const [k, v] of Object.entries(edits.addHeaders)) headers[k] = headers[k] !== undefined ? `${headers[k]},${v}` : v;
+  for (const k of edits.removeHeaders ?? []) delete headers[k];
+  return headers;
+}
+
+/** The namespace of a service host (`name.namespace.svc...`), if it is one. */
+export function namespaceOf(host: string): string | undefined {
+  const labels = host.split('.');
+  return labels.length >= 3 && labels[2] === 'svc' ? labels[1] : undefined;
 }
 
 /**
@@ -102,9 +142,24 @@ export function baggageEntry(baggage: string | undefined, key: string): string |
   return undefined;
 }
 
+/** The host of an authority, without its port. */
+export function hostOf(authority: string | undefined): string | undefined {
+  return authority?.replace(/:[0-9]{1,5}$/, '');
+}
+
+/** The path a change gives `path`: the whole path, or the matched prefix replaced, whole segments kept. */
+export function changedPath(
+  path: string, change: { readonly full?: string; readonly prefix?: { readonly matched: string; readonly replacement: string } },
+): string {
+  if (change.full !== undefined) return change.full;
+  const { matched, replacement } = change.prefix!;
+  const rest = path.slice(matched.replace(/\/+$/, '').length);
+  return `${replacement.replace(/\/+$/, '')}${rest}` || '/';
+}
+
 /** The same request sent to `host` (its authority). */
 export function sentTo(req: Request, host: string): Request {
-  return { ...req, authority: host };
+  return { ...req, authority: host, host: host.toLowerCase(), port: undefined };
 }
 
 /** The value a header condition tests: a header, or a pseudo-header's field. */

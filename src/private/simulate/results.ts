@@ -4,8 +4,8 @@
  */
 import { ChainPath, labelsOf, Outcome, reasonOf, Step } from './engine';
 import { Mesh, RouteDestination, RouteTable } from './mesh';
-import { baggageEntry, Request } from './request';
-import type { ChainPathResult, Hop, LaneMarker, SimulationOptions } from '../../simulation';
+import { baggageEntry, changedPath, edited, hostOf, Request } from './request';
+import type { ChainPathResult, ForwardedRequest, Hop, LaneMarker, SimulationOptions } from '../../simulation';
 import { BAGGAGE_HEADER, isBaggageKey, parseBaggageEntryPattern } from '../model/marker';
 import { DEFAULT_ROUTING_HEADER } from '../model/types';
 import { list, show } from '../validation/values';
@@ -55,35 +55,54 @@ function marks(m: Marker, d: RouteDestination): string | undefined {
   return Object.prototype.hasOwnProperty.call(d.setHeaders, m.header) ? d.setHeaders[m.header] : undefined;
 }
 
-/** A hop for one outcome of a decision; `req` is the request as it reached the VirtualService, or as it leaves it. */
-export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outcome, header: Marker, req: Request): Hop {
+/** The request as the backend of `d` receives it: headers edited, host and path rewritten (none: as it is). */
+export function forwardedRequest(req: Request, d: RouteDestination = NO_EDIT): ForwardedRequest {
+  const path = d.rewrite?.path ? changedPath(req.path, d.rewrite.path) + req.rawPath.slice(req.path.length) : req.rawPath;
+  const authority = d.rewrite?.hostname ?? req.authority;
+  return { ...(authority !== undefined ? { authority } : {}), path, headers: { ...edited(req.headers, d) } };
+}
+
+const NO_EDIT: RouteDestination = { host: '', probability: 1, setHeaders: {}, addHeaders: {} };
+
+/**
+ * A hop for one outcome of a decision; `req` is the request as it reached the route table (`arrived` true), or as
+ * it leaves it (a chain step: the destination's edits already made).
+ */
+export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outcome, header: Marker, req: Request, arrived = true): Hop {
   const d = o.destination;
+  const route = table.routes[routeIndex];
   const labels = labelsOf(mesh, o.served);
+  const leaving = arrived ? { ...req, headers: edited(req.headers, d) } : req;
   // a lane in baggage stays in the request (sidecars only match it): the lane whose entry the rule matched
-  const set = marks(header, d) ?? (header.baggageKey !== undefined ? entryLane(table.routes[routeIndex], header.baggageKey) : undefined);
+  const set = marks(header, d) ?? (header.baggageKey !== undefined ? entryLane(route, header.baggageKey) : undefined);
+  const notes = [...(route.notes ?? []), ...o.notes];
+  const failed = o.status !== undefined && o.status >= 400;
+  const marker = laneMarker(header, leaving);
   return {
-    host: d.host,
+    host: d.redirect ? hostOf(req.authority) ?? '' : d.host,
     virtualService: table.source,
-    rule: table.routes[routeIndex].name,
+    rule: route.name,
     lane: set ?? d.subset,
     backend: o.served ? { host: o.served.host, subset: o.served.subset, port: o.served.port } : undefined,
     viaFallback: o.viaFallback,
-    failed: o.served === undefined,
-    ...(o.served === undefined ? { status: 503 } : {}),
+    failed,
+    ...(o.status !== undefined ? { status: o.status } : {}),
+    ...(o.location !== undefined ? { location: o.location } : {}),
+    ...(o.served && arrived ? { request: forwardedRequest(req, d) } : {}),
+    ...(d.response && !failed ? { responseHeaders: { set: { ...d.response.set }, add: { ...d.response.add }, remove: [...d.response.remove] } } : {}),
+    ...(d.mirrors ? { mirroredTo: d.mirrors.map(m => ({ backend: { host: m.host, port: m.port }, percent: m.percent })) } : {}),
     probability: o.probability,
-    marker: {
-      header: laneMarker(header, req).header,
-      value: set ?? laneMarker(header, req).value,
-    },
+    marker: { header: marker.header, value: set ?? marker.value },
     reason: reasonOf(table, routeIndex, o),
     labels: labels ? { ...labels } : undefined,
+    ...(notes.length ? { notes } : {}),
   };
 }
 
 function stepHop(mesh: Mesh, s: Step, header: Marker): Hop {
   if (s.outcome && s.table) {
     const index = s.table.routes.findIndex(r => r.destinations.includes(s.outcome!.destination));
-    return hopOf(mesh, s.table, index, s.outcome, header, s.request);
+    return hopOf(mesh, s.table, index, s.outcome, header, s.received ?? s.request, s.received !== undefined);
   }
   return {
     host: s.host,
@@ -91,7 +110,8 @@ function stepHop(mesh: Mesh, s: Step, header: Marker): Hop {
     rule: s.rule,
     viaFallback: false,
     failed: s.failed,
-    ...(s.failed ? { status: 404 } : {}),
+    status: s.failed ? 404 : 200,
+    ...(s.failed ? {} : { request: forwardedRequest(s.request) }),
     probability: s.probability,
     marker: laneMarker(header, s.request),
     reason: s.reason,

@@ -34,6 +34,8 @@ function headerMap(block: MatchBlock, absent: boolean): Map<string, Given> {
 /** Istio's `hasConflict` for the conditions the simulation reads. */
 function blocksConflict(root: MatchBlock, leaf: MatchBlock): boolean {
   if (conflicts(root.uri, leaf.uri) || conflicts(root.authority, leaf.authority) || conflicts(root.method, leaf.method)) return true;
+  if (root.port !== undefined && leaf.port !== undefined && root.port !== leaf.port) return true;
+  if (root.sourceNamespace !== undefined && leaf.sourceNamespace !== undefined && root.sourceNamespace !== leaf.sourceNamespace) return true;
   for (const absent of [false, true]) {
     const r = headerMap(root, absent);
     for (const [name, m] of headerMap(leaf, absent)) if (conflicts(r.get(name), m)) return true;
@@ -59,6 +61,11 @@ function mergeBlocks(root: MatchBlock, leaf: MatchBlock): MatchBlock {
     authority: leaf.authority ?? root.authority,
     method: leaf.method ?? root.method,
     queryParams: [...query.values()],
+    port: leaf.port ?? root.port,
+    sourceNamespace: leaf.sourceNamespace ?? root.sourceNamespace,
+    notSourceNamespaces: leaf.notSourceNamespaces ?? root.notSourceNamespaces,
+    hostnames: leaf.hostnames ?? root.hostnames,
+    notHostnames: leaf.notHostnames ?? root.notHostnames,
   };
 }
 
@@ -87,6 +94,7 @@ function finish(r: RawRoute, headers = r.headers): Route {
   return {
     name: r.name,
     matches: r.matches,
+    ...(r.notes ? { notes: r.notes } : {}),
     destinations: r.destinations.map(d => ({
       ...d, setHeaders: { ...headers?.set, ...d.setHeaders }, addHeaders: appended(headers?.add ?? {}, d.addHeaders),
     })),

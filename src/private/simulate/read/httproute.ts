@@ -1,21 +1,31 @@
 /**
  * Reads Gateway API HTTPRoutes (`gateway.networking.k8s.io/v1`, synthesized by this library or hand-written)
  * into the route tables the simulation runs on, with the Gateway API's semantics:
- * - a route bound to a Gateway is a gateway table; one bound to a Service (GAMMA) routes that Service's host in
- *   the mesh;
- * - every HTTPRoute bound to one parent merges into one table, whose matches are ordered by precedence: an exact
- *   path, the longest prefix, a method, the most header matches, the most query matches; then the oldest route
- *   (offline, without creation times: namespace/name, said in a note); then the rule and match order;
- * - a PathPrefix matches whole path segments; backends are Services, with weights (default 1) and the headers
- *   their RequestHeaderModifier filters set and add.
+ * - a route bound to a Gateway attaches to its listeners (gateway.ts); the Gateway's table holds every attached
+ *   route, each match conditioned on its listener's port and on the hostnames it takes there. A request is routed
+ *   by the most specific hostname that matches it (Envoy's virtual hosts), and, with listener isolation, only
+ *   by the most specific listener that matches it;
+ * - a route bound to a Service (GAMMA) routes that Service's host in the mesh, on the parentRef's port if it
+ *   names one; a route in another namespace than the Service's is a consumer route, for callers of its namespace
+ *   only, and overrides the Service's own routes for them;
+ * - matches are ordered by precedence: an exact path, the longest prefix, a method, the most header matches, the
+ *   most query matches; then the oldest route (without creation times: namespace/name, said in a note); then the
+ *   rule and match order;
+ * - a PathPrefix matches whole path segments; backends are Services with weights (default 1); filters are
+ *   read by filters.ts. A backend the input does not settle (no ReferenceGrant, no Service read, a kind not
+ *   modelled) is marked, and answered by the simulation's view (`complete`).
  * Anything else that could change where a request goes is refused by name.
  */
+import { Grant, readBackendRef, readGrant } from './backends';
 import { fail, integer, list, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text } from './fields';
-import { RouteDestination } from '../mesh';
+import { Filters, layered, readFilters } from './filters';
+import { covers, Gateway, intersect, Listener, moreSpecific, refusal } from './gateway';
+import { readMatch } from './route-match';
 import { RawRoute, RawTable } from './virtual-service';
-import { qualifyHost, serviceHost } from '../../model/group';
-import { HeaderCondition, MatchBlock, PlainStringMatch, QueryCondition } from '../../model/types';
-import { brief, compileRe2, quoteMeta, show } from '../../validation/values';
+import { qualifyHost } from '../../model/group';
+import { MatchBlock } from '../../model/types';
+import { brief, show } from '../../validation/values';
+import { PathChange, RouteDestination, ServiceInfo } from '../mesh';
 
 export interface HttpRouteSource {
   /** how results name it, e.g. `out.yaml: HTTPRoute default/web` */
@@ -23,6 +33,21 @@ export interface HttpRouteSource {
   readonly location: string;
   readonly obj: any;
 }
+
+/** What the routes are read against: the other objects of the input. */
+export interface RouteContext {
+  readonly grants?: readonly any[];
+  /** the Gateways read, by `namespace/name` */
+  readonly gateways?: ReadonlyMap<string, Gateway>;
+  /** the labels of the Namespace objects read */
+  readonly namespaces?: ReadonlyMap<string, { readonly [key: string]: string }>;
+  /** the Services read, by host */
+  readonly services?: ReadonlyMap<string, ServiceInfo>;
+  /** a request is handled by the most specific listener that matches it only (default true) */
+  readonly listenerIsolation?: boolean;
+}
+
+export type Context = RouteContext & { readonly granted?: readonly Grant[] };
 
 interface Entry {
   readonly route: string;
@@ -33,216 +58,285 @@ interface Entry {
   readonly raw: RawRoute;
 }
 
-
-function matchValue(where: string, m: { [key: string]: unknown }, regexType: string): PlainStringMatch {
-  const type = optionalText(`${where}.type`, m.type) ?? 'Exact';
-  const value = text(`${where}.value`, m.value);
-  if (type === 'Exact') return { kind: 'exact', value };
-  if (type === regexType) {
-    try {
-      compileRe2(value);
-    } catch (e) {
-      fail(where, `regex ${show(value)} is not valid RE2: ${(e as Error).message}`);
-    }
-    return { kind: 'regex', value };
-  }
-  return fail(`${where}.type`, `must be Exact or ${regexType}, got ${show(type)}`);
+/** Where one route attaches: a Gateway's listener with the hostnames it takes there, or a Service's port. */
+interface Attachment {
+  readonly parent: string;
+  readonly listener?: Listener;
+  readonly gateway?: Gateway;
+  /** undefined in the list: every hostname */
+  readonly hostnames: ReadonlyArray<string | undefined>;
+  readonly port?: number;
+  /** a Service parent: its namespace (a route of another namespace is a consumer route) */
+  readonly serviceNamespace?: string;
+  readonly missing?: string;
 }
 
-/** One HTTPRoute match as a match block, and its precedence (highest first). */
-function readMatch(where: string, v: unknown): { block: MatchBlock; precedence: number[] } {
-  const m = mapping(where, v);
-  onlyKeys(where, m, ['path', 'headers', 'queryParams', 'method']);
-  let uri: PlainStringMatch | undefined;
-  let precedence = [1, 1];
-  const path = optionalMapping(`${where}.path`, m.path);
-  if (path) {
-    onlyKeys(`${where}.path`, path, ['type', 'value']);
-    const type = optionalText(`${where}.path.type`, path.type) ?? 'PathPrefix';
-    const value = optionalText(`${where}.path.value`, path.value) ?? '/';
-    if (type === 'Exact') {
-      uri = { kind: 'exact', value };
-      precedence = [2, value.length];
-    } else if (type === 'PathPrefix') {
-      // whole segments: "/api" takes "/api" and "/api/x", not "/apix"; a trailing "/" is ignored
-      const prefix = value.replace(/\/+$/, '');
-      uri = prefix === '' ? undefined : { kind: 'regex', value: `${quoteMeta(prefix)}(?:/.*)?` };
-      precedence = [1, value.length];
-    } else if (type === 'RegularExpression') {
-      uri = matchValue(`${where}.path`, path, 'RegularExpression');
-      precedence = [0, 0];
-    } else {
-      fail(`${where}.path.type`, `must be Exact, PathPrefix or RegularExpression, got ${show(type)}`);
-    }
-  }
-  const headers: HeaderCondition[] = optionalList(`${where}.headers`, m.headers).map((h, i) => {
-    const hm = mapping(`${where}.headers[${i}]`, h);
-    onlyKeys(`${where}.headers[${i}]`, hm, ['type', 'name', 'value']);
-    return { name: text(`${where}.headers[${i}].name`, hm.name).toLowerCase(), match: matchValue(`${where}.headers[${i}]`, hm, 'RegularExpression'), absent: false };
-  });
-  const queryParams: QueryCondition[] = optionalList(`${where}.queryParams`, m.queryParams).map((q, i) => {
-    const qm = mapping(`${where}.queryParams[${i}]`, q);
-    onlyKeys(`${where}.queryParams[${i}]`, qm, ['type', 'name', 'value']);
-    return { name: text(`${where}.queryParams[${i}].name`, qm.name), match: matchValue(`${where}.queryParams[${i}]`, qm, 'RegularExpression') };
-  });
-  const method = optionalText(`${where}.method`, m.method);
-  return {
-    block: { headers, uri, queryParams, method: method !== undefined ? { kind: 'exact', value: method } : undefined },
-    precedence: [...precedence, method !== undefined ? 1 : 0, headers.length, queryParams.length],
+/** The destinations of one match of a rule: its backends, or the redirect it answers with. */
+function destinations(
+  where: string, rule: { [key: string]: unknown }, filters: Filters, prefix: string | undefined,
+  namespace: string, clusterDomain: string, context: Context, mesh: boolean,
+): RouteDestination[] {
+  const pathChange = (p: Filters['rewrite']): PathChange | undefined => {
+    if (!p?.path) return undefined;
+    if (p.path.type === 'ReplaceFullPath') return { full: p.path.value };
+    if (prefix === undefined) fail(`${where}.filters`, 'ReplacePrefixMatch needs a PathPrefix match on every match of the rule');
+    return { prefix: { matched: prefix, replacement: p.path.value } };
   };
+  const mirrors = filters.mirrors.map(m => {
+    onlyKeys(m.where, m.ref, ['name', 'namespace', 'port', 'group', 'kind']);
+    return { ...readBackendRef(m.where, m.ref, namespace, clusterDomain, context, mesh), percent: m.percent };
+  });
+  const common = mirrors.length ? { mirrors: mirrors.map(({ unresolved, notes, ...b }) => b) } : {};
+  if (filters.redirect) {
+    const { path, ...redirect } = filters.redirect;
+    return [{ host: '', probability: 1, weight: 1, setHeaders: {}, addHeaders: {}, redirect: { ...redirect, path: pathChange({ path }) } }];
+  }
+  const refs = optionalList(`${where}.backendRefs`, rule.backendRefs).map((bv, bi) => {
+    const w = `${where}.backendRefs[${bi}]`;
+    const b = mapping(w, bv);
+    onlyKeys(w, b, ['name', 'namespace', 'port', 'weight', 'filters', 'group', 'kind']);
+    const own = readFilters(`${w}.filters`, b.filters, true);
+    const request = layered(filters.request, own.request)!;
+    const response = layered(filters.response, own.response);
+    return {
+      ...readBackendRef(w, b, namespace, clusterDomain, context, mesh),
+      weight: b.weight === undefined ? 1 : integer(`${w}.weight`, b.weight, 0, 1_000_000),
+      setHeaders: request.set,
+      addHeaders: request.add,
+      ...common,
+      ...(request.remove.length ? { removeHeaders: request.remove } : {}),
+      ...(response ? { response } : {}),
+      ...(filters.rewrite ? { rewrite: { hostname: filters.rewrite.hostname, path: pathChange(filters.rewrite) } } : {}),
+    };
+  });
+  const total = refs.reduce((n, b) => n + b.weight, 0);
+  if (refs.length === 0 || total === 0) {
+    // no backend, or every weight 0: the Gateway API answers 500
+    const reason = `${where}: the rule has no backend with a weight, so the Gateway API answers 500`;
+    return [{ host: '', probability: 1, weight: 1, setHeaders: {}, addHeaders: {}, unresolved: { why: 'none', reason } }];
+  }
+  return refs.map(b => ({ ...b, probability: b.weight / total }));
 }
 
-/** The headers a list of filters sets and adds (RequestHeaderModifier); any other filter is refused. */
-function readFilters(where: string, v: unknown): { set: { [k: string]: string }; add: { [k: string]: string } } {
-  const set: { [k: string]: string } = {};
-  const add: { [k: string]: string } = {};
-  optionalList(where, v).forEach((f, i) => {
-    const fm = mapping(`${where}[${i}]`, f);
-    const type = text(`${where}[${i}].type`, fm.type);
-    if (type !== 'RequestHeaderModifier') fail(`${where}[${i}]`, `filter ${show(type)} is not supported by the lane simulation (it could change where requests go)`);
-    const mod = mapping(`${where}[${i}].requestHeaderModifier`, fm.requestHeaderModifier);
-    onlyKeys(`${where}[${i}].requestHeaderModifier`, mod, ['set', 'add']);
-    for (const [op, into] of [['set', set], ['add', add]] as const) {
-      optionalList(`${where}[${i}].requestHeaderModifier.${op}`, mod[op]).forEach((h, j) => {
-        const hm = mapping(`${where}[${i}].requestHeaderModifier.${op}[${j}]`, h);
-        into[text(`${where}[${i}].requestHeaderModifier.${op}[${j}].name`, hm.name).toLowerCase()] = text(`${where}[${i}].requestHeaderModifier.${op}[${j}].value`, hm.value);
+/** The rules of a route as entries (one per match), without the conditions of where it attaches. */
+function readEntries(
+  r: HttpRouteSource, namespace: string, name: string, spec: { [key: string]: unknown }, clusterDomain: string, context: Context,
+): Entry[] {
+  const md = optionalMapping(`${r.source} metadata`, r.obj.metadata) ?? {};
+  // bound to Services only: a mesh route
+  const mesh = Array.isArray(spec.parentRefs) && spec.parentRefs.length > 0 && spec.parentRefs.every((p: any) => p?.kind === 'Service');
+  const entries: Entry[] = [];
+  list(`${r.source} spec.rules`, spec.rules ?? [{}]).forEach((rv, ri) => {
+    const where = `${r.source} rules[${ri}]`;
+    const rule = mapping(where, rv);
+    onlyKeys(where, rule, ['name', 'matches', 'backendRefs', 'filters', 'timeouts', 'sessionPersistence']);
+    const filters = readFilters(`${where}.filters`, rule.filters, false);
+    const timeouts = optionalMapping(`${where}.timeouts`, rule.timeouts);
+    if (timeouts) onlyKeys(`${where}.timeouts`, timeouts, ['request', 'backendRequest']);
+    const runTime = [
+      ...(timeouts && Object.keys(timeouts).length
+        ? [`${where}.timeouts (${Object.entries(timeouts).map(([k, v]) => `${k} ${String(v)}`).join(', ')}): a backend slower than that gets the request a 504, which only the run time decides`] : []),
+      ...(rule.sessionPersistence !== undefined && rule.sessionPersistence !== null
+        ? [`${where}.sessionPersistence: a returning client keeps the backend it was given, which only the run time decides; the shares are those of new sessions`] : []),
+    ];
+    const notes = runTime.length ? runTime : undefined;
+    const matches = optionalList(`${where}.matches`, rule.matches);
+    (matches.length ? matches : [{}]).forEach((mv, mi) => {
+      const read = readMatch(`${where}.matches[${mi}]`, mv);
+      const ruleName = optionalText(`${where}.name`, rule.name) ?? `${brief(name)}-rule-${ri + 1}`;
+      entries.push({
+        route: `${namespace}/${name}`,
+        created: optionalText(`${r.source} metadata.creationTimestamp`, md.creationTimestamp),
+        rule: ri,
+        match: mi,
+        precedence: read.precedence,
+        raw: {
+          name: ruleName,
+          matches: [read.block],
+          destinations: destinations(where, rule, filters, read.prefix, namespace, clusterDomain, context, mesh),
+          where: `${where}.matches[${mi}]`,
+          ...(notes ? { notes } : {}),
+        },
       });
+    });
+  });
+  return entries;
+}
+
+/** Where a route attaches, per parentRef; what keeps it from a listener goes into `notes`. */
+function attachments(
+  r: HttpRouteSource, namespace: string, hostnames: readonly string[], spec: { [key: string]: unknown },
+  clusterDomain: string, context: RouteContext, notes: string[],
+): Attachment[] {
+  const out: Attachment[] = [];
+  list(`${r.source} spec.parentRefs`, spec.parentRefs).forEach((pv, pi) => {
+    const w = `${r.source} spec.parentRefs[${pi}]`;
+    const p = mapping(w, pv);
+    onlyKeys(w, p, ['name', 'namespace', 'group', 'kind', 'port', 'sectionName']);
+    const kind = optionalText(`${w}.kind`, p.kind) ?? 'Gateway';
+    const group = optionalText(`${w}.group`, p.group) ?? 'gateway.networking.k8s.io';
+    const parentNs = optionalText(`${w}.namespace`, p.namespace) ?? namespace;
+    const parentName = text(`${w}.name`, p.name);
+    const port = p.port === undefined ? undefined : integer(`${w}.port`, p.port, 1, 65535);
+    const section = optionalText(`${w}.sectionName`, p.sectionName);
+    if (kind === 'Service') {
+      if (group !== '') fail(w, `a Service parent needs group "" (the core group); got ${show(group)}`);
+      const parent = `mesh:${qualifyHost(parentName, parentNs, clusterDomain)}`;
+      out.push({ parent, hostnames: hostnames.length ? hostnames : [undefined], port, serviceNamespace: parentNs });
+      return;
+    }
+    if (kind !== 'Gateway') fail(w, `a parent of kind ${show(kind)} is not supported by the lane simulation (Gateway or Service)`);
+    const key = `${parentNs}/${parentName}`;
+    const gateway = context.gateways?.get(key);
+    if (!gateway) {
+      if (out.some(a => a.missing === key)) return;
+      out.push({ parent: `gateway:${key}`, hostnames: hostnames.length ? hostnames : [undefined], port, missing: key });
+      return;
+    }
+    const named = gateway.listeners.filter(l => (section === undefined || l.name === section) && (port === undefined || l.port === port));
+    if (named.length === 0) {
+      notes.push(`${w}: Gateway ${key} has no listener${section !== undefined ? ` named ${show(section)}` : ''}${port !== undefined ? ` on port ${port}` : ''}, so the route is not attached there (NoMatchingParent)`);
+    }
+    for (const l of named) {
+      const why = refusal(l, gateway, namespace, context.namespaces ?? new Map());
+      if (why) {
+        notes.push(`${w}: listener ${show(l.name)} of Gateway ${key} does not take the route: ${why} (NotAllowedByListeners)`);
+        continue;
+      }
+      if (l.from === 'Selector' && !context.namespaces?.has(namespace)) {
+        notes.push(`${w}: listener ${show(l.name)} of Gateway ${key} takes routes of the namespaces its selector selects, and no Namespace ${namespace} was read: the route is taken as attached`);
+      }
+      const taken = intersect(l.hostname, hostnames);
+      if (taken.length === 0) {
+        notes.push(`${w}: none of the route's hostnames (${hostnames.join(', ')}) intersects listener ${show(l.name)}'s ${l.hostname} of Gateway ${key}, so the route is not attached there (NoMatchingListenerHostname)`);
+        continue;
+      }
+      out.push({ parent: `gateway:${key}`, listener: l, gateway, hostnames: taken });
     }
   });
-  return { set, add };
+  return out;
 }
 
-/** An authority condition for a route's hostnames (a leading `*.` takes any one or more labels), port ignored. */
-function hostnameCondition(hostnames: readonly string[]): PlainStringMatch | undefined {
-  if (hostnames.length === 0) return undefined;
-  const one = (h: string) => (h.startsWith('*.') ? `[^.:]+(?:\\.[^.:]+)*${quoteMeta(h.slice(1))}` : quoteMeta(h));
-  return { kind: 'regex', value: `(?:${hostnames.map(one).join('|')})(?::[0-9]+)?` };
+export interface Read {
+  readonly r: HttpRouteSource;
+  readonly namespace: string;
+  readonly entries: readonly Entry[];
+  readonly attachment: Attachment;
 }
 
-function readRoute(
-  r: HttpRouteSource, clusterDomain: string, grants: readonly Grant[], notes: string[],
-): Array<{ parent: string; hostnames: string[]; entries: Entry[] }> {
+/** Where a request is routed by hostname: one listener (with isolation), or one port of a Gateway (without). */
+function scopeOf(a: Attachment, isolation: boolean): Listener | string {
+  return isolation ? a.listener! : `${a.parent}:${a.listener!.port}`;
+}
+
+/**
+ * The entries of one attachment, conditioned on where it attaches: a listener's port and the hostnames the route
+ * takes there, less those a more specific hostname of its scope (or, isolated, a more specific listener) takes; a
+ * Service's port and callers.
+ */
+function conditioned(
+  read: Read, scopes: ReadonlyMap<Listener | string, ReadonlyArray<string | undefined>>, isolation: boolean, consumers: ReadonlySet<string>,
+): Entry[] {
+  const a = read.attachment;
+  const extra: { -readonly [K in keyof MatchBlock]?: MatchBlock[K] } = {};
+  if (a.listener) {
+    const l = a.listener;
+    const excluded = moreSpecific(a.hostnames, scopes.get(scopeOf(a, isolation))!);
+    if (isolation) {
+      const siblings = a.gateway!.listeners.filter(x => x !== l && x.port === l.port).map(x => x.hostname);
+      excluded.push(...moreSpecific([l.hostname], siblings).filter(h => !excluded.includes(h)));
+    }
+    extra.port = l.port;
+    if (excluded.length) extra.notHostnames = excluded.sort();
+  } else if (a.serviceNamespace !== undefined) {
+    if (a.port !== undefined) extra.port = a.port;
+    if (read.namespace !== a.serviceNamespace) extra.sourceNamespace = read.namespace;
+    else if (consumers.size) extra.notSourceNamespaces = [...consumers].sort();
+  }
+  if (!a.hostnames.includes(undefined)) extra.hostnames = a.hostnames as string[];
+  return read.entries.map(e => ({ ...e, raw: { ...e.raw, matches: [{ ...e.raw.matches[0], ...extra }] } }));
+}
+
+/** Whether a block matches every request (then the route lists no match block). */
+function isEmpty(b: MatchBlock): boolean {
+  return b.headers.length === 0 && b.queryParams.length === 0 && !b.uri && !b.method && !b.authority && b.port === undefined
+    && b.sourceNamespace === undefined && !b.notSourceNamespaces && !b.hostnames && !b.notHostnames;
+}
+
+/** The context routes are read in, with what the ReferenceGrants read permit. */
+export function routeContext(given: RouteContext): Context {
+  return { ...given, granted: (given.grants ?? []).map(readGrant).filter((g): g is Grant => g !== undefined) };
+}
+
+/**
+ * One HTTPRoute: its rules and where it attaches, and the notes on it (added to `notes` only when the whole route
+ * is read; a route the simulation refuses throws, naming the field).
+ */
+export function readHttpRoute(r: HttpRouteSource, clusterDomain: string, context: Context, notes: string[]): Read[] {
+  const own: string[] = [];
+  const reads: Read[] = [];
   const md = optionalMapping(`${r.source} metadata`, r.obj.metadata) ?? {};
   const namespace = optionalText(`${r.source} metadata.namespace`, md.namespace) ?? 'default';
   const name = text(`${r.source} metadata.name`, md.name);
   const spec = mapping(`${r.source} spec`, r.obj.spec);
   onlyKeys(`${r.source} spec`, spec, ['parentRefs', 'hostnames', 'rules']);
   const hostnames = optionalList(`${r.source} spec.hostnames`, spec.hostnames).map((h, i) => text(`${r.source} spec.hostnames[${i}]`, h).toLowerCase());
-  const authority = hostnameCondition(hostnames);
-  const entries: Entry[] = [];
-  list(`${r.source} spec.rules`, spec.rules ?? [{}]).forEach((rv, ri) => {
-    const where = `${r.source} rules[${ri}]`;
-    const rule = mapping(where, rv);
-    onlyKeys(where, rule, ['name', 'matches', 'backendRefs', 'filters'], ['timeouts', 'sessionPersistence']);
-    const ruleHeaders = readFilters(`${where}.filters`, rule.filters);
-    const refs = optionalList(`${where}.backendRefs`, rule.backendRefs).map((bv, bi) => {
-      const w = `${where}.backendRefs[${bi}]`;
-      const b = mapping(w, bv);
-      onlyKeys(w, b, ['name', 'namespace', 'port', 'weight', 'filters', 'group', 'kind']);
-      const kind = optionalText(`${w}.kind`, b.kind) ?? 'Service';
-      const group = optionalText(`${w}.group`, b.group) ?? '';
-      if (kind !== 'Service' || group !== '') fail(w, `a backend of kind ${show(`${group}/${kind}`)} is not supported by the lane simulation (Services only)`);
-      const own = readFilters(`${w}.filters`, b.filters);
-      const backendNs = optionalText(`${w}.namespace`, b.namespace) ?? namespace;
-      const backendName = text(`${w}.name`, b.name);
-      const permits = (g: Grant) => g.namespace === backendNs && g.from.includes(namespace) && (g.to === undefined || g.to.includes(backendName));
-      if (backendNs !== namespace && !grants.some(permits)) {
-        notes.push(`${w}: Service ${backendNs}/${backendName} is in another namespace, and no ReferenceGrant read lets HTTPRoutes of ${namespace} refer to it; the Gateway API refuses the reference (RefNotPermitted), so its share of the requests fails`);
-      }
-      return {
-        host: serviceHost(backendName, backendNs, clusterDomain),
-        port: b.port === undefined ? undefined : integer(`${w}.port`, b.port, 1, 65535),
-        weight: b.weight === undefined ? 1 : integer(`${w}.weight`, b.weight, 0, 1_000_000),
-        setHeaders: { ...ruleHeaders.set, ...own.set },
-        addHeaders: { ...ruleHeaders.add, ...own.add },
-      };
-    });
-    const total = refs.reduce((n, b) => n + b.weight, 0);
-    // no backend, or all weights 0: the Gateway API answers 500; the simulation has no route for it
-    if (refs.length === 0 || total === 0) fail(where, 'has no backend with a weight (the Gateway API answers 500); the lane simulation does not model it');
-    const destinations: RouteDestination[] = refs.map(b => ({ ...b, probability: b.weight / total }));
-    const matches = optionalList(`${where}.matches`, rule.matches);
-    (matches.length ? matches : [{}]).forEach((mv, mi) => {
-      const read = readMatch(`${where}.matches[${mi}]`, mv);
-      const precedence = read.precedence;
-      const block: MatchBlock = authority ? { ...read.block, authority } : read.block;
-      const ruleName = optionalText(`${where}.name`, rule.name) ?? `${brief(name)}-rule-${ri + 1}`;
-      const empty = block.headers.length === 0 && block.queryParams.length === 0 && !block.uri && !block.method && !block.authority;
-      entries.push({
-        route: `${namespace}/${name}`,
-        created: optionalText(`${r.source} metadata.creationTimestamp`, md.creationTimestamp),
-        rule: ri,
-        match: mi,
-        precedence,
-        raw: { name: ruleName, matches: empty ? [] : [block], destinations, where: `${where}.matches[${mi}]` },
-      });
-    });
-  });
-  return list(`${r.source} spec.parentRefs`, spec.parentRefs).map((pv, pi) => {
-    const w = `${r.source} spec.parentRefs[${pi}]`;
-    const p = mapping(w, pv);
-    onlyKeys(w, p, ['name', 'namespace', 'group', 'kind', 'port', 'sectionName']);
-    const kind = optionalText(`${w}.kind`, p.kind) ?? 'Gateway';
-    const group = optionalText(`${w}.group`, p.group) ?? 'gateway.networking.k8s.io';
-    if (kind === 'Service' && group !== '') fail(w, `a Service parent needs group "" (the core group); got ${show(group)}`);
-    const parentNs = optionalText(`${w}.namespace`, p.namespace) ?? namespace;
-    const parentName = text(`${w}.name`, p.name);
-    // Stryker disable next-line ArrayDeclaration: a mesh table's host is its parent Service's; hostnames are never read for it
-    if (kind === 'Service') return { parent: `mesh:${qualifyHost(parentName, parentNs, clusterDomain)}`, hostnames: [], entries };
-    if (kind !== 'Gateway') fail(w, `a parent of kind ${show(kind)} is not supported by the lane simulation (Gateway or Service)`);
-    return { parent: `gateway:${parentNs}/${parentName}`, hostnames, entries };
-  });
-}
-
-interface Grant {
-  readonly namespace: string;
-  /** namespaces whose HTTPRoutes may refer */
-  readonly from: readonly string[];
-  /** the Services they may refer to; undefined: every Service */
-  readonly to?: readonly string[];
-}
-
-/** What a ReferenceGrant lets HTTPRoutes refer to (Services); undefined when it grants nothing of the kind. */
-function readGrant(obj: any): Grant | undefined {
-  // Stryker disable next-line ArrayDeclaration: the fallback list is filtered to HTTPRoute entries, which any placeholder is not
-  const from = (Array.isArray(obj?.spec?.from) ? obj.spec.from : []).filter((f: any) => f?.group === 'gateway.networking.k8s.io' && f.kind === 'HTTPRoute').map((f: any) => String(f.namespace));
-  // Stryker disable next-line ArrayDeclaration: the fallback list is filtered to Service entries, which any placeholder is not
-  const to = (Array.isArray(obj?.spec?.to) ? obj.spec.to : []).filter((t: any) => (t?.group ?? '') === '' && t?.kind === 'Service');
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: a grant with no from or no to permits nothing either way (permits needs both to list the reference)
-  if (from.length === 0 || to.length === 0) return undefined;
-  const namespace = typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : 'default';
-  return { namespace, from, to: to.some((t: any) => t.name === undefined) ? undefined : to.map((t: any) => String(t.name)) };
-}
-
-/** The route tables of a set of HTTPRoutes: one per parent (and hostnames), merged and ordered by precedence. */
-export function readHttpRoutes(
-  // Stryker disable next-line ArrayDeclaration: a placeholder in the default list is no ReferenceGrant, so it grants nothing either
-  routes: readonly HttpRouteSource[], clusterDomain: string, notes: string[], grantObjects: readonly any[] = [],
-): RawTable[] {
-  const grants = grantObjects.map(readGrant).filter((g): g is Grant => g !== undefined);
-  const byParent = new Map<string, { sources: HttpRouteSource[]; hostnames: Set<string> | undefined; entries: Entry[] }>();
-  for (const r of routes) {
-    for (const p of readRoute(r, clusterDomain, grants, notes)) {
-      const key = p.parent;
-      const t = byParent.get(key) ?? { sources: [], hostnames: new Set<string>(), entries: [] };
-      // a route bound twice to one parent (two of a Gateway's listeners, two of a Service's ports) is read once
-      if (t.sources.includes(r)) continue;
-      t.sources.push(r);
-      t.entries.push(...p.entries);
-      // the table's hosts: the union of the routes' hostnames, or every host when a route names none
-      t.hostnames = t.hostnames && p.hostnames.length ? new Set([...t.hostnames, ...p.hostnames]) : undefined;
-      byParent.set(key, t);
+  const entries = readEntries(r, namespace, name, spec, clusterDomain, context);
+  // what the Gateway API refuses whatever the cluster holds, or the simulation cannot answer: said once for the input
+  const told = new Set<string>();
+  for (const d of entries.flatMap(e => e.raw.destinations)) {
+    const u = d.unresolved;
+    if (u && (u.why === 'refused' || u.why === 'kind') && !told.has(u.reason)) {
+      told.add(u.reason);
+      own.push(u.why === 'refused' ? `${u.reason}: with complete, its share of the requests fails with 500` : `${u.reason}: its answer is unknown`);
     }
   }
+  for (const attachment of attachments(r, namespace, hostnames, spec, clusterDomain, context, own)) {
+    reads.push({ r, namespace, entries, attachment });
+  }
+  notes.push(...own);
+  return reads;
+}
+
+/** The route tables of a set of HTTPRoutes: one per parent (a Gateway, a Service), merged and ordered by precedence. */
+export function readHttpRoutes(routes: readonly HttpRouteSource[], clusterDomain: string, notes: string[], given: RouteContext = {}): RawTable[] {
+  const context = routeContext(given);
+  return routeTables(routes.flatMap(r => readHttpRoute(r, clusterDomain, context, notes)), context, notes);
+}
+
+/** The tables of the routes read: one per parent, merged and ordered by precedence. */
+export function routeTables(reads: readonly Read[], context: RouteContext, notes: string[]): RawTable[] {
+  const isolation = context.listenerIsolation ?? true;
+  const byParent = new Map<string, Read[]>();
+  for (const read of reads) {
+    const parts = byParent.get(read.attachment.parent);
+    if (parts) parts.push(read);
+    else byParent.set(read.attachment.parent, [read]);
+  }
   const tables: RawTable[] = [];
-  for (const [key, t] of byParent) {
-    const parent = key.split('|')[0];
-    const names = [...new Set(t.entries.map(e => e.route))];
-    if (names.length > 1 && t.entries.some(e => e.created === undefined)) {
-      // Stryker disable next-line Regex: a parent always starts with "mesh:" or "gateway:", so the first match is at the start anyway
-      notes.push(`${parent.replace(/^(mesh|gateway):/, '')}: HTTPRoutes ${names.join(', ')} merge; between equally specific matches the oldest route wins, and without creation times the simulation takes them by namespace/name`);
+  for (const [parent, parts] of byParent) {
+    const mesh = parent.startsWith('mesh:');
+    const serviceNs = parts[0].attachment.serviceNamespace;
+    const consumers = new Set(parts.filter(p => mesh && p.namespace !== serviceNs).map(p => p.namespace));
+    const scopes = new Map<Listener | string, Array<string | undefined>>();
+    for (const p of parts.filter(x => x.attachment.listener)) {
+      const key = scopeOf(p.attachment, isolation);
+      scopes.set(key, [...(scopes.get(key) ?? []), ...p.attachment.hostnames]);
     }
-    const ordered = [...t.entries].sort((a, b) => {
+    const entries = parts.flatMap(p => conditioned(p, scopes, isolation, consumers));
+    const sources = [...new Set(parts.map(p => p.r))];
+    const names = [...new Set(entries.map(e => e.route))];
+    const tableNotes: string[] = [];
+    if (names.length > 1 && entries.some(e => e.created === undefined)) {
+      tableNotes.push(`${parent.replace(/^(mesh|gateway):/, '')}: HTTPRoutes ${names.join(', ')} merge; between equally specific matches the oldest route wins, and without creation times the simulation takes them by namespace/name`);
+    }
+    const listeners = parts[0].attachment.gateway?.listeners ?? [];
+    if (isolation && listeners.some(l => listeners.some(o => o !== l && o.port === l.port && covers(o.hostname, l.hostname)))) {
+      tableNotes.push(`${parent.slice('gateway:'.length)}: listener isolation (GatewayHTTPListenerIsolation) applies: a request is handled only by the most specific listener whose hostname matches it`);
+    }
+    notes.push(...tableNotes);
+    const missing = parts[0].attachment.missing;
+    const ordered = [...entries].sort((a, b) => {
       // Stryker disable next-line EqualityOperator: every precedence has five numbers; one past the end both are undefined, so equal
       for (let i = 0; i < a.precedence.length; i++) {
         if (a.precedence[i] !== b.precedence[i]) return b.precedence[i] - a.precedence[i];
@@ -257,18 +351,22 @@ export function readHttpRoutes(
       }
       return a.rule - b.rule || a.match - b.match;
     });
-    const [first] = t.sources;
+    const [first] = sources;
     const [ns, name] = names[0].split('/');
-    const mesh = parent.startsWith('mesh:');
+    const hostnames = new Set(parts.flatMap(p => p.attachment.hostnames));
     tables.push({
-      source: t.sources.length === 1 ? first.source : `${first.source} (merged with ${t.sources.length - 1} more)`,
+      source: sources.length === 1 ? first.source : `${first.source} (merged with ${sources.length - 1} more)`,
       location: first.location,
       name,
       namespace: ns,
       gateways: mesh ? [] : [parent.slice('gateway:'.length)],
       mesh,
-      hosts: mesh ? [parent.slice('mesh:'.length)] : (t.hostnames?.size ? [...t.hostnames].sort() : ['*']),
-      routes: ordered.map(e => e.raw),
+      hosts: mesh ? [parent.slice('mesh:'.length)] : (hostnames.has(undefined) || hostnames.size === 0 ? ['*'] : [...hostnames as Set<string>].sort()),
+      routes: ordered.map(e => (isEmpty(e.raw.matches[0]) ? { ...e.raw, matches: [] } : e.raw)),
+      ...(tableNotes.length ? { notes: tableNotes } : {}),
+      gatewayApi: true,
+      ...(missing ? { missingParent: `Gateway ${missing}` } : {}),
+      ...(mesh ? { attachedOnly: true } : {}),
     });
   }
   return tables;

@@ -6,11 +6,12 @@
 import { parseAllDocuments } from 'yaml';
 import { modelAsmLaneGroups } from './asm';
 import { resolveDelegation } from './delegation';
-import { mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
-import { HttpRouteSource, readHttpRoutes } from './httproute';
-import { qualifyHost } from '../../model/group';
+import { integer, mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
+import { Gateway, readGateway, readNamespace } from './gateway';
+import { HttpRouteSource, Read, readHttpRoute, routeContext, routeTables } from './httproute';
+import { qualifyHost, serviceHost } from '../../model/group';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../../model/types';
-import { Mesh, RuleSource, SubsetLabels } from '../mesh';
+import { Mesh, RuleSource, ServiceInfo, SubsetLabels } from '../mesh';
 import { RawTable, readVirtualService } from './virtual-service';
 import { brief, list, show } from '../../validation/values';
 
@@ -29,6 +30,8 @@ export interface ReadOptions {
   readonly clusterDomain?: string;
   /** where ASM writes the VirtualServices it generates for lane groups */
   readonly asmGeneratedNamespace?: string;
+  /** a request is handled only by the most specific Gateway listener that matches it (default true) */
+  readonly listenerIsolation?: boolean;
   /** a mesh without a VirtualService is fine (the analyzer reads any input) */
   readonly allowEmpty?: boolean;
   /**
@@ -112,6 +115,23 @@ function readSubsets(m: Manifest, clusterDomain: string, subsets: SubsetLabels, 
   addRule(rules, host, { location: locationOf(m), subsets: [...read.keys()] });
 }
 
+/** A Service: its host and ports. */
+function readService(m: Manifest, clusterDomain: string, services: Map<string, ServiceInfo>): void {
+  const source = sourceOf(m);
+  const md = metadataOf(m);
+  const spec = optionalMapping(`${source} spec`, m.obj.spec) ?? {};
+  const appProtocols = new Map<number, string>();
+  const ports = optionalList(`${source} spec.ports`, spec.ports).map((p, i) => {
+    const pm = mapping(`${source} spec.ports[${i}]`, p);
+    const port = integer(`${source} spec.ports[${i}].port`, pm.port, 1, 65535);
+    const app = optionalText(`${source} spec.ports[${i}].appProtocol`, pm.appProtocol);
+    if (app !== undefined) appProtocols.set(port, app);
+    return port;
+  });
+  const selects = spec.selector !== undefined && spec.selector !== null && Object.keys(textMap(`${source} spec.selector`, spec.selector)).length > 0;
+  services.set(serviceHost(text(`${source} metadata.name`, md.name), md.namespace ?? 'default', clusterDomain), { ports, appProtocols, selects });
+}
+
 function addRule(rules: Map<string, RuleSource[]>, host: string, rule: RuleSource): void {
   const known = rules.get(host);
   if (known) known.push(rule);
@@ -139,8 +159,11 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   const rules = new Map<string, RuleSource[]>();
   const groups: Manifest[] = [];
   const lanes: Manifest[] = [];
-  const httpRoutes: HttpRouteSource[] = [];
+  const httpRoutes: Manifest[] = [];
   const grants: any[] = [];
+  const gateways = new Map<string, Gateway>();
+  const namespaces = new Map<string, { [key: string]: string }>();
+  const services = new Map<string, ServiceInfo>();
   const routeNotes: string[] = [];
   const skipped = new Map<string, number>();
   for (const m of manifests) {
@@ -160,15 +183,22 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'VirtualService') {
       readOne(m, () => tables.push({ ...readVirtualService(sourceOf(m), metadataOf(m), obj.spec ?? {}, clusterDomain), location: locationOf(m) }));
     } else if (apiVersion.startsWith('gateway.networking.k8s.io/') && kind === 'HTTPRoute') {
-      // read alone first, so that a route the simulation cannot model is left out (or named) by itself
-      readOne(m, () => {
-        // Stryker disable next-line ArrayDeclaration: the notes of this first read are thrown away
-        const discarded: string[] = [];
-        readHttpRoutes([{ source: sourceOf(m), location: locationOf(m), obj }], clusterDomain, discarded);
-        httpRoutes.push({ source: sourceOf(m), location: locationOf(m), obj });
-      });
+      // read once the Gateways, Services and grants of the whole input are known
+      httpRoutes.push(m);
     } else if (apiVersion.startsWith('gateway.networking.k8s.io/') && kind === 'ReferenceGrant') {
       grants.push(obj);
+    } else if ((apiVersion === 'gateway.networking.k8s.io/v1' || apiVersion === 'gateway.networking.k8s.io/v1beta1') && kind === 'Gateway') {
+      readOne(m, () => {
+        const g = readGateway(sourceOf(m), locationOf(m), obj);
+        gateways.set(g.key, g);
+      });
+    } else if (apiVersion === 'v1' && kind === 'Namespace') {
+      readOne(m, () => {
+        const [name, labels] = readNamespace(sourceOf(m), obj);
+        namespaces.set(name, labels);
+      });
+    } else if (apiVersion === 'v1' && kind === 'Service') {
+      readOne(m, () => readService(m, clusterDomain, services));
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'DestinationRule') {
       readOne(m, () => readSubsets(m, clusterDomain, subsets, rules));
     } else {
@@ -185,7 +215,14 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   );
   for (const [host, bySubset] of generated.subsets) subsets.set(host, bySubset);
   for (const [host, rule] of generated.rules) addRule(rules, host, rule);
-  tables.push(...readHttpRoutes(httpRoutes, clusterDomain, routeNotes, grants));
+  const context = routeContext({ grants, gateways, namespaces, services, listenerIsolation: options.listenerIsolation });
+  // each route alone, so that a route the simulation cannot model is left out (or named) by itself
+  const reads: Read[] = [];
+  for (const m of httpRoutes) {
+    const source: HttpRouteSource = { source: sourceOf(m), location: locationOf(m), obj: m.obj };
+    readOne(m, () => reads.push(...readHttpRoute(source, clusterDomain, context, routeNotes)));
+  }
+  tables.push(...routeTables(reads, context, routeNotes));
   const resolved = resolveDelegation(tables, generated.tables);
   const notes = [...resolved.notes, ...routeNotes];
   const groupNames = new Set(groups.map(g => metadataOf(g).name));
@@ -197,12 +234,12 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     const kinds = [...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ');
     notes.push(`skipped ${[...skipped.values()].reduce((a, b) => a + b, 0)} objects of kinds the simulation does not read: ${kinds}`);
   }
-  if (resolved.tables.length === 0 && !options.allowEmpty) {
+  if (resolved.tables.length === 0 && services.size === 0 && !options.allowEmpty) {
     const origins = [...new Set(manifests.map(m => m.origin).filter((o): o is string => o !== undefined))];
     const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
     throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes)${read}`);
   }
-  return { tables: resolved.tables, subsets, rules, notes, forwarded: generated.forwarded };
+  return { tables: resolved.tables, subsets, rules, notes, forwarded: generated.forwarded, services };
 }
 
 /** What the lenient reader left out, and why. */

@@ -8,6 +8,8 @@ import { AnalyzerFactory, destinationText, where } from '../../context';
 export const destinationHosts: AnalyzerFactory = () => ({
   codes: ['IST0101', 'IST0112'],
   destination(t, d, ctx, report) {
+    // a redirect has no backend; a backend of another kind than Service is no host
+    if (d.redirect || d.unresolved?.why === 'kind' || d.unresolved?.why === 'none') return;
     const { services, serviceEntryHosts } = ctx.inventory;
     if (services.size > 0 && !services.has(d.host) && !serviceEntryHosts.has(d.host)) {
       report('IST0101', 'Error', where(t), `${destinationText(d)}: no Service (or ServiceEntry) read is host ${d.host}`);

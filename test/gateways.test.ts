@@ -1,0 +1,332 @@
+/**
+ * The Gateway API beyond matching: Gateways and their listeners (attachment by sectionName, port, allowedRoutes;
+ * hostname intersection; listener isolation), backends the input does not settle and the `complete` view, the
+ * filters (header modifiers with remove, response headers, redirects, rewrites, mirrors), the request's port,
+ * scheme and caller namespace, and what every answer rests on (notes). The conformance suite's own cases are in
+ * conformance.test.ts; these pin each rule on its own, with the whole message.
+ */
+import { Yaml } from 'cdk8s';
+import { LaneSimulator } from '../src';
+import { analyze } from '../src/private/analysis/analyze';
+import { hostMatches } from '../src/private/simulate/matcher';
+import { covers, intersect, readGateway, selects } from '../src/private/simulate/read/gateway';
+import { parseYaml } from '../src/private/simulate/read/manifests';
+import { changedPath, makeRequest } from '../src/private/simulate/request';
+
+const GW = 'gateway.networking.k8s.io/v1';
+const svc = (name: string, ns = 'shop') => `${name}.${ns}.svc.cluster.local`;
+const service = (name: string, ns = 'shop', ports: object[] = [{ port: 80 }], selector: object | null = { app: name }) =>
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ...(selector ? { selector } : {}), ports } });
+const gateway = (listeners: object[], name = 'gw', ns = 'infra') => ({ apiVersion: GW, kind: 'Gateway', metadata: { name, namespace: ns }, spec: { gatewayClassName: 'c', listeners } });
+const listener = (name: string, extra: object = {}) => ({ name, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } }, ...extra });
+const route = (name: string, spec: object, ns = 'shop') => ({ apiVersion: GW, kind: 'HTTPRoute', metadata: { name, namespace: ns }, spec });
+const to = (backend: string, extra: object = {}) => ({ backendRefs: [{ name: backend, port: 80 }], ...extra });
+const sim = (...objs: object[]) => LaneSimulator.fromYaml(Yaml.stringify(...objs), 'f');
+const served = (s: LaneSimulator, request: object, options: object = {}) => {
+  const r = s.simulate(request, { gateway: 'infra/gw', ...options });
+  return r.matched ? r.outcomes.map(o => o.location ?? (o.status === 200 ? o.backend!.host.split('.')[0] : o.status)).join(',') : 404;
+};
+
+describe('hostnames: wildcards, intersection and the patterns requests are matched with', () => {
+  test('a wildcard covers one or more labels, never its own suffix; every host covers all', () => {
+    expect([covers('*.a.com', 'x.a.com'), covers('*.a.com', 'x.y.a.com'), covers('*.a.com', 'a.com'), covers('*.a.com', '*.b.a.com'), covers('*.b.a.com', '*.a.com')]).toEqual([true, true, false, true, false]);
+    expect([covers(undefined, 'a.com'), covers('a.com', undefined), covers('a.com', 'a.com'), covers('a.com', 'b.com')]).toEqual([true, false, true, false]);
+  });
+
+  test('a route hostname and a listener hostname intersect in the more specific one; none: the listener\'s', () => {
+    expect(intersect('*.a.com', ['x.a.com', 'b.com', '*.y.a.com', 'x.a.com'])).toEqual(['x.a.com', '*.y.a.com']);
+    expect(intersect('x.a.com', ['*.a.com', 'y.a.com'])).toEqual(['x.a.com']);
+    expect(intersect(undefined, ['a.com'])).toEqual(['a.com']);
+    expect(intersect('a.com', [])).toEqual(['a.com']);
+    expect(intersect(undefined, [])).toEqual([undefined]);
+    expect(intersect('a.com', ['b.com'])).toEqual([]);
+  });
+
+  test('a request\'s host matches a hostname exactly or by a wildcard\'s suffix, its port and case ignored', () => {
+    const req = (host: string) => makeRequest({ headers: { host } });
+    expect(['a.com', 'A.com:8080', 'x.b.com', 'x.y.b.com:1', 'b.com', 'xa.com'].map(h => hostMatches(['a.com', '*.b.com'], req(h)))).toEqual([true, true, true, true, false, false]);
+    expect(hostMatches(['*.b.com'], makeRequest({}))).toBe(false);
+  });
+
+  test('label selectors: matchLabels and every operator of matchExpressions', () => {
+    const s = { matchLabels: { team: 'a' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['dev', 'qa'] }, { key: 'x', operator: 'DoesNotExist', values: [] }] };
+    expect([selects(s, { team: 'a', env: 'dev' }), selects(s, { team: 'a', env: 'prod' }), selects(s, { team: 'a', env: 'qa', x: '' }), selects(s, { env: 'dev' })]).toEqual([true, false, false, false]);
+    const t = { matchLabels: {}, matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }, { key: 'team', operator: 'Exists', values: [] }] };
+    expect([selects(t, { team: 'b' }), selects(t, { team: 'b', env: 'prod' }), selects(t, { env: 'dev' })]).toEqual([true, false, false]);
+  });
+});
+
+describe('Gateways and listeners', () => {
+  test('a Gateway is read with its listeners; defaults: namespaces Same, kinds by protocol', () => {
+    const g = readGateway('f: Gateway infra/gw', 'f (document 1): Gateway infra/gw', gateway([{ name: 'h', port: 8080, protocol: 'HTTPS', hostname: 'A.example.com' }]));
+    expect(g).toEqual({ key: 'infra/gw', namespace: 'infra', location: 'f (document 1): Gateway infra/gw', listeners: [{ name: 'h', port: 8080, protocol: 'HTTPS', hostname: 'a.example.com', from: 'Same', selector: undefined, kinds: undefined }] });
+  });
+
+  test.each<[string, object, string]>([
+    ['no listeners', { ...gateway([]), spec: { gatewayClassName: 'c' } }, 'f (document 1): Gateway infra/gw spec.listeners: must be a list, got undefined'],
+    ['a port out of range', gateway([listener('h', { port: 0 })]), 'f (document 1): Gateway infra/gw spec.listeners[0].port: must be an integer from 1 to 65535, got 0'],
+    ['namespaces from elsewhere', gateway([listener('h', { allowedRoutes: { namespaces: { from: 'Some' } } })]), 'f (document 1): Gateway infra/gw spec.listeners[0].allowedRoutes.namespaces.from: must be Same, All or Selector, got "Some"'],
+    ['a selector operator', gateway([listener('h', { allowedRoutes: { namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'a', operator: 'Gt' }] } } } })]), 'f (document 1): Gateway infra/gw spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[0].operator: must be In, NotIn, Exists or DoesNotExist, got "Gt"'],
+    ['an allowedRoutes key', gateway([listener('h', { allowedRoutes: { hosts: [] } })]), 'f (document 1): Gateway infra/gw spec.listeners[0].allowedRoutes: "hosts" is not supported by the lane simulation (it could change where requests go); supported here: namespaces, kinds'],
+  ])('a broken Gateway is refused by name: %s', (_what, g, message) => {
+    expect(() => sim(g, route('r', { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [to('web')] }), service('web'))).toThrow(new Error(message));
+  });
+
+  test('sectionName and port pick listeners; a listener that matches neither leaves the route unattached, with a note', () => {
+    const g = gateway([listener('a', { hostname: 'a.com' }), listener('b', { hostname: 'b.com', port: 8080 })]);
+    const s = sim(g, service('one'), service('two'),
+      route('one', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'a' }], rules: [to('one')] }),
+      route('two', { parentRefs: [{ name: 'gw', namespace: 'infra', port: 8080 }], rules: [to('two')] }),
+      route('none', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'b', port: 80 }], rules: [to('one')] }));
+    expect([served(s, { headers: { host: 'a.com' }, port: 80 }), served(s, { headers: { host: 'b.com' }, port: 8080 }), served(s, { headers: { host: 'b.com' }, port: 80 })]).toEqual(['one', 'two', 404]);
+    expect(s.notes).toContain('f: HTTPRoute shop/none spec.parentRefs[0]: Gateway infra/gw has no listener named "b" on port 80, so the route is not attached there (NoMatchingParent)');
+    // listeners on two ports: a request without a port is asked for one
+    expect(() => s.simulate({ headers: { host: 'a.com' } }, { gateway: 'infra/gw' })).toThrow('LaneSimulator.simulate(): the routes of f: HTTPRoute shop/one (merged with 1 more) take requests on ports 80, 8080: give the request\'s port (request.port)');
+    // the port of the host header counts
+    expect(served(s, { headers: { host: 'b.com:8080' } })).toBe('two');
+  });
+
+  test('allowedRoutes: namespaces Same, All and Selector (by the labels of the Namespaces read), and kinds', () => {
+    const ns = (name: string, labels: object) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    const g = gateway([
+      listener('same', { hostname: 'same.com', allowedRoutes: { namespaces: { from: 'Same' } } }),
+      listener('sel', { hostname: 'sel.com', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'a' } } } } }),
+      listener('kinds', { hostname: 'kinds.com', allowedRoutes: { namespaces: { from: 'All' }, kinds: [{ kind: 'GRPCRoute' }] } }),
+      listener('tcp', { hostname: 'tcp.com', protocol: 'TCP' }),
+    ]);
+    const r = (n: string) => route(`r-${n}`, { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [to('web')] }, n);
+    const s = sim(g, ns('a', { team: 'a' }), ns('b', { team: 'b' }), service('web', 'a'), service('web', 'b'), service('web', 'infra'), r('a'), r('b'), r('infra'));
+    const from = (host: string) => s.simulate({ headers: { host } }, { gateway: 'infra/gw' }).outcomes.map(o => o.backend!.host.split('.')[1]).join(',') || 404;
+    expect(['same.com', 'sel.com', 'kinds.com', 'tcp.com'].map(from)).toEqual(['infra', 'a', 404, 404]);
+    expect(s.notes.filter(n => n.includes('r-b ') || n.includes('r-a spec.parentRefs[0]: listener "same"'))).toEqual([
+      'f: HTTPRoute a/r-a spec.parentRefs[0]: listener "same" of Gateway infra/gw does not take the route: it takes routes of its own namespace infra only (NotAllowedByListeners)',
+      'f: HTTPRoute b/r-b spec.parentRefs[0]: listener "same" of Gateway infra/gw does not take the route: it takes routes of its own namespace infra only (NotAllowedByListeners)',
+      'f: HTTPRoute b/r-b spec.parentRefs[0]: listener "sel" of Gateway infra/gw does not take the route: its allowedRoutes.namespaces.selector does not select namespace b (NotAllowedByListeners)',
+      'f: HTTPRoute b/r-b spec.parentRefs[0]: listener "kinds" of Gateway infra/gw does not take the route: its allowedRoutes.kinds (gateway.networking.k8s.io/GRPCRoute) do not take HTTPRoute (NotAllowedByListeners)',
+      'f: HTTPRoute b/r-b spec.parentRefs[0]: listener "tcp" of Gateway infra/gw does not take the route: its protocol TCP takes no HTTPRoute (NotAllowedByListeners)',
+    ]);
+    // a namespace the input lacks: taken as selected, and said
+    const unread = sim(g, service('web', 'c'), r('c'));
+    expect(unread.notes).toContain('f: HTTPRoute c/r-c spec.parentRefs[0]: listener "sel" of Gateway infra/gw takes routes of the namespaces its selector selects, and no Namespace c was read: the route is taken as attached');
+  });
+
+  test('hostnames: a route none of whose hostnames a listener takes is not attached there; the most specific hostname routes', () => {
+    const g = gateway([listener('w', { hostname: '*.a.com' })]);
+    const s = sim(g, service('wild'), service('exact'), service('off'),
+      route('wild', { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [to('wild')] }),
+      route('exact', { parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['x.a.com'], rules: [to('exact', { matches: [{ path: { type: 'PathPrefix', value: '/x' } }] })] }),
+      route('off', { parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['b.com'], rules: [to('off')] }));
+    // x.a.com is routed by its own hostname only: /y there is 404, though the wildcard route would take it
+    expect([served(s, { headers: { host: 'y.a.com' } }), served(s, { headers: { host: 'x.a.com' }, path: '/x' }), served(s, { headers: { host: 'x.a.com' }, path: '/y' }), served(s, { headers: { host: 'b.com' } })])
+      .toEqual(['wild', 'exact', 404, 404]);
+    expect(s.notes).toContain('f: HTTPRoute shop/off spec.parentRefs[0]: none of the route\'s hostnames (b.com) intersects listener "w"\'s *.a.com of Gateway infra/gw, so the route is not attached there (NoMatchingListenerHostname)');
+  });
+
+  test('listener isolation (on by default): the most specific listener takes the request, or nothing does; off: every listener on the port', () => {
+    const g = gateway([listener('wild', { hostname: '*.a.com' }), listener('x', { hostname: 'x.a.com' })]);
+    const objs = [g, service('wild'), route('wild', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'wild' }], rules: [to('wild')] })];
+    const isolated = sim(...objs);
+    expect([served(isolated, { headers: { host: 'y.a.com' } }), served(isolated, { headers: { host: 'x.a.com' } })]).toEqual(['wild', 404]);
+    expect(isolated.simulate({ headers: { host: 'y.a.com' } }, { gateway: 'infra/gw' }).notes).toEqual(['infra/gw: listener isolation (GatewayHTTPListenerIsolation) applies: a request is handled only by the most specific listener whose hostname matches it']);
+    const shared = LaneSimulator.fromYaml(Yaml.stringify(...objs), 'f', { listenerIsolation: false });
+    expect([served(shared, { headers: { host: 'y.a.com' } }), served(shared, { headers: { host: 'x.a.com' } })]).toEqual(['wild', 'wild']);
+    expect(shared.simulate({ headers: { host: 'x.a.com' } }, { gateway: 'infra/gw' }).notes).toEqual([]);
+  });
+});
+
+describe('backends the input does not settle, and the complete view', () => {
+  const g = gateway([listener('h')]);
+  const parent = [{ name: 'gw', namespace: 'infra' }];
+
+  test('a Service not read: routed as if it existed, with a note; complete: 500', () => {
+    const s = sim(g, route('r', { parentRefs: parent, rules: [to('ghost')] }));
+    const partial = s.simulate({}, { gateway: 'infra/gw' });
+    expect([partial.status, partial.outcomes[0].backend, partial.notes]).toEqual([200, { host: svc('ghost'), port: 80 }, [
+      'f: HTTPRoute shop/r rules[0].backendRefs[0]: no Service shop/ghost was read; routed as if it existed (with complete, the share fails with 500)',
+    ]]);
+    const complete = s.simulate({}, { gateway: 'infra/gw', complete: true });
+    const [hop] = complete.outcomes;
+    expect([complete.status, hop.failed, hop.backend, hop.reason, complete.unavailableProbability]).toEqual([
+      500, true, undefined, 'rule "r-rule-1" matched; f: HTTPRoute shop/r rules[0].backendRefs[0]: no Service shop/ghost was read; the input is complete, so the share fails (500)', 1,
+    ]);
+  });
+
+  test('a backend of another kind: never a refusal of the input; its answer unknown, or 500 when complete', () => {
+    const s = sim(g, service('web'), route('r', { parentRefs: parent, rules: [{ backendRefs: [{ name: 'web', port: 80, weight: 1 }, { group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'far', port: 80, weight: 1 }] }] }));
+    const reason = 'f: HTTPRoute shop/r rules[0].backendRefs[1]: a backend of kind "multicluster.x-k8s.io/ServiceImport" (shop/far), which the lane simulation does not model';
+    expect(s.notes).toContain(`${reason}: its answer is unknown`);
+    const r = s.simulate({}, { gateway: 'infra/gw' });
+    expect([r.status, r.outcomes.map(o => [o.status, o.failed, o.probability]), r.notes]).toEqual([undefined, [[200, false, 0.5], [undefined, false, 0.5]], [`${reason}: its answer is unknown`]]);
+    expect(s.simulate({}, { gateway: 'infra/gw', complete: true }).outcomes.map(o => o.status)).toEqual([200, 500]);
+  });
+
+  test('a rule without a backend with a weight: 500 whatever the cluster holds', () => {
+    const s = sim(g, service('web'), route('r', { parentRefs: parent, rules: [{ backendRefs: [{ name: 'web', port: 80, weight: 0 }] }] }));
+    const r = s.simulate({}, { gateway: 'infra/gw' });
+    expect([r.status, r.outcomes[0].reason]).toEqual([500, 'rule "r-rule-1" matched; f: HTTPRoute shop/r rules[0]: the rule has no backend with a weight, so the Gateway API answers 500 (500)']);
+  });
+
+  test('a Gateway not read: the routes are taken as attached, with a note; complete: attached nowhere', () => {
+    const s = sim(service('web'), route('r', { parentRefs: [{ name: 'gone', namespace: 'infra' }], rules: [to('web')] }));
+    expect(s.simulate({}, { gateway: 'infra/gone' }).notes).toEqual(['f: HTTPRoute shop/r: Gateway infra/gone was not read; its routes are taken as attached to a listener that takes every request (with complete, they are attached nowhere)']);
+    expect(() => s.simulate({}, { gateway: 'infra/gone', complete: true })).toThrow('no VirtualService bound to gateway "infra/gone" (the input is complete, and f: HTTPRoute shop/r\'s Gateway infra/gone was not read, so those routes are attached nowhere)');
+  });
+
+  test('a subset of a host no DestinationRule was read for: served; complete: 503', () => {
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'shop' }, spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 's1' } }] }] } };
+    const s = sim(vs);
+    expect(s.simulate({}, { host: 'web' }).status).toBe(200);
+    const r = s.simulate({}, { host: 'web', complete: true });
+    expect([r.status, r.outcomes[0].reason]).toEqual([503, 'rule 1 matched; no DestinationRule defines subset "s1" of web.shop.svc.cluster.local (the input is complete, and none was read for web.shop.svc.cluster.local) and it has no fallback (503)']);
+  });
+
+  test('what only the run time decides is a note: an appProtocol, a Service without selector, timeouts', () => {
+    const s = sim(g, service('h2', 'shop', [{ port: 80, appProtocol: 'kubernetes.io/h2c' }]), service('manual', 'shop', [{ port: 80 }], null),
+      route('r', { parentRefs: parent, rules: [to('h2', { matches: [{ path: { value: '/h2' } }], timeouts: { request: '1s' } }), to('manual')] }));
+    expect(s.simulate({ path: '/h2' }, { gateway: 'infra/gw' }).notes).toEqual([
+      'f: HTTPRoute shop/r rules[0].timeouts (request 1s): a backend slower than that gets the request a 504, which only the run time decides',
+      'f: HTTPRoute shop/r rules[0].backendRefs[0]: port 80 of Service shop/h2 has appProtocol kubernetes.io/h2c: whether the proxy and the backend agree on that protocol only the run time decides',
+    ]);
+    expect(s.simulate({ path: '/m' }, { gateway: 'infra/gw' }).notes).toEqual(['f: HTTPRoute shop/r rules[1].backendRefs[0]: Service shop/manual has no selector: its endpoints are EndpointSlices written outside it, which only the run time holds']);
+  });
+});
+
+describe('filters: what the backend receives and what the client gets', () => {
+  const g = gateway([listener('h')]);
+  const parent = [{ name: 'gw', namespace: 'infra' }];
+
+  test('request headers set, added and removed, at rule and backend level; simulate() and simulateChain() agree', () => {
+    const modifier = (m: object) => [{ type: 'RequestHeaderModifier', requestHeaderModifier: m }];
+    const s = sim(g, service('web'), route('r', {
+      parentRefs: parent,
+      rules: [{ filters: modifier({ set: [{ name: 'X-Lane', value: 's2' }], add: [{ name: 'X-Via', value: 'gw' }], remove: ['X-Drop'] }), backendRefs: [{ name: 'web', port: 80, filters: modifier({ add: [{ name: 'x-via', value: 'web' }] }) }] }],
+    }));
+    const request = { headers: { 'x-lane': 'old', 'x-via': 'client', 'x-drop': '1', 'x-keep': 'k' } };
+    const [hop] = s.simulate(request, { gateway: 'infra/gw', routingHeader: 'x-via' }).outcomes;
+    expect(hop.request).toEqual({ path: '/', headers: { 'x-lane': 's2', 'x-via': 'client,gw,web', 'x-keep': 'k' } });
+    // the marker as the next hop sees it: with the appended values
+    expect(hop.marker).toEqual({ header: 'x-via', value: 'client,gw,web' });
+    const [chain] = s.simulateChain([svc('web')], request, { gateway: 'infra/gw', routingHeader: 'x-via' });
+    expect([chain.hops[0].request, chain.hops[0].marker]).toEqual([hop.request, hop.marker]);
+  });
+
+  test('response headers: the edits the proxy makes, in the result', () => {
+    const s = sim(g, service('web'), route('r', { parentRefs: parent, rules: [to('web', { filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'X-A', value: '1' }], add: [{ name: 'x-b', value: '2' }, { name: 'x-b', value: '3' }], remove: ['Server'] } }] })] }));
+    expect(s.simulate({}, { gateway: 'infra/gw' }).outcomes[0].responseHeaders).toEqual({ set: { 'x-a': '1' }, add: { 'x-b': '2,3' }, remove: ['server'] });
+  });
+
+  test.each<[string, object, object, string]>([
+    ['defaults: the request\'s scheme, host, port and path, 302', {}, { headers: { host: 'a.com' }, path: '/p?q=1' }, '302 http://a.com/p?q=1'],
+    ['a new scheme takes its own port', { scheme: 'https' }, { headers: { host: 'a.com:8080' }, port: 8080 }, '302 https://a.com/'],
+    ['the listener\'s port is kept, unless it is the scheme\'s', {}, { headers: { host: 'a.com' }, port: 8080 }, '302 http://a.com:8080/'],
+    ['a port and a hostname', { hostname: 'b.com', port: 8443, statusCode: 301 }, { headers: { host: 'a.com' } }, '301 http://b.com:8443/'],
+    ['the whole path', { path: { type: 'ReplaceFullPath', replaceFullPath: '/new' } }, { headers: { host: 'a.com' }, path: '/old/x' }, '302 http://a.com/new'],
+    ['the matched prefix', { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v2' } }, { headers: { host: 'a.com' }, path: '/old/x' }, '302 http://a.com/v2/x'],
+  ])('a redirect: %s', (_what, redirect, request, expected) => {
+    const listeners = [listener('h'), listener('h8080', { port: 8080 })];
+    const s = sim(gateway(listeners), route('r', { parentRefs: parent, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/old' } }, { path: { value: '/' } }], filters: [{ type: 'RequestRedirect', requestRedirect: redirect }] }] }));
+    const r = s.simulate({ port: 80, ...request }, { gateway: 'infra/gw' });
+    const [hop] = r.outcomes;
+    expect(`${r.status} ${hop.location}`).toBe(expected);
+    expect([hop.failed, hop.backend, hop.request]).toEqual([false, undefined, undefined]);
+  });
+
+  test('a rewrite: the host and path the backend receives; the matched prefix replaced by whole segments', () => {
+    expect(['/a/b', '/a', '/a/', '/ab'].map(p => changedPath(p, { prefix: { matched: '/a', replacement: '/x' } }))).toEqual(['/x/b', '/x', '/x/', '/xb']);
+    expect(changedPath('/a/b', { prefix: { matched: '/a/', replacement: '/' } })).toBe('/b');
+    expect(changedPath('/a', { prefix: { matched: '/a', replacement: '/' } })).toBe('/');
+    expect(changedPath('/a/b', { full: '/z' })).toBe('/z');
+    const s = sim(g, service('web'), route('r', { parentRefs: parent, rules: [to('web', { matches: [{ path: { value: '/a' } }], filters: [{ type: 'URLRewrite', urlRewrite: { hostname: 'inner', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/x' } } }] })] }));
+    expect(s.simulate({ headers: { host: 'outer' }, path: '/a/b?q=1' }, { gateway: 'infra/gw' }).outcomes[0].request).toEqual({ authority: 'inner', path: '/x/b?q=1', headers: { host: 'outer' } });
+  });
+
+  test('mirrors: named in the result with their share; they change no answer', () => {
+    const mirror = (name: string, extra: object = {}) => ({ type: 'RequestMirror', requestMirror: { backendRef: { name, port: 80 }, ...extra } });
+    const s = sim(g, service('web'), service('m1'), service('m2'), route('r', { parentRefs: parent, rules: [to('web', { filters: [mirror('m1'), mirror('m2', { fraction: { numerator: 1, denominator: 4 } })] })] }));
+    const [hop] = s.simulate({}, { gateway: 'infra/gw' }).outcomes;
+    expect([hop.backend!.host, hop.mirroredTo]).toEqual([svc('web'), [{ backend: { host: svc('m1'), port: 80 }, percent: 100 }, { backend: { host: svc('m2'), port: 80 }, percent: 25 }]]);
+  });
+});
+
+describe('mesh routes (GAMMA): ports, consumer routes, and Services without a route', () => {
+  const parentRef = (extra: object = {}) => ({ group: '', kind: 'Service', name: 'web', namespace: 'shop', ...extra });
+  const header = (value: string) => [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-by', value }] } }];
+  const s = sim(service('web', 'shop', [{ port: 80 }, { port: 8080 }]),
+    route('producer', { parentRefs: [parentRef({ port: 80 })], rules: [to('web', { filters: header('producer') })] }),
+    route('consumer', { parentRefs: [parentRef()], rules: [to('web', { filters: header('consumer') })] }, 'front'));
+  const by = (request: object, options: object) => {
+    const r = s.simulate(request, { host: svc('web'), ...options });
+    return r.virtualService === undefined ? 'the Service itself' : r.outcomes[0].request!.headers['x-by'];
+  };
+
+  test('a consumer route takes its own namespace\'s callers, on every port; the producer route the others, on its port; the rest goes to the Service', () => {
+    expect([by({}, { sourceNamespace: 'front' }), by({ port: 8080 }, { sourceNamespace: 'front' }), by({}, { sourceNamespace: 'shop' }), by({}, {}), by({ port: 8080 }, { sourceNamespace: 'shop' })])
+      .toEqual(['consumer', 'consumer', 'producer', 'producer', 'the Service itself']);
+  });
+
+  test('a mesh route needs no ReferenceGrant for a backend in another namespace', () => {
+    const cross = sim(service('web'), service('api', 'back'), route('r', { parentRefs: [parentRef()], rules: [{ backendRefs: [{ name: 'api', namespace: 'back', port: 80 }] }] }));
+    const r = cross.simulate({}, { host: svc('web'), complete: true });
+    expect([r.status, r.notes, r.outcomes[0].backend!.host]).toEqual([200, [], svc('api', 'back')]);
+  });
+
+  test('a Service with no route at all: any endpoint serves it, in simulate() as in simulateChain()', () => {
+    const alone = sim(service('web'));
+    const r = alone.simulate({}, { host: 'web' });
+    expect([r.virtualService, r.status, r.port, r.outcomes[0].reason]).toEqual([undefined, 200, 80, 'no route table routes web.shop.svc.cluster.local: any endpoint of the Service web.shop.svc.cluster.local serves the request']);
+    expect(alone.simulateChain(['web'], {}).map(p => p.trace)).toEqual(['web(any)']);
+  });
+});
+
+describe('the request\'s port and scheme are checked', () => {
+  const s = sim(service('web'));
+  test.each<[object, string]>([
+    [{ port: 0 }, 'request.port must be an integer from 1 to 65535, got 0'],
+    [{ port: 1.5 }, 'request.port must be an integer from 1 to 65535, got 1.5'],
+    [{ scheme: 'ftp' }, 'request.scheme must be "http" or "https", got "ftp"'],
+    [{ port: '80' }, 'LaneSimulator.simulate(): request.port must be a number, got "80"'],
+  ])('%j', (request, message) => {
+    expect(() => s.simulate(request as any, { host: 'web' })).toThrow(message);
+  });
+});
+
+describe('diff on the Gateway API: ports, hostnames and answers that are no backend', () => {
+  const g = gateway([listener('a', { hostname: '*.a.com' }), listener('b', { hostname: 'b.com', port: 8080 })]);
+  const mesh = (rules: { a: object; b: object }) => sim(g, service('one'), service('two'),
+    route('ra', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'a' }], rules: [rules.a] }),
+    route('rb', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'b' }], rules: [rules.b] }));
+
+  test('a change on one listener is reported for its port and hostname only', () => {
+    const before = mesh({ a: to('one'), b: to('one') });
+    const after = mesh({ a: to('one'), b: to('two') });
+    const d = before.diff(after);
+    expect(d.changed).toBe(true);
+    expect(d.entries.map(e => e.classes.map(c => [c.request, c.before[0].target, c.after[0].target]))).toEqual([[['port 8080; authority b.com', `${svc('one')}:80`, `${svc('two')}:80`]]]);
+    expect(before.diff(mesh({ a: to('one'), b: to('one') })).changed).toBe(false);
+  });
+
+  test('a redirect and a backend that cannot be used are targets of their own', () => {
+    const redirect = { filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'c.com' } }] };
+    const d = mesh({ a: to('one'), b: to('one') }).diff(mesh({ a: redirect, b: to('ghost') }), { complete: true });
+    const targets = d.entries.flatMap(e => e.classes.map(c => `${c.request}: ${c.after[0].target}`));
+    expect(targets).toEqual(['port 80; authority witness.a.com: 302 http://c.com/', 'port 8080; authority b.com: 500']);
+  });
+});
+
+describe('check on the Gateway API', () => {
+  const findings = (...objs: object[]) => analyze(parseYaml([{ name: 'f', text: Yaml.stringify(...objs) }])).map(f => `${f.code} ${f.message}`);
+  const parent = [{ name: 'gw', namespace: 'infra' }];
+
+  test('a redirect and a backend of another kind are no hosts without a Service (IST0101)', () => {
+    expect(findings(gateway([listener('h')]), service('web'),
+      route('r', { parentRefs: parent, rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'c.com' } }] }, { matches: [{ path: { value: '/x' } }], backendRefs: [{ group: 'example.com', kind: 'Bucket', name: 'b' }] }] }))).toEqual([]);
+    expect(findings(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [to('ghost')] }))).toEqual([
+      `IST0101 destination ${svc('ghost')}: no Service (or ServiceEntry) read is host ${svc('ghost')}`,
+    ]);
+  });
+
+  test('LANE003: a Gateway API Gateway read counts; one not read is said', () => {
+    expect(findings(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [to('web')] }))).toEqual([]);
+    expect(findings(service('web'), route('r', { parentRefs: parent, rules: [to('web')] }))).toEqual(['LANE003 its gateway infra/gw is not among the objects read (it usually lives elsewhere)']);
+  });
+});
