@@ -8,10 +8,10 @@ import { routingDiagram } from './private/diagram/routing';
 import { DEFAULT_ROUTING_HEADER } from './private/model/types';
 import { diffMeshes, witnesses } from './private/simulate/diff';
 import { decide, portsOf, simulateChain, withPort } from './private/simulate/engine';
-import { entryTable, entryTableOrNone, healthOf, resolveHost, serviceItself, tableNotes } from './private/simulate/entry';
+import { callerNamespace, entryTable, entryTableOrNone, healthOf, resolveHost, serviceItself, tableNotes } from './private/simulate/entry';
 import { explain } from './private/simulate/explain';
 import { attachedFor } from './private/simulate/matcher';
-import { baggageKeysOf, markerValuesOf, Mesh, routingHeadersOf, subsetsOf, tableName } from './private/simulate/mesh';
+import { baggageKeysOf, markerValuesOf, Mesh, RouteTable, routingHeadersOf, subsetsOf, tableName } from './private/simulate/mesh';
 import { Manifest, parseYaml, readMesh } from './private/simulate/read/manifests';
 import { makeRequest } from './private/simulate/request';
 import { hopOf, Marker, markerOf, pathResult } from './private/simulate/results';
@@ -112,10 +112,10 @@ export class LaneSimulator {
   public simulate(request: SimulatedRequest, options: SimulationOptions = {}): SimulationResult {
     checkShape('LaneSimulator.simulate()', 'request', SHAPES.SimulatedRequest, request);
     checkShape('LaneSimulator.simulate()', 'options', SHAPES.SimulationOptions, options);
-    const given = { ...makeRequest(request), sourceNamespace: options.sourceNamespace };
     const header = this.header(options);
     const health = this.health(options);
     const table = options.host !== undefined ? entryTableOrNone(this.mesh, options) : this.entryTable(options, undefined);
+    const given = { ...makeRequest(request), sourceNamespace: callerNamespace(table, options) };
     if (!table) return serviceItself(this.mesh, resolveHost(this.mesh, options.host!), given, header);
     const ports = portsOf(table);
     if (given.port === undefined && ports.length > 1) {
@@ -169,9 +169,9 @@ export class LaneSimulator {
     checkShape('LaneSimulator.simulateChain()', 'request', SHAPES.SimulatedRequest, request);
     checkShape('LaneSimulator.simulateChain()', 'options', SHAPES.SimulationOptions, options);
     const hosts = services.map(s => this.resolveHost(s));
-    const fromMesh = options.gateway === undefined && (options.host !== undefined || !this.mesh.tables.some(t => t.gateways.length > 0));
-    const table = fromMesh ? entryTableOrNone(this.mesh, { ...options, host: options.host ?? hosts[0] }) : this.entryTable(options, hosts[0]);
-    const paths = simulateChain(this.mesh, table, hosts, { ...makeRequest(request), sourceNamespace: options.sourceNamespace }, this.health(options));
+    const table = this.chainEntry(options, hosts);
+    const req = { ...makeRequest(request), sourceNamespace: callerNamespace(table, options) };
+    const paths = simulateChain(this.mesh, table, hosts, req, this.health(options));
     const header = this.header(options);
     return paths.map(p => pathResult(this.mesh, p, header));
   }
@@ -199,9 +199,9 @@ export class LaneSimulator {
     if (chain.length === 0) throw new Error('LaneSimulator.diff(): options.chain needs at least one service');
     const sides = [this, after].map(sim => {
       const hosts = chain.map(h => sim.resolveHost(h));
-      return { sim, hosts, entry: sim.entryTable({ complete }, hosts[0]) };
+      return { sim, hosts, entry: sim.chainEntry({ complete }, hosts) };
     });
-    const { requests, approximate } = witnesses(sides.map(s => s.entry));
+    const { requests, approximate } = witnesses(sides.map(s => s.entry).filter((t): t is RouteTable => t !== undefined));
     const classes = new Map<string, ChainClassDiff>();
     for (const w of requests) {
       const [before, after2] = sides.map(({ sim, hosts, entry }) => {
@@ -282,6 +282,12 @@ export class LaneSimulator {
   /** The unhealthy subsets, each a known subset (`s3`) or a known subset of a known host (`host/s3`). */
   private health(options: SimulationOptions) {
     return { ...healthOf(this.mesh, this.knownSubsets ?? this.subsets, options), complete: options.complete ?? false };
+  }
+
+  /** Where a chain enters: the gateway's table, or the first host's sidecar table (none: its Service serves it). */
+  private chainEntry(options: SimulationOptions, hosts: readonly string[]): RouteTable | undefined {
+    const fromMesh = options.gateway === undefined && (options.host !== undefined || !this.mesh.tables.some(t => t.gateways.length > 0));
+    return fromMesh ? entryTableOrNone(this.mesh, { ...options, host: options.host ?? hosts[0] }) : this.entryTable(options, hosts[0]);
   }
 
   /** The table requests enter through (see SimulationOptions.gateway and .host). */

@@ -1089,6 +1089,13 @@ describe('cdk8s-lanes simulate on the Gateway API: ports, schemes, callers, the 
     expect([r.code, r.err]).toEqual([2, expect.stringContaining(message)]);
   });
 
+  test('check --complete: the files are the whole cluster', () => {
+    const file = path.join(CONFORMANCE, 'httproute-invalid-nonexistent-backendref.yaml');
+    expect(cli('check', file).code).toBe(0);
+    const complete = cli('check', file, '--complete');
+    expect([complete.code, complete.out]).toEqual([1, expect.stringContaining('IST0101')]);
+  });
+
   test('diff --complete: a backend the new version lacks is a change to 500', () => {
     const file = path.join(dir, 'gw-diff.yaml');
     const route = (backend: string) => Yaml.stringify(

@@ -211,8 +211,8 @@ describe('filters: what the backend receives and what the client gets', () => {
   });
 
   test('response headers: the edits the proxy makes, in the result', () => {
-    const s = sim(g, service('web'), route('r', { parentRefs: parent, rules: [to('web', { filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'X-A', value: '1' }], add: [{ name: 'x-b', value: '2' }, { name: 'x-b', value: '3' }], remove: ['Server'] } }] })] }));
-    expect(s.simulate({}, { gateway: 'infra/gw' }).outcomes[0].responseHeaders).toEqual({ set: { 'x-a': '1' }, add: { 'x-b': '2,3' }, remove: ['server'] });
+    const s = sim(g, service('web'), route('r', { parentRefs: parent, rules: [to('web', { filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'X-A', value: '1' }], add: [{ name: 'x-b', value: '2' }, { name: 'x-c', value: '3' }], remove: ['Server'] } }] })] }));
+    expect(s.simulate({}, { gateway: 'infra/gw' }).outcomes[0].responseHeaders).toEqual({ set: { 'x-a': '1' }, add: { 'x-b': '2', 'x-c': '3' }, remove: ['server'] });
   });
 
   test.each<[string, object, object, string]>([
@@ -224,7 +224,14 @@ describe('filters: what the backend receives and what the client gets', () => {
     ['the matched prefix', { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v2' } }, { headers: { host: 'a.com' }, path: '/old/x' }, '302 http://a.com/v2/x'],
   ])('a redirect: %s', (_what, redirect, request, expected) => {
     const listeners = [listener('h'), listener('h8080', { port: 8080 })];
-    const s = sim(gateway(listeners), route('r', { parentRefs: parent, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/old' } }, { path: { value: '/' } }], filters: [{ type: 'RequestRedirect', requestRedirect: redirect }] }] }));
+    const rest = (redirect as any).path?.type === 'ReplacePrefixMatch' ? {} : redirect;
+    const s = sim(gateway(listeners), route('r', {
+      parentRefs: parent,
+      rules: [
+        { matches: [{ path: { type: 'PathPrefix', value: '/old' } }], filters: [{ type: 'RequestRedirect', requestRedirect: redirect }] },
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [{ type: 'RequestRedirect', requestRedirect: rest }] },
+      ],
+    }));
     const r = s.simulate({ port: 80, ...request }, { gateway: 'infra/gw' });
     const [hop] = r.outcomes;
     expect(`${r.status} ${hop.location}`).toBe(expected);
@@ -232,12 +239,13 @@ describe('filters: what the backend receives and what the client gets', () => {
   });
 
   test('a rewrite: the host and path the backend receives; the matched prefix replaced by whole segments', () => {
-    expect(['/a/b', '/a', '/a/', '/ab'].map(p => changedPath(p, { prefix: { matched: '/a', replacement: '/x' } }))).toEqual(['/x/b', '/x', '/x/', '/xb']);
+    expect(['/a/b', '/a', '/a/'].map(p => changedPath(p, { prefix: { matched: '/a', replacement: '/x' } }))).toEqual(['/x/b', '/x', '/x/']);
     expect(changedPath('/a/b', { prefix: { matched: '/a/', replacement: '/' } })).toBe('/b');
     expect(changedPath('/a', { prefix: { matched: '/a', replacement: '/' } })).toBe('/');
     expect(changedPath('/a/b', { full: '/z' })).toBe('/z');
     const s = sim(g, service('web'), route('r', { parentRefs: parent, rules: [to('web', { matches: [{ path: { value: '/a' } }], filters: [{ type: 'URLRewrite', urlRewrite: { hostname: 'inner', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/x' } } }] })] }));
-    expect(s.simulate({ headers: { host: 'outer' }, path: '/a/b?q=1' }, { gateway: 'infra/gw' }).outcomes[0].request).toEqual({ authority: 'inner', path: '/x/b?q=1', headers: { host: 'outer' } });
+    // the Host header is the authority: rewritten with it
+    expect(s.simulate({ headers: { host: 'outer' }, path: '/a/b?q=1' }, { gateway: 'infra/gw' }).outcomes[0].request).toEqual({ authority: 'inner', path: '/x/b?q=1', headers: { host: 'inner' } });
   });
 
   test('mirrors: named in the result with their share; they change no answer', () => {
@@ -325,8 +333,106 @@ describe('check on the Gateway API', () => {
     ]);
   });
 
+  test('complete: a destination host no Service is is an Error even when the input holds no Service', () => {
+    const objs = [gateway([listener('h')]), route('r', { parentRefs: parent, rules: [to('ghost')] })];
+    expect(findings(...objs)).toEqual([]);
+    expect(analyze(parseYaml([{ name: 'f', text: Yaml.stringify(...objs) }]), { complete: true }).map(f => `${f.level} ${f.code}`)).toEqual(['Error IST0101']);
+  });
+
   test('LANE003: a Gateway API Gateway read counts; one not read is said', () => {
     expect(findings(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [to('web')] }))).toEqual([]);
     expect(findings(service('web'), route('r', { parentRefs: parent, rules: [to('web')] }))).toEqual(['LANE003 its gateway infra/gw is not among the objects read (it usually lives elsewhere)']);
+  });
+});
+
+describe('what review found: each pinned', () => {
+  const parent = [{ name: 'gw', namespace: 'infra' }];
+
+  test('a route with no rules is attached and routes nothing (404), never a TypeError', () => {
+    const s = sim(gateway([listener('h')]), route('r', { parentRefs: parent, rules: [] }));
+    expect(s.simulate({}, { gateway: 'infra/gw' })).toMatchObject({ matched: false, status: 404 });
+  });
+
+  test('a mesh route: its hostnames are not used (a note says so); a sectionName names a Service port', () => {
+    const ports = [{ name: 'http', port: 80 }, { name: 'admin', port: 9000 }];
+    const s = sim(service('web', 'shop', ports),
+      route('named', { parentRefs: [{ group: '', kind: 'Service', name: 'web', sectionName: 'admin' }], hostnames: ['web.example.com'], rules: [to('web', { filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-by', value: 'admin' }] } }] })] }),
+      route('gone', { parentRefs: [{ group: '', kind: 'Service', name: 'web', sectionName: 'grpc' }], rules: [to('web')] }));
+    expect(s.notes).toContain('f: HTTPRoute shop/named spec.parentRefs[0]: the route\'s hostnames (web.example.com) are not used for a Service parent (GEP-1294); it takes every call to the Service');
+    expect(s.notes).toContain('f: HTTPRoute shop/gone spec.parentRefs[0]: Service shop/web has no port named "grpc", so the route is not attached there (NoMatchingParent)');
+    const by = (port: number) => s.simulate({ port }, { host: 'web' }).outcomes[0].responseHeaders?.set['x-by'];
+    expect([by(9000), by(80)]).toEqual(['admin', undefined]);
+  });
+
+  test('allowedRoutes.kinds empty: the protocol\'s kinds', () => {
+    const s = sim(gateway([listener('h', { allowedRoutes: { namespaces: { from: 'All' }, kinds: [] } })]), service('web'), route('r', { parentRefs: parent, rules: [to('web')] }));
+    expect(s.simulate({}, { gateway: 'infra/gw' }).status).toBe(200);
+  });
+
+  test('a redirect through an HTTPS listener keeps https; its response edits and mirrors stay', () => {
+    const g = gateway([listener('tls', { port: 443, protocol: 'HTTPS' })]);
+    const s = sim(g, service('m'), route('r', {
+      parentRefs: parent,
+      rules: [{
+        filters: [
+          { type: 'RequestRedirect', requestRedirect: { hostname: 'c.com' } },
+          { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-r', value: '1' }] } },
+          { type: 'RequestMirror', requestMirror: { backendRef: { name: 'm', port: 80 } } },
+        ],
+      }],
+    }));
+    const [hop] = s.simulate({ headers: { host: 'a.com' } }, { gateway: 'infra/gw' }).outcomes;
+    expect([hop.location, hop.responseHeaders?.set, hop.mirroredTo?.length]).toEqual(['https://c.com/', { 'x-r': '1' }, 1]);
+  });
+
+  test('a header or query name given twice in a match: its first entry counts, once', () => {
+    const s = sim(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [to('web', { matches: [{ headers: [{ name: 'version', value: 'one' }, { name: 'Version', value: 'two' }], queryParams: [{ name: 'q', value: '1' }, { name: 'q', value: '2' }] }] })] }));
+    expect(s.simulate({ headers: { version: 'one' }, path: '/?q=1' }, { gateway: 'infra/gw' }).status).toBe(200);
+    expect(s.simulate({ headers: { version: 'two' }, path: '/?q=1' }, { gateway: 'infra/gw' }).status).toBe(404);
+  });
+
+  test('one header given two actions in one filter is refused by name', () => {
+    const bad = (m: object) => () => sim(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [to('web', { filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: m }] })] }));
+    expect(bad({ set: [{ name: 'X', value: '1' }], remove: ['x'] })).toThrow('f (document 3): HTTPRoute shop/r rules[0].filters[0].requestHeaderModifier: header "x" is given more than one action (set, add, remove); the Gateway API allows one per filter');
+    expect(bad({ add: [{ name: 'x', value: '1' }, { name: 'X', value: '2' }] })).toThrow('f (document 3): HTTPRoute shop/r rules[0].filters[0].requestHeaderModifier.add[1]: header "x" is given more than one action (set, add, remove); the Gateway API allows one per filter');
+  });
+
+  test('a mirror the input does not settle is a note on the answer', () => {
+    const s = sim(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [to('web', { filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'gone', port: 80 } } }] })] }));
+    expect(s.simulate({}, { gateway: 'infra/gw' }).notes).toEqual(['f: HTTPRoute shop/r rules[0].filters[0].requestMirror.backendRef: no Service shop/gone was read; the mirror\'s copies are taken as sent']);
+  });
+
+  test('a caller\'s namespace for a request through a gateway is an error', () => {
+    const s = sim(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [to('web')] }));
+    expect(() => s.simulate({}, { gateway: 'infra/gw', sourceNamespace: 'shop' })).toThrow('sourceNamespace "shop" is the namespace of a caller inside the mesh; a request through gateway infra/gw comes from outside it');
+  });
+
+  test('a chain: redirects in the trace, the table\'s notes on its hops', () => {
+    const s = sim(service('web'), route('r', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'c.com' } }] }] }),
+      route('q', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], rules: [to('web', { matches: [{ path: { value: '/q' } }] })] }));
+    const [path] = s.simulateChain(['web'], { headers: { host: 'web' } });
+    expect(path.trace).toBe('web(302 to http://c.com/)');
+    expect(path.hops[0].notes).toEqual([`${svc('web')}: HTTPRoutes shop/r, shop/q merge; between equally specific matches the oldest route wins, and without creation times the simulation takes them by namespace/name`]);
+  });
+
+  test('diff: a mesh route moved to another port; a route added to a Gateway; a redirect that keeps the scheme', () => {
+    const mesh = (port: number) => sim(service('web', 'shop', [{ port: 80 }, { port: 8080 }]), route('r', { parentRefs: [{ group: '', kind: 'Service', name: 'web', port }], rules: [to('web', { filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x', value: '1' }] } }] })] }));
+    const moved = mesh(80).diff(mesh(8080));
+    expect(moved.entries.flatMap(e => e.classes.map(c => `${c.request}: ${c.before[0].target} -> ${c.after[0].target}`))).toEqual([
+      `port 80: ${svc('web')}:80 -> ${svc('web')} (no route attached)`,
+      `port 8080: ${svc('web')} (no route attached) -> ${svc('web')}:80`,
+    ]);
+    const g = gateway([listener('h')]);
+    const one = [g, service('a'), service('b'), route('ra', { parentRefs: parent, hostnames: ['a.com'], rules: [to('a')] })];
+    const added = sim(...one).diff(sim(...one, route('rb', { parentRefs: parent, hostnames: ['b.com'], rules: [to('b')] })));
+    expect(added.entries.map(e => [e.entry, e.status, e.classes.map(c => c.request)])).toEqual([['gateway infra/gw', 'changed', ['port 80; authority b.com']]]);
+    // a redirect of a mesh route keeps the caller's scheme: http and https requests are told apart
+    const redirect = (extra: object) => sim(service('web'), route('r', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'c.com', ...extra } }] }] }));
+    const schemes = redirect({}).diff(redirect({ scheme: 'http' }));
+    expect(schemes.entries.flatMap(e => e.classes.map(c => c.request))).toEqual(['scheme https']);
+  });
+
+  test('diff --chain through a host without a route', () => {
+    expect(sim(service('web')).diff(sim(service('web')), { chain: ['web'] }).changed).toBe(false);
   });
 });

@@ -233,7 +233,7 @@ ${http}`;
   test.each<[string, string, RegExp]>([
     ['redirect', '    - redirect: {uri: /x}', /^f \(document 1\): VirtualService n\/t http\[0\]: "redirect" is not supported by the lane simulation \(it could change where requests go\); supported here: name, match, route, headers/],
     ['fault', '    - fault: {abort: {httpStatus: 500}}\n      route: [{destination: {host: a}}]', /"fault" is not supported/],
-    ['sourceNamespace', '    - match: [{sourceNamespace: x}]\n      route: [{destination: {host: a}}]', /http\[0\]\.match\[0\]: "sourceNamespace" is not supported/],
+    ['gateways in a match', '    - match: [{gateways: [x]}]\n      route: [{destination: {host: a}}]', /http\[0\]\.match\[0\]: "gateways" is not supported/],
     ['header remove', '    - route: [{destination: {host: a}, headers: {request: {remove: [x]}}}]', /route\[0\]\.headers\.request: "remove" is not supported/],
     ['fallback case', '    - route: [{destination: {host: a}, fallback: {case: noinstances, target: {host: a}}}]', /fallback: "case" is not supported by the lane simulation/],
     ['two kinds in one string match', '    - match: [{uri: {exact: /a, prefix: /b}}]\n      route: [{destination: {host: a}}]', /match\[0\]\.uri: has exact and prefix; exactly one is allowed/],
@@ -241,6 +241,26 @@ ${http}`;
     ['zero total weight', '    - route: [{destination: {host: a}, weight: 0}, {destination: {host: b}}]', /total destination weight is 0/],
   ])('%s', (_name, http, message) => {
     expect(() => LaneSimulator.fromYaml(vs(http), 'f')).toThrow(message);
+  });
+
+  test('the caller\'s namespace and the port are matched; what is read but not modelled is a note on the answer', () => {
+    const sim = LaneSimulator.fromYaml(vs([
+      '    - match: [{sourceNamespace: front, port: 8080}]',
+      '      timeout: 1s',
+      '      retries: {attempts: 3}',
+      '      rewrite: {uri: /v2}',
+      '      route: [{destination: {host: a, subset: front}}]',
+      '    - route: [{destination: {host: a, subset: rest}}]',
+    ].join('\n')), 'f');
+    const from = (request: object, options: object) => sim.simulate(request, { host: 'a', ...options }).outcomes[0].backend!.subset;
+    expect([from({ port: 8080 }, { sourceNamespace: 'front' }), from({ port: 80 }, { sourceNamespace: 'front' }), from({ port: 8080 }, { sourceNamespace: 'back' }), from({ port: 8080 }, {})])
+      .toEqual(['front', 'rest', 'rest', 'rest']);
+    expect(sim.simulate({ port: 8080 }, { host: 'a', sourceNamespace: 'front' }).notes).toEqual([
+      'f: VirtualService n/t http[0].timeout: a backend slower than that gets the request a 504, which only the run time decides',
+      'f: VirtualService n/t http[0].retries: a failed attempt is tried again, which only the run time decides',
+      'f: VirtualService n/t http[0].rewrite: the path or authority the backend receives is rewritten, which the simulation does not show',
+    ]);
+    expect(() => LaneSimulator.fromYaml(vs('    - match: [{port: 0}]\n      route: [{destination: {host: a}}]'), 'f')).toThrow('f (document 1): VirtualService n/t http[0].match[0].port: must be an integer from 1 to 65535, got 0');
   });
 
   test('tcp routes and files without VirtualServices', () => {

@@ -16,7 +16,7 @@ export const USAGE = `usage:
   cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]
                       [--format mermaid|markdown|svg]
   cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--complete] [--format table|markdown|json] [--json]
-  cdk8s-lanes check FILES... [--failure-threshold Error|Warning|Info] [--output-threshold LEVEL] [--json]
+  cdk8s-lanes check FILES... [--failure-threshold Error|Warning|Info] [--output-threshold LEVEL] [--complete] [--json]
 
   every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
                            [--no-listener-isolation] (a request may reach any Gateway listener its host matches)
@@ -30,7 +30,8 @@ diagram    one box per VirtualService: its rules, and edges labelled by share an
            --chain draws the chain's lanes as swimlanes; --host and --lane keep a large mesh readable;
            Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)
 check      an offline analyzer with Istio's codes (IST0101, IST0109, IST0112, IST0130, IST0131, IST0173) and the
-           project's LANE codes (exit 1 when a finding reaches the failure threshold, default Error)
+           project's LANE codes (exit 1 when a finding reaches the failure threshold, default Error);
+           --complete: the files hold the whole cluster, so a destination host no Service is is an Error
 diff       what a change does to traffic: per entry point and class of requests, where requests go before
            and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
 
@@ -115,6 +116,7 @@ export const OPTIONS = {
     'failure-threshold': { type: 'string' },
     'output-threshold': { type: 'string' },
     'json': { type: 'boolean' },
+    'complete': { type: 'boolean' },
   },
 } as const;
 export type Command = keyof typeof OPTIONS;

@@ -11,7 +11,10 @@ export function checkCommand(o: Options, out: (s: string) => void, err: (s: stri
   try {
     const files = readManifestFiles(o.files.flatMap(manifestFiles));
     const manifests = parseYaml(files.map(f => ({ name: f.name, text: f.yaml })));
-    findings = analyze(manifests, { clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace });
+    const options = {
+      clusterDomain: o.clusterDomain, asmGeneratedNamespace: o.asmGeneratedNamespace, complete: o.complete, listenerIsolation: o.listenerIsolation,
+    };
+    findings = analyze(manifests, options);
   } catch (e) {
     err(`cdk8s-lanes: ${(e as Error).message}`);
     return 2;

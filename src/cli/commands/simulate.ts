@@ -97,6 +97,10 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
         explained.add(line);
       }
     }
+    // what the answers rest on, once each
+    const notes = [...new Set(paths.flatMap(p => p.hops.flatMap(h => h.notes ?? [])))];
+    if (notes.length) out('');
+    for (const n of notes) out(`note: ${n}`);
     return;
   }
 

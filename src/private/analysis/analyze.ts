@@ -35,13 +35,16 @@ export const ANALYZERS: readonly AnalyzerFactory[] = [
 ];
 
 /** Every finding for a set of manifests, in a stable order (errors first). */
-export function analyze(manifests: readonly Manifest[], options: { clusterDomain?: string; asmGeneratedNamespace?: string } = {}): Finding[] {
+export function analyze(
+  manifests: readonly Manifest[],
+  options: { clusterDomain?: string; asmGeneratedNamespace?: string; listenerIsolation?: boolean; complete?: boolean } = {},
+): Finding[] {
   const domain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   const findings: Finding[] = [];
   const report: Report = (code, level, resource, message) => findings.push({ code, level, resource, message });
   // objects the analysis cannot model are Info (LANE004), and the analysis goes on
   const { mesh, unmodelled } = readMeshLeniently(manifests, options);
-  const ctx: Context = { manifests, mesh, unmodelled, inventory: inventoryOf(manifests, domain), domain };
+  const ctx: Context = { manifests, mesh, unmodelled, inventory: inventoryOf(manifests, domain), domain, complete: options.complete };
   // each analyzer reports the codes it declares, and no other (the declaration is what the docs list)
   const analyzers = ANALYZERS.map(make => {
     const a = make();

@@ -31,6 +31,8 @@ export interface Context {
   readonly inventory: Inventory;
   /** the cluster domain of service hosts */
   readonly domain: string;
+  /** the input holds every object of the cluster: what it lacks does not exist */
+  readonly complete?: boolean;
 }
 
 /**

@@ -6,8 +6,9 @@
  * conditions cut the field into; the product of the fields covers every combination. Regex conditions get
  * witness strings taken from their patterns, and the result says it is then approximate.
  */
-import { decide, Health } from './engine';
-import { hostsOf, Mesh, RouteTable, subsetsOf } from './mesh';
+import { decide, Health, withPort } from './engine';
+import { attachedFor } from './matcher';
+import { hostsOf, Mesh, RouteDestination, RouteTable, subsetsOf } from './mesh';
 import { dictionary, hostOf, Request } from './request';
 import type { EntryTrafficDiff, RequestClassDiff, TrafficDiff, TrafficShare } from '../../diff';
 import { MatchBlock, PlainStringMatch } from '../model/types';
@@ -27,7 +28,9 @@ function entries(mesh: Mesh, complete: boolean): Map<string, RouteTable> {
   const set = (key: string, t: RouteTable) => out.set(out.has(key) ? `${key} [${t.namespace ? `${t.namespace}/` : ''}${t.name}]` : key, t);
   // with a complete input, routes bound to a Gateway it lacks are attached nowhere
   for (const t of mesh.tables.filter(x => !complete || x.missingParent === undefined)) {
-    if (t.gateways.length > 0) set(`gateway ${[...t.gateways].sort().join(', ')} (hosts: ${[...t.hosts].sort().join(', ')})`, t);
+    // a Gateway's HTTPRoutes are one table whatever hostnames they take: keyed by the Gateway alone
+    if (t.gatewayApi && t.gateways.length > 0) set(`gateway ${t.gateways[0]}`, t);
+    else if (t.gateways.length > 0) set(`gateway ${[...t.gateways].sort().join(', ')} (hosts: ${[...t.hosts].sort().join(', ')})`, t);
     if (t.mesh) for (const h of t.hosts) set(`sidecar ${h}`, t);
   }
   return out;
@@ -95,6 +98,12 @@ function fieldsOf(tables: readonly RouteTable[]): Map<string, { field: Field; ma
   };
   const PSEUDO: { [name: string]: Field } = { ':authority': { kind: 'authority' }, ':method': { kind: 'method' }, ':path': { kind: 'uri' }, ':scheme': { kind: 'scheme' } };
   const blocks: MatchBlock[] = tables.flatMap(t => t.routes.flatMap(r => r.matches));
+  // a redirect that keeps the request's scheme answers http and https requests differently
+  const keepsScheme = (d: RouteDestination) => d.redirect && d.redirect.scheme === undefined && d.redirect.listenerScheme === undefined;
+  if (tables.some(t => t.routes.some(r => r.destinations.some(keepsScheme)))) {
+    add({ kind: 'scheme' }, { kind: 'exact', value: 'http' });
+    add({ kind: 'scheme' }, { kind: 'exact', value: 'https' });
+  }
   for (const b of blocks) {
     for (const h of b.headers) {
       if (h.name === ':status') continue; // a response pseudo-header: never on a request
@@ -123,6 +132,11 @@ export function witnesses(tables: readonly RouteTable[]): { requests: Witness[];
   const fields = [...fieldsOf(tables).values()];
   let approximate = false;
   const options: Array<Array<{ apply: (r: MutableRequest) => void; text?: string }>> = fields.map(({ field, matches }) => {
+    if (field.kind === 'scheme' && matches.every(m => m.kind === 'exact')) {
+      // the schemes exact conditions name, and http: every value is a scheme a request can have
+      const schemes = [...new Set([...matches.map(m => m.value), 'http'])];
+      return schemes.map(v => ({ apply: (r: MutableRequest) => { r.scheme = v; }, text: `scheme ${v}` }));
+    }
     if (field.kind === 'port') {
       // every port a condition names, and one no condition names
       const ports = [...new Set(matches.map(m => Number(m.value)))];
@@ -193,8 +207,11 @@ export function witnesses(tables: readonly RouteTable[]): { requests: Witness[];
 type MutableRequest = { -readonly [K in keyof Request]: Request[K] } & { headers: { [k: string]: string }; query: { [k: string]: string } };
 
 /** A decision as the next hop sees it: where each share goes and what it carries, rule names left out. */
-function sharesOf(table: RouteTable | undefined, req: Request, health: Health): TrafficShare[] {
+function sharesOf(table: RouteTable | undefined, given: Request, health: Health): TrafficShare[] {
   if (!table) return [];
+  const req = withPort(table, given);
+  // a mesh route not attached for this port or caller: the Service itself serves the request
+  if (!attachedFor(table, req)) return [{ target: `${table.hosts[0]} (no route attached)`, probability: 1, sets: '' }];
   const d = decide(table, req, health);
   if (d.routeIndex < 0) return [{ target: '404', probability: 1, sets: '' }];
   const merged = new Map<string, TrafficShare>();

@@ -56,7 +56,7 @@ const DEFAULT_PORTS: { readonly [scheme: string]: number } = { http: 80, https: 
 
 /** The Location of a redirect from `req` (Gateway API RequestRedirect: the port follows a new scheme, default ports left out). */
 export function redirectLocation(r: Redirect, req: Request): string {
-  const scheme = r.scheme ?? req.scheme;
+  const scheme = r.scheme ?? r.listenerScheme ?? req.scheme;
   const port = r.port ?? (r.scheme !== undefined ? DEFAULT_PORTS[r.scheme] ?? req.port : req.port);
   const host = r.hostname ?? hostOf(req.authority) ?? '';
   const path = r.path ? changedPath(req.path, r.path) : req.path;
@@ -106,7 +106,8 @@ export function decide(table: RouteTable, req: Request, health: Health): Decisio
     if (d.probability === 0) continue; // Istio skips 0-weight destinations
     if (d.redirect) {
       const location = redirectLocation(d.redirect, req);
-      outcomes.push({ destination: d, viaFallback: false, probability: d.probability, status: d.redirect.statusCode, location, notes: [] });
+      const notes = [...(d.notes ?? [])];
+      outcomes.push({ destination: d, viaFallback: false, probability: d.probability, status: d.redirect.statusCode, location, notes });
       continue;
     }
     const unresolved = unresolvedOutcome(d, health);

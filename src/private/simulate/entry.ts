@@ -104,3 +104,15 @@ export function serviceItself(mesh: Mesh, host: string, req: Request, header: Ma
     unavailableProbability: 0,
   };
 }
+
+/**
+ * The caller's namespace of a request entering through `table`: the option's, for a call inside the mesh; a
+ * request through a gateway comes from outside, and naming a namespace for it is an error.
+ */
+export function callerNamespace(table: RouteTable | undefined, options: SimulationOptions): string | undefined {
+  const ns = options.sourceNamespace;
+  if (ns !== undefined && table && (options.gateway !== undefined || !table.mesh)) {
+    throw new Error(`sourceNamespace ${show(ns)} is the namespace of a caller inside the mesh; a request through gateway ${table.gateways.join(', ')} comes from outside it`);
+  }
+  return ns;
+}

@@ -21,6 +21,8 @@ export interface HeaderEdits {
 /** A redirect the proxy answers with (Gateway API RequestRedirect); what is undefined keeps the request's. */
 export interface Redirect {
   readonly scheme?: string;
+  /** the scheme of the listener the request came through (`https` for an HTTPS listener) */
+  readonly listenerScheme?: string;
   readonly hostname?: string;
   readonly port?: number;
   readonly path?: PathChange;
@@ -135,6 +137,8 @@ export interface Mesh {
 /** What the simulation reads of a Service. */
 export interface ServiceInfo {
   readonly ports: readonly number[];
+  /** port name → port */
+  readonly portNames: ReadonlyMap<string, number>;
   /** port → its appProtocol, where one is given */
   readonly appProtocols: ReadonlyMap<number, string>;
   /** false: no selector, so its endpoints are EndpointSlices that someone else writes */

@@ -58,8 +58,14 @@ function marks(m: Marker, d: RouteDestination): string | undefined {
 /** The request as the backend of `d` receives it: headers edited, host and path rewritten (none: as it is). */
 export function forwardedRequest(req: Request, d: RouteDestination = NO_EDIT): ForwardedRequest {
   const path = d.rewrite?.path ? changedPath(req.path, d.rewrite.path) + req.rawPath.slice(req.path.length) : req.rawPath;
-  const authority = d.rewrite?.hostname ?? req.authority;
-  return { ...(authority !== undefined ? { authority } : {}), path, headers: { ...edited(req.headers, d) } };
+  const headers = { ...edited(req.headers, d) };
+  // the authority is the Host header of HTTP/1.1: a modifier that sets Host, or a rewrite, changes both
+  let authority = d.setHeaders.host ?? req.authority;
+  if (d.rewrite?.hostname !== undefined) {
+    authority = d.rewrite.hostname;
+    if (headers.host !== undefined) headers.host = authority;
+  }
+  return { ...(authority !== undefined ? { authority } : {}), path, headers };
 }
 
 const NO_EDIT: RouteDestination = { host: '', probability: 1, setHeaders: {}, addHeaders: {} };
@@ -75,7 +81,7 @@ export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outc
   const leaving = arrived ? { ...req, headers: edited(req.headers, d) } : req;
   // a lane in baggage stays in the request (sidecars only match it): the lane whose entry the rule matched
   const set = marks(header, d) ?? (header.baggageKey !== undefined ? entryLane(route, header.baggageKey) : undefined);
-  const notes = [...(route.notes ?? []), ...o.notes];
+  const notes = [...new Set([...(table.notes ?? []), ...(route.notes ?? []), ...o.notes])];
   const failed = o.status !== undefined && o.status >= 400;
   const marker = laneMarker(header, leaving);
   return {
@@ -126,7 +132,7 @@ export function pathResult(mesh: Mesh, p: ChainPath, header: Marker): ChainPathR
     const hop = stepHop(mesh, s, header);
     hops.push(hop);
     const name = hop.host.split('.')[0];
-    if (hop.failed) {trace.push(`${name}(${hop.status})`);} else if (!hop.backend?.subset) {trace.push(`${name}(any)`);} else {
+    if (hop.failed) {trace.push(`${name}(${hop.status})`);} else if (hop.location !== undefined) {trace.push(`${name}(${hop.status} to ${hop.location})`);} else if (hop.status === undefined) {trace.push(`${name}(unknown)`);} else if (!hop.backend?.subset) {trace.push(`${name}(any)`);} else {
       const what = hop.labels ? Object.entries(hop.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : `subset ${hop.backend.subset}`;
       trace.push(`${name}(${what}${hop.viaFallback ? `, fallback from ${s.outcome!.destination.subset}` : ''})`);
     }

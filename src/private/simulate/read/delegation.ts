@@ -135,7 +135,9 @@ export function resolveDelegation(tables: readonly RawTable[], generated: readon
           continue;
         }
         const name = sub.name === undefined ? r.name : r.name === undefined ? sub.name : `${r.name}-${sub.name}`;
-        routes.push(finish({ ...sub, name, matches }, sub.headers ?? r.headers));
+        // what the root's route and the delegate's say about their answers (timeouts, retries, ...)
+        const said = [...(r.notes ?? []), ...(sub.notes ?? [])];
+        routes.push(finish({ ...sub, name, matches, ...(said.length ? { notes: said } : {}) }, sub.headers ?? r.headers));
       }
     }
     return { ...table, routes };

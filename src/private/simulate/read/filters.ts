@@ -35,11 +35,17 @@ function headerEdits(where: string, v: unknown): HeaderEdits {
       const name = text(`${where}.${op}[${j}].name`, hm.name).toLowerCase();
       const value = text(`${where}.${op}[${j}].value`, hm.value);
       // two adds of one name append both values, as the proxy does
-      out[name] = op === 'add' && out[name] !== undefined ? `${out[name]},${value}` : value;
+      if (out[name] !== undefined) fail(`${where}.${op}[${j}]`, `header ${show(name)} is given more than one action (set, add, remove); the Gateway API allows one per filter`);
+      out[name] = value;
     });
     return out;
   };
-  return { set: read('set'), add: read('add'), remove: optionalList(`${where}.remove`, mod.remove).map((h, j) => text(`${where}.remove[${j}]`, h).toLowerCase()) };
+  const edits = { set: read('set'), add: read('add'), remove: optionalList(`${where}.remove`, mod.remove).map((h, j) => text(`${where}.remove[${j}]`, h).toLowerCase()) };
+  // the Gateway API: one action per header name in a filter
+  const names = [...Object.keys(edits.set), ...Object.keys(edits.add), ...edits.remove];
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) fail(where, `header ${show(twice)} is given more than one action (set, add, remove); the Gateway API allows one per filter`);
+  return edits;
 }
 
 function pathModifier(where: string, v: unknown): PathModifier | undefined {

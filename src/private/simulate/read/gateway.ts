@@ -127,7 +127,8 @@ export function refusal(
   l: Listener, gateway: Gateway, namespace: string, namespaceLabels: ReadonlyMap<string, { readonly [key: string]: string }>,
 ): string | undefined {
   if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') return `its protocol ${l.protocol} takes no HTTPRoute`;
-  if (l.kinds !== undefined && !l.kinds.includes(`${GROUP}/HTTPRoute`)) return `its allowedRoutes.kinds (${l.kinds.join(', ')}) do not take HTTPRoute`;
+  // no kinds, or an empty list: those of the protocol (HTTPRoute for HTTP and HTTPS)
+  if (l.kinds !== undefined && l.kinds.length > 0 && !l.kinds.includes(`${GROUP}/HTTPRoute`)) return `its allowedRoutes.kinds (${l.kinds.join(', ')}) do not take HTTPRoute`;
   if (l.from === 'Same' && namespace !== gateway.namespace) return `it takes routes of its own namespace ${gateway.namespace} only`;
   if (l.from === 'Selector') {
     const labels = namespaceLabels.get(namespace);

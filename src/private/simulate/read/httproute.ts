@@ -16,16 +16,16 @@
  *   modelled) is marked, and answered by the simulation's view (`complete`).
  * Anything else that could change where a request goes is refused by name.
  */
+import { AttachContext, Attachment, attachments } from './attachment';
 import { Grant, readBackendRef, readGrant } from './backends';
 import { fail, integer, list, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text } from './fields';
 import { Filters, layered, readFilters } from './filters';
-import { covers, Gateway, intersect, Listener, moreSpecific, refusal } from './gateway';
+import { covers, Listener, moreSpecific } from './gateway';
 import { readMatch } from './route-match';
 import { RawRoute, RawTable } from './virtual-service';
-import { qualifyHost } from '../../model/group';
 import { MatchBlock } from '../../model/types';
-import { brief, show } from '../../validation/values';
-import { PathChange, RouteDestination, ServiceInfo } from '../mesh';
+import { brief } from '../../validation/values';
+import { PathChange, RouteDestination } from '../mesh';
 
 export interface HttpRouteSource {
   /** how results name it, e.g. `out.yaml: HTTPRoute default/web` */
@@ -35,14 +35,8 @@ export interface HttpRouteSource {
 }
 
 /** What the routes are read against: the other objects of the input. */
-export interface RouteContext {
+export interface RouteContext extends AttachContext {
   readonly grants?: readonly any[];
-  /** the Gateways read, by `namespace/name` */
-  readonly gateways?: ReadonlyMap<string, Gateway>;
-  /** the labels of the Namespace objects read */
-  readonly namespaces?: ReadonlyMap<string, { readonly [key: string]: string }>;
-  /** the Services read, by host */
-  readonly services?: ReadonlyMap<string, ServiceInfo>;
   /** a request is handled by the most specific listener that matches it only (default true) */
   readonly listenerIsolation?: boolean;
 }
@@ -56,19 +50,6 @@ interface Entry {
   readonly match: number;
   readonly precedence: readonly number[];
   readonly raw: RawRoute;
-}
-
-/** Where one route attaches: a Gateway's listener with the hostnames it takes there, or a Service's port. */
-interface Attachment {
-  readonly parent: string;
-  readonly listener?: Listener;
-  readonly gateway?: Gateway;
-  /** undefined in the list: every hostname */
-  readonly hostnames: ReadonlyArray<string | undefined>;
-  readonly port?: number;
-  /** a Service parent: its namespace (a route of another namespace is a consumer route) */
-  readonly serviceNamespace?: string;
-  readonly missing?: string;
 }
 
 /** The destinations of one match of a rule: its backends, or the redirect it answers with. */
@@ -86,10 +67,24 @@ function destinations(
     onlyKeys(m.where, m.ref, ['name', 'namespace', 'port', 'group', 'kind']);
     return { ...readBackendRef(m.where, m.ref, namespace, clusterDomain, context, mesh), percent: m.percent };
   });
-  const common = mirrors.length ? { mirrors: mirrors.map(({ unresolved, notes, ...b }) => b) } : {};
+  // a mirror the input does not settle: said on every share (its copies change no answer)
+  const mirrorNotes = mirrors.flatMap(m => [...(m.unresolved ? [`${m.unresolved.reason}; the mirror's copies are taken as sent`] : []), ...(m.notes ?? [])]);
+  const common = {
+    ...(mirrors.length ? { mirrors: mirrors.map(({ unresolved, notes, ...b }) => b) } : {}),
+    ...(mirrorNotes.length ? { notes: mirrorNotes } : {}),
+  };
   if (filters.redirect) {
     const { path, ...redirect } = filters.redirect;
-    return [{ host: '', probability: 1, weight: 1, setHeaders: {}, addHeaders: {}, redirect: { ...redirect, path: pathChange({ path }) } }];
+    return [{
+      host: '',
+      probability: 1,
+      weight: 1,
+      setHeaders: {},
+      addHeaders: {},
+      ...common,
+      ...(filters.response ? { response: filters.response } : {}),
+      redirect: { ...redirect, path: pathChange({ path }) },
+    }];
   }
   const refs = optionalList(`${where}.backendRefs`, rule.backendRefs).map((bv, bi) => {
     const w = `${where}.backendRefs[${bi}]`;
@@ -98,12 +93,15 @@ function destinations(
     const own = readFilters(`${w}.filters`, b.filters, true);
     const request = layered(filters.request, own.request)!;
     const response = layered(filters.response, own.response);
+    const backend = readBackendRef(w, b, namespace, clusterDomain, context, mesh);
+    const notes = [...(backend.notes ?? []), ...(common.notes ?? [])];
     return {
-      ...readBackendRef(w, b, namespace, clusterDomain, context, mesh),
+      ...backend,
       weight: b.weight === undefined ? 1 : integer(`${w}.weight`, b.weight, 0, 1_000_000),
       setHeaders: request.set,
       addHeaders: request.add,
       ...common,
+      ...(notes.length ? { notes } : {}),
       ...(request.remove.length ? { removeHeaders: request.remove } : {}),
       ...(response ? { response } : {}),
       ...(filters.rewrite ? { rewrite: { hostname: filters.rewrite.hostname, path: pathChange(filters.rewrite) } } : {}),
@@ -163,62 +161,11 @@ function readEntries(
   return entries;
 }
 
-/** Where a route attaches, per parentRef; what keeps it from a listener goes into `notes`. */
-function attachments(
-  r: HttpRouteSource, namespace: string, hostnames: readonly string[], spec: { [key: string]: unknown },
-  clusterDomain: string, context: RouteContext, notes: string[],
-): Attachment[] {
-  const out: Attachment[] = [];
-  list(`${r.source} spec.parentRefs`, spec.parentRefs).forEach((pv, pi) => {
-    const w = `${r.source} spec.parentRefs[${pi}]`;
-    const p = mapping(w, pv);
-    onlyKeys(w, p, ['name', 'namespace', 'group', 'kind', 'port', 'sectionName']);
-    const kind = optionalText(`${w}.kind`, p.kind) ?? 'Gateway';
-    const group = optionalText(`${w}.group`, p.group) ?? 'gateway.networking.k8s.io';
-    const parentNs = optionalText(`${w}.namespace`, p.namespace) ?? namespace;
-    const parentName = text(`${w}.name`, p.name);
-    const port = p.port === undefined ? undefined : integer(`${w}.port`, p.port, 1, 65535);
-    const section = optionalText(`${w}.sectionName`, p.sectionName);
-    if (kind === 'Service') {
-      if (group !== '') fail(w, `a Service parent needs group "" (the core group); got ${show(group)}`);
-      const parent = `mesh:${qualifyHost(parentName, parentNs, clusterDomain)}`;
-      out.push({ parent, hostnames: hostnames.length ? hostnames : [undefined], port, serviceNamespace: parentNs });
-      return;
-    }
-    if (kind !== 'Gateway') fail(w, `a parent of kind ${show(kind)} is not supported by the lane simulation (Gateway or Service)`);
-    const key = `${parentNs}/${parentName}`;
-    const gateway = context.gateways?.get(key);
-    if (!gateway) {
-      if (out.some(a => a.missing === key)) return;
-      out.push({ parent: `gateway:${key}`, hostnames: hostnames.length ? hostnames : [undefined], port, missing: key });
-      return;
-    }
-    const named = gateway.listeners.filter(l => (section === undefined || l.name === section) && (port === undefined || l.port === port));
-    if (named.length === 0) {
-      notes.push(`${w}: Gateway ${key} has no listener${section !== undefined ? ` named ${show(section)}` : ''}${port !== undefined ? ` on port ${port}` : ''}, so the route is not attached there (NoMatchingParent)`);
-    }
-    for (const l of named) {
-      const why = refusal(l, gateway, namespace, context.namespaces ?? new Map());
-      if (why) {
-        notes.push(`${w}: listener ${show(l.name)} of Gateway ${key} does not take the route: ${why} (NotAllowedByListeners)`);
-        continue;
-      }
-      if (l.from === 'Selector' && !context.namespaces?.has(namespace)) {
-        notes.push(`${w}: listener ${show(l.name)} of Gateway ${key} takes routes of the namespaces its selector selects, and no Namespace ${namespace} was read: the route is taken as attached`);
-      }
-      const taken = intersect(l.hostname, hostnames);
-      if (taken.length === 0) {
-        notes.push(`${w}: none of the route's hostnames (${hostnames.join(', ')}) intersects listener ${show(l.name)}'s ${l.hostname} of Gateway ${key}, so the route is not attached there (NoMatchingListenerHostname)`);
-        continue;
-      }
-      out.push({ parent: `gateway:${key}`, listener: l, gateway, hostnames: taken });
-    }
-  });
-  return out;
-}
 
 export interface Read {
   readonly r: HttpRouteSource;
+  /** `namespace/name` of the route */
+  readonly route: string;
   readonly namespace: string;
   readonly entries: readonly Entry[];
   readonly attachment: Attachment;
@@ -254,7 +201,13 @@ function conditioned(
     else if (consumers.size) extra.notSourceNamespaces = [...consumers].sort();
   }
   if (!a.hostnames.includes(undefined)) extra.hostnames = a.hostnames as string[];
-  return read.entries.map(e => ({ ...e, raw: { ...e.raw, matches: [{ ...e.raw.matches[0], ...extra }] } }));
+  // a redirect keeps the scheme of the listener the request came through (https for HTTPS) unless it names one
+  const scheme = a.listener ? (a.listener.protocol === 'HTTPS' ? 'https' : 'http') : undefined;
+  const throughTls = (ds: readonly RouteDestination[]) => (scheme
+    ? ds.map(d => (d.redirect ? { ...d, redirect: { ...d.redirect, listenerScheme: scheme } } : d)) : ds);
+  return read.entries.map(e => ({
+    ...e, raw: { ...e.raw, matches: [{ ...e.raw.matches[0], ...extra }], destinations: throughTls(e.raw.destinations) },
+  }));
 }
 
 /** Whether a block matches every request (then the route lists no match block). */
@@ -292,7 +245,7 @@ export function readHttpRoute(r: HttpRouteSource, clusterDomain: string, context
     }
   }
   for (const attachment of attachments(r, namespace, hostnames, spec, clusterDomain, context, own)) {
-    reads.push({ r, namespace, entries, attachment });
+    reads.push({ r, route: `${namespace}/${name}`, namespace, entries, attachment });
   }
   notes.push(...own);
   return reads;
@@ -325,7 +278,8 @@ export function routeTables(reads: readonly Read[], context: RouteContext, notes
     }
     const entries = parts.flatMap(p => conditioned(p, scopes, isolation, consumers));
     const sources = [...new Set(parts.map(p => p.r))];
-    const names = [...new Set(entries.map(e => e.route))];
+    // a route with no rules (`rules: []`) is attached and routes nothing
+    const names = [...new Set(parts.map(p => p.route))];
     const tableNotes: string[] = [];
     if (names.length > 1 && entries.some(e => e.created === undefined)) {
       tableNotes.push(`${parent.replace(/^(mesh|gateway):/, '')}: HTTPRoutes ${names.join(', ')} merge; between equally specific matches the oldest route wins, and without creation times the simulation takes them by namespace/name`);

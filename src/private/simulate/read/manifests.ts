@@ -121,15 +121,18 @@ function readService(m: Manifest, clusterDomain: string, services: Map<string, S
   const md = metadataOf(m);
   const spec = optionalMapping(`${source} spec`, m.obj.spec) ?? {};
   const appProtocols = new Map<number, string>();
+  const portNames = new Map<string, number>();
   const ports = optionalList(`${source} spec.ports`, spec.ports).map((p, i) => {
     const pm = mapping(`${source} spec.ports[${i}]`, p);
     const port = integer(`${source} spec.ports[${i}].port`, pm.port, 1, 65535);
     const app = optionalText(`${source} spec.ports[${i}].appProtocol`, pm.appProtocol);
     if (app !== undefined) appProtocols.set(port, app);
+    const name = optionalText(`${source} spec.ports[${i}].name`, pm.name);
+    if (name !== undefined) portNames.set(name, port);
     return port;
   });
   const selects = spec.selector !== undefined && spec.selector !== null && Object.keys(textMap(`${source} spec.selector`, spec.selector)).length > 0;
-  services.set(serviceHost(text(`${source} metadata.name`, md.name), md.namespace ?? 'default', clusterDomain), { ports, appProtocols, selects });
+  services.set(serviceHost(text(`${source} metadata.name`, md.name), md.namespace ?? 'default', clusterDomain), { ports, portNames, appProtocols, selects });
 }
 
 function addRule(rules: Map<string, RuleSource[]>, host: string, rule: RuleSource): void {

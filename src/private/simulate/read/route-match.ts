@@ -51,16 +51,18 @@ export function readMatch(where: string, v: unknown): { block: MatchBlock; prece
       fail(`${where}.path.type`, `must be Exact, PathPrefix or RegularExpression, got ${show(type)}`);
     }
   }
-  const headers: HeaderCondition[] = optionalList(`${where}.headers`, m.headers).map((h, i) => {
+  // a name given twice: only its first entry counts (header names case-insensitively, query names exactly)
+  const first = <T extends { name: string }>(xs: T[]) => xs.filter((x, i) => xs.findIndex(y => y.name === x.name) === i);
+  const headers: HeaderCondition[] = first(optionalList(`${where}.headers`, m.headers).map((h, i) => {
     const hm = mapping(`${where}.headers[${i}]`, h);
     onlyKeys(`${where}.headers[${i}]`, hm, ['type', 'name', 'value']);
     return { name: text(`${where}.headers[${i}].name`, hm.name).toLowerCase(), match: matchValue(`${where}.headers[${i}]`, hm, 'RegularExpression'), absent: false };
-  });
-  const queryParams: QueryCondition[] = optionalList(`${where}.queryParams`, m.queryParams).map((q, i) => {
+  }));
+  const queryParams: QueryCondition[] = first(optionalList(`${where}.queryParams`, m.queryParams).map((q, i) => {
     const qm = mapping(`${where}.queryParams[${i}]`, q);
     onlyKeys(`${where}.queryParams[${i}]`, qm, ['type', 'name', 'value']);
     return { name: text(`${where}.queryParams[${i}].name`, qm.name), match: matchValue(`${where}.queryParams[${i}]`, qm, 'RegularExpression') };
-  });
+  }));
   const method = optionalText(`${where}.method`, m.method);
   return {
     block: { headers, uri, queryParams, method: method !== undefined ? { kind: 'exact', value: method } : undefined },

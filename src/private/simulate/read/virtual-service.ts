@@ -44,7 +44,7 @@ function stringMatch(where: string, v: unknown, allowPresence: boolean): PlainSt
 
 function matchBlock(where: string, v: unknown): MatchBlock {
   const m = mapping(where, v);
-  onlyKeys(where, m, ['headers', 'withoutHeaders', 'uri', 'authority', 'method', 'queryParams', 'sourceLabels'], ['name', 'statPrefix']);
+  onlyKeys(where, m, ['headers', 'withoutHeaders', 'uri', 'authority', 'method', 'queryParams', 'sourceLabels', 'port', 'sourceNamespace'], ['name', 'statPrefix']);
   const headers: HeaderCondition[] = [];
   for (const [field, absent] of [['headers', false], ['withoutHeaders', true]] as const) {
     for (const [name, sm] of Object.entries(optionalMapping(`${where}.${field}`, m[field]) ?? {})) {
@@ -56,6 +56,8 @@ function matchBlock(where: string, v: unknown): MatchBlock {
   }));
   const labels = m.sourceLabels === undefined || m.sourceLabels === null ? undefined : textMap(`${where}.sourceLabels`, m.sourceLabels);
   const field = (name: 'uri' | 'authority' | 'method') => (m[name] === undefined || m[name] === null ? undefined : stringMatch(`${where}.${name}`, m[name], false));
+  const port = m.port === undefined || m.port === null ? undefined : integer(`${where}.port`, m.port, 1, 65535);
+  const sourceNamespace = optionalText(`${where}.sourceNamespace`, m.sourceNamespace);
   return {
     headers,
     sourceLabels: labels ? { ...labels } : undefined,
@@ -63,6 +65,8 @@ function matchBlock(where: string, v: unknown): MatchBlock {
     authority: field('authority'),
     method: field('method'),
     queryParams,
+    ...(port !== undefined ? { port } : {}),
+    ...(sourceNamespace !== undefined ? { sourceNamespace } : {}),
   };
 }
 
@@ -109,8 +113,20 @@ function route(source: string, v: unknown, i: number, qualify: Qualify): RawRout
   const named = v !== null && typeof v === 'object' && typeof (v as any).name === 'string' ? ` ${show((v as any).name)}` : '';
   const where = `${source} http[${i}]${named}`;
   const r = mapping(where, v);
-  const ignored = ['timeout', 'retries', 'corsPolicy', 'mirror', 'mirrors', 'mirrorPercentage', 'mirror_percent', 'mirrorPercent', 'rewrite'];
-  onlyKeys(where, r, ['name', 'match', 'route', 'headers', 'delegate'], ignored);
+  // read but not modelled: each is a note on the answers of the route
+  const noted: { [key: string]: string } = {
+    timeout: 'a backend slower than that gets the request a 504, which only the run time decides',
+    retries: 'a failed attempt is tried again, which only the run time decides',
+    corsPolicy: 'the proxy answers CORS preflight requests itself, which the simulation does not show',
+    mirror: 'a copy of each request goes to another host, which the simulation does not show',
+    mirrors: 'copies of the requests go to other hosts, which the simulation does not show',
+    mirrorPercentage: 'a share of the requests is mirrored, which the simulation does not show',
+    mirror_percent: 'a share of the requests is mirrored, which the simulation does not show',
+    mirrorPercent: 'a share of the requests is mirrored, which the simulation does not show',
+    rewrite: 'the path or authority the backend receives is rewritten, which the simulation does not show',
+  };
+  onlyKeys(where, r, ['name', 'match', 'route', 'headers', 'delegate'], Object.keys(noted));
+  const notes = Object.keys(noted).filter(k => r[k] !== undefined && r[k] !== null).map(k => `${where}.${k}: ${noted[k]}`);
   const name = optionalText(`${where}.name`, r.name);
   const matches = optionalList(`${where}.match`, r.match).map((m, j) => matchBlock(`${where}.match[${j}]`, m));
   const headers = requestHeaders(`${where}.headers`, r.headers);
@@ -119,7 +135,7 @@ function route(source: string, v: unknown, i: number, qualify: Qualify): RawRout
     onlyKeys(`${where}.delegate`, d, ['name', 'namespace']);
     if (r.route !== undefined) fail(where, 'has both route and delegate; Istio allows one of them');
     const delegate = { name: text(`${where}.delegate.name`, d.name), namespace: optionalText(`${where}.delegate.namespace`, d.namespace) };
-    return { name, matches, destinations: [], delegate, headers, where };
+    return { name, matches, destinations: [], delegate, headers, where, ...(notes.length ? { notes } : {}) };
   }
   const destinations = optionalList(`${where}.route`, r.route);
   if (destinations.length === 0) fail(where, 'has no route (redirect and directResponse are not supported)');
@@ -143,7 +159,7 @@ function route(source: string, v: unknown, i: number, qualify: Qualify): RawRout
   const out: RouteDestination[] = raw.map(({ own, ...d }) => ({
     ...d, probability: raw.length === 1 ? 1 : (d.weight ?? 0) / total, setHeaders: own.set, addHeaders: own.add,
   }));
-  return { name, matches, destinations: out, headers, where };
+  return { name, matches, destinations: out, headers, where, ...(notes.length ? { notes } : {}) };
 }
 
 /** Reads the HTTP routes of a VirtualService spec; short host names resolve in its namespace. */

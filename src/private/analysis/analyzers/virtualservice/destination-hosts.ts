@@ -1,6 +1,6 @@
 /**
  * IST0101 (ReferencedResourceNotFound) for hosts: a destination host no Service or ServiceEntry read is (when
- * the input holds Services); IST0112 (VirtualServiceDestinationPortSelectorRequired): no port on a destination
+ * the input holds Services, or is complete); IST0112 (VirtualServiceDestinationPortSelectorRequired): no port on a destination
  * whose Service has several.
  */
 import { AnalyzerFactory, destinationText, where } from '../../context';
@@ -11,7 +11,7 @@ export const destinationHosts: AnalyzerFactory = () => ({
     // a redirect has no backend; a backend of another kind than Service is no host
     if (d.redirect || d.unresolved?.why === 'kind' || d.unresolved?.why === 'none') return;
     const { services, serviceEntryHosts } = ctx.inventory;
-    if (services.size > 0 && !services.has(d.host) && !serviceEntryHosts.has(d.host)) {
+    if ((services.size > 0 || ctx.complete) && !services.has(d.host) && !serviceEntryHosts.has(d.host)) {
       report('IST0101', 'Error', where(t), `${destinationText(d)}: no Service (or ServiceEntry) read is host ${d.host}`);
     }
     const svc = services.get(d.host);
