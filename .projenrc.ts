@@ -148,7 +148,7 @@ project.addTask('docs:images', {
 
 // `npx projen bench`: the benchmark (figures as ratios against baselines of the same run); not part of the build.
 project.addTask('bench', {
-  description: 'Benchmark synthesis, validation and simulation at 10, 100 and 1000 services (add --quick for fewer repetitions)',
+  description: 'Benchmark synthesis, validation and simulation at 10, 100 and 1000 services (add --quick for fewer repetitions, --gateway-api for the Gateway API comparison alone)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only scripts/bench.ts',
   env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
   receiveArgs: true,

@@ -8,7 +8,7 @@
 import { Yaml } from 'cdk8s';
 import { LaneSimulator } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
-import { hostMatches } from '../src/private/simulate/matcher';
+import { firstMatch, hostMatches, matchesBlock } from '../src/private/simulate/matcher';
 import { covers, intersect, readGateway, selects } from '../src/private/simulate/read/gateway';
 import { parseYaml } from '../src/private/simulate/read/manifests';
 import { changedPath, makeRequest } from '../src/private/simulate/request';
@@ -434,5 +434,33 @@ describe('what review found: each pinned', () => {
 
   test('diff --chain through a host without a route', () => {
     expect(sim(service('web')).diff(sim(service('web')), { chain: ['web'] }).changed).toBe(false);
+  });
+});
+
+describe('a large table is searched by the request\'s host', () => {
+  test('the first match is the one a scan in order finds, for every request', () => {
+    const block = (over: object = {}) => ({ headers: [], queryParams: [], ...over });
+    const hosts = ['a.com', 'b.com', 'c.com'];
+    // 90 routes: exact hostnames, a wildcard, none, a path condition, and a route with no block
+    const routes = Array.from({ length: 90 }, (_, i) => {
+      if (i === 88) return { matches: [] };
+      if (i % 9 === 0) return { matches: [block({ hostnames: ['*.com'], uri: { kind: 'exact', value: `/p${i % 4}` } })] };
+      if (i % 7 === 0) return { matches: [block({ uri: { kind: 'exact', value: `/p${i % 4}` } })] };
+      return { matches: [block({ hostnames: [hosts[i % 3]], uri: { kind: 'exact', value: `/p${i % 5}` } }), block({ hostnames: [hosts[(i + 1) % 3]], method: { kind: 'exact', value: 'POST' } })] };
+    }) as any[];
+    const scan = (req: any) => routes.findIndex(r => r.matches.length === 0 || r.matches.some((b: any) => matchesBlock(b, req)));
+    let checked = 0;
+    for (const host of [...hosts, 'd.com', undefined]) {
+      for (const path of ['/p0', '/p1', '/p2', '/p3', '/p4', '/x']) {
+        for (const method of ['GET', 'POST']) {
+          const req = makeRequest({ headers: host ? { host } : {}, path, method });
+          expect([host, path, method, firstMatch(routes, req)]).toEqual([host, path, method, scan(req)]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(60);
+    // a table of fewer routes is scanned in order: the same answers
+    expect(firstMatch(routes.slice(0, 20), makeRequest({ headers: { host: 'b.com' }, path: '/p1' }))).toBe(scan(makeRequest({ headers: { host: 'b.com' }, path: '/p1' })) < 20 ? scan(makeRequest({ headers: { host: 'b.com' }, path: '/p1' })) : -1);
   });
 });

@@ -58,12 +58,61 @@ export function matchesBlock(block: MatchBlock, req: Request): boolean {
   return true;
 }
 
+type Routes = ReadonlyArray<{ readonly matches: readonly MatchBlock[] }>;
+
+/**
+ * The routes of a large table by the exact hostnames they take (a Gateway's routes): a route every block of which
+ * names exact hostnames can match only a request for one of them; the others are `general`. Both lists ascend.
+ */
+interface HostIndex {
+  readonly byHost: ReadonlyMap<string, readonly number[]>;
+  readonly general: readonly number[];
+}
+
+const INDEXES = new WeakMap<Routes, HostIndex | null>();
+/** Below this many routes a table is scanned in order. */
+const INDEXED_FROM = 64;
+
+function hostIndex(routes: Routes): HostIndex | null {
+  let index = INDEXES.get(routes);
+  if (index !== undefined) return index;
+  const byHost = new Map<string, number[]>();
+  const general: number[] = [];
+  routes.forEach((r, i) => {
+    const exact = r.matches.length > 0 && r.matches.every(b => b.hostnames && b.hostnames.every(h => !h.startsWith('*.')));
+    if (!exact) {
+      general.push(i);
+      return;
+    }
+    for (const h of new Set(r.matches.flatMap(b => b.hostnames!))) byHost.set(h, [...(byHost.get(h) ?? []), i]);
+  });
+  index = routes.length >= INDEXED_FROM && general.length < routes.length ? { byHost, general } : null;
+  INDEXES.set(routes, index);
+  return index;
+}
+
+function routeMatches(route: Routes[number], req: Request): boolean {
+  const matches = route.matches;
+  if (matches.length === 0) return true;
+  for (let j = 0; j < matches.length; j++) if (matchesBlock(matches[j], req)) return true;
+  return false;
+}
+
 /** Index of the first route whose blocks match (a route without blocks matches every request), or -1. */
-export function firstMatch(routes: ReadonlyArray<{ readonly matches: readonly MatchBlock[] }>, req: Request): number {
-  for (let i = 0; i < routes.length; i++) {
-    const matches = routes[i].matches;
-    if (matches.length === 0) return i;
-    for (let j = 0; j < matches.length; j++) if (matchesBlock(matches[j], req)) return i;
+export function firstMatch(routes: Routes, req: Request): number {
+  const index = hostIndex(routes);
+  if (!index) {
+    for (let i = 0; i < routes.length; i++) if (routeMatches(routes[i], req)) return i;
+    return -1;
+  }
+  // the routes of the request's host and the general ones, in their order
+  const own = (req.host !== undefined ? index.byHost.get(req.host) : undefined) ?? [];
+  const general = index.general;
+  let a = 0;
+  let b = 0;
+  while (a < own.length || b < general.length) {
+    const i = b >= general.length || (a < own.length && own[a] < general[b]) ? own[a++] : general[b++];
+    if (routeMatches(routes[i], req)) return i;
   }
   return -1;
 }
