@@ -432,6 +432,15 @@ describe('what review found: each pinned', () => {
     expect(schemes.entries.flatMap(e => e.classes.map(c => c.request))).toEqual(['scheme https']);
   });
 
+  test('a chain\'s call that names no port, to a Service whose routes take several: the port taken is a note', () => {
+    const s = sim(service('web', 'shop', [{ port: 80 }, { port: 8080 }]),
+      route('a', { parentRefs: [{ group: '', kind: 'Service', name: 'web', port: 80 }], rules: [to('web')] }),
+      route('b', { parentRefs: [{ group: '', kind: 'Service', name: 'web', port: 8080 }], rules: [to('web')] }));
+    const notes = (headers: { [name: string]: string }) => s.simulateChain(['web'], { headers })[0].hops[0].notes ?? [];
+    expect(notes({})).toContain(`f: HTTPRoute shop/a (merged with 1 more): the call to ${svc('web')} names no port, and its routes take ports 80, 8080: taken as port 80`);
+    expect(notes({ host: 'web:8080' }).some(n => n.includes('names no port'))).toBe(false);
+  });
+
   test('diff --chain through a host without a route', () => {
     expect(sim(service('web')).diff(sim(service('web')), { chain: ['web'] }).changed).toBe(false);
   });

@@ -203,13 +203,18 @@ export function simulateChain(mesh: Mesh, entry: RouteTable | undefined, service
       return;
     }
     const received = withPort(table, request);
+    // a call that names no port, to a Service whose routes take several: the port taken is said
+    const ports = portsOf(table);
+    const guessed = request.port === undefined && ports.length > 1
+      ? [`${table.source}: the call to ${host} names no port, and its routes take ports ${ports.join(', ')}: taken as port ${received.port}`] : [];
     const decision = decide(table, received, health);
     if (decision.routeIndex < 0) {
       next({ host, table, failed: true, reason: `no rule of ${table.source} matches the request (404)`, request, probability: 1 });
       return;
     }
     const rule = table.routes[decision.routeIndex].name;
-    for (const o of decision.outcomes) {
+    for (const decided of decision.outcomes) {
+      const o = guessed.length ? { ...decided, notes: [...guessed, ...decided.notes] } : decided;
       const failed = o.status !== undefined && o.status >= 400;
       const carried = forward(request, o.destination, labelsOf(mesh, o.served), o.served ? namespaceOf(o.served.host) : undefined);
       const served = o.served?.host ?? o.destination.host;
