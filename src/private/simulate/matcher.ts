@@ -25,9 +25,16 @@ export function hostMatches(hostnames: readonly string[], req: Request): boolean
   return false;
 }
 
+/** The port and caller conditions of a block (what a Gateway API mesh route is attached for). */
+function portAndCaller(block: MatchBlock, req: Request): boolean {
+  if (block.port !== undefined && req.port !== block.port) return false;
+  if (block.sourceNamespace !== undefined && req.sourceNamespace !== block.sourceNamespace) return false;
+  return !(block.notSourceNamespaces && req.sourceNamespace !== undefined && block.notSourceNamespaces.includes(req.sourceNamespace));
+}
+
 export function matchesBlock(block: MatchBlock, req: Request): boolean {
   // the cheap and selective conditions first (a Gateway's table holds every route of every hostname)
-  if (block.port !== undefined && req.port !== block.port) return false;
+  if (!portAndCaller(block, req)) return false;
   if (block.hostnames && !hostMatches(block.hostnames, req)) return false;
   if (block.notHostnames && hostMatches(block.notHostnames, req)) return false;
   // headers and query are dictionaries without a prototype (request.ts): a missing name reads undefined
@@ -49,8 +56,6 @@ export function matchesBlock(block: MatchBlock, req: Request): boolean {
   if (block.uri && !matchesString(block.uri, req.path)) return false;
   if (block.authority && (req.authority === undefined || !matchesString(block.authority, req.authority))) return false;
   if (block.method && !matchesString(block.method, req.method)) return false;
-  if (block.sourceNamespace !== undefined && req.sourceNamespace !== block.sourceNamespace) return false;
-  if (block.notSourceNamespaces && req.sourceNamespace !== undefined && block.notSourceNamespaces.includes(req.sourceNamespace)) return false;
   for (const q of block.queryParams) {
     const value = req.query[q.name];
     if (value === undefined || !matchesString(q.match, value)) return false;
@@ -125,7 +130,5 @@ export function attachedFor(
   table: { readonly attachedOnly?: boolean; readonly routes: ReadonlyArray<{ readonly matches: readonly MatchBlock[] }> }, req: Request,
 ): boolean {
   if (!table.attachedOnly) return true;
-  return table.routes.some(r => r.matches.length === 0 || r.matches.some(b => (b.port === undefined || b.port === req.port)
-    && (b.sourceNamespace === undefined || b.sourceNamespace === req.sourceNamespace)
-    && !(b.notSourceNamespaces && req.sourceNamespace !== undefined && b.notSourceNamespaces.includes(req.sourceNamespace))));
+  return table.routes.some(r => r.matches.length === 0 || r.matches.some(b => portAndCaller(b, req)));
 }

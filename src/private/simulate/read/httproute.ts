@@ -241,7 +241,7 @@ export function readHttpRoute(r: HttpRouteSource, clusterDomain: string, context
     const u = d.unresolved;
     if (u && (u.why === 'refused' || u.why === 'kind') && !told.has(u.reason)) {
       told.add(u.reason);
-      own.push(u.why === 'refused' ? `${u.reason}: with complete, its share of the requests fails with 500` : `${u.reason}: its answer is unknown`);
+      own.push(u.why === 'refused' ? `${u.reason}: with complete, its share of the requests fails with 500` : `${u.reason}: ${u.assumed}`);
     }
   }
   for (const attachment of attachments(r, namespace, hostnames, spec, clusterDomain, context, own)) {
