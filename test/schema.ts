@@ -27,6 +27,7 @@ interface Cache {
   plans?: Map<string, ReturnType<typeof plan>>;
   celEnv?: unknown;
   cel?: typeof import('@bufbuild/cel');
+  holds?: (rule: string, self: unknown) => boolean;
 }
 const cache: Cache = (globalThis as any)[Symbol.for('cdk8s-traffic-lanes.test.schema-cache')] ?? {};
 const bundles = cache.bundles ??= new Map<string, any[]>();
@@ -36,7 +37,9 @@ const plans = cache.plans ??= new Map<string, ReturnType<typeof plan>>();
 
 /*
  * The CEL evaluator is kept in the cache with the validators that call it: a validator built by an earlier test
- * file runs its rules after that file's modules are gone, when a require would fail.
+ * file runs its rules after that file's modules are gone, when a require would fail. So is the function that
+ * converts a value and evaluates a rule (`holds`): each test file has its own globals, and the evaluator knows a
+ * map only when it was made with the globals of the file that loaded it.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const cel = (): typeof import('@bufbuild/cel') => cache.cel ??= require('@bufbuild/cel');
@@ -64,7 +67,7 @@ const CEL_RESERVED = new Set(['as', 'break', 'const', 'continue', 'else', 'false
 /** A JSON value as CEL sees it in Kubernetes: integers are ints, objects are maps, reserved property names escaped. */
 function toCel(value: unknown): CelInput {
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (Array.isArray(value)) return value.map(toCel);
+  if (Array.isArray(value)) return Array.from(value, toCel);
   if (value && typeof value === 'object') {
     return new Map(Object.entries(value).map(([k, v]) => [CEL_RESERVED.has(k) ? `__${k}__` : k, toCel(v)]));
   }
@@ -83,6 +86,10 @@ function celEnvironment(): any {
  * violation, as in the API server.
  */
 export function celHolds(rule: string, self: unknown): boolean {
+  return (cache.holds ??= holds)(rule, self);
+}
+
+function holds(rule: string, self: unknown): boolean {
   let program = plans.get(rule);
   if (!program) {
     program = cel().plan(celEnvironment(), cel().parse(rule));
