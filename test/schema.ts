@@ -42,7 +42,13 @@ const plans = cache.plans ??= new Map<string, ReturnType<typeof plan>>();
  * map only when it was made with the globals of the file that loaded it.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const cel = (): typeof import('@bufbuild/cel') => cache.cel ??= require('@bufbuild/cel');
+function cel(): typeof import('@bufbuild/cel') {
+  if (!cache.cel) {
+    cache.cel = require('@bufbuild/cel');
+    cache.holds = holds;
+  }
+  return cache.cel!;
+}
 const ajv = (): typeof import('ajv') => require('ajv');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -86,7 +92,8 @@ function celEnvironment(): any {
  * violation, as in the API server.
  */
 export function celHolds(rule: string, self: unknown): boolean {
-  return (cache.holds ??= holds)(rule, self);
+  cel();
+  return cache.holds!(rule, self);
 }
 
 function holds(rule: string, self: unknown): boolean {
