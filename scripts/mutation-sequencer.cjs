@@ -4,8 +4,9 @@
  * load every related file, and for code that every file imports (the model) that is most of a mutant's time.
  * This sequencer keeps only the files that hold a test the pattern selects, read from the list of tests per
  * file that the mutation script collects before the run (`LANES_MUTATION_TESTS`). Without that list, without
- * a pattern, or when no file would be left, it keeps every file. It also marks the start of a run for the
- * environment's fail-fast.
+ * a pattern, or when no file would be left, it keeps every file. It runs them in the list's order, the group's
+ * own (scripts/mutation.ts), from the unit tests of the code to the broad and slow tests. It also marks the start
+ * of a run for the environment's fail-fast.
  */
 const fs = require('fs');
 const path = require('path');
@@ -37,9 +38,15 @@ class MutationSequencer extends Sequencer {
       const names = byFile[path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/')];
       return names === undefined || names.some(name => selects.test(name));
     });
-    // smallest files first: a mutant is most often killed by the unit tests of its code, and the runner
-    // (mutation-runner.cjs) stops at the first file after a failure
-    return (kept.length ? kept : tests).map(test => [fs.statSync(test.path).size, test]).sort((a, b) => a[0] - b[0]).map(([, test]) => test);
+    // in the list's order, which is the group's (the unit tests of its code first, the broad and slow ones last):
+    // a mutant is most often killed by the unit tests of its code, and the runner (mutation-runner.cjs) stops at
+    // the first file after a failure; files the list does not hold last, smallest first
+    const order = Object.keys(byFile);
+    const rank = test => {
+      const at = order.indexOf(path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/'));
+      return at < 0 ? [1, fs.statSync(test.path).size] : [0, at];
+    };
+    return (kept.length ? kept : tests).map(test => [rank(test), test]).sort(([a], [b]) => a[0] - b[0] || a[1] - b[1]).map(([, test]) => test);
   }
 }
 

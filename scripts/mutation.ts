@@ -24,18 +24,21 @@ import * as path from 'path';
 interface Group {
   /** what it mutates (Stryker globs) */
   readonly mutate: string[];
-  /** the test files (test/NAME.test.ts) that judge it */
+  /**
+   * the test files (test/NAME.test.ts) that judge it, in the order a mutant runs them: the unit tests of the code
+   * first, the broad and slow tests (properties, whole apps) last, since a mutant's run stops at its first failure
+   */
   readonly tests: string[];
 }
 
 export const GROUPS: { [name: string]: Group } = {
   validation: {
     mutate: ['src/private/validation/**/*.ts', 'src/match.ts', 'src/propagation.ts', 'src/route.ts', 'src/rule.ts', 'src/lane.ts', 'src/entry-point.ts'],
-    tests: ['values', 'shape', 'boundary', 'checks', 'match'],
+    tests: ['values', 'shape', 'match', 'checks', 'boundary'],
   },
   model: {
     mutate: ['src/private/model/**/*.ts'],
-    tests: ['model', 'lane-routing', 'lane-group', 'baggage', 'one-model', 'gateway-api'],
+    tests: ['model', 'lane-routing', 'gateway-api', 'lane-group', 'baggage', 'one-model'],
   },
   render: {
     mutate: ['src/private/render/**/*.ts'],
@@ -43,7 +46,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   simulation: {
     mutate: ['src/private/simulate/**/*.ts', 'src/lane-simulator.ts'],
-    tests: ['simulation', 'reading', 'httproute', 'gateways', 'conformance', 'diff', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
+    tests: ['httproute', 'gateways', 'reading', 'simulation', 'diff', 'conformance', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
   },
   analysis: {
     mutate: ['src/private/analysis/**/*.ts'],
@@ -59,7 +62,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   cli: {
     mutate: ['src/cli/**/*.ts'],
-    tests: ['cli', 'boundary', 'check', 'diff', 'diagram'],
+    tests: ['cli', 'check', 'diff', 'diagram', 'boundary'],
   },
 };
 
@@ -121,10 +124,13 @@ function collectTests(name: string, g: Group): string {
   const out = path.join(dir, `tests.${name}.raw.json`);
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--collectTests', '--json', '--outputFile', out, '--coverage=false', ...g.tests.map(t => `test/${t}.test.ts`)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANES_MUTATION: '1' } });
   if (r.status !== 0) throw new Error(`mutation: collecting the tests of ${name} failed:\n${r.stderr}`);
-  const byFile: { [file: string]: string[] } = {};
+  const found: { [file: string]: string[] } = {};
   for (const suite of JSON.parse(fs.readFileSync(out, 'utf-8')).testResults) {
-    byFile[path.relative(ROOT, suite.name).split(path.sep).join('/')] = suite.assertionResults.map((a: { fullName: string }) => a.fullName);
+    found[path.relative(ROOT, suite.name).split(path.sep).join('/')] = suite.assertionResults.map((a: { fullName: string }) => a.fullName);
   }
+  // in the group's order, which the sequencer keeps
+  const byFile: { [file: string]: string[] } = {};
+  for (const t of g.tests) byFile[`test/${t}.test.ts`] = found[`test/${t}.test.ts`] ?? [];
   const file = path.join(dir, `tests.${name}.json`);
   fs.writeFileSync(file, JSON.stringify(byFile));
   return file;

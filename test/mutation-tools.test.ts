@@ -41,9 +41,19 @@ describe('the sequencer', () => {
     return (sequencer.sort(files) as typeof files).map(f => path.basename(f.path, '.test.ts'));
   };
 
-  test('keeps the files that hold a test the pattern selects (as jest matches it: a regex, case-insensitive), and files it has no list for, smallest first', () => {
-    expect(sorted('(model renders a \\(weight\\))')).toEqual(['new', 'big']);
-    expect(sorted('(UNIT keeps c)|(other thing)')).toEqual(['small', 'new', 'other']);
+  test('keeps the files that hold a test the pattern selects (as jest matches it: a regex, case-insensitive), in the list\'s order, and files it has no list for, last', () => {
+    expect(sorted('(model renders a \\(weight\\))')).toEqual(['big', 'new']);
+    expect(sorted('(UNIT keeps c)|(other thing)')).toEqual(['small', 'other', 'new']);
+    expect(sorted('(UNIT keeps c)|(other thing)|(model renders b)', ['other', 'small', 'big'])).toEqual(['big', 'small', 'other']);
+  });
+
+  test('files it has no list for go last, smallest first', () => {
+    fs.writeFileSync(path.join(dir, 'test', 'tiny.test.ts'), 'x'.repeat(10));
+    try {
+      expect(sorted('(other thing)', ['new', 'other', 'tiny'])).toEqual(['other', 'tiny', 'new']);
+    } finally {
+      fs.rmSync(path.join(dir, 'test', 'tiny.test.ts'));
+    }
   });
 
   test('keeps every file when the pattern selects none of them', () => {
@@ -111,6 +121,15 @@ describe('the environment and the runner', () => {
       shared.validators.set('networking.istio.io/v1/VirtualService', refuse);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       jest.isolateModules(() => expect(() => require('./schema').assertConforms(vs)).toThrow('/spec refused by the cached validator'));
+      // the CEL evaluator and the function that converts values for it come from the same file: a file's maps are
+      // maps to an evaluator loaded by that file only (each test file has its own globals)
+      const [cel, holds] = [shared.cel, shared.holds];
+      expect(typeof cel.plan).toBe('function');
+      expect(typeof holds).toBe('function');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      jest.isolateModules(() => expect(require('./schema').celHolds("self.a == 'b'", { a: 'b' })).toBe(true));
+      expect(shared.cel).toBe(cel);
+      expect(shared.holds).toBe(holds);
     } finally {
       delete (globalThis as any)[key];
     }
