@@ -8,8 +8,10 @@
 import { Yaml } from 'cdk8s';
 import { LaneSimulator } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
+import { redirectLocation } from '../src/private/simulate/engine';
 import { firstMatch, hostMatches, matchesBlock } from '../src/private/simulate/matcher';
 import { covers, intersect, readGateway, selects } from '../src/private/simulate/read/gateway';
+import { readHttpRoutes } from '../src/private/simulate/read/httproute';
 import { parseYaml } from '../src/private/simulate/read/manifests';
 import { changedPath, makeRequest } from '../src/private/simulate/request';
 
@@ -471,5 +473,153 @@ describe('a large table is searched by the request\'s host', () => {
     expect(checked).toBe(60);
     // a table of fewer routes is scanned in order: the same answers
     expect(firstMatch(routes.slice(0, 20), makeRequest({ headers: { host: 'b.com' }, path: '/p1' }))).toBe(scan(makeRequest({ headers: { host: 'b.com' }, path: '/p1' })) < 20 ? scan(makeRequest({ headers: { host: 'b.com' }, path: '/p1' })) : -1);
+  });
+});
+
+describe('what mutation testing found: each pinned', () => {
+  const parent = [{ name: 'gw', namespace: 'infra' }];
+  const web = route('r', { parentRefs: parent, rules: [to('web')] });
+  const sel = (selector: object) => gateway([listener('h', { allowedRoutes: { namespaces: { from: 'Selector', selector } } })]);
+  const at = 'f (document 1): Gateway infra/gw spec.listeners[0]';
+  const selAt = `${at}.allowedRoutes.namespaces.selector`;
+  test.each<[string, object, object, string]>([
+    ['matchExpressions not a list', sel({ matchExpressions: 'x' }), web, `${selAt}.matchExpressions: must be a list, got "x"`],
+    ['a matchExpression key unknown', sel({ matchExpressions: [{ key: 'a', operator: 'In', value: ['b'] }] }), web,
+      `${selAt}.matchExpressions[0]: "value" is not supported by the lane simulation (it could change where requests go); supported here: key, operator, values`],
+    ['an operator not a string', sel({ matchExpressions: [{ key: 'a', operator: 1 }] }), web, `${selAt}.matchExpressions[0].operator: must be a string, got 1`],
+    ['a matchExpression without key', sel({ matchExpressions: [{ operator: 'Exists' }] }), web, `${selAt}.matchExpressions[0].key: must be a string, got undefined`],
+    ['a value not a string', sel({ matchExpressions: [{ key: 'a', operator: 'In', values: [1] }] }), web, `${selAt}.matchExpressions[0].values[0]: must be a string, got 1`],
+    ['a matchLabel not a string', sel({ matchLabels: { a: 1 } }), web, `${selAt}.matchLabels.a: must be a string, got 1`],
+    ['metadata not a mapping', { ...gateway([listener('h')]), metadata: 'x' }, web, 'f (document 1): Gateway (unnamed) metadata: must be a mapping (an object), got "x"'],
+    ['a namespace not a string', { ...gateway([listener('h')]), metadata: { name: 'gw', namespace: 5 } }, web, 'f (document 1): Gateway gw metadata.namespace: must be a string, got 5'],
+    ['no name', { ...gateway([listener('h')]), metadata: { namespace: 'infra' } }, web, 'f (document 1): Gateway infra/(unnamed) metadata.name: must be a string, got undefined'],
+    ['allowedRoutes not a mapping', gateway([listener('h', { allowedRoutes: 'x' })]), web, `${at}.allowedRoutes: must be a mapping (an object), got "x"`],
+    ['namespaces not a mapping', gateway([listener('h', { allowedRoutes: { namespaces: 'x' } })]), web, `${at}.allowedRoutes.namespaces: must be a mapping (an object), got "x"`],
+    ['a namespaces key unknown', gateway([listener('h', { allowedRoutes: { namespaces: { from: 'All', to: 'x' } } })]), web,
+      `${at}.allowedRoutes.namespaces: "to" is not supported by the lane simulation (it could change where requests go); supported here: from, selector`],
+    ['from not a string', gateway([listener('h', { allowedRoutes: { namespaces: { from: 1 } } })]), web, `${at}.allowedRoutes.namespaces.from: must be a string, got 1`],
+    ['kinds not a list', gateway([listener('h', { allowedRoutes: { kinds: 'x' } })]), web, `${at}.allowedRoutes.kinds: must be a list, got "x"`],
+    ['a kind not a mapping', gateway([listener('h', { allowedRoutes: { kinds: ['x'] } })]), web, `${at}.allowedRoutes.kinds[0]: must be a mapping (an object), got "x"`],
+    ['a kind\'s group not a string', gateway([listener('h', { allowedRoutes: { kinds: [{ group: 1, kind: 'HTTPRoute' }] } })]), web, `${at}.allowedRoutes.kinds[0].group: must be a string, got 1`],
+    ['a kind without kind', gateway([listener('h', { allowedRoutes: { kinds: [{}] } })]), web, `${at}.allowedRoutes.kinds[0].kind: must be a string, got undefined`],
+    ['a hostname not a string', gateway([listener('h', { hostname: 1 })]), web, `${at}.hostname: must be a string, got 1`],
+    ['a listener without name', gateway([{ port: 80, protocol: 'HTTP' }]), web, `${at}.name: must be a string, got undefined`],
+    ['a listener without protocol', gateway([{ name: 'h', port: 80 }]), web, `${at}.protocol: must be a string, got undefined`],
+    ['a parentRef port not an integer', gateway([listener('h')]), route('r', { parentRefs: [{ name: 'gw', namespace: 'infra', port: 'x' }], rules: [to('web')] }),
+      'f (document 2): HTTPRoute shop/r spec.parentRefs[0].port: must be an integer from 1 to 65535, got "x"'],
+    ['a sectionName not a string', gateway([listener('h')]), route('r', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 5 }], rules: [to('web')] }),
+      'f (document 2): HTTPRoute shop/r spec.parentRefs[0].sectionName: must be a string, got 5'],
+  ])('every field of a Gateway and of a parentRef is read strictly, by its path: %s', (_what, g, r, message) => {
+    expect(() => sim(g, r, service('web'))).toThrow(new Error(message));
+  });
+
+  test('a Gateway\'s selector with every operator, matchLabels null, kinds null and no namespace is read as written', () => {
+    const expressions = ['In', 'NotIn', 'Exists', 'DoesNotExist'].map((operator, i) => ({ key: `k${i}`, operator, ...(i < 2 ? { values: ['a', 'b'] } : {}) }));
+    const g = readGateway('s', 'l', {
+      metadata: { name: 'gw' },
+      spec: { listeners: [listener('h', { allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: null, matchExpressions: expressions } }, kinds: null } })] },
+    });
+    expect(g.key).toBe('default/gw');
+    expect(g.listeners[0]).toEqual({
+      name: 'h',
+      port: 80,
+      protocol: 'HTTP',
+      hostname: undefined,
+      from: 'Selector',
+      kinds: undefined,
+      selector: { matchLabels: {}, matchExpressions: expressions.map(e => ({ values: [], ...e })) },
+    });
+  });
+
+  test('a mesh route\'s hostnames and a listener\'s refusal name every hostname; a listener missing is named by what the parentRef gives', () => {
+    const s = sim(gateway([listener('h', { hostname: 'a.com' })]), service('web'),
+      route('mesh', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], hostnames: ['x.com', 'y.com'], rules: [to('web')] }),
+      route('off', { parentRefs: parent, hostnames: ['b.com', 'c.com'], rules: [to('web')] }),
+      route('section', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'nope' }], rules: [to('web')] }),
+      route('port', { parentRefs: [{ name: 'gw', namespace: 'infra', port: 8080 }], rules: [to('web')] }));
+    expect(s.notes).toEqual([
+      'f: HTTPRoute shop/mesh spec.parentRefs[0]: the route\'s hostnames (x.com, y.com) are not used for a Service parent (GEP-1294); it takes every call to the Service',
+      'f: HTTPRoute shop/off spec.parentRefs[0]: none of the route\'s hostnames (b.com, c.com) intersects listener "h"\'s a.com of Gateway infra/gw, so the route is not attached there (NoMatchingListenerHostname)',
+      'f: HTTPRoute shop/section spec.parentRefs[0]: Gateway infra/gw has no listener named "nope", so the route is not attached there (NoMatchingParent)',
+      'f: HTTPRoute shop/port spec.parentRefs[0]: Gateway infra/gw has no listener on port 8080, so the route is not attached there (NoMatchingParent)',
+    ]);
+  });
+
+  test('a mesh route\'s sectionName: a port other than the parentRef\'s leaves it unattached; a Service not read takes it on every port', () => {
+    const ports = [{ name: 'http', port: 80 }, { name: 'admin', port: 9000 }];
+    const s = sim(service('web', 'shop', ports), route('r', { parentRefs: [{ group: '', kind: 'Service', name: 'web', sectionName: 'admin', port: 80 }], rules: [to('web')] }));
+    expect(s.notes).toEqual(['f: HTTPRoute shop/r spec.parentRefs[0]: port "admin" of Service shop/web is 9000, not 80, so the route is not attached there (NoMatchingParent)']);
+    const notes: string[] = [];
+    const source = { source: 'f: HTTPRoute shop/r', location: 'f (document 1)', obj: route('r', { parentRefs: [{ group: '', kind: 'Service', name: 'web', sectionName: 'admin' }], rules: [to('web')] }) };
+    const [table] = readHttpRoutes([source], 'cluster.local', notes);
+    expect(notes).toEqual(['f: HTTPRoute shop/r spec.parentRefs[0]: no Service shop/web was read to tell which port is named "admin": the route is taken as attached to every port']);
+    // no port condition: every port
+    expect(table.routes[0].matches).toEqual([]);
+  });
+
+  test('a Selector listener: a namespace read and selected, or a listener that takes every namespace, needs no note', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'a' } } };
+    expect(sim(sel({ matchLabels: { team: 'a' } }), ns, service('web'), web).notes).toEqual([]);
+    expect(sim(gateway([listener('h')]), service('web'), web).notes).toEqual([]);
+    // no Namespace read at all: taken, and said
+    const notes: string[] = [];
+    readHttpRoutes([{ source: 'f: HTTPRoute shop/r', location: 'f (document 1)', obj: web }], 'cluster.local', notes, {
+      gateways: new Map([['infra/gw', readGateway('g', 'g', sel({ matchLabels: { team: 'a' } }))]]), services: new Map(),
+    });
+    expect(notes.filter(n => n.includes('selector'))).toEqual(['f: HTTPRoute shop/r spec.parentRefs[0]: listener "h" of Gateway infra/gw takes routes of the namespaces its selector selects, and no Namespace shop was read: the route is taken as attached']);
+  });
+});
+
+describe('what mutation testing found in the engine: each pinned', () => {
+  const parent = [{ name: 'gw', namespace: 'infra' }];
+  const redirecting = (extra: object = {}) => ({ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'c.com' } }], ...extra });
+
+  test('complete: a subset a DestinationRule defines is served', () => {
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'shop' }, spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web', subset: 's1' } }] }] } };
+    const dr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'd', namespace: 'shop' }, spec: { host: 'web', subsets: [{ name: 's1', labels: { v: '1' } }] } };
+    const r = sim(vs, dr, service('web')).simulate({}, { host: 'web', complete: true });
+    expect([r.status, r.outcomes[0].backend]).toEqual([200, { host: svc('web'), subset: 's1' }]);
+  });
+
+  test('a redirect\'s Location: no port when neither the request nor the redirect gives one', () => {
+    expect(redirectLocation({ statusCode: 302, hostname: 'b.com' }, makeRequest({ path: '/a?q=1' }))).toBe('http://b.com/a?q=1');
+    expect(redirectLocation({ statusCode: 302, hostname: 'b.com' }, { ...makeRequest({ path: '/a' }), port: 8080 })).toBe('http://b.com:8080/a');
+    // a request without a host (the simulation allows one): the Location has none either
+    expect(redirectLocation({ statusCode: 302 }, makeRequest({ path: '/a' }))).toBe('http:///a');
+  });
+
+  test('a share that fails for its backend: 500, not via a fallback, without notes', () => {
+    const g = gateway([listener('h')]);
+    const none = sim(g, service('web'), route('r', { parentRefs: parent, rules: [{ backendRefs: [{ name: 'web', port: 80, weight: 0 }] }] })).simulate({}, { gateway: 'infra/gw' });
+    const ghost = sim(g, route('r', { parentRefs: parent, rules: [to('ghost')] })).simulate({}, { gateway: 'infra/gw', complete: true });
+    const seen = [none, ghost].map(r => [r.outcomes[0].status, r.outcomes[0].viaFallback, r.outcomes[0].notes, r.notes]);
+    expect(seen).toEqual([[500, false, undefined, []], [500, false, undefined, []]]);
+  });
+
+  test('a redirect: its reason, its rule\'s notes, not via a fallback; in a chain it ends the path, and is no failure', () => {
+    const s = sim(gateway([listener('h')]), service('web'), route('r', { parentRefs: parent, rules: [redirecting({ timeouts: { request: '1s' } })] }));
+    const [hop] = s.simulate({ headers: { host: 'a.com' } }, { gateway: 'infra/gw' }).outcomes;
+    expect([hop.status, hop.failed, hop.viaFallback, hop.reason, hop.notes]).toEqual([302, false, false, 'rule "r-rule-1" matched: redirect 302 to http://c.com/', [
+      'f: HTTPRoute shop/r rules[0].timeouts (request 1s): a backend slower than that gets the request a 504, which only the run time decides',
+    ]]);
+    const chain = sim(service('web'), service('next'), route('m', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], rules: [redirecting()] }));
+    const paths = chain.simulateChain(['web', 'next'], { headers: { host: 'web' } });
+    expect(paths.map(p => [p.trace, p.hops.map(h => [h.status, h.failed])])).toEqual([['web(302 to http://c.com/)', [[302, false]]]]);
+  });
+
+  test('the ports of a table are listed in order; a table without ports takes the scheme\'s port', () => {
+    const on = (name: string, port: number) => route(name, { parentRefs: [{ group: '', kind: 'Service', name: 'web', port }], rules: [to('web')] });
+    const s = sim(service('web', 'shop', [{ port: 80 }, { port: 443 }, { port: 8080 }]), on('a', 8080), on('b', 80), on('c', 443));
+    expect(() => s.simulate({}, { host: 'web' })).toThrow('take requests on ports 80, 443, 8080: give the request\'s port (request.port)');
+    expect(s.simulateChain(['web'], {})[0].hops[0].notes).toContain(`f: HTTPRoute shop/a (merged with 2 more): the call to ${svc('web')} names no port, and its routes take ports 80, 443, 8080: taken as port 80`);
+    expect(s.simulateChain(['web'], { scheme: 'https' })[0].hops[0].notes).toContain(`f: HTTPRoute shop/a (merged with 2 more): the call to ${svc('web')} names no port, and its routes take ports 80, 443, 8080: taken as port 443`);
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'shop' }, spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web' } }] }] } };
+    expect([sim(vs).simulate({}, { host: 'web' }).port, sim(vs).simulate({ scheme: 'https' }, { host: 'web' }).port]).toEqual([80, 443]);
+    // a call on a port no route of the Service takes: any endpoint serves it
+    const other = sim(service('web', 'shop', [{ port: 80 }, { port: 8080 }]), on('a', 8080));
+    expect(other.simulateChain(['web'], { port: 80 })[0].hops[0].reason).toBe(`no HTTPRoute of f: HTTPRoute shop/a is attached for this request's port and caller: any endpoint of ${svc('web')} serves it`);
+    // one port: the call takes it, without a note
+    const one = sim(service('web'), on('a', 80));
+    expect(one.simulateChain(['web'], {})[0].hops[0].notes ?? []).toEqual([]);
   });
 });
