@@ -9,6 +9,7 @@ import { Yaml } from 'cdk8s';
 import { LaneSimulator } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
 import { redirectLocation } from '../src/private/simulate/engine';
+import { describeMatch } from '../src/private/simulate/explain';
 import { firstMatch, hostMatches, matchesBlock } from '../src/private/simulate/matcher';
 import { covers, intersect, readGateway, selects } from '../src/private/simulate/read/gateway';
 import { readHttpRoutes } from '../src/private/simulate/read/httproute';
@@ -621,5 +622,28 @@ describe('what mutation testing found in the engine: each pinned', () => {
     // one port: the call takes it, without a note
     const one = sim(service('web'), on('a', 80));
     expect(one.simulateChain(['web'], {})[0].hops[0].notes ?? []).toEqual([]);
+  });
+});
+
+describe('what mutation testing found in diff and explain: each pinned', () => {
+  test('diff: a consumer route\'s change is told for its callers\' namespace only, with the rewrite and response edits it makes', () => {
+    const consumer = (filters: object[]) => route('c', { parentRefs: [{ group: '', kind: 'Service', name: 'web', namespace: 'shop' }], rules: [{ backendRefs: [{ name: 'web', namespace: 'shop', port: 80 }], filters }] }, 'client');
+    const producer = route('p', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], rules: [to('web')] });
+    const edits = [
+      { type: 'URLRewrite', urlRewrite: { hostname: 'h.com', path: { type: 'ReplaceFullPath', replaceFullPath: '/x' } } },
+      { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-r', value: '1' }] } },
+    ];
+    const d = sim(service('web'), producer, consumer([])).diff(sim(service('web'), producer, consumer(edits)));
+    expect(d.entries.map(e => [e.entry, e.status, e.classes])).toEqual([[`sidecar ${svc('web')}`, 'changed', [{
+      request: 'caller namespace client',
+      before: [{ target: `${svc('web')}:80`, sets: '', probability: 1 }],
+      after: [{ target: `${svc('web')}:80`, sets: 'host=h.com, path={"full":"/x"}, response {"set":{"x-r":"1"},"add":{},"remove":[]}', probability: 1 }],
+    }]]]);
+  });
+
+  test('explain: a match\'s hostnames, port and callers\' namespaces', () => {
+    const block = { headers: [], queryParams: [], hostnames: ['a.com', 'b.com'], notHostnames: ['c.com', 'd.com'], port: 8080, sourceNamespace: 'shop', notSourceNamespaces: ['x', 'y'] };
+    expect(describeMatch(block)).toBe('hostname a.com or b.com AND hostname not c.com or d.com AND port 8080 AND caller namespace shop AND caller namespace not x, y');
+    expect(describeMatch({ headers: [], queryParams: [], notSourceNamespaces: [] })).toBe('');
   });
 });
