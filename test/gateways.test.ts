@@ -472,6 +472,12 @@ describe('a large table is searched by the request\'s host', () => {
       }
     }
     expect(checked).toBe(60);
+    // without the route that takes every request: the requests no route takes get -1, as in the scan
+    const some = routes.filter((_, i) => i !== 88);
+    const scanSome = (req: any) => some.findIndex(r => r.matches.some((b: any) => matchesBlock(b, req)));
+    const misses = [...hosts, 'd.com', undefined].flatMap(host => ['/p0', '/x'].map(path => makeRequest({ headers: host ? { host } : {}, path, method: 'GET' })));
+    expect(misses.map(req => firstMatch(some, req))).toEqual(misses.map(scanSome));
+    expect(misses.map(req => firstMatch(some, req))).toContain(-1);
     // a table of fewer routes is scanned in order: the same answers
     expect(firstMatch(routes.slice(0, 20), makeRequest({ headers: { host: 'b.com' }, path: '/p1' }))).toBe(scan(makeRequest({ headers: { host: 'b.com' }, path: '/p1' })) < 20 ? scan(makeRequest({ headers: { host: 'b.com' }, path: '/p1' })) : -1);
   });
@@ -606,6 +612,12 @@ describe('what mutation testing found in the engine: each pinned', () => {
     const chain = sim(service('web'), service('next'), route('m', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], rules: [redirecting()] }));
     const paths = chain.simulateChain(['web', 'next'], { headers: { host: 'web' } });
     expect(paths.map(p => [p.trace, p.hops.map(h => [h.status, h.failed])])).toEqual([['web(302 to http://c.com/)', [[302, false]]]]);
+  });
+
+  test('a chain through a backend of another kind: its answer is unknown, in the trace too', () => {
+    const s = sim(service('web'), route('m', { parentRefs: [{ group: '', kind: 'Service', name: 'web' }], rules: [{ backendRefs: [{ group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'far', port: 80 }] }] }));
+    const [path] = s.simulateChain(['web'], {});
+    expect([path.trace, path.hops[0].status, path.hops[0].failed]).toEqual(['ServiceImport:shop/far(unknown)', undefined, false]);
   });
 
   test('the ports of a table are listed in order; a table without ports takes the scheme\'s port', () => {
