@@ -50,7 +50,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   analysis: {
     mutate: ['src/private/analysis/**/*.ts'],
-    tests: ['analyzers', 'check', 'app-checks'],
+    tests: ['analyzers', 'check', 'app-checks', 'gateways'],
   },
   diagram: {
     mutate: ['src/private/diagram/**/*.ts'],
