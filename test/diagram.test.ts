@@ -536,6 +536,20 @@ describe('the chain as swimlanes, line by line: failures, markers, request class
     ]);
   });
 
+  test('a lane\'s title with exactly three classes of requests counts no others', () => {
+    const sim = read('three.yaml',
+      ingress([{ name: 'beta', match: exact('user', 'alice', 'bob', 'carol'), route: [dest('mocka', 's2')] }, { name: 'base', route: [dest('mocka', 's1')] }]),
+      subsets('mocka', { s1: { version: 'v1' }, s2: { version: 'v2' } }),
+    );
+    expect(sim.diagram({ chain: ['mocka'] }).split('\n').filter(l => l.startsWith('  subgraph'))).toEqual([
+      '  subgraph lane0["lane s1<br/>user absent<br/>user: ~"]',
+      '  subgraph lane1["lane s2<br/>user: alice<br/>user: bob<br/>user: carol"]',
+    ]);
+    // one rule for every request: its class has no condition to name
+    const one = read('one.yaml', ingress([{ name: 'base', route: [dest('mocka', 's1')] }]), subsets('mocka', { s1: { version: 'v1' } }));
+    expect(one.diagram({ chain: ['mocka'] }).split('\n').filter(l => l.startsWith('  subgraph'))).toEqual(['  subgraph lane0["lane s1<br/>any request"]']);
+  });
+
   test('the ways of a lane share the boxes of the services they share; a way two rules lead into is drawn once, by the first rule', () => {
     const sim = read('canary.yaml',
       ingress([

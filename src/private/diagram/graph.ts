@@ -91,6 +91,7 @@ export function toMermaid(d: Diagram): string {
  * Graphviz label text: backslashes kept literal (Graphviz reads `\n`, `\l`, `\N` ... in labels), a line per
  * entry, centred (`\n`) or left-justified (`\l`).
  */
+// Stryker disable next-line StringLiteral: any default other than 'left' centres the lines
 function dotText(lines: readonly string[], align: 'centre' | 'left' = 'centre'): string {
   const escaped = lines.map(l => l.replace(/\\/g, '\\\\'));
   return align === 'left' ? escaped.map(l => `${l}\\l`).join('') : escaped.join('\\n');
