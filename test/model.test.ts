@@ -6,7 +6,7 @@ import {
 import { laneMarkerProps, normalizeGroup, qualifyHost, serviceRoutingProps } from '../src/private/model/group';
 import { baggageEntryPattern, markerOptions, parseBaggageEntryPattern } from '../src/private/model/marker';
 import { normalize, serviceNamespace } from '../src/private/model/normalize';
-import { addCustomRoute, addRule, goDuration, MAX_ROUTES, normalizeRouteOptions, subsetOf } from '../src/private/model/routes';
+import { addCustomRoute, addRule, goDuration, matchKey, MAX_ROUTES, normalizeRouteOptions, subsetOf } from '../src/private/model/routes';
 
 const CTX = 'LaneRouting "app/mocka"';
 
@@ -318,6 +318,8 @@ describe('normalize: entry points, object names and propagation', () => {
       `${CTX}: routeOptions retries.perTryTimeout must be a whole number of milliseconds, at least 1ms (Istio's minimum), got 0ms`],
     ['status codes in retryOn are three digits from 100 to 599', { routeOptions: { retries: { attempts: 1, retryOn: '503,0503,5030' } } },
       `${CTX}: routeOptions retries.retryOn has unknown conditions "0503,5030"; allowed: ${RETRY_ON_ALLOWED}, or HTTP status codes`],
+    ['a blank retryOn', { routeOptions: { retries: { attempts: 1, retryOn: ' ' } } },
+      `${CTX}: routeOptions retries.retryOn has unknown conditions ""; allowed: ${RETRY_ON_ALLOWED}, or HTTP status codes`],
   ])('%s', (_name, overrides, message) => {
     expect(errorOf(overrides)).toEqual(message);
   });
@@ -442,6 +444,22 @@ describe('baggage entry patterns', () => {
     ['a plain entry', 'lane=s2', undefined],
   ])('%s parses back to its key and value, or to nothing', (_name, pattern, parsed) => {
     expect(parseBaggageEntryPattern(pattern)).toEqual(parsed);
+  });
+
+  test('the longest pattern (a key of 64 characters that all need quoting, a lane of 63) stays far under Istio\'s 1,024', () => {
+    const lane = `a${'-'.repeat(61)}a`;
+    expect(baggageEntryPattern('.'.repeat(64), lane).length).toBeLessThan(512);
+    expect(() => normalize(CTX, input({ target: Target.ISTIO, propagation: Propagation.baggage({ key: '.'.repeat(64) }), lanes: [{ name: 's1' }, { name: lane }] }))).not.toThrow();
+  });
+});
+
+describe('match keys', () => {
+  test('the headers and query parameters of a block give one key in any order', () => {
+    const h = (name: string) => ({ name, match: { kind: 'exact' as const, value: name } });
+    const orders = [['a', 'b', 'c'], ['a', 'c', 'b'], ['b', 'a', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b'], ['c', 'b', 'a']];
+    const keys = orders.map(o => matchKey({ headers: o.map(n => ({ ...h(n), absent: false })), queryParams: [...o].reverse().map(h) }));
+    expect(new Set(keys).size).toBe(1);
+    expect(matchKey({ headers: [], queryParams: [h('a')] })).not.toBe(matchKey({ headers: [], queryParams: [h('b')] }));
   });
 });
 

@@ -3,7 +3,7 @@
  * service of a group is routed by the same lane model a LaneRouting has (`serviceRoutingProps`), rendered
  * by the same renderer (Target.ISTIO) or, for Target.ASM, standing for the routing ASM generates.
  */
-import { checkBaggagePatterns, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
+import { inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
 import { normalizeRouteOptions } from './routes';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ROUTING_HEADER, LaneSettings } from './types';
 import { LaneServices } from '../../lane';
@@ -200,7 +200,6 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
     traceHeader: props.traceHeader,
     group: true,
   });
-  if (inBaggage(propagation)) checkBaggagePatterns(context, propagation.baggageKey, lanes.map(l => l.name));
   const asmGeneratedNamespace = props.asmGeneratedNamespace ?? DEFAULT_ASM_GENERATED_NAMESPACE;
   checkDnsLabel(`${context}: asmGeneratedNamespace`, asmGeneratedNamespace);
   if (props.asmGeneratedNamespace !== undefined && props.target !== Target.ASM) {

@@ -4,7 +4,7 @@
  * routing with it. Types are in types.ts, route normalization in routes.ts.
  */
 import { checkGatewayApi, normalizeLaneServices } from './gateway-api';
-import { checkBaggagePatterns, checkRuleOnSidecar, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
+import { checkRuleOnSidecar, inBaggage, laneMarkerMatch, normalizePropagation } from './marker';
 import { addCustomRoute, addRule, checkRuleName, noDuplicates, normalizeRouteOptions, releaseRouteIndex } from './routes';
 import {
   DEFAULT_ROUTE_NAME, DEFAULT_ROUTING_HEADER, GatewayModel, LaneModel, ModelLane, ObjectPlacement, SidecarModel,
@@ -87,7 +87,6 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   const propagation = normalizePropagation(context, {
     target: props.target, mode, routingHeader, routingHeaderGiven: props.routingHeader !== undefined, propagation: props.propagation, group: false,
   });
-  if (inBaggage(propagation)) checkBaggagePatterns(context, propagation.baggageKey, names);
 
   const defaultRouteName = props.defaultRouteName ?? DEFAULT_ROUTE_NAME;
   checkRuleName(`${context}: defaultRouteName`, defaultRouteName);
