@@ -19,7 +19,7 @@ import { parseYaml } from '../src/private/simulate/read/manifests';
 const HOST = 'mocka.default.svc.cluster.local';
 const C = 'LaneRouting "test/mocka"';
 
-/** The seed's routing without the fallback (the Gateway API has none), on the Gateway API. */
+/** ASM's permissive-lane scenario without the fallback (the Gateway API has none), on the Gateway API. */
 function props(overrides: Partial<LaneRoutingProps> = {}): LaneRoutingProps {
   return {
     target: Target.GATEWAY_API,
@@ -199,6 +199,24 @@ describe('the declared order is the Gateway API\'s precedence, or the routing is
     expect(() => new LaneRouting(Testing.chart(), 'mocka', props({
       rules: [rule('a', [HeaderMatch.regex('env', 'dev|qa')], 's2'), rule('b', [HeaderMatch.exact('env', 'qa'), HeaderMatch.exact('region', 'eu')], 's3')],
     }))).toThrow(/routes "a" and "b" would swap on the Gateway API/);
+  });
+
+  test('an exact value before a regex: kept when the regex does not take it; two regexes are taken as overlapping', () => {
+    const make = (a: HeaderMatch, b: HeaderMatch) => () => new LaneRouting(Testing.chart(), 'mocka', props({ rules: [rule('a', [a], 's2'), rule('b', [b, HeaderMatch.exact('region', 'eu')], 's3')] }));
+    expect(make(HeaderMatch.exact('env', 'prod'), HeaderMatch.regex('env', 'dev|qa'))).not.toThrow();
+    expect(make(HeaderMatch.exact('env', 'qa'), HeaderMatch.regex('env', 'dev|qa'))).toThrow(/routes "a" and "b" would swap on the Gateway API/);
+    expect(make(HeaderMatch.regex('env', 'dev|qa'), HeaderMatch.regex('env', 'x.*'))).toThrow(/routes "a" and "b" would swap on the Gateway API/);
+  });
+
+  test('the refusal counts query matches where a side has them', () => {
+    const q = (value: string) => QueryParamMatch.exact('q', value);
+    const make = (first: object, later: object) => () => new LaneRouting(Testing.chart(), 'mocka', props({
+      rules: [{ name: 'a', matches: [first], split: [{ lane: 's2' }] }, { name: 'b', matches: [later], split: [{ lane: 's3' }] }],
+    }));
+    expect(make({ headers: [HeaderMatch.exact('env', 'dev')] }, { headers: [HeaderMatch.exact('env', 'dev')], queryParams: [q('1')] })).toThrow(
+      `${C}: routes "a" and "b" would swap on the Gateway API, which tries the more specific match first (no path, 1 header match, 1 query match before no path, 1 header match) where the declared order tries "a" first; put "b" first, or give "a" as many conditions`);
+    expect(make({ queryParams: [q('1')] }, { queryParams: [q('1'), QueryParamMatch.exact('r', '2')] })).toThrow(
+      '(no path, 0 header matches, 2 query matches before no path, 0 header matches, 1 query match)');
   });
 
   test('the specific rule first, or rules that never take the same request, are kept as declared', () => {

@@ -18,8 +18,9 @@ export const GATEWAY_API_LIMITS = {
 
 /** The Service of a lane: the one rendered for it (`<service>-<lane>`), or the one it names. */
 export function laneServiceName(model: LaneModel, lane: string): string {
-  const own = model.lanes.find(l => l.name === lane);
-  const serving = own?.servedBy !== undefined ? model.lanes.find(l => l.name === own.servedBy)! : own!;
+  // a lane of the model: the model's lanes and rules were checked against each other
+  const own = model.lanes.find(l => l.name === lane)!;
+  const serving = own.servedBy !== undefined ? model.lanes.find(l => l.name === own.servedBy)! : own;
   return serving.serviceName ?? `${serviceNameOf(model.host)}-${serving.name}`;
 }
 
@@ -135,7 +136,8 @@ export function checkGatewayApi(model: LaneModel): void {
   for (const t of [model.routeOptions.timeout, ...[...model.routesBefore, ...model.routesAfter].map(r => r.options.timeout)]) {
     if (t !== undefined && !GATEWAY_DURATION.test(t)) throw new Error(`${c}: timeout ${show(t)}: a Gateway API duration has at most 5 digits per unit (e.g. 99999s); use a shorter timeout`);
   }
-  for (const r of routes) for (const m of r.matches) checkMatch(`${c}: ${r === model.defaultRoute ? 'default route' : `route ${show(r.name)}`}`, m);
+  // the default route has no match blocks: only the other routes' are checked
+  for (const r of routes) for (const m of r.matches) checkMatch(`${c}: route ${show(r.name)}`, m);
   checkOrder(c, routes);
 }
 
@@ -181,6 +183,7 @@ export function precedence(m: MatchBlock | undefined): number[] {
 }
 
 function compare(a: readonly number[], b: readonly number[]): number {
+  // Stryker disable next-line EqualityOperator: past the end both are undefined, which never differ
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
 }
@@ -192,18 +195,20 @@ function fullMatch(pattern: string, value: string): boolean {
 
 /** False when no request can take both matches (an exact path, method, header or query value differs). */
 function mayOverlap(a: MatchBlock | undefined, b: MatchBlock | undefined): boolean {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: the one route without blocks is the default route, last and least specific, which compare() has already passed over
   if (!a || !b) return true;
   if (a.uri && b.uri && a.uri.value !== b.uri.value) return false;
   if (a.method && b.method && a.method.value !== b.method.value) return false;
-  const disjoint = (p?: { kind: string; value: string }, q?: { kind: string; value: string }): boolean => {
-    if (!p || !q) return false;
+  // exact or regex values only: checkMatch() has refused presence, absence and prefixes on the Gateway API
+  const disjoint = (p: { kind: string; value: string }, q: { kind: string; value: string }): boolean => {
     if (p.kind === 'exact' && q.kind === 'exact') return p.value !== q.value;
-    if (p.kind === 'exact' && q.kind === 'regex') return !fullMatch(q.value, p.value);
-    if (p.kind === 'regex' && q.kind === 'exact') return !fullMatch(p.value, q.value);
+    if (p.kind === 'exact') return !fullMatch(q.value, p.value);
+    if (q.kind === 'exact') return !fullMatch(p.value, q.value);
+    // two regexes: taken as able to take the same request
     return false;
   };
   const differs = <T extends { name: string; match?: { kind: string; value: string } }>(x: readonly T[], y: readonly T[]) =>
-    x.some(h => y.some(k => k.name === h.name && disjoint(h.match, k.match)));
+    x.some(h => y.some(k => k.name === h.name && disjoint(h.match!, k.match!)));
   return !differs(a.headers, b.headers) && !differs(a.queryParams as any, b.queryParams as any);
 }
 
@@ -212,7 +217,9 @@ function mayOverlap(a: MatchBlock | undefined, b: MatchBlock | undefined): boole
  * route's, when a request can take both.
  */
 function checkOrder(context: string, routes: ReadonlyArray<{ readonly name: string; readonly matches: readonly MatchBlock[] }>): void {
+  // Stryker disable next-line ArrayDeclaration: see mayOverlap(): the default route's block is never compared
   const blocks = routes.flatMap((r, i) => (r.matches.length ? r.matches : [undefined]).map(m => ({ route: r.name, index: i, m, p: precedence(m) })));
+  // Stryker disable next-line EqualityOperator: past the last block the inner loop runs no step
   for (let a = 0; a < blocks.length; a++) {
     for (let b = a + 1; b < blocks.length; b++) {
       const first = blocks[a];
