@@ -9,6 +9,7 @@ import * as path from 'path';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const MutationEnvironment = require('../scripts/mutation-environment.cjs');
 const MutationRunner = require('../scripts/mutation-runner.cjs');
+const MutationRuntime = require('../scripts/mutation-runtime.cjs');
 const MutationSequencer = require('../scripts/mutation-sequencer.cjs');
 const { FAILED, ACTIVE_MUTANT: ACTIVE } = require('../scripts/mutation-shared.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -155,6 +156,24 @@ describe('the environment and the runner', () => {
       delete process.env[ACTIVE];
       await runner.runTests(tests, {}, { serial: true });
       expect(ran).toEqual(['a+b+c', 'a+b+c']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('the runtime gives every test file the same instance of a shared library, loaded once, and leaves the rest to jest', () => {
+    const parent = Object.getPrototypeOf(MutationRuntime.prototype);
+    const spy = jest.spyOn(parent, 'requireModuleOrMock').mockImplementation((...args: any[]) => ({ fresh: args[1] }));
+    try {
+      const [a, b] = [Object.create(MutationRuntime.prototype), Object.create(MutationRuntime.prototype)];
+      const zod = a.requireModuleOrMock('/r/test/x.test.ts', 'zod');
+      expect(typeof zod.z.object).toBe('function');
+      expect(b.requireModuleOrMock('/r/src/y.ts', 'zod')).toBe(zod);
+      expect(spy).not.toHaveBeenCalled();
+      // cdk8s resolves only objects made with its own Object: it must be loaded in the test file's sandbox
+      for (const name of ['cdk8s', 'constructs', '../src', 'fs']) expect(a.requireModuleOrMock('/r/test/x.test.ts', name)).toEqual({ fresh: name });
+      expect(spy).toHaveBeenCalledTimes(4);
+      expect([...MutationRuntime.SHARED].sort()).toEqual(['fast-check', 'js-yaml', 're2js', 'yaml', 'zod']);
     } finally {
       spy.mockRestore();
     }
