@@ -30,6 +30,7 @@ export function readBackendRef(
     return { host: `${kind}:${backendNs}/${backendName}`, port, unresolved: { why: 'kind', reason, assumed: 'its answer is unknown' } };
   }
   const host = serviceHost(backendName, backendNs, clusterDomain);
+  // Stryker disable next-line ArrayDeclaration: a placeholder entry has no namespace, so it permits nothing, as no grant does
   const grants = context.granted ?? [];
   const permits = (g: Grant) => g.namespace === backendNs && g.from.includes(namespace) && (g.to === undefined || g.to.includes(backendName));
   // mesh routes augment Services the caller reaches anyway: no ReferenceGrant is needed (GEP-1294)
@@ -42,7 +43,8 @@ export function readBackendRef(
     return { host, port, unresolved: { why: 'missing', reason: `${where}: no Service ${backendNs}/${backendName} was read`, assumed: 'routed as if it existed' } };
   }
   const notes: string[] = [];
-  const app = port === undefined ? undefined : service.appProtocols.get(port);
+  // no Service port is 0 (ports are 1 to 65535): without a port there is no appProtocol
+  const app = service.appProtocols.get(port ?? 0);
   if (app !== undefined) notes.push(`${where}: port ${port} of Service ${backendNs}/${backendName} has appProtocol ${app}: whether the proxy and the backend agree on that protocol only the run time decides`);
   if (!service.selects) notes.push(`${where}: Service ${backendNs}/${backendName} has no selector: its endpoints are EndpointSlices written outside it, which only the run time holds`);
   return { host, port, ...(notes.length ? { notes } : {}) };

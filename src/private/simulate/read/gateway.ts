@@ -150,8 +150,8 @@ export function readNamespace(source: string, obj: any): [string, { [key: string
 export function moreSpecific(own: ReadonlyArray<string | undefined>, others: Iterable<string | undefined>): string[] {
   const out = new Set<string>();
   for (const o of others) {
-    if (o === undefined || own.includes(o)) continue;
-    if (own.some(h => h !== o && covers(h, o))) out.add(o);
+    // never undefined (every hostname): only undefined covers it, and that is then own
+    if (!own.includes(o) && own.some(h => covers(h, o))) out.add(o as string);
   }
   return [...out].sort();
 }

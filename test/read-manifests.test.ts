@@ -1,0 +1,276 @@
+// How the simulator reads manifests: the documents of YAML files (empty ones, Lists), how objects are named in
+// results and errors, which kinds of which API groups it reads, DestinationRules and Services with the messages
+// that name their broken fields, the lenient reader, the typed field reads, and the backends of HTTPRoutes.
+import { ServiceInfo } from '../src/private/simulate/mesh';
+import { readBackendRef } from '../src/private/simulate/read/backends';
+import { integer, mapping, optionalList, optionalMapping, optionalText } from '../src/private/simulate/read/fields';
+import { locationOf, Manifest, parseYaml, readMesh, readMeshLeniently, sourceOf } from '../src/private/simulate/read/manifests';
+
+const WEB = 'web.shop.svc.cluster.local';
+
+/** Objects as the documents of one file `y`, in order. */
+const manifests = (...objs: any[]): Manifest[] => objs.map((obj, i) => ({ origin: 'y', index: i + 1, obj }));
+const read = (...objs: any[]) => readMesh(manifests(...objs));
+
+const front = {
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'front', namespace: 'shop' },
+  spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web' } }] }] },
+};
+const rule = (spec: any, metadata: any = { name: 'web', namespace: 'shop' }) => ({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata, spec });
+const service = (spec: any, metadata: any = { name: 'web', namespace: 'shop' }) => ({ apiVersion: 'v1', kind: 'Service', metadata, spec });
+/** A Service as the reader records it: no ports and no selector unless given. */
+const info = (extra: Partial<ServiceInfo> = {}): ServiceInfo => ({
+  ports: [], portNames: new Map(), appProtocols: new Map(), selects: false, ...extra,
+});
+
+describe('YAML documents', () => {
+  test('empty and null documents are no objects; every other document is one, numbered from 1', () => {
+    const text = ['kind: A', '---', '---', '~', '---', 'kind: B', ''].join('\n');
+    expect(parseYaml([{ name: 'f.yaml', text }])).toEqual([
+      { origin: 'f.yaml', index: 1, obj: { kind: 'A' } },
+      { origin: 'f.yaml', index: 4, obj: { kind: 'B' } },
+    ]);
+  });
+
+  test('a scalar document is one object (which the reader then refuses)', () => {
+    expect(parseYaml([{ name: 'f.yaml', text: 'just text' }])).toEqual([{ origin: 'f.yaml', index: 1, obj: 'just text' }]);
+  });
+
+  test('a List (kubectl get -o yaml) is its items, each with the List\'s document index', () => {
+    const text = ['apiVersion: v1', 'kind: List', 'items:', '  - kind: A', '  - kind: B', '---', 'kind: C'].join('\n');
+    expect(parseYaml([{ name: 'f.yaml', text }])).toEqual([
+      { origin: 'f.yaml', index: 1, obj: { kind: 'A' } },
+      { origin: 'f.yaml', index: 1, obj: { kind: 'B' } },
+      { origin: 'f.yaml', index: 2, obj: { kind: 'C' } },
+    ]);
+  });
+
+  test('an object of another kind with an items list is one object; a List without an items list too', () => {
+    const text = ['kind: Bundle', 'items: [{kind: A}]', '---', 'kind: List', 'items: none'].join('\n');
+    expect(parseYaml([{ name: 'f.yaml', text }])).toEqual([
+      { origin: 'f.yaml', index: 1, obj: { kind: 'Bundle', items: [{ kind: 'A' }] } },
+      { origin: 'f.yaml', index: 2, obj: { kind: 'List', items: 'none' } },
+    ]);
+  });
+});
+
+describe('how objects are named', () => {
+  test('an object a construct synthesizes is named by kind, namespace/name and the construct\'s path', () => {
+    const m: Manifest = { path: 'app/shop/front', obj: front };
+    expect(sourceOf(m)).toBe('VirtualService shop/front [app/shop/front]');
+    expect(locationOf(m)).toBe('VirtualService shop/front [app/shop/front]');
+  });
+
+  test('an object of no file is located by its name alone, whatever its kind says', () => {
+    const m: Manifest = { obj: { kind: 'undefined:', metadata: { name: 'x' } } };
+    expect(sourceOf(m)).toBe('undefined: x');
+    expect(locationOf(m)).toBe('undefined: x');
+  });
+
+  test('an error that does not name the object is prefixed with its location', () => {
+    const odd = { ...front, get spec(): any { throw new Error('no spec today'); } };
+    expect(() => read(odd)).toThrow(new Error('y (document 1): VirtualService shop/front: no spec today'));
+  });
+
+  test('metadata of the wrong type is an error naming the field', () => {
+    expect(() => read({ ...front, metadata: 5 })).toThrow(new Error('y (document 1): VirtualService (unnamed) metadata: must be a mapping (an object), got 5'));
+    expect(() => read({ ...front, metadata: { name: 'front', namespace: 5 } })).toThrow(
+      new Error('y (document 1): VirtualService front metadata.namespace: must be a string, got 5'));
+  });
+});
+
+describe('which objects are read', () => {
+  test('a null object is an error naming its document', () => {
+    expect(() => readMesh([{ origin: 'y', index: 3, obj: null }])).toThrow(new Error('y (document 3): a Kubernetes object must be a mapping, got null'));
+  });
+
+  test('the kinds read in other API groups or versions are skipped and counted', () => {
+    const other = (apiVersion: string, kind: string, spec: any = {}) => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'shop' }, spec });
+    const mesh = read(
+      front,
+      other('istio.alibabacloud.com/v1beta1', 'ASMSwimLaneGroup'),
+      other('istio.alibabacloud.com/v1beta1', 'ASMSwimLane'),
+      other('example.com/v1', 'VirtualService', { hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }] }] }),
+      other('example.com/v1', 'HTTPRoute', { rules: [{ backendRefs: [{ name: 'api' }] }] }),
+      other('example.com/v1', 'ReferenceGrant'),
+      other('example.com/v1', 'DestinationRule', { host: 'api' }),
+      other('example.com/v1', 'Namespace'),
+      other('example.com/v1', 'Service'),
+      other('gateway.networking.k8s.io/v1', 'GatewayClass', { controllerName: 'example.com/gateway' }),
+      other('gateway.networking.k8s.io/v1alpha2', 'Gateway'),
+    );
+    expect(mesh.tables.map(t => t.source)).toEqual(['y: VirtualService shop/front']);
+    expect(mesh.services).toEqual(new Map());
+    expect(mesh.subsets).toEqual(new Map());
+    expect(mesh.notes).toEqual([
+      'skipped 10 objects of kinds the simulation does not read: ASMSwimLaneGroup (1), ASMSwimLane (1), VirtualService (1), HTTPRoute (1), '
+      + 'ReferenceGrant (1), DestinationRule (1), Namespace (1), Service (1), GatewayClass (1), Gateway (1)',
+    ]);
+  });
+});
+
+describe('DestinationRules', () => {
+  test('a rule\'s subsets are read with their labels (none when absent or null), and each rule is kept with its location', () => {
+    const mesh = read(
+      front,
+      rule({ host: 'web', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'any' }, { name: 'nil', labels: null }] }),
+      rule({ host: 'web', subsets: [{ name: 'v2', labels: { version: 'v2' } }] }, { name: 'web-2', namespace: 'shop' }),
+    );
+    expect(mesh.subsets).toEqual(new Map([[WEB, new Map<string, object>([['v1', { version: 'v1' }], ['any', {}], ['nil', {}], ['v2', { version: 'v2' }]])]]));
+    expect(mesh.rules).toEqual(new Map([[WEB, [
+      { location: 'y (document 2): DestinationRule shop/web', subsets: ['v1', 'any', 'nil'] },
+      { location: 'y (document 3): DestinationRule shop/web-2', subsets: ['v2'] },
+    ]]]));
+  });
+
+  test.each([
+    ['spec', undefined, 'spec: must be a mapping (an object), got undefined'],
+    ['spec.host', { host: 5 }, 'spec.host: must be a string, got 5'],
+    ['spec.subsets', { host: 'web', subsets: 'v1' }, 'spec.subsets: must be a list, got "v1"'],
+    ['a subset', { host: 'web', subsets: [5] }, 'spec.subsets[0]: must be a mapping (an object), got 5'],
+    ['a subset\'s labels', { host: 'web', subsets: [{ name: 'v1', labels: 'v1' }] }, 'spec.subsets[0].labels: must be a mapping (an object), got "v1"'],
+    ['a subset\'s name', { host: 'web', subsets: [{ labels: {} }] }, 'spec.subsets[0].name: must be a string, got undefined'],
+  ])('a broken %s is an error naming the field', (_, spec, message) => {
+    expect(() => read(front, rule(spec))).toThrow(new Error(`y (document 2): DestinationRule shop/web ${message}`));
+  });
+});
+
+describe('Services', () => {
+  test('a Service is read by host (namespace default when none), with its ports, port names and app protocols', () => {
+    const mesh = read(front, service({ selector: { app: 'api' }, ports: [{ name: 'http', port: 80, appProtocol: 'http' }, { port: 81 }] }, { name: 'api' }));
+    expect(mesh.services).toEqual(new Map([['api.default.svc.cluster.local', {
+      ports: [80, 81], portNames: new Map([['http', 80]]), appProtocols: new Map([[80, 'http']]), selects: true,
+    }]]));
+  });
+
+  test('a Service selects its pods only with a selector of at least one label (its endpoints are written outside it otherwise)', () => {
+    const selects = (spec: any) => read(front, service(spec)).services?.get(WEB)?.selects;
+    expect(selects({ selector: { app: 'web' } })).toBe(true);
+    expect(selects({ selector: {} })).toBe(false);
+    expect(selects({ selector: null })).toBe(false);
+    expect(selects({})).toBe(false);
+    expect(read(front, service(undefined)).services).toEqual(new Map([[WEB, info()]]));
+  });
+
+  test.each([
+    ['spec', 5, undefined, 'spec: must be a mapping (an object), got 5'],
+    ['spec.ports', { ports: 80 }, undefined, 'spec.ports: must be a list, got 80'],
+    ['port', { ports: [80] }, undefined, 'spec.ports[0]: must be a mapping (an object), got 80'],
+    ['appProtocol', { ports: [{ port: 80, appProtocol: 2 }] }, undefined, 'spec.ports[0].appProtocol: must be a string, got 2'],
+    ['port name', { ports: [{ port: 80, name: 2 }] }, undefined, 'spec.ports[0].name: must be a string, got 2'],
+    ['selector', { selector: { app: 1 } }, undefined, 'spec.selector.app: must be a string, got 1'],
+    ['selector (not a mapping)', { selector: 'web' }, undefined, 'spec.selector: must be a mapping (an object), got "web"'],
+    ['name', {}, { namespace: 'shop' }, 'metadata.name: must be a string, got undefined'],
+  ])('a broken %s is an error naming the field', (_, spec, metadata, message) => {
+    const name = metadata === undefined ? 'shop/web' : 'shop/(unnamed)';
+    expect(() => read(front, service(spec, metadata))).toThrow(new Error(`y (document 2): Service ${name} ${message}`));
+  });
+});
+
+describe('the lenient reader', () => {
+  const ASM = 'istio.alibabacloud.com/v1';
+
+  test('leaves out each object it refuses, with the reason, and reads the rest', () => {
+    const broken = { ...front, metadata: { name: 'broken', namespace: 'shop' }, spec: { hosts: ['web'], http: 'none' } };
+    const input = manifests(front, broken);
+    const { mesh, unmodelled } = readMeshLeniently(input);
+    expect(unmodelled).toEqual([{ manifest: input[1], message: 'y (document 2): VirtualService shop/broken http: must be a list, got "none"' }]);
+    expect(mesh.tables.map(t => t.source)).toEqual(['y: VirtualService shop/front']);
+  });
+
+  test('reads an input without any route: a lane of no group read is noted, not left out', () => {
+    const stray = { apiVersion: ASM, kind: 'ASMSwimLane', metadata: { name: 'stray', labels: { 'swimlane-group': 'g' } }, spec: {} };
+    const { mesh, unmodelled } = readMeshLeniently(manifests(stray));
+    expect(unmodelled).toEqual([]);
+    expect(mesh.tables).toEqual([]);
+    expect(mesh.notes).toEqual(['y (document 1): ASMSwimLane stray: its swimlane-group label "g" names no ASMSwimLaneGroup read, so it routes nothing']);
+  });
+
+  test('leaves out the lane resources of a group it cannot model even beside an object that is null', () => {
+    const group = { apiVersion: ASM, kind: 'ASMSwimLaneGroup', metadata: { name: 5 }, spec: {} };
+    const input: Manifest[] = [{ origin: 'y', index: 1, obj: null }, ...manifests(front, group).map(m => ({ ...m, index: m.index! + 1 }))];
+    const { mesh, unmodelled } = readMeshLeniently(input);
+    expect(unmodelled).toEqual([
+      { manifest: input[2], message: 'y (document 3): ASMSwimLaneGroup (unnamed) metadata.name: must be a string, got 5' },
+      { manifest: input[0], message: 'y (document 1): a Kubernetes object must be a mapping, got null' },
+    ]);
+    expect(mesh.tables.map(t => t.source)).toEqual(['y: VirtualService shop/front']);
+  });
+});
+
+describe('typed fields', () => {
+  test('null is no mapping', () => {
+    expect(() => mapping('w', null)).toThrow(new Error('w: must be a mapping (an object), got null'));
+    expect(() => mapping('w', [])).toThrow(new Error('w: must be a mapping (an object), got []'));
+    expect(mapping('w', { a: 1 })).toEqual({ a: 1 });
+  });
+
+  test('an optional field absent or null reads as absent: no mapping, an empty list, no text', () => {
+    for (const v of [undefined, null]) {
+      expect(optionalMapping('w', v)).toBeUndefined();
+      expect(optionalList('w', v)).toEqual([]);
+      expect(optionalText('w', v)).toBeUndefined();
+    }
+    expect(() => optionalText('w', 5)).toThrow(new Error('w: must be a string, got 5'));
+  });
+
+  test('an integer is a whole number from min to max, both included', () => {
+    expect(integer('w', 1, 1, 65535)).toBe(1);
+    expect(integer('w', 65535, 1, 65535)).toBe(65535);
+    expect(() => integer('w', 65536, 1, 65535)).toThrow(new Error('w: must be an integer from 1 to 65535, got 65536'));
+    expect(() => integer('w', 0, 1, 65535)).toThrow(new Error('w: must be an integer from 1 to 65535, got 0'));
+    expect(() => integer('w', 1.5, 1, 65535)).toThrow(new Error('w: must be an integer from 1 to 65535, got 1.5'));
+    expect(() => integer('w', '80', 1, 65535)).toThrow(new Error('w: must be an integer from 1 to 65535, got "80"'));
+  });
+});
+
+describe('backends of HTTPRoutes', () => {
+  const where = 'r rules[0].backendRefs[0]';
+  const services = new Map([[WEB, info({ ports: [80], appProtocols: new Map([[80, 'kubernetes.io/h2c']]), selects: true })]]);
+  const ref = (b: object, mesh = false) => readBackendRef(where, { name: 'web', ...b }, 'shop', 'cluster.local', { services }, mesh);
+
+  test('a backend of another kind, or of a Service kind in another group, is not modelled (a core kind named by "core")', () => {
+    const notModelled = (kind: string, host: string) => ({
+      host,
+      port: 80,
+      unresolved: { why: 'kind', reason: `${where}: a backend of kind "${kind}" (shop/web), which the lane simulation does not model`, assumed: 'its answer is unknown' },
+    });
+    expect(ref({ kind: 'Pod', port: 80 })).toEqual(notModelled('core/Pod', 'Pod:shop/web'));
+    expect(ref({ group: 'example.com', kind: 'Service', port: 80 })).toEqual(notModelled('example.com/Service', 'Service:shop/web'));
+    expect(ref({ group: 'multicluster.x-k8s.io', kind: 'ServiceImport', port: 80 })).toEqual(notModelled('multicluster.x-k8s.io/ServiceImport', 'ServiceImport:shop/web'));
+  });
+
+  test('a Service not read is routed as if it existed', () => {
+    expect(ref({ name: 'api', port: 8080 })).toEqual({
+      host: 'api.shop.svc.cluster.local',
+      port: 8080,
+      unresolved: { why: 'missing', reason: `${where}: no Service shop/api was read`, assumed: 'routed as if it existed' },
+    });
+  });
+
+  test('a Service of the route\'s namespace needs no grant; one without a port has no app protocol to note', () => {
+    const bare = readBackendRef(where, { name: 'web' }, 'shop', 'cluster.local', { services }, false);
+    expect(bare).toEqual({ host: WEB, port: undefined });
+    expect(ref({ port: 80 })).toEqual({
+      host: WEB,
+      port: 80,
+      notes: [`${where}: port 80 of Service shop/web has appProtocol kubernetes.io/h2c: whether the proxy and the backend agree on that protocol only the run time decides`],
+    });
+  });
+
+  test('a Service of another namespace without grants read is refused for a Gateway route, not for a mesh route', () => {
+    const other = (mesh: boolean) => readBackendRef(where, { name: 'web', namespace: 'shop' }, 'edge', 'cluster.local', { services }, mesh);
+    expect(other(false)).toEqual({
+      host: WEB,
+      port: undefined,
+      unresolved: {
+        why: 'refused',
+        reason: `${where}: Service shop/web is in another namespace, and no ReferenceGrant read lets HTTPRoutes of edge refer to it (RefNotPermitted)`,
+        assumed: 'routed as if a ReferenceGrant permitted it',
+      },
+    });
+    expect(other(true)).toEqual({ host: WEB, port: undefined });
+  });
+});
