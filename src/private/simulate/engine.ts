@@ -218,7 +218,7 @@ export function simulateChain(mesh: Mesh, entry: RouteTable | undefined, service
     for (const decided of decision.outcomes) {
       const o = guessed.length ? { ...decided, notes: [...guessed, ...decided.notes] } : decided;
       // Stryker disable next-line EqualityOperator: no answer of the simulation is a 400 (they are 200, 3xx, 404, 500, 503)
-      const failed = o.status !== undefined && o.status >= 400;
+      const failed = (o.status ?? 0) >= 400; // an unknown answer (no status) is no failure
       const carried = forward(request, o.destination, labelsOf(mesh, o.served), o.served ? namespaceOf(o.served.host) : undefined);
       const served = o.served?.host ?? o.destination.host;
       const reason = reasonOf(table, decision.routeIndex, o);

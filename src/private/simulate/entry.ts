@@ -56,8 +56,8 @@ export function entryTable(mesh: Mesh, options: SimulationOptions, firstHost: st
   }
   if (candidates.length === 1) return candidates[0];
   const found = tables.map(t => `${t.source} (${[...(t.gateways.length ? [`gateways: ${list(t.gateways)}`] : []), ...(t.mesh ? [`mesh, hosts: ${list(t.hosts)}`] : [])].join('; ')})`).join('; ');
-  const unattached = mesh.tables.filter(t => t.missingParent !== undefined && !tables.includes(t)
-    && (options.gateway === undefined || t.gateways.includes(options.gateway)));
+  // the tables left out: those of a parent not read, with a complete input
+  const unattached = mesh.tables.filter(t => !tables.includes(t) && (options.gateway === undefined || t.gateways.includes(options.gateway)));
   const missing = unattached.length ? ` (the input is complete, and ${list(unattached.map(t => `${t.source}'s ${t.missingParent}`))} was not read, so those routes are attached nowhere)` : '';
   if (candidates.length === 0) throw new Error(`no VirtualService${what}${missing}; found: ${found}`);
   throw new Error(`${candidates.length} VirtualServices${what}: choose one with a gateway (namespace/name) or a host; found: ${found}`);

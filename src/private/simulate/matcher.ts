@@ -29,7 +29,8 @@ export function hostMatches(hostnames: readonly string[], req: Request): boolean
 function portAndCaller(block: MatchBlock, req: Request): boolean {
   if (block.port !== undefined && req.port !== block.port) return false;
   if (block.sourceNamespace !== undefined && req.sourceNamespace !== block.sourceNamespace) return false;
-  return !(block.notSourceNamespaces && req.sourceNamespace !== undefined && block.notSourceNamespaces.includes(req.sourceNamespace));
+  // a caller of no known namespace is in no list
+  return !block.notSourceNamespaces?.some(ns => ns === req.sourceNamespace);
 }
 
 export function matchesBlock(block: MatchBlock, req: Request): boolean {
@@ -70,7 +71,8 @@ type Routes = ReadonlyArray<{ readonly matches: readonly MatchBlock[] }>;
  * names exact hostnames can match only a request for one of them; the others are `general`. Both lists ascend.
  */
 interface HostIndex {
-  readonly byHost: ReadonlyMap<string, readonly number[]>;
+  /** a request without a host has no entry */
+  readonly byHost: ReadonlyMap<string | undefined, readonly number[]>;
   readonly general: readonly number[];
 }
 
@@ -91,7 +93,7 @@ function hostIndex(routes: Routes): HostIndex | null {
     }
     for (const h of new Set(r.matches.flatMap(b => b.hostnames!))) byHost.set(h, [...(byHost.get(h) ?? []), i]);
   });
-  index = routes.length >= INDEXED_FROM && general.length < routes.length ? { byHost, general } : null;
+  index = routes.length >= INDEXED_FROM ? { byHost, general } : null;
   INDEXES.set(routes, index);
   return index;
 }
@@ -111,12 +113,15 @@ export function firstMatch(routes: Routes, req: Request): number {
     return -1;
   }
   // the routes of the request's host and the general ones, in their order
-  const own = (req.host !== undefined ? index.byHost.get(req.host) : undefined) ?? [];
+  const own = index.byHost.get(req.host) ?? [];
   const general = index.general;
   let a = 0;
   let b = 0;
   while (a < own.length || b < general.length) {
-    const i = b >= general.length || (a < own.length && own[a] < general[b]) ? own[a++] : general[b++];
+    // past its end own[a] is undefined, and undefined < n is false: the general routes go on
+    // Stryker disable next-line EqualityOperator: a route is the host's or general, never both, so the two indexes are never equal
+    const ownFirst = own[a] < general[b];
+    const i = b >= general.length || ownFirst ? own[a++] : general[b++];
     if (routeMatches(routes[i], req)) return i;
   }
   return -1;

@@ -175,7 +175,7 @@ export function hostsOf(mesh: Mesh): Set<string> {
   for (const t of mesh.tables) {
     t.hosts.filter(h => h !== '*').forEach(h => out.add(h));
     // a redirect has no host; a fallback's host is routed to as well
-    t.routes.forEach(r => r.destinations.forEach(d => [d, ...(d.fallback ? [d.fallback] : [])].forEach(b => b.host && out.add(b.host))));
+    t.routes.forEach(r => r.destinations.forEach(d => (d.fallback ? [d, d.fallback] : [d]).forEach(b => b.host && out.add(b.host))));
   }
   return out;
 }
