@@ -9,7 +9,7 @@ import { CliResult, runBuiltCli, runCli, runCliAsync, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
-import { USAGE } from '../src/cli/args';
+import { USAGE, version } from '../src/cli/args';
 import { mermaidEdgeCount } from '../src/cli/commands/diagram';
 import { main, run } from '../src/cli/main';
 
@@ -259,6 +259,89 @@ describe('cdk8s-lanes simulate: the whole output', () => {
     ]);
     // without a lane down, the chain line names none
     expect(lines(cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka', '-n', '10').out)[1]).toBe('chain:   mocka');
+  });
+
+  test('a chain with two lanes down names both; the notes its hops rest on follow the table, once each', () => {
+    expect(lines(cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka', '--down', 's3', '--down', 's2', '-n', '10').out)[1])
+      .toBe('chain:   mocka (no healthy endpoints: s3, s2)');
+    const file = scratch('chain/unknown-service.yaml', [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: a, namespace: n}',
+      'spec: {selector: {app: a}, ports: [{port: 80}]}',
+      '---',
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: to-b, namespace: n}',
+      'spec:',
+      '  parentRefs: [{group: "", kind: Service, name: a, port: 80}]',
+      '  rules: [{backendRefs: [{name: b, port: 80}]}]',
+      '',
+    ].join('\n'));
+    expect(cli('simulate', file, '--chain', 'a.n.svc.cluster.local,b.n.svc.cluster.local', '-n', '2')).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'request: GET /',
+        'chain:   a.n.svc.cluster.local -> b.n.svc.cluster.local',
+        '',
+        'trace             probability  sampled (n=2, seed 1)',
+        'b(any) -> b(any)  100%         2',
+        '',
+        `note: ${file}: HTTPRoute n/to-b rules[0].backendRefs[0]: no Service n/b was read; routed as if it existed (with complete, the share fails with 500)`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('a backend of a kind the simulation does not model: its row is unknown, and the note says why after a blank line', () => {
+    const file = scratch('single/unknown-kind.yaml', [
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: odd, namespace: n}',
+      'spec:',
+      '  parentRefs: [{group: "", kind: Service, name: a, port: 80}]',
+      '  rules: [{backendRefs: [{group: example.com, kind: Bucket, name: b}]}]',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: a, namespace: n}',
+      'spec: {selector: {app: a}, ports: [{port: 80}]}',
+      '',
+    ].join('\n'));
+    const note = `note: ${file}: HTTPRoute n/odd rules[0].backendRefs[0]: a backend of kind "example.com/Bucket" (n/b), which the lane simulation does not model: its answer is unknown`;
+    expect(cli('simulate', file, '--host', 'a.n.svc.cluster.local', '-n', '3')).toEqual({
+      code: 0,
+      err: `${note}\n`,
+      out: [
+        'request: GET /',
+        `entry:   ${file}: HTTPRoute n/odd`,
+        'rule:    odd-rule-1',
+        '',
+        'subset                probability  sampled (n=3, seed 1)  lane marker x-asm-prefer-tag',
+        'unknown (Bucket:n/b)  100%         3                      (unset)',
+        '',
+        note,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('a host no route table routes: its Service is the entry, no rule, and any endpoint serves every request', () => {
+    const file = scratch('single/service-only.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: n}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n');
+    expect(cli('simulate', file, '--host', 'a.n.svc.cluster.local', '-n', '4')).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'request: GET /',
+        'entry:   (no route table: the Service a.n.svc.cluster.local itself)',
+        'rule:    (none: no route table routes the host)',
+        '',
+        'subset          probability  sampled (n=4, seed 1)  lane marker x-asm-prefer-tag',
+        '(any endpoint)  100%         4                      (unset)',
+        '',
+      ].join('\n'),
+    });
   });
 
   test('one VirtualService: the request, the entry, the rule, and a row per serving subset with its lane marker', () => {
@@ -588,6 +671,43 @@ describe('cdk8s-lanes diff: the whole output', () => {
     });
   });
 
+  test('diff of two meshes with no host in common: every entry point added or removed, and the lists of subsets and hosts comma-separated', () => {
+    const r = cli('diff', scratch('diff/front-back.yaml', FRONT_BACK), before);
+    expect(r).toEqual({
+      code: 1,
+      err: '',
+      out: [
+        'traffic: changed',
+        '',
+        'sidecar api.n.svc.cluster.local (added)',
+        '  requests     before      after',
+        '  any request  (no route)  api.n.svc.cluster.local 100%',
+        '',
+        'sidecar back.n.svc.cluster.local (removed)',
+        '  requests     before                           after',
+        '  any request  back.n.svc.cluster.local/c 100%  (no route)',
+        '',
+        'sidecar front.n.svc.cluster.local (removed)',
+        '  requests     before                                                            after',
+        '  any request  front.n.svc.cluster.local/a 50%; front.n.svc.cluster.local/b 50%  (no route)',
+        '',
+        'sidecar web.n.svc.cluster.local (added)',
+        '  requests    before      after',
+        '  env absent  (no route)  web.n.svc.cluster.local/s1 100%',
+        '  env: dev    (no route)  web.n.svc.cluster.local/s1 50% [x-lane=s1]; web.n.svc.cluster.local/s2 50% [x-lane=s2] fallback web.n.svc.cluster.local/s1',
+        '',
+        'subsets added: web.n.svc.cluster.local/s1, web.n.svc.cluster.local/s2',
+        '',
+        'subsets removed: back.n.svc.cluster.local/c, front.n.svc.cluster.local/a, front.n.svc.cluster.local/b',
+        '',
+        'hosts added: api.n.svc.cluster.local, web.n.svc.cluster.local',
+        '',
+        'hosts removed: back.n.svc.cluster.local, front.n.svc.cluster.local',
+        '',
+      ].join('\n'),
+    });
+  });
+
   test('diff --cluster-domain qualifies short host names with that domain', () => {
     const r = cli('diff', before, after, '--cluster-domain', 'example.org');
     expect(r.code).toBe(1);
@@ -778,6 +898,72 @@ describe('cdk8s-lanes flags', () => {
   test('-H without a name before the colon is refused', () => {
     expect(cli('simulate', frontBack, '-H', ':dev')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -H needs "name: value", got ":dev"\n\n${USAGE}\n` });
   });
+
+  test('a flag that takes no value given one (--json=x) is refused as such, not as a flag that needs one', () => {
+    expect(cli('simulate', frontBack, '--json=x')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: --json takes no value\n\n${USAGE}\n` });
+    expect(cli('simulate', frontBack, '--no-listener-isolation=false')).toEqual({
+      code: 2, out: '', err: `cdk8s-lanes: --no-listener-isolation takes no value\n\n${USAGE}\n`,
+    });
+  });
+
+  test('--scheme http is taken and is part of the request', () => {
+    const r = cli('simulate', frontBack, '--host', 'back', '--scheme', 'http', '-n', '0', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).request).toEqual({ multiValueHeaders: {}, method: 'GET', path: '/', scheme: 'http' });
+  });
+
+  test('--no-listener-isolation: a request for a listener\'s hostname may take the routes of a listener that takes any host', () => {
+    // listener isolation (Gateway API GatewayHTTPListenerIsolation): shop.example.com is only the shop listener's, which has no route
+    const file = scratch('flags/isolation.yaml', [
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: Gateway',
+      'metadata: {name: gw, namespace: infra}',
+      'spec:',
+      '  gatewayClassName: c',
+      '  listeners:',
+      '    - {name: any, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}',
+      '    - {name: shop, port: 80, protocol: HTTP, hostname: shop.example.com, allowedRoutes: {namespaces: {from: All}}}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web, namespace: infra}',
+      'spec: {selector: {app: web}, ports: [{port: 80}]}',
+      '---',
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: to-any, namespace: infra}',
+      'spec:',
+      '  parentRefs: [{name: gw, sectionName: any}]',
+      '  rules: [{backendRefs: [{name: web, port: 80}]}]',
+      '',
+    ].join('\n'));
+    const simulate = (...flags: string[]) => cli('simulate', file, '--gateway', 'infra/gw', '-H', 'host: shop.example.com', '-n', '2', ...flags);
+    const isolation = 'infra/gw: listener isolation (GatewayHTTPListenerIsolation) applies: a request is handled only by the most specific listener whose hostname matches it';
+    expect(simulate()).toEqual({
+      code: 0,
+      err: `note: ${isolation}\n`,
+      out: [
+        'request: GET / host: shop.example.com',
+        `entry:   ${file}: HTTPRoute infra/to-any`,
+        'rule:    none matched (Istio answers 404)',
+        `note: ${isolation}`,
+        '',
+      ].join('\n'),
+    });
+    expect(simulate('--no-listener-isolation')).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'request: GET / host: shop.example.com',
+        `entry:   ${file}: HTTPRoute infra/to-any`,
+        'rule:    to-any-rule-1',
+        '',
+        'subset          probability  sampled (n=2, seed 1)  lane marker x-asm-prefer-tag',
+        '(any endpoint)  100%         2                      (unset)',
+        '',
+      ].join('\n'),
+    });
+  });
 });
 
 describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
@@ -805,6 +991,26 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
         '  1  (unnamed)  (any request)  api/(any) 100%',
         '',
         'propagation: every service forwards x-lane from each request it receives to the calls it makes, so that requests keep their lane',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('explain of routes that set no header: the tables only, and no blank line after the last one', () => {
+    const file = scratch('explain/front-back.yaml', FRONT_BACK);
+    expect(cli('explain', file)).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        `${file}: VirtualService n/front`,
+        '  mesh (sidecars); hosts: front.n.svc.cluster.local',
+        '  #  rule   match          destinations',
+        '  1  split  (any request)  front/a 50%; front/b 50%',
+        '',
+        `${file}: VirtualService n/back`,
+        '  mesh (sidecars); hosts: back.n.svc.cluster.local',
+        '  #  rule  match          destinations',
+        '  1  all   (any request)  back/c 100%',
         '',
       ].join('\n'),
     });
@@ -1012,43 +1218,88 @@ describe('main(): the binary\'s entry point', () => {
   });
 });
 
+describe('cdk8s-lanes --version: the package.json it reads', () => {
+  const own = path.join(__dirname, '..', 'src', 'cli', 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
+  afterEach(() => jest.restoreAllMocks());
+
+  test('a package.json of another package nearer the CLI is passed over for this package\'s own', () => {
+    const exists = realFs.existsSync;
+    const read = realFs.readFileSync;
+    jest.spyOn(realFs, 'existsSync').mockImplementation(f => f === own || exists(f));
+    jest.spyOn(realFs, 'readFileSync').mockImplementation(((f: any, o: any) => (f === own ? '{"name": "bundler-stub", "version": "9.9.9"}' : read(f, o))) as any);
+    expect(version()).toBe(`cdk8s-lanes ${pkg.version}`);
+  });
+
+  test('without a package.json of this package above the CLI, the version is unknown', () => {
+    jest.spyOn(realFs, 'existsSync').mockReturnValue(false);
+    expect(version()).toBe('cdk8s-lanes (unknown version)');
+  });
+});
+
 describe('cdk8s-lanes help COMMAND', () => {
-  // the last line of a command's help (the exit status) is left out here: it is the second line of the exit
-  // status paragraph of USAGE, for every command (see the report on the help text)
+  // every command's help: the options every command takes and the exit status, each line with its continuation lines
   const common = [
     '  every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)',
+    '                           [--no-listener-isolation] (a request may reach any Gateway listener its host matches)',
     '  FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)',
   ];
+  const exitStatus = [
+    'exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags);',
+    '             diff: 0 no traffic change, 1 traffic changed, 2 usage or bad input',
+  ];
 
-  test('help diagram: its usage lines, the options of every command, and what it does (each with its continuation lines)', () => {
-    const r = cli('help', 'diagram');
-    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
-    expect(r.out.split('\n').slice(0, -2)).toEqual([
-      'usage:',
-      '  cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]',
-      '                      [--format mermaid|markdown|svg]',
-      '',
-      ...common,
-      '',
-      'diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);',
-      '           --chain draws the chain\'s lanes as swimlanes; --host and --lane keep a large mesh readable;',
-      '           Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)',
-      '',
-    ]);
+  test('help diagram: its usage lines, the options of every command, what it does and the exit status (each with its continuation lines)', () => {
+    expect(cli('help', 'diagram')).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'usage:',
+        '  cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]',
+        '                      [--format mermaid|markdown|svg]',
+        '',
+        ...common,
+        '',
+        'diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);',
+        '           --chain draws the chain\'s lanes as swimlanes; --host and --lane keep a large mesh readable;',
+        '           Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)',
+        '',
+        ...exitStatus,
+        '',
+      ].join('\n'),
+    });
   });
 
   test('help explain: its one usage line, not the next command\'s', () => {
-    const r = cli('help', 'explain');
-    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
-    expect(r.out.split('\n').slice(0, -2)).toEqual([
-      'usage:',
-      '  cdk8s-lanes explain FILES...',
-      '',
-      ...common,
-      '',
-      'explain    the rule table of every VirtualService',
-      '',
-    ]);
+    expect(cli('help', 'explain')).toEqual({
+      code: 0,
+      err: '',
+      out: ['usage:', '  cdk8s-lanes explain FILES...', '', ...common, '', 'explain    the rule table of every VirtualService', '', ...exitStatus, ''].join('\n'),
+    });
+  });
+
+  test('help simulate: all three of its usage lines; simulate --help prints the same', () => {
+    const r = cli('help', 'simulate');
+    expect(r).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'usage:',
+        '  cdk8s-lanes simulate FILES... [-H \'name: value\']... [--path P] [--method M] [--port N] [--scheme http|https]',
+        '                       [-n N] [--seed N] [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]',
+        '                       [--source-namespace NS] [--complete] [--routing-header NAME] [--json]',
+        '',
+        ...common,
+        '',
+        'simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests',
+        '           (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop;',
+        '           --complete: the files hold every object of the cluster, so a backend they lack fails with 500)',
+        '',
+        ...exitStatus,
+        '',
+      ].join('\n'),
+    });
+    expect(cli('simulate', '--help')).toEqual(r);
   });
 });
 

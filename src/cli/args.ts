@@ -122,13 +122,15 @@ export const OPTIONS = {
 export type Command = keyof typeof OPTIONS;
 export const COMMANDS = Object.keys(OPTIONS) as Command[];
 
-/** One command's part of the usage text. */
+/** One command's part of the usage text: each line it takes comes with the more deeply indented lines that continue it. */
 export function commandHelp(command: Command): string {
-  const lines = USAGE.split('\n');
-  const usage = lines.filter((l, i) => l.startsWith(`  cdk8s-lanes ${command} `) || (i > 0 && lines[i - 1].startsWith(`  cdk8s-lanes ${command} `) && l.startsWith('     ')));
-  const about = lines.filter((l, i) => l.startsWith(`${command} `) || (l.startsWith('           ') && lines.slice(0, i).reverse().find(x => !x.startsWith('           '))?.startsWith(`${command} `)));
-  const common = lines.filter(l => l.startsWith('  every command also takes') || l.startsWith('  FILES are'));
-  return ['usage:', ...usage, '', ...common, '', ...about, '', lines.slice(-1)[0]].join('\n');
+  const entries: string[][] = [];
+  for (const line of USAGE.split('\n')) {
+    if (line.startsWith('   ')) entries[entries.length - 1].push(line);
+    else entries.push([line]);
+  }
+  const take = (...starts: string[]) => entries.filter(e => starts.some(s => e[0].startsWith(s))).flat();
+  return ['usage:', ...take(`  cdk8s-lanes ${command} `), '', ...take('  every command also takes', '  FILES are'), '', ...take(`${command} `), '', ...take('exit status:')].join('\n');
 }
 
 /** `--help`, `help` or `--version`: the text goes to stdout, exit 0. */
@@ -150,17 +152,21 @@ export function parseArgs(argv: string[]): Options {
   // every option of every command is known to the parser, so that one of another command is named as such
   const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff, ...OPTIONS.check, ...OPTIONS.diagram };
   type Token = { kind: string; name?: string; rawName?: string };
-  let parsed: { values: { [name: string]: string | boolean | string[] | undefined }; positionals: string[]; tokens?: Token[] };
+  let parsed: { values: { [name: string]: string | boolean | string[] | undefined }; positionals: string[]; tokens: Token[] };
   try {
     parsed = nodeParseArgs({ args: rest, options: all, allowPositionals: true, strict: true, tokens: true }) as any;
   } catch (e) {
     const message = (e as Error).message;
+    // Stryker disable next-line OptionalChaining,StringLiteral: each error parseArgs throws here quotes the option it is about
     const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
     if ((e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${quoted}`);
-    if ((e as any).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${quoted.split(' ')[0].replace(/,$/, '')} needs a value`);
-    throw new UsageError(message);
+    // the only other error parseArgs throws with positionals allowed (ERR_PARSE_ARGS_INVALID_OPTION_VALUE): a value missing
+    // ('--seed <value>', '-H, --header <value>'), or given to a flag that takes none
+    // Stryker disable next-line Regex: the first word is '-H,' or '--name'; an option name has no comma
+    const flag = quoted.split(' ')[0].replace(/,$/, '');
+    throw new UsageError(message.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`);
   }
-  for (const t of parsed.tokens ?? []) {
+  for (const t of parsed.tokens) {
     if (t.kind === 'option' && !(t.name! in own) && !(t.name! in COMMON)) {
       const owner = COMMANDS.find(c => t.name! in OPTIONS[c]);
       throw new UsageError(`${t.rawName} is an option of ${owner}, not of ${command}`);
@@ -229,6 +235,7 @@ export function version(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (!fs.existsSync(file)) continue;
+    // Stryker disable next-line StringLiteral: without an encoding the Buffer read is parsed as UTF-8 text all the same
     const pkg = JSON.parse(fs.readFileSync(file, 'utf-8'));
     if (pkg.name === 'cdk8s-traffic-lanes') return `cdk8s-lanes ${pkg.version}`;
   }

@@ -62,6 +62,8 @@ function failed(e: unknown, err: (s: string) => void): number {
   return e instanceof UsageError ? 2 : 1;
 }
 
+// Stryker disable all: runs only when node runs this file as the program, never under jest; the tests of the built binary run it
 if (require.main === module) {
   void main(process.argv.slice(2)).then(code => process.exitCode = code);
 }
+// Stryker restore all

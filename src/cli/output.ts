@@ -19,6 +19,7 @@ export function table(rows: string[][]): string {
   // eslint-disable-next-line no-control-regex
   const width = (cell: string) => cell.replace(/\u001b\[[0-9;]*m/g, '').length;
   const widths = rows[0].map((_, c) => Math.max(...rows.map(r => width(r[c]))));
-  return rows.map(r => r.map((cell, c) => (c === r.length - 1 ? cell : cell + ' '.repeat(widths[c] - width(cell)))).join('  ').trimEnd()).join('\n');
+  // the last column is padded too, and its padding trimmed with the row's
+  return rows.map(r => r.map((cell, c) => cell + ' '.repeat(widths[c] - width(cell))).join('  ').trimEnd()).join('\n');
 }
 

@@ -24,7 +24,8 @@ export function diffCommand(o: Options, out: (s: string) => void, err: (s: strin
     err(`cdk8s-lanes: ${(e as Error).message}`);
     return 2;
   }
-  const format = o.json ? 'json' : o.format ?? 'table';
+  // without --format (or --json), the table
+  const format = o.json ? 'json' : o.format;
   if (format === 'json') {
     out(JSON.stringify(d, null, 2));
     return d.changed ? 1 : 0;

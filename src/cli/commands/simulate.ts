@@ -112,6 +112,7 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
     if (x.status === 500) return '500 (the backend cannot be used)';
     if (x.failed) return UNAVAILABLE;
     if (x.status === undefined) return `unknown (${x.host})`;
+    // Stryker disable next-line OptionalChaining: an outcome served (not failed, not a redirect or 500) always has its backend
     return x.backend?.subset ?? '(any endpoint)';
   };
   const shares = new Map<string, number>();
@@ -131,7 +132,7 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
     notes();
     return;
   }
-  out(`rule:    ${result.rule ?? '(unnamed)'}`);
+  out(`rule:    ${result.rule ?? (result.virtualService === undefined ? '(none: no route table routes the host)' : '(unnamed)')}`);
   out('');
   const rows = [['subset', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `lane marker ${o.routingHeader}`]];
   for (const [key, p] of dist) {
