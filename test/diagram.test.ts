@@ -259,6 +259,16 @@ describe('SVG, laid out by Graphviz without a browser', () => {
     expect(dev[0]).toBeLessThan(base[0]);
   });
 
+  test('a rule\'s row: its name on the first line, its match on the line below, before the next rule', async () => {
+    const texts = svgTexts(await sharedFallback().diagramSvg());
+    const y = (text: string) => texts.filter(t => t.text === text).map(t => t.y);
+    const lines = [y('1. r&d'), y('x-team exact "R&D"'), y('2. qa'), y('x-team exact "qa"'), y('3. rest'), y('any request')];
+    expect(lines.map(l => l.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    const ys = lines.map(([v]) => v);
+    // each line strictly below the one before it
+    expect(ys.slice(1).map((v, i) => v > ys[i])).toEqual([true, true, true, true, true]);
+  });
+
   test.each(Object.keys(SCENARIOS))('example %s: every node and edge label of the diagram is drawn', async (name) => {
     const sim = LaneSimulator.fromConstruct(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS[name]));
     const drawn = svgTexts(await sim.diagramSvg()).map(t => t.text);

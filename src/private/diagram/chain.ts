@@ -56,7 +56,7 @@ export function chainDiagram(entry: string, lanes: readonly LaneSwim[]): Diagram
         from = node;
       });
     }
-    const named = swim.requests.slice(0, NAMED_CLASSES).map(r => `${r.text || 'any other request'}${r.share < 1 ? ` (${percent(r.share)})` : ''}`);
+    const named = swim.requests.slice(0, NAMED_CLASSES).map(r => `${r.text}${r.share < 1 ? ` (${percent(r.share)})` : ''}`);
     const others = swim.requests.length - NAMED_CLASSES;
     const more = others > 0 ? [`and ${others} more ${others === 1 ? 'class' : 'classes'} of requests`] : [];
     clusters.push({ id, lines: [`lane ${swim.lane}`, ...named, ...more], nodes });
