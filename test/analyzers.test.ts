@@ -2,9 +2,16 @@
  * The analyzers one by one: what makes each code fire, and what silences it (the objects it looks for, their
  * kinds, groups and namespaces). test/check.test.ts has one fixture per code and the CLI.
  */
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { stringify } from 'yaml';
 import { analyzeObjects, deployment, dr, HOST, service, to, vs } from './check-fixtures';
-import { ANALYZERS } from '../src/private/analysis/analyze';
-import { Finding } from '../src/private/analysis/findings';
+import { LaneGroup, Target } from '../src';
+import { analyze, ANALYZERS } from '../src/private/analysis/analyze';
+import { duplicateObjects } from '../src/private/analysis/analyzers/objects/duplicates';
+import { conflictingMeshHosts } from '../src/private/analysis/analyzers/virtualservice/conflicting-mesh-hosts';
+import { Context, inventoryOf } from '../src/private/analysis/context';
+import { Finding, Report } from '../src/private/analysis/findings';
+import { parseYaml, readMeshLeniently } from '../src/private/simulate/read/manifests';
 
 function findings(...objects: object[]): Finding[] {
   return analyzeObjects(objects);
@@ -61,6 +68,18 @@ describe('IST0101: destination hosts', () => {
   test('without Services in the input, hosts are not checked', () => {
     expect(found(['IST0101'], rules, route)).toEqual([]);
   });
+
+  test('an HTTPRoute backend of another kind than Service, or a rule without backends, names no host to look for', () => {
+    const httpRoute = (rule: object) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [rule] },
+    });
+    expect(found(['IST0101'], service(), httpRoute({ backendRefs: [{ name: 'other', port: 80 }] }))).toEqual(['IST0101 f (document 2): HTTPRoute shop/web']);
+    expect(found(['IST0101'], service(), httpRoute({ backendRefs: [{ group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'other', port: 80 }] }))).toEqual([]);
+    expect(found(['IST0101'], service(), httpRoute({ matches: [{ path: { type: 'PathPrefix', value: '/a' } }] }))).toEqual([]);
+  });
 });
 
 describe('IST0101 and LANE005: destination subsets', () => {
@@ -109,6 +128,12 @@ describe('IST0109: sidecar VirtualServices for one host', () => {
     expect(found(['IST0109'], ...workloads, rules, vs([{ route: [to('v1')] }]), notIstio)).toEqual([]);
   });
 
+  test('a VirtualService it cannot model that is bound to mesh besides a gateway claims its hosts; hosts that are not a list claim none', () => {
+    expect(found(['IST0109'], ...workloads, rules, vs([{ route: [to('v1')] }]), unmodelled('both', { gateways: ['istio-system/ingress', 'mesh'] })))
+      .toEqual(['IST0109 f (document 6): VirtualService shop/both']);
+    expect(found(['IST0109'], unmodelled('a', { hosts: 'web' }), unmodelled('b', { hosts: 'web' }))).toEqual([]);
+  });
+
   test('one VirtualService naming a host twice is one claim', () => {
     expect(found(['IST0109'], ...workloads, rules, vs([{ route: [to('v1')] }], { hosts: [HOST, HOST] }))).toEqual([]);
   });
@@ -122,6 +147,10 @@ describe('LANE001: one object per kind, namespace and name', () => {
     expect(found(['LANE001'], obj('Gateway', 'x', 'networking.istio.io/v1'), obj('Gateway', 'x', 'gateway.networking.k8s.io/v1'))).toEqual([]);
     expect(found(['LANE001'], obj('Gateway', 'x', 'networking.istio.io/v1'), obj('Gateway', 'x', 'networking.istio.io/v1beta1'))).toEqual(['LANE001 f (document 2): Gateway x/a']);
     expect(found(['LANE001'], { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} })).toEqual([]);
+  });
+
+  test('mappings without a kind are no objects to compare', () => {
+    expect(found(['LANE001'], { metadata: { name: 'a', namespace: 'x' } }, { metadata: { name: 'a', namespace: 'x' } })).toEqual([]);
   });
 
   test('a third copy is reported against the first', () => {
@@ -168,6 +197,36 @@ describe('LANE003: gateways', () => {
     expect(found(['LANE003'], ...workloads, rules, bound('ingress'), gateway('ingress', 'shop'))).toEqual([]);
     expect(findings(...workloads, rules, bound('ingress')).filter(f => f.code === 'LANE003').map(f => f.message))
       .toEqual(['its gateway shop/ingress is not among the objects read (it usually lives elsewhere)']);
+  });
+
+  test('a VirtualService without a namespace looks for its gateway in the default namespace', () => {
+    const unplaced = { ...bound('ingress'), metadata: { name: 'web' } };
+    expect(findings(unplaced).filter(f => f.code === 'LANE003')).toEqual([{
+      code: 'LANE003',
+      level: 'Info',
+      resource: 'f (document 1): VirtualService web',
+      message: 'its gateway default/ingress is not among the objects read (it usually lives elsewhere)',
+    }]);
+  });
+
+  test('only a Gateway is a gateway: another Istio object of that name is not', () => {
+    const named = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'ingress', namespace: 'shop' }, spec: { host: other } };
+    expect(found(['LANE003'], ...workloads, rules, bound('ingress'), named)).toEqual(['LANE003 f (document 5): VirtualService shop/web']);
+  });
+
+  test('an HTTPRoute whose parent Gateway was not read', () => {
+    const httpRoute = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
+    };
+    expect(findings(service(), httpRoute).filter(f => f.code === 'LANE003')).toEqual([{
+      code: 'LANE003',
+      level: 'Info',
+      resource: 'f (document 2): HTTPRoute shop/web',
+      message: 'its gateway infra/gw is not among the objects read (it usually lives elsewhere)',
+    }]);
   });
 });
 
@@ -276,6 +335,14 @@ describe('LANE002 and LANE006: what counts', () => {
     ]))).toEqual([]);
   });
 
+  test('LANE006: the message names the subsets defined twice, and none when there are none', () => {
+    const named = (subsets: string[]) => ({ ...dr(subsets), metadata: { name: 'web2', namespace: 'shop' } });
+    const lane006 = (...objects: object[]) => findings(...objects).filter(x => x.code === 'LANE006').map(x => [x.level, x.message]);
+    const merged = `is also a DestinationRule for host ${HOST}, like f (document 4): DestinationRule shop/web; Istio merges them, keeps the first one's traffic policy and drops duplicate subsets`;
+    expect(lane006(...workloads, rules, named(['v1', 'v2', 'v3']))).toEqual([['Error', `${merged} (here v1, v2), so define the host's subsets in one place`]]);
+    expect(lane006(...workloads, rules, named(['v3']))).toEqual([['Warning', `${merged}, so define the host's subsets in one place`]]);
+  });
+
   test('LANE006: DestinationRules for one host with distinct subsets are a Warning, naming no subset', () => {
     const distinct = { ...dr(['v3']), metadata: { name: 'web-v3', namespace: 'shop' } };
     const f = findings(...workloads, deployment('v3'), rules, distinct, vs([{ route: [to('v1')] }])).filter(x => x.code === 'LANE006');
@@ -286,5 +353,48 @@ describe('LANE002 and LANE006: what counts', () => {
   test('IST0173: without a Service and without subset labels, any pod template of the host\'s namespace will do', () => {
     const bare = { ...rules, spec: { host: HOST, subsets: [{ name: 'all' }] } };
     expect(found(['IST0173'], deployment('v1'), bare, vs([{ route: [to('v1')] }]))).toEqual([]);
+  });
+});
+
+describe('objects that are not mappings (a List\'s null item)', () => {
+  test('LANE001 and IST0109 pass over them', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'x' } };
+    const manifests = parseYaml([{ name: 'f', text: stringify({ apiVersion: 'v1', kind: 'List', items: [null, cm, cm] }) }]);
+    const { mesh, unmodelled } = readMeshLeniently(manifests);
+    expect(unmodelled.map(u => u.message)).toEqual(['f (document 1): a Kubernetes object must be a mapping, got null']);
+    const ctx: Context = { manifests, mesh, unmodelled, inventory: inventoryOf(manifests, 'cluster.local'), domain: 'cluster.local' };
+    const reported: string[] = [];
+    const report: Report = (code, _level, resource) => reported.push(`${code} ${resource}`);
+    duplicateObjects().objects!(ctx, report);
+    conflictingMeshHosts().objects!(ctx, report);
+    expect(reported).toEqual(['LANE001 f (document 1): ConfigMap x/a']);
+  });
+
+  test('the whole analysis names a List\'s null item as an object without kind or name (it threw a TypeError)', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'x' } };
+    const manifests = parseYaml([{ name: 'f', text: stringify({ apiVersion: 'v1', kind: 'List', items: [null, cm, 7] }) }]);
+    expect(analyze(manifests).map(f => `${f.code} ${f.level} ${f.resource}: ${f.message}`)).toEqual([
+      'LANE004 Info f (document 1): (no kind) (unnamed): not analyzed: f (document 1): a Kubernetes object must be a mapping, got null',
+      'LANE004 Info f (document 1): (no kind) (unnamed): not analyzed: f (document 1): a Kubernetes object must be a mapping, got 7',
+    ]);
+  });
+});
+
+describe('the analysis at synth: a LaneGroup\'s read options', () => {
+  test('the namespace a LaneGroup gives ASM for what it generates is where the analysis reads ASM\'s VirtualServices', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new LaneGroup(chart, 'g', {
+      name: 'g',
+      target: Target.ASM,
+      asmGeneratedNamespace: 'asm-gen',
+      services: [{ name: 'mocka', namespace: 'default' }],
+      lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }],
+      baseline: 's1',
+    });
+    // a Service, but not mocka's: the hosts are checked, and ASM's VirtualService routes to a host no Service is
+    new ApiObject(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'other', namespace: 'default' }, spec: { selector: { app: 'other' }, ports: [{ port: 80 }] } });
+    expect(() => app.synthYaml()).toThrow('[IST0101] (ASMSwimLaneGroup g [c/g/SwimLaneGroup]: ASM-generated VirtualService asm-gen/trafficlabel-vs-g-default-mocka) '
+      + 'destination mocka.default.svc.cluster.local/s1: no Service (or ServiceEntry) read is host mocka.default.svc.cluster.local');
   });
 });

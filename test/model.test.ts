@@ -305,6 +305,9 @@ describe('normalize: entry points, object names and propagation', () => {
       `${CTX}: routingHeader "x-lane" is not used with Propagation.baggage() on Target.ISTIO (the lane is the baggage entry lane=<lane>); remove it`],
     ['a baggage key that is not a W3C token', { target: Target.ISTIO, propagation: Propagation.baggage({ key: 'my lane' }) },
       `${CTX}: Propagation.baggage() key "my lane" is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`],
+    ['a baggage key that is not a string, in a propagation not made by Propagation', {
+      target: Target.ISTIO, propagation: { kind: PropagationKind.BAGGAGE, baggageKey: 42 } as any,
+    }, `${CTX}: Propagation.baggage() key 42 is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`],
     ['trace-id propagation on upstream Istio', { target: Target.ISTIO, propagation: Propagation.traceId('x-b3-traceid') },
       `${CTX}: Propagation.traceId("x-b3-traceid") relies on ASM re-attaching the routing header along the trace; upstream Istio has no such machinery: use Propagation.customHeader() (the services forward the routing header) or Propagation.baggage()`],
     ['trace-id propagation on the Gateway API', { target: Target.GATEWAY_API, propagation: Propagation.traceId('x-b3-traceid') },
@@ -489,6 +492,7 @@ describe('lane group model', () => {
     ['unknown target', { target: 'KUMA' as Target }, `${G}: target must be Target.ASM, Target.ISTIO or Target.GATEWAY_API, got "KUMA"`],
     ['unknown mode', { mode: 'LOOSE' as Mode }, `${G}: mode must be Mode.PERMISSIVE or Mode.STRICT, got "LOOSE"`],
     ['cluster domain with a trailing dot', { clusterDomain: 'cluster.local.' }, `${G}: clusterDomain must be a lowercase DNS name such as "cluster.local", got "cluster.local."`],
+    ['a cluster domain that is not a string', { clusterDomain: 42 as any }, `${G}: clusterDomain must be a lowercase DNS name such as "cluster.local", got 42`],
     ['a service that is not an object', { services: [undefined as any] }, `${G}: services[0].name ${DNS_LABEL}, got undefined`],
     ['bad service namespace', { services: [{ name: 'mocka', namespace: 'Team' }] }, `${G}: service "mocka" namespace ${DNS_LABEL}, got "Team"`],
     ['bad service port', { services: [{ name: 'mocka', namespace: 'default', port: 0 }] }, `${G}: service "mocka" port must be an integer from 1 to 65535, got 0`],

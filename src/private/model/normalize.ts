@@ -83,6 +83,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   if (routingHeader === 'host') {
     throw new Error(`${context}: routingHeader "host" would rewrite the request's authority; choose a dedicated header such as "${DEFAULT_ROUTING_HEADER}"`);
   }
+  // Stryker disable next-line StringLiteral: lane names are DNS labels (checked above), which never fail checkHeaderValue: the message cannot show
   for (const l of names) checkHeaderValue(`${context}: lane name used as ${routingHeader} value`, l);
   const propagation = normalizePropagation(context, {
     target: props.target, mode, routingHeader, routingHeaderGiven: props.routingHeader !== undefined, propagation: props.propagation, group: false,
@@ -174,6 +175,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
     : [];
   for (const rule of props.rules ?? []) checkRuleOnSidecar(context, propagation, sidecar !== undefined, rule?.name);
   for (const rule of [...entries, ...props.rules ?? []]) model = addRule(model, rule);
+  // Stryker disable next-line ConditionalExpression: without entries the map copies every rule unchanged
   if (entries.length) model = { ...model, rules: model.rules.map((r, i) => (i < entries.length ? { ...r, keepsMarker: true } : r)) };
   for (const route of props.routesBefore ?? []) model = addCustomRoute(model, route, RoutePlacement.BEFORE_LANE_RULES);
   for (const route of props.routesAfter ?? []) model = addCustomRoute(model, route, RoutePlacement.AFTER_LANE_RULES);
