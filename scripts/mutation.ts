@@ -46,7 +46,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   simulation: {
     mutate: ['src/private/simulate/**/*.ts', 'src/lane-simulator.ts'],
-    tests: ['httproute', 'gateways', 'reading', 'simulation', 'diff', 'conformance', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
+    tests: ['engine', 'read-manifests', 'read-virtual-service', 'read-httproute', 'httproute', 'gateways', 'reading', 'simulation', 'diff', 'conformance', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
   },
   analysis: {
     mutate: ['src/private/analysis/**/*.ts'],
