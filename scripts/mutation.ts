@@ -16,6 +16,8 @@
  *                                    of memory)
  *   npx projen mutation --survivors analysis
  *                                    the mutants of a group's last run that no test killed, each with its line
+ *   npx projen mutation --times simulation
+ *                                    where a group's last run spent its time: by source file and by test file
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -98,6 +100,33 @@ function survivors(names: string[]): string {
   return out.join('');
 }
 
+/**
+ * Where a group's last run spent its time (reports/mutation/GROUP/times.jsonl, written by mutation-runner.cjs): the
+ * seconds its mutants' runs took, by the source file mutated and by the test file run, with counts, slowest first.
+ */
+function times(name: string): string {
+  const report = JSON.parse(fs.readFileSync(path.join(ROOT, 'reports', 'mutation', name, 'mutation.json'), 'utf-8'));
+  const fileOf = new Map<string, string>();
+  for (const [file, result] of Object.entries<any>(report.files)) for (const m of result.mutants) fileOf.set(String(m.id), file);
+  const bySource = new Map<string, [number, number]>();
+  const byTest = new Map<string, [number, number]>();
+  const add = (to: Map<string, [number, number]>, key: string, ms: number) => {
+    const [n, total] = to.get(key) ?? [0, 0];
+    to.set(key, [n + 1, total + ms]);
+  };
+  const lines = fs.readFileSync(path.join(ROOT, 'reports', 'mutation', name, 'times.jsonl'), 'utf-8').split('\n').filter(Boolean);
+  for (const line of lines) {
+    const { mutant, files } = JSON.parse(line) as { mutant: string; files: [string, number][] };
+    add(bySource, fileOf.get(mutant) ?? '(a mutant not in the report)', files.reduce((sum, [, ms]) => sum + ms, 0));
+    for (const [test, ms] of files) add(byTest, test, ms);
+  }
+  const table = (title: string, counted: string, rows: Map<string, [number, number]>) => [
+    `${title}: seconds, ${counted}`,
+    ...[...rows].sort(([, a], [, b]) => b[1] - a[1]).map(([key, [n, ms]]) => `  ${(ms / 1000).toFixed(0).padStart(6)}  ${String(n).padStart(5)}  ${key}`),
+  ].join('\n');
+  return `${table('by source file', 'mutants run', bySource)}\n${table('by test file', 'loads', byTest)}\n`;
+}
+
 const dir = path.join(ROOT, '.stryker-tmp');
 
 /**
@@ -164,7 +193,11 @@ function runGroups(): void {
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
     const started = Date.now();
     console.log(`mutation: ${name} (${g.mutate.join(' ')}), judged by ${g.tests.join(', ')}`);
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file, ...(force ? ['--force'] : [])], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests } });
+    const timesFile = path.join(ROOT, 'reports', 'mutation', name, 'times.jsonl');
+    fs.mkdirSync(path.dirname(timesFile), { recursive: true });
+    fs.rmSync(timesFile, { force: true });
+    const env = { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests, LANES_MUTATION_TIMES: timesFile };
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file, ...(force ? ['--force'] : [])], { cwd: ROOT, stdio: 'inherit', env });
     console.log(`mutation: ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
     if (r.status !== 0) failed = true;
     scrub(path.join(ROOT, config.incrementalFile));
@@ -174,4 +207,5 @@ function runGroups(): void {
 
 if (args.includes('--list')) finish(list());
 else if (args[0] === '--survivors') finish(survivors(args.slice(1)));
+else if (args[0] === '--times') finish(args.slice(1).map(times).join('\n'));
 else runGroups();

@@ -136,26 +136,34 @@ describe('the environment and the runner', () => {
     }
   });
 
-  test('the runner runs file after file, and stops at the first file after the active mutant failed', async () => {
+  test('the runner runs file after file, stops at the first file after the active mutant failed, and records the time of each', async () => {
     const ran: string[] = [];
     const runner = Object.create(MutationRunner.prototype);
     const parent = Object.getPrototypeOf(MutationRunner.prototype);
     const spy = jest.spyOn(parent, 'runTests').mockImplementation(async (...args: any[]) => {
       const tests = args[0] as { path: string }[];
       ran.push(tests.map(t => t.path).join('+'));
-      if (tests[0].path === 'b') (globalThis as any)[FAILED] = process.env[ACTIVE];
+      if (tests[0].path.endsWith('/b.test.ts')) (globalThis as any)[FAILED] = process.env[ACTIVE];
     });
     try {
-      const tests = ['a', 'b', 'c'].map(p => ({ path: p }));
+      const tests = ['a', 'b', 'c'].map(p => ({ path: `/r/test/${p}.test.ts` }));
       process.env[ACTIVE] = '9';
+      process.env.LANES_MUTATION_TIMES = path.join(dir, 'times.jsonl');
       await runner.runTests(tests, {}, { serial: true });
-      expect(ran).toEqual(['a', 'b']);
+      delete process.env.LANES_MUTATION_TIMES;
+      expect(ran).toEqual(['/r/test/a.test.ts', '/r/test/b.test.ts']);
+      const [line, ...more] = fs.readFileSync(path.join(dir, 'times.jsonl'), 'utf-8').split('\n');
+      expect(more).toEqual(['']);
+      const record = JSON.parse(line);
+      expect(record).toEqual({ mutant: '9', files: [['a.test.ts', expect.any(Number)], ['b.test.ts', expect.any(Number)]] });
+      expect(record.files.every(([, ms]: [string, number]) => ms >= 0 && ms < 10_000)).toBe(true);
       ran.length = 0;
       (globalThis as any)[FAILED] = undefined;
       await runner.runTests(tests, {}, { serial: false });
       delete process.env[ACTIVE];
       await runner.runTests(tests, {}, { serial: true });
-      expect(ran).toEqual(['a+b+c', 'a+b+c']);
+      expect(ran).toEqual(Array(2).fill(tests.map(t => t.path).join('+')));
+      expect(fs.readFileSync(path.join(dir, 'times.jsonl'), 'utf-8').split('\n')).toHaveLength(2); // only mutants' runs are timed
     } finally {
       spy.mockRestore();
     }
