@@ -649,6 +649,15 @@ describe('the Gateway API\'s precedence: paths, methods, query matches and regex
     ]);
   });
 
+  test('two exact values are compared as text: a value with a regex\'s special characters takes no other value', () => {
+    const env = (value: string) => HeaderMatch.exact('env', value);
+    expect(routing(rule('a', { headers: [env('abc')] }), rule('b', { headers: [env('a.c'), eu] }))()).toEqual([
+      ['a', [{ headers: [{ type: 'Exact', name: 'env', value: 'abc' }] }]],
+      ['b', [{ headers: [{ type: 'Exact', name: 'env', value: 'a.c' }, { type: 'Exact', name: 'region', value: 'eu' }] }]],
+      ['base-route', undefined],
+    ]);
+  });
+
   test('a later regex that takes an earlier exact value, or two regexes, would swap; a regex that does not take it is kept', () => {
     expect(routing(rule('a', { headers: [dev] }), rule('b', { headers: [HeaderMatch.regex('env', 'dev|qa'), eu] })))
       .toThrow(new Error(swap('no path, 2 header matches', 'no path, 1 header match')));

@@ -310,6 +310,8 @@ describe('Gateways, listeners and Namespaces as read', () => {
 
   test('a wildcard covers a host of its suffix only, however long the host', () => {
     expect([covers('*.a.com', 'www.b.com'), covers('*.a.com', 'www.xa.com'), covers('*.a.com', 'www.x.a.com')]).toEqual([false, false, true]);
+    // a wildcard takes at least one label: not the bare suffix, with or without its dot
+    expect([covers('*.a.com', '.a.com'), covers('*.a.com', 'a.com'), covers('*.a.com', 'x.a.com')]).toEqual([false, false, true]);
   });
 
   test('allowedRoutes.kinds: a list with HTTPRoute takes the route; one without names the kinds it takes', () => {

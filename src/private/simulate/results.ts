@@ -83,7 +83,7 @@ export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outc
   const set = marks(header, d) ?? (header.baggageKey !== undefined ? entryLane(route, header.baggageKey) : undefined);
   const notes = [...new Set([...(table.notes ?? []), ...(route.notes ?? []), ...o.notes])];
   // Stryker disable next-line EqualityOperator: no answer of the simulation is a 400 (they are 200, 3xx, 404, 500, 503)
-  const failed = o.status !== undefined && o.status >= 400;
+  const failed = (o.status ?? 0) >= 400; // an unknown answer (no status) is no failure
   const marker = laneMarker(header, leaving);
   return {
     host: d.redirect ? hostOf(req.authority) ?? '' : d.host,

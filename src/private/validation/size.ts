@@ -14,6 +14,7 @@ const WARNED = new Set<string>();
  * over WARN_OBJECT_BYTES a warning on stderr. Returns the spec.
  */
 export function sizeChecked<T>(context: string, what: string, spec: T): T {
+  // Stryker disable next-line StringLiteral: utf8 is Buffer.byteLength's default encoding
   const bytes = Buffer.byteLength(JSON.stringify(spec), 'utf8');
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
   if (bytes > MAX_OBJECT_BYTES) {
