@@ -4,9 +4,10 @@
  * load every related file, and for code that every file imports (the model) that is most of a mutant's time.
  * This sequencer keeps only the files that hold a test the pattern selects, read from the list of tests per
  * file that the mutation script collects before the run (`LANES_MUTATION_TESTS`). Without that list, without
- * a pattern, or when no file would be left, it keeps every file. It runs them in the list's order, the group's
- * own (scripts/mutation.ts), from the unit tests of the code to the broad and slow tests. It also marks the start
- * of a run for the environment's fail-fast.
+ * a pattern, or when no file would be left, it keeps every file. It runs first the files that killed most of the
+ * mutated file's mutants in the group's last run, then the others in the list's order, the group's own
+ * (scripts/mutation.ts), from the unit tests of the code to the broad and slow tests. It also marks the start of a
+ * run for the environment's fail-fast.
  */
 const fs = require('fs');
 const path = require('path');
@@ -20,6 +21,19 @@ function collected() {
     testsByFile = file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : null;
   }
   return testsByFile;
+}
+
+let killersBySource;
+/**
+ * Per source file, the test files that killed its mutants in the group's last run, those that killed most first
+ * (LANES_MUTATION_ORDER, written by the mutation script); {} without it.
+ */
+function killers() {
+  if (killersBySource === undefined) {
+    const file = process.env.LANES_MUTATION_ORDER;
+    killersBySource = file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : {};
+  }
+  return killersBySource;
 }
 
 class MutationSequencer extends Sequencer {
@@ -41,7 +55,12 @@ class MutationSequencer extends Sequencer {
     // in the list's order, which is the group's (the unit tests of its code first, the broad and slow ones last):
     // a mutant is most often killed by the unit tests of its code, and the runner (mutation-runner.cjs) stops at
     // the first file after a failure; files the list does not hold last, smallest first
-    const order = Object.keys(byFile);
+    // first, the files that killed most of the mutated file's mutants in the group's last run (Stryker names the
+    // mutated file as the one whose related tests jest runs): the order that suits one source file does not suit another
+    const root = tests.length ? tests[0].context.config.rootDir : '';
+    const mutated = (this.globalConfig.nonFlagArgs ?? []).map(file => path.relative(root, path.resolve(root, file)).split(path.sep).join('/'));
+    const first = mutated.length === 1 ? killers()[mutated[0]] ?? [] : [];
+    const order = [...first, ...Object.keys(byFile).filter(f => !first.includes(f))];
     const rank = test => {
       const at = order.indexOf(path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/'));
       return at < 0 ? [1, fs.statSync(test.path).size] : [0, at];

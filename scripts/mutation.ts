@@ -165,6 +165,32 @@ function collectTests(name: string, g: Group): string {
   return file;
 }
 
+/**
+ * Per source file, the test files that killed its mutants in the group's last run (its incremental record,
+ * committed), those that killed most first, for the sequencer to run first for that file's mutants. Returns the
+ * list's file.
+ */
+function killersBySource(name: string): string {
+  const bySource: { [source: string]: string[] } = {};
+  const reportFile = path.join(ROOT, 'test', 'mutation', `${name}.json`);
+  if (fs.existsSync(reportFile)) {
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
+    const fileOf = new Map<string, string>();
+    for (const [file, result] of Object.entries<any>(report.testFiles ?? {})) for (const t of result.tests) fileOf.set(String(t.id), file);
+    for (const [source, result] of Object.entries<any>(report.files)) {
+      const kills = new Map<string, number>();
+      for (const m of result.mutants) {
+        const file = m.status === 'Killed' ? fileOf.get(String((m.killedBy ?? [])[0])) : undefined;
+        if (file !== undefined) kills.set(file, (kills.get(file) ?? 0) + 1);
+      }
+      bySource[source] = [...kills].sort(([, a], [, b]) => b - a).map(([file]) => file);
+    }
+  }
+  const file = path.join(dir, `order.${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(bySource));
+  return file;
+}
+
 /** Runs Stryker on the groups given (every group when none is). */
 function runGroups(): void {
   /** --force: every mutant is run again, none taken from the incremental record */
@@ -196,7 +222,7 @@ function runGroups(): void {
     const timesFile = path.join(ROOT, 'reports', 'mutation', name, 'times.jsonl');
     fs.mkdirSync(path.dirname(timesFile), { recursive: true });
     fs.rmSync(timesFile, { force: true });
-    const env = { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests, LANES_MUTATION_TIMES: timesFile };
+    const env = { ...process.env, LANES_MUTATION: '1', LANES_MUTATION_TESTS: tests, LANES_MUTATION_ORDER: killersBySource(name), LANES_MUTATION_TIMES: timesFile };
     const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', file, ...(force ? ['--force'] : [])], { cwd: ROOT, stdio: 'inherit', env });
     console.log(`mutation: ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
     if (r.status !== 0) failed = true;

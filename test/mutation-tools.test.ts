@@ -34,11 +34,12 @@ afterAll(() => {
 
 describe('the sequencer', () => {
   const names = ['big', 'small', 'other', 'new'];
-  const sorted = (pattern: string | undefined, among = names) => {
+  const sorted = (pattern: string | undefined, among = names, mutated?: string) => {
     const files = among.map(name => ({ path: path.join(dir, 'test', `${name}.test.ts`), context: { config: { rootDir: dir, cacheDirectory: dir, id: 'lanes' }, hasteFS: { getSize: (p: string) => fs.statSync(p).size } } }));
     process.env.LANES_MUTATION_TESTS = path.join(dir, 'tests.json');
     fs.writeFileSync(path.join(dir, 'test', 'new.test.ts'), 'x'.repeat(50));
-    const sequencer = new MutationSequencer({ contexts: [], globalConfig: { testNamePattern: pattern } });
+    const nonFlagArgs = mutated === undefined ? [] : [path.join(dir, mutated)];
+    const sequencer = new MutationSequencer({ contexts: [], globalConfig: { testNamePattern: pattern, nonFlagArgs } });
     return (sequencer.sort(files) as typeof files).map(f => path.basename(f.path, '.test.ts'));
   };
 
@@ -59,6 +60,20 @@ describe('the sequencer', () => {
 
   test('keeps every file when the pattern selects none of them', () => {
     expect(sorted('(nothing)', names.slice(0, 3)).sort()).toEqual(['big', 'other', 'small']);
+  });
+
+  test('for a mutant of a source file, the files that killed most of its mutants in the last run come first', () => {
+    fs.writeFileSync(path.join(dir, 'order.json'), JSON.stringify({ 'src/a.ts': ['test/other.test.ts', 'test/gone.test.ts', 'test/small.test.ts'] }));
+    process.env.LANES_MUTATION_ORDER = path.join(dir, 'order.json');
+    try {
+      const all = '(model renders b)|(UNIT keeps c)|(other thing)';
+      expect(sorted(all, names, 'src/a.ts')).toEqual(['other', 'small', 'big', 'new']);
+      // another source file, or none named: the list's order
+      expect(sorted(all, names, 'src/b.ts')).toEqual(['big', 'small', 'other', 'new']);
+      expect(sorted(all, names)).toEqual(['big', 'small', 'other', 'new']);
+    } finally {
+      delete process.env.LANES_MUTATION_ORDER;
+    }
   });
 
   test('the dry run (no pattern) runs every file, and a new run clears the last mutant\'s failure', () => {
