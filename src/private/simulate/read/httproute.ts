@@ -108,8 +108,8 @@ function destinations(
     };
   });
   const total = refs.reduce((n, b) => n + b.weight, 0);
-  if (refs.length === 0 || total === 0) {
-    // no backend, or every weight 0: the Gateway API answers 500
+  if (total === 0) {
+    // no backend (a total of 0 too), or every weight 0: the Gateway API answers 500
     const reason = `${where}: the rule has no backend with a weight, so the Gateway API answers 500`;
     return [{ host: '', probability: 1, weight: 1, setHeaders: {}, addHeaders: {}, unresolved: { why: 'none', reason } }];
   }

@@ -180,9 +180,9 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
       options.leaveOut(m, message);
       continue;
     }
-    const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion
-      // Stryker disable next-line StringLiteral: any text that is no API group of the kinds read is skipped alike
-      : '';
+    // Stryker disable next-line StringLiteral: any text that is no API group of the kinds read is skipped alike
+    const noApiVersion = '';
+    const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : noApiVersion;
     const kind = typeof obj.kind === 'string' ? obj.kind : '(no kind)';
     if (apiVersion === 'istio.alibabacloud.com/v1' && (kind === 'ASMSwimLaneGroup' || kind === 'ASMSwimLane')) {
       (kind === 'ASMSwimLaneGroup' ? groups : lanes).push(m);
