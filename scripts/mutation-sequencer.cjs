@@ -14,27 +14,24 @@ const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
 const { FAILED } = require('./mutation-shared.cjs');
 
-let testsByFile;
-function collected() {
-  if (testsByFile === undefined) {
-    const file = process.env.LANES_MUTATION_TESTS;
-    testsByFile = file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : null;
+const lists = new Map();
+/** The JSON file the environment variable `name` names, read once per process; `none` without it. */
+function listOnce(name, none) {
+  if (!lists.has(name)) {
+    const file = process.env[name];
+    lists.set(name, file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : none);
   }
-  return testsByFile;
+  return lists.get(name);
 }
 
-let killersBySource;
+/** The group's tests per test file, in the group's order (LANES_MUTATION_TESTS); null without it. */
+const collected = () => listOnce('LANES_MUTATION_TESTS', null);
+
 /**
  * Per source file, the test files that killed its mutants in the group's last run, those that killed most first
  * (LANES_MUTATION_ORDER, written by the mutation script); {} without it.
  */
-function killers() {
-  if (killersBySource === undefined) {
-    const file = process.env.LANES_MUTATION_ORDER;
-    killersBySource = file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : {};
-  }
-  return killersBySource;
-}
+const killers = () => listOnce('LANES_MUTATION_ORDER', {});
 
 class MutationSequencer extends Sequencer {
   constructor(options) {

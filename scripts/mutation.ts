@@ -83,11 +83,16 @@ function list(): string {
   return Object.entries(GROUPS).map(([name, g]) => `${name}\n  mutates ${g.mutate.join(' ')}\n  tests   ${g.tests.map(t => `test/${t}.test.ts`).join(' ')}\n`).join('');
 }
 
+/** A group's report of its last run (reports/mutation/GROUP/mutation.json). */
+function lastReport(name: string): any {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'reports', 'mutation', name, 'mutation.json'), 'utf-8'));
+}
+
 /** The mutants of the groups' last runs that no test killed, each with its line. */
 function survivors(names: string[]): string {
   const out: string[] = [];
   for (const name of names) {
-    const report = JSON.parse(fs.readFileSync(path.join(ROOT, 'reports', 'mutation', name, 'mutation.json'), 'utf-8'));
+    const report = lastReport(name);
     for (const [file, result] of Object.entries<any>(report.files)) {
       const lines = String(result.source).split('\n');
       for (const m of result.mutants) {
@@ -105,7 +110,7 @@ function survivors(names: string[]): string {
  * seconds its mutants' runs took, by the source file mutated and by the test file run, with counts, slowest first.
  */
 function times(name: string): string {
-  const report = JSON.parse(fs.readFileSync(path.join(ROOT, 'reports', 'mutation', name, 'mutation.json'), 'utf-8'));
+  const report = lastReport(name);
   const fileOf = new Map<string, string>();
   for (const [file, result] of Object.entries<any>(report.files)) for (const m of result.mutants) fileOf.set(String(m.id), file);
   const bySource = new Map<string, [number, number]>();
