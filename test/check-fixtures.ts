@@ -3,12 +3,12 @@
  * DestinationRule with a subset per version, and VirtualServices whose destinations set the routing header.
  */
 import { stringify } from 'yaml';
-import { analyze } from '../src/private/analysis/analyze';
+import { analyze, AnalyzeOptions } from '../src/private/analysis/analyze';
 import { Finding } from '../src/private/analysis/findings';
 import { parseYaml } from '../src/private/simulate/read/manifests';
 
 /** What the analyzer finds in these objects, read as one YAML file `f` (document N is the Nth object). */
-export function analyzeObjects(objects: readonly object[], options: { clusterDomain?: string } = {}): Finding[] {
+export function analyzeObjects(objects: readonly object[], options: AnalyzeOptions = {}): Finding[] {
   return analyze(parseYaml([{ name: 'f', text: objects.map(o => stringify(o)).join('---\n') }]), options);
 }
 

@@ -28,24 +28,34 @@ describe('check: one fixture per code', () => {
   });
 
   test.each<[string, object[], string, string, string, string]>([
-    ['IST0101: a subset no DestinationRule defines', [service(), deployment('v1'), dr(['v1']), vs([{ route: [to('v2')] }])], 'IST0101', 'Error', 'f (document 4): VirtualService shop/web', 'destination web.shop.svc.cluster.local/v2: no DestinationRule read defines subset v2'],
-    ['IST0101: a host with no Service', [service(), deployment('v1'), dr(['v1']), vs([{ route: [{ destination: { host: 'other.shop.svc.cluster.local' } }] }])], 'IST0101', 'Error', 'f (document 4): VirtualService shop/web', 'destination other.shop.svc.cluster.local: no Service (or ServiceEntry) read is host other.shop.svc.cluster.local'],
-    ['IST0109: two mesh VirtualServices for one host', [...clean, vs([{ route: [to('v1')] }], {}, 'web-2')], 'IST0109', 'Error', 'f (document 6): VirtualService shop/web-2', 'is also a sidecar VirtualService for host web.shop.svc.cluster.local, like f (document 5): VirtualService shop/web'],
-    ['IST0112: no port where the Service has several', [service(2), deployment('v1'), dr(['v1']), vs([{ route: [to('v1')] }])], 'IST0112', 'Error', 'f (document 4): VirtualService shop/web', 'destination web.shop.svc.cluster.local/v1: the Service has 2 ports; name one with port.number'],
-    ['IST0130: an unreachable rule', [...clean.slice(0, 4), vs([{ route: [to('v1')] }, { name: 'late', match: [{ uri: { prefix: '/x' } }], route: [to('v2')] }])], 'IST0130', 'Warning', 'f (document 5): VirtualService shop/web', 'rule "late" is unreachable'],
-    ['IST0131: an ineffective match', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [to('v2')] }, { match: [{ uri: { prefix: '/a' } }, { uri: { prefix: '/b' } }], route: [to('v1')] }, { route: [to('v1')] }])], 'IST0131', 'Info', 'f (document 5): VirtualService shop/web', 'rule 2 match 1 is ineffective'],
-    ['IST0173: a subset that selects no pod template', [service(), deployment('v1'), dr(['v1', 'v2']), vs([{ route: [to('v1')] }])], 'IST0173', 'Error', 'subset v2 of web.shop.svc.cluster.local', 'selects no pod template among the Deployments, StatefulSets and Rollouts read (labels app=web, version=v2)'],
+    ['IST0101: a subset no DestinationRule defines', [service(), deployment('v1'), dr(['v1']), vs([{ route: [to('v2')] }])], 'IST0101', 'Error', 'f (document 4): VirtualService shop/web', 'http[0].route[0]: the subset v2 of web.shop.svc.cluster.local is not found'],
+    ['IST0101: a host with no Service', [service(), deployment('v1'), dr(['v1']), vs([{ route: [{ destination: { host: 'other.shop.svc.cluster.local' } }] }])], 'IST0101', 'Error', 'f (document 4): VirtualService shop/web', 'http[0].route[0]: the host "other.shop.svc.cluster.local" is not found'],
+    ['IST0101: a gateway not in the input', [...clean.slice(0, 4), vs([{ route: [to('v1')] }], { gateways: ['istio-system/ingress'] })], 'IST0101', 'Error', 'f (document 5): VirtualService shop/web', 'gateways[0]: the gateway istio-system/ingress is not found'],
+    ['IST0106: a field of the wrong type', [...clean.slice(0, 4), { ...vs([]), spec: { hosts: [HOST], http: 'x' } }], 'IST0106', 'Error', 'f (document 5): VirtualService shop/web', 'spec.http: must be a list, got string "x"'],
+    ['IST0112: no port where the Service has several', [service(2), deployment('v1'), dr(['v1']), vs([{ route: [to('v1')] }])], 'IST0112', 'Error', 'f (document 4): VirtualService shop/web', 'http[0].route[0]: web.shop.svc.cluster.local exposes ports 80, 81 (Service shop/web); name one with port.number'],
+    ['IST0130: an unreachable rule', [...clean.slice(0, 4), vs([{ route: [to('v1')] }, { name: 'late', match: [{ uri: { prefix: '/x' } }], route: [to('v2')] }])], 'IST0130', 'Warning', 'f (document 5): VirtualService shop/web', 'http rule "late" is never used (route without matches defined before)'],
+    ['IST0131: an ineffective match', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [to('v2')] }, { match: [{ uri: { prefix: '/a' } }, { uri: { prefix: '/b' } }], route: [to('v1')] }, { route: [to('v1')] }])], 'IST0131', 'Info', 'f (document 5): VirtualService shop/web', 'http rule #1 match #0 is never used (an earlier match in rule #0 takes its requests)'],
+    ['IST0132: no host of the VirtualService in its Gateway', [...clean.slice(0, 4), vs([{ route: [to('v1')] }], { gateways: ['ingress'] }), { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'ingress', namespace: 'shop' }, spec: { servers: [{ hosts: ['shop.example.com'] }] } }], 'IST0132', 'Warning', 'f (document 5): VirtualService shop/web', 'gateways[0]: none of the hosts web.shop.svc.cluster.local is among the hosts of gateway shop/ingress'],
+    ['IST0173: a subset that selects no pod', [service(), deployment('v1'), dr(['v1', 'v2']), vs([{ route: [to('v1')] }])], 'IST0173', 'Error', 'f (document 3): DestinationRule shop/web', 'subset v2: no pod with labels version=v2 is found; requests to the subset would fail (503 UH)'],
+    ['IST0174: a DestinationRule for a host that is not found', [deployment('v1'), dr(['v1'])], 'IST0174', 'Warning', 'f (document 2): DestinationRule shop/web', 'host: web.shop.svc.cluster.local is not found: no Service or ServiceEntry is this host'],
     ['LANE001: two objects with one kind, namespace and name', [...clean, dr(['v1', 'v2'])], 'LANE001', 'Error', 'f (document 6): DestinationRule shop/web', 'has the same kind, namespace and name as f (document 4): DestinationRule shop/web'],
     ['LANE002: a lane destination without the routing header', [...clean.slice(0, 4), vs([{ match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: HOST, subset: 'v2' } }] }, { route: [to('v1')] }])], 'LANE002', 'Warning', 'f (document 5): VirtualService shop/web', 'destination web.shop.svc.cluster.local/v2 does not set the routing header x-lane'],
-    ['LANE003: a gateway not in the input', [...clean.slice(0, 4), vs([{ route: [to('v1')] }], { gateways: ['istio-system/ingress'] })], 'LANE003', 'Info', 'f (document 5): VirtualService shop/web', 'its gateway istio-system/ingress is not among the objects read'],
-    ['LANE004: a construct it cannot model', [...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect')], 'LANE004', 'Info', 'f (document 6): VirtualService shop/redirect', '"redirect" is not supported by the lane simulation'],
-    ['IST0109: a VirtualService it cannot model still claims its host', [...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect')], 'IST0109', 'Error', 'f (document 6): VirtualService shop/redirect', 'is also a sidecar VirtualService for host web.shop.svc.cluster.local, like f (document 5): VirtualService shop/web'],
+    ['LANE004: a construct it cannot model', [...clean, vs([{ redirect: { uri: '/x' } }], { hosts: ['other.shop.svc.cluster.local'] }, 'redirect')], 'LANE004', 'Info', 'f (document 6): VirtualService shop/redirect', '"redirect" is not supported by the lane simulation'],
     ['LANE006: two DestinationRules for one host defining one subset', [...clean, { ...dr(['v2']), metadata: { name: 'web-2', namespace: 'shop' } }], 'LANE006', 'Error', 'f (document 6): DestinationRule shop/web-2', 'drops duplicate subsets (here v2)'],
   ])('%s', (_name, objects, code, level, resource, message) => {
-    // the code, at its level, on its object, saying what is wrong; nothing of that code on the clean mesh
-    const findings = analyzeObjects(objects).filter(f => f.code === code);
-    expect(findings).toEqual([{ code, level, resource, message: expect.stringContaining(message) }]);
+    // the code, at its level (Istio's: the input is the whole cluster), on its object, saying what is wrong; nothing of that code on the clean mesh
+    const findings = analyzeObjects(objects, { complete: true }).filter(f => f.code === code);
+    expect(findings).toEqual([{ code, level, resource, message: expect.stringContaining(message), ...(code !== 'LANE001' && code !== 'LANE004' && code !== 'LANE002' && code !== 'LANE006' ? { object: resource.split(': ')[1] } : {}) }]);
     expect(codes(...clean)).not.toContain(code);
+    expect(analyzeObjects(clean, { complete: true }).map(f => f.code)).not.toContain(code);
+  });
+
+  test('IST0109: every sidecar VirtualService that claims the host is reported, one the simulator cannot model included', () => {
+    const ist0109 = (...objects: object[]) => analyzeObjects(objects).filter(f => f.code === 'IST0109').map(f => [f.level, f.resource]);
+    expect(ist0109(...clean, vs([{ route: [to('v1')] }], {}, 'web-2'))).toEqual([['Error', 'f (document 5): VirtualService shop/web'], ['Error', 'f (document 6): VirtualService shop/web-2']]);
+    expect(ist0109(...clean, vs([{ redirect: { uri: '/x' } }], {}, 'redirect'))).toEqual([['Error', 'f (document 5): VirtualService shop/web'], ['Error', 'f (document 6): VirtualService shop/redirect']]);
+    expect(analyzeObjects([...clean, vs([{ route: [to('v1')] }], {}, 'web-2')]).find(f => f.code === 'IST0109')!.message)
+      .toBe('the sidecar VirtualServices shop/web, shop/web-2 all claim host web.shop.svc.cluster.local (for every namespace); Istio applies one of them, so route this host from one VirtualService');
   });
 
   test('LANE006: an Error when a subset is defined twice (Istio drops one), a Warning otherwise (Istio merges them)', () => {
@@ -87,17 +97,26 @@ describe('the same analyzers at synth, over the objects of the app', () => {
     }
   };
 
-  test('workloads included: a lane whose pods no Deployment makes fails synth (IST0173); with them, synth passes', () => {
+  test('synth fails only on what is wrong whatever else the cluster holds: lanes without pods, hosts and subsets of other repositories pass', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const r = routing(chart);
+    // an unrelated Service: the lane host's Service is deployed from another repository (it failed synth with IST0101)
+    new ApiObject(chart, 'svc', { ...service(), metadata: { name: 'unrelated', namespace: 'shop' } });
+    workload(chart, 'v1');
+    r.addCustomRoute({ name: 'other', matches: [{ uri: StringMatch.prefix('/other') }], destinations: [{ host: 'reviews.eu.bookinfo.com' }] }, RoutePlacement.BEFORE_LANE_RULES);
+    expect(synthErrors(app)).toEqual([]);
+  });
+
+  test('an Error at synth names its object\'s construct path, not an empty []', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     routing(chart);
-    new ApiObject(chart, 'svc', service());
-    workload(chart, 'v1');
+    new ApiObject(chart, 'again', { ...vs([{ route: [to('v1')] }]), metadata: { name: 'again', namespace: 'shop' } });
     expect(synthErrors(app)).toEqual([
-      '[] [IST0173] (subset v2 of web.shop.svc.cluster.local) selects no pod template among the Deployments, StatefulSets and Rollouts read (labels app=web, version=v2)',
+      expect.stringMatching(/^\[c\/web\/SidecarVirtualService\] \[IST0109\] \(VirtualService shop\/c-web-sidecarvirtualservice-\w+ \[c\/web\/SidecarVirtualService\]\) the sidecar VirtualServices/),
+      expect.stringMatching(/^\[c\/again\] \[IST0109\] \(VirtualService shop\/again \[c\/again\]\) the sidecar VirtualServices/),
     ]);
-    workload(chart, 'v2');
-    expect(synthErrors(app)).toEqual([]);
   });
 
   test('an app without workloads or Services is not asked for them; Warnings do not fail synth', () => {
@@ -116,24 +135,53 @@ describe('the same analyzers at synth, over the objects of the app', () => {
     expect(warnings).toEqual([expect.stringMatching(/^\[LANE002\] \(VirtualService shop\/c-web-sidecarvirtualservice-\w+ \[c\/web\/SidecarVirtualService\]\) destination web.shop.svc.cluster.local\/v2 does not set the routing header x-asm-prefer-tag that the table/)]);
   });
 
-  test('property: synth reports the Error findings of `check` on what the app synthesizes (escape hatches included)', () => {
-    fc.assert(fc.property(
-      fc.record({ v1: fc.boolean(), v2: fc.boolean(), service: fc.nat(2), patchLabels: fc.boolean(), duplicate: fc.boolean() }),
-      c => {
-        const app = Testing.app();
-        const chart = new Chart(app, 'c');
-        const r = routing(chart);
-        if (c.service > 0) new ApiObject(chart, 'svc', service(c.service));
-        if (c.v1) workload(chart, 'v1');
-        if (c.v2) workload(chart, 'v2');
-        if (c.patchLabels) r.destinationRule!.addJsonPatch(JsonPatch.replace('/spec/subsets/1/labels/version', 'v3'));
-        if (c.duplicate) new ApiObject(chart, 'again', { ...dr(['v1']), metadata: { name: 'web-again', namespace: 'shop' } });
-        // the reference: the analyzer over every object as synthesized (toJson), as `check` reads a file
-        const manifests = chart.node.findAll().filter(ApiObject.isApiObject).map(o => ({ path: o.node.path, obj: o.toJson() }));
-        const expected = analyze(manifests).filter(f => f.level === 'Error').map(f => `[] ${describeFinding(f)}`);
-        expect(synthErrors(app)).toEqual(expected);
-      },
-    ), { numRuns: runs(60) });
+  /** An app of the property tests: a routing, and what `c` adds to it. */
+  const appOf = (c: { v1: boolean; v2: boolean; service: number; patchLabels: boolean; duplicate: boolean; conflict: boolean }) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const r = routing(chart);
+    if (c.service > 0) new ApiObject(chart, 'svc', service(c.service));
+    if (c.v1) workload(chart, 'v1');
+    if (c.v2) workload(chart, 'v2');
+    if (c.patchLabels) r.destinationRule!.addJsonPatch(JsonPatch.replace('/spec/subsets/1/labels/version', 'v3'));
+    if (c.duplicate) new ApiObject(chart, 'again', { ...dr(['v1']), metadata: { name: 'web-again', namespace: 'shop' } });
+    if (c.conflict) new ApiObject(chart, 'conflict', { ...vs([{ route: [to('v1')] }]), metadata: { name: 'conflict', namespace: 'shop' } });
+    return { app, chart };
+  };
+  const appCase = fc.record({
+    v1: fc.boolean(), v2: fc.boolean(), service: fc.nat(2), patchLabels: fc.boolean(), duplicate: fc.boolean(), conflict: fc.boolean(),
+  });
+
+  test('property: synth reports the Error findings of `check` on what the app synthesizes (escape hatches included), each under its object', () => {
+    fc.assert(fc.property(appCase, c => {
+      const { app, chart } = appOf(c);
+      // the reference: the analyzer over every object as synthesized (toJson), as `check` reads a file
+      const objects = chart.node.findAll().filter(ApiObject.isApiObject);
+      const manifests = objects.map(o => ({ path: o.node.path, obj: o.toJson() }));
+      const errors = analyze(manifests, { synth: true }).filter(f => f.level === 'Error');
+      // cdk8s lists the objects' validation errors in the order of the tree
+      const expected = objects.flatMap(o => errors.filter(f => f.resource.endsWith(`[${o.node.path}]`)).map(f => `[${o.node.path}] ${describeFinding(f)}`));
+      expect(synthErrors(app)).toEqual(expected);
+    }), { numRuns: runs(60) });
+  });
+
+  test('property: whatever else the cluster holds, an Error at synth is an Error of the whole cluster', () => {
+    const extra = fc.subarray([
+      { ...service(2), metadata: { name: 'web', namespace: 'shop' } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'web-entry', namespace: 'shop' }, spec: { hosts: [HOST], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] } },
+      { ...dr(['v1', 'v2', 'v3']), metadata: { name: 'web-more', namespace: 'shop' } },
+      deployment('v1'), deployment('v2'), deployment('v3'),
+      { ...vs([{ route: [to('v1')] }]), metadata: { name: 'elsewhere', namespace: 'shop' } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'ingress', namespace: 'shop' }, spec: { servers: [{ hosts: ['*'] }] } },
+    ] as object[]);
+    fc.assert(fc.property(appCase, extra, (c, others) => {
+      const { chart } = appOf(c);
+      const manifests = chart.node.findAll().filter(ApiObject.isApiObject).map(o => ({ path: o.node.path, obj: o.toJson() }));
+      const atSynth = analyze(manifests, { synth: true }).filter(f => f.level === 'Error').map(f => `${f.code} ${f.resource}`);
+      const cluster = analyze([...manifests, ...others.map((obj, i) => ({ origin: 'cluster.yaml', index: i + 1, obj }))], { complete: true })
+        .filter(f => f.level === 'Error').map(f => `${f.code} ${f.resource}`);
+      for (const e of atSynth) expect(cluster).toContain(e);
+    }), { numRuns: runs(60) });
   });
 });
 
@@ -151,7 +199,7 @@ describe('cdk8s-lanes check on the built binary', () => {
     expect(cli('check', path.join(dir, 'clean.yaml'))).toMatchObject({ code: 0, out: 'no findings\n' });
     const warning = cli('check', path.join(dir, 'warning.yaml'));
     expect(warning.code).toBe(0); // a Warning is below the default failure threshold (Error)
-    expect(warning.out).toMatch(/^Warning \[IST0130\] \(.*warning.yaml \(document 5\): VirtualService shop\/web\) rule "late" is unreachable/);
+    expect(warning.out).toMatch(/^Warning \[IST0130\] \(.*warning.yaml \(document 5\): VirtualService shop\/web\) http rule "late" is never used/);
     expect(cli('check', path.join(dir, 'warning.yaml'), '--failure-threshold', 'Warning').code).toBe(1);
     expect(cli('check', path.join(dir, 'warning.yaml'), '--output-threshold', 'Error')).toMatchObject({ code: 0, out: 'no findings\n' });
     expect(JSON.parse(cli('check', path.join(dir, 'warning.yaml'), '--json').out)).toEqual([expect.objectContaining({ code: 'IST0130', level: 'Warning' })]);

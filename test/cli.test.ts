@@ -520,7 +520,10 @@ const FRONT_BACK = [
   '',
 ].join('\n');
 
-/** An Error (IST0101: web routes to a subset s2 no DestinationRule defines), a Warning (LANE002) and an Info (LANE005: back has no DestinationRule). */
+/**
+ * Errors (IST0112: web's Service has two ports, its destinations name none), Warnings (IST0101: a subset web's
+ * DestinationRule does not define; LANE002) and Infos (IST0101: back, its Service and its DestinationRule are not in the file).
+ */
 const FINDINGS = [
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
@@ -542,6 +545,16 @@ const FINDINGS = [
   '  subsets: [{name: s1, labels: {version: v1}}]',
   '---',
   FRONT_BACK.split('---\n')[1],
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: web, namespace: n}',
+  'spec: {ports: [{port: 80}, {port: 81}]}',
+  '---',
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: web-v1, namespace: n, labels: {version: v1}}',
+  '',
 ].join('\n');
 
 /** Writes `text` to a new file `name` in the scratch folder; its path. */
@@ -1016,20 +1029,32 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
     });
   });
 
+  const partial = ' among the objects read (it may live elsewhere; --complete says the input is the whole cluster)';
   const lines = (file: string, domain = 'cluster.local') => ({
-    error: `Error [IST0101] (${file} (document 1): VirtualService n/web) destination web.n.svc.${domain}/s2: no DestinationRule read defines subset s2 of web.n.svc.${domain}`,
-    warning: `Warning [LANE002] (${file} (document 1): VirtualService n/web) destination web.n.svc.${domain}/s1 does not set the routing header x-lane that the table's other lane destinations set, so the rest of the trace leaves the lane`,
-    info: `Info [LANE005] (${file} (document 3): VirtualService n/back) no DestinationRule read is for host back.n.svc.${domain}, so its subsets are not checked (they are defined elsewhere, e.g. by ASM)`,
+    errors: [0, 1].map(i => `Error [IST0112] (${file} (document 1): VirtualService n/web) http[${i}].route[0]: web exposes ports 80, 81 (Service n/web); name one with port.number`),
+    warnings: [
+      `Warning [IST0101] (${file} (document 1): VirtualService n/web) http[0].route[0]: the subset s2 of web is not found among the DestinationRules read for the host `
+      + '(Istio merges a host\'s DestinationRules, so one read elsewhere may define it)',
+      `Warning [LANE002] (${file} (document 1): VirtualService n/web) destination web.n.svc.${domain}/s1 does not set the routing header x-lane that the table's other lane destinations set, so the rest of the trace leaves the lane`,
+    ],
+    infos: [
+      `Info [IST0101] (${file} (document 3): VirtualService n/back) http[0].route[0]: the subset c of back is not found${partial}`,
+      `Info [IST0101] (${file} (document 3): VirtualService n/back) http[0].route[0]: the host "back" is not found${partial}`,
+    ],
   });
 
   test('check prints every finding, Info included, and exits 1 on an Error', () => {
     const l = lines(findings);
-    expect(cli('check', findings)).toEqual({ code: 1, err: '', out: `${l.error}\n${l.warning}\n${l.info}\n` });
+    expect(cli('check', findings)).toEqual({ code: 1, err: '', out: `${[...l.errors, ...l.warnings, ...l.infos].join('\n')}\n` });
   });
 
-  test('check --output-threshold Warning prints Errors and Warnings only; --cluster-domain qualifies the hosts it names', () => {
+  test('check --output-threshold Warning prints Errors and Warnings only; --cluster-domain is the domain of the Services\' hosts', () => {
     const l = lines(findings, 'example.org');
-    expect(cli('check', findings, '--output-threshold', 'Warning', '--cluster-domain', 'example.org')).toEqual({ code: 1, err: '', out: `${l.error}\n${l.warning}\n` });
+    expect(cli('check', findings, '--output-threshold', 'Warning', '--cluster-domain', 'example.org')).toEqual({ code: 1, err: '', out: `${[...l.errors, ...l.warnings].join('\n')}\n` });
+    // the Service web is host web.n.svc.cluster.local only under the default domain
+    const full = scratch('check/full-host.yaml', FINDINGS.replace(/host: web,/g, 'host: web.n.svc.cluster.local,'));
+    expect(cli('check', full, '--output-threshold', 'Error').out).toContain('[IST0112]');
+    expect(cli('check', full, '--output-threshold', 'Error', '--cluster-domain', 'example.org')).toEqual({ code: 0, err: '', out: 'no findings\n' });
   });
 
   test('check of a file that does not exist names it and exits 2', () => {
@@ -1175,16 +1200,9 @@ describe('cdk8s-lanes on a terminal: colour', () => {
 
   test('check: the level of an Error is red, of a Warning or an Info not', () => {
     const file = scratch('colour/findings.yaml', FINDINGS);
-    expect(onTerminal(true, undefined, 'check', file)).toEqual({
-      code: 1,
-      err: '',
-      out: [
-        `${red('Error')} [IST0101] (${file} (document 1): VirtualService n/web) destination web.n.svc.cluster.local/s2: no DestinationRule read defines subset s2 of web.n.svc.cluster.local`,
-        `Warning [LANE002] (${file} (document 1): VirtualService n/web) destination web.n.svc.cluster.local/s1 does not set the routing header x-lane that the table's other lane destinations set, so the rest of the trace leaves the lane`,
-        `Info [LANE005] (${file} (document 3): VirtualService n/back) no DestinationRule read is for host back.n.svc.cluster.local, so its subsets are not checked (they are defined elsewhere, e.g. by ASM)`,
-        '',
-      ].join('\n'),
-    });
+    const out = onTerminal(true, undefined, 'check', file);
+    expect(out.code).toBe(1);
+    expect(out.out.split('\n').map(l => l.split(' [')[0])).toEqual([red('Error'), red('Error'), 'Warning', 'Warning', 'Info', 'Info', '']);
   });
 
   test('no colour when NO_COLOR is set, nor when stdout is not a terminal', () => {

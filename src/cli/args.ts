@@ -29,9 +29,9 @@ explain    the rule table of every VirtualService
 diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);
            --chain draws the chain's lanes as swimlanes; --host and --lane keep a large mesh readable;
            Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)
-check      an offline analyzer with Istio's codes (IST0101, IST0109, IST0112, IST0130, IST0131, IST0173) and the
+check      an offline analyzer: Istio's VirtualService and DestinationRule analyzers (IST codes) and the
            project's LANE codes (exit 1 when a finding reaches the failure threshold, default Error);
-           --complete: the files hold the whole cluster, so a destination host no Service is is an Error
+           --complete: the files hold the whole cluster, so a reference to an object they lack is an Error
 diff       what a change does to traffic: per entry point and class of requests, where requests go before
            and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
 

@@ -1,38 +1,60 @@
 /**
- * What every analyzer reads: the manifests, the mesh the simulator reads from them (and what it could not
- * model), and an inventory of the objects routing refers to (Services, ServiceEntries, Gateways, workloads).
+ * What every analyzer reads: the objects of the input as Istio's analyzers read them (resources), the mesh the
+ * simulator reads from them (and what it could not model), and the view: whether the input is the whole cluster.
  */
-import { Report } from './findings';
+import { Level, Report } from './findings';
+import { serviceHosts, ServiceHosts } from './istio/hosts';
+import { Resource } from './istio/resources';
 import { Mesh, RouteDestination, RouteTable } from '../simulate/mesh';
 import { Manifest, Unmodelled } from '../simulate/read/manifests';
 
-export interface Service {
-  readonly host: string;
-  readonly namespace: string;
-  readonly selector: { readonly [k: string]: string };
-  readonly ports: number;
-}
-
-/** The objects routing refers to, as read. */
-export interface Inventory {
-  /** Services by host */
-  readonly services: ReadonlyMap<string, Service>;
-  readonly serviceEntryHosts: ReadonlySet<string>;
-  /** Istio Gateways, `namespace/name` */
-  readonly gateways: ReadonlySet<string>;
-  /** the pod templates of Deployments, StatefulSets and Rollouts */
-  readonly templates: ReadonlyArray<{ readonly namespace: string; readonly labels: { readonly [k: string]: string } }>;
-}
+/**
+ * How much of the cluster the input holds:
+ * - `complete`: every object (`check --complete`); what it lacks does not exist;
+ * - `partial`: some (`check`, the default); what it lacks may exist elsewhere;
+ * - `synth`: one app at synth, partial, and a synth fails only on what is wrong whatever else the cluster holds.
+ */
+export type View = 'complete' | 'partial' | 'synth';
 
 export interface Context {
   readonly manifests: readonly Manifest[];
+  /** every object, in the input's order (with istioctl's defaults in the complete view) */
+  readonly resources: readonly Resource[];
   readonly mesh: Mesh;
   readonly unmodelled: readonly Unmodelled[];
-  readonly inventory: Inventory;
   /** the cluster domain of service hosts */
   readonly domain: string;
-  /** the input holds every object of the cluster: what it lacks does not exist */
-  readonly complete?: boolean;
+  readonly view: View;
+  /** the objects of one kind (API group and kind), in the input's order */
+  of(group: string, kind: string): readonly Resource[];
+  /** the hosts of ServiceEntries and Services, scoped by the namespaces that see them (hosts.ts) */
+  serviceHosts(): ServiceHosts;
+}
+
+/** Builds the context's lookups over the resources. */
+export function contextOf(base: Omit<Context, 'of' | 'serviceHosts'>): Context {
+  const byKind = new Map<string, Resource[]>();
+  for (const r of base.resources) {
+    const key = `${r.group}/${r.kind}`;
+    const bucket = byKind.get(key);
+    if (bucket) bucket.push(r);
+    else byKind.set(key, [r]);
+  }
+  let hosts: ServiceHosts | undefined;
+  return {
+    ...base,
+    of: (group, kind) => byKind.get(`${group}/${kind}`) ?? [],
+    serviceHosts: () => (hosts ??= serviceHosts(base.resources, base.domain)),
+  };
+}
+
+/**
+ * How a reference to an object the input lacks is reported: Istio's level when the input is the whole cluster;
+ * otherwise Info, with a note that the object was looked for only among those read (it may live elsewhere). Returns
+ * the level and the note, which follows "not found" in the message.
+ */
+export function missing(ctx: Context, level: Level): [Level, string] {
+  return ctx.view === 'complete' ? [level, ''] : ['Info', ' among the objects read (it may live elsewhere; --complete says the input is the whole cluster)'];
 }
 
 /**
@@ -41,6 +63,8 @@ export interface Context {
  * table and then `destination` for each of its destinations, `finish` after the walk.
  */
 export interface Analyzer {
+  /** Istio's name for the analyzer it transcribes (e.g. `virtualservice.GatewayAnalyzer`), else the project's */
+  readonly name: string;
   readonly codes: readonly string[];
   objects?(ctx: Context, report: Report): void;
   table?(t: RouteTable, ctx: Context, report: Report): void;
@@ -50,29 +74,6 @@ export interface Analyzer {
 
 /** Analyzers are made anew for every analysis (some keep state along the walk). */
 export type AnalyzerFactory = () => Analyzer;
-
-const WORKLOADS = ['Deployment', 'StatefulSet', 'Rollout'];
-
-/** The inventory of the manifests. */
-export function inventoryOf(manifests: readonly Manifest[], domain: string): Inventory {
-  const services = new Map<string, Service>();
-  const serviceEntryHosts = new Set<string>();
-  const gateways = new Set<string>();
-  const templates: Array<{ namespace: string; labels: { readonly [k: string]: string } }> = [];
-  for (const m of manifests) {
-    const o = m.obj ?? {};
-    const ns = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : 'default';
-    if (o.kind === 'Service' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string') {
-      const host = `${o.metadata.name}.${ns}.svc.${domain}`;
-      services.set(host, { host, namespace: ns, selector: o.spec?.selector ?? {}, ports: Array.isArray(o.spec?.ports) ? o.spec.ports.length : 0 });
-    }
-    // Stryker disable next-line ConditionalExpression: the set is only asked for destination hosts, strings, which a non-string entry never equals
-    if (o.kind === 'ServiceEntry' && Array.isArray(o.spec?.hosts)) o.spec.hosts.forEach((h: unknown) => typeof h === 'string' && serviceEntryHosts.add(h));
-    if (o.kind === 'Gateway' && typeof o.metadata?.name === 'string' && String(o.apiVersion).startsWith('networking.istio.io/')) gateways.add(`${ns}/${o.metadata.name}`);
-    if (WORKLOADS.includes(o.kind) && o.spec?.template?.metadata?.labels) templates.push({ namespace: ns, labels: o.spec.template.metadata.labels });
-  }
-  return { services, serviceEntryHosts, gateways, templates };
-}
 
 /** Where a table's findings point: its document, else its name. */
 export function where(t: RouteTable): string {

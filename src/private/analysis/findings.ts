@@ -11,10 +11,12 @@ export interface Finding {
   /** e.g. `out.yaml (document 2): VirtualService default/web` */
   readonly resource: string;
   readonly message: string;
+  /** the object it is about, as Istio names it: `Kind namespace/name` (none: a finding about a route table) */
+  readonly object?: string;
 }
 
 /** Reports a finding. */
-export type Report = (code: string, level: Level, resource: string, message: string) => void;
+export type Report = (code: string, level: Level, resource: string, message: string, object?: string) => void;
 
 /** A finding in one line, as `check` prints it and synth reports it: `[CODE] (resource) message`. */
 export function describeFinding(f: Finding): string {

@@ -9,7 +9,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { analyze } from './analyze';
 import { describeFinding } from './findings';
-import { Manifest } from '../simulate/read/manifests';
+import { locationOf, Manifest } from '../simulate/read/manifests';
 
 interface Registry {
   /** objects rendered by this library → their spec, rendered from the model as it is at synth */
@@ -18,10 +18,14 @@ interface Registry {
   options: { clusterDomain?: string; asmGeneratedNamespace?: string };
   /** the last analysis, and the state of the app it analyzed */
   last?: { readonly state: readonly unknown[]; readonly errors: string[] };
+  /** the last analysis' Errors about each object, reported by the object's own validation */
+  readonly byObject: Map<IConstruct, string[]>;
 }
 
 const REGISTRIES = new WeakMap<IConstruct, Registry>();
 const WARNED = new Set<string>();
+/** objects whose validation reports their findings */
+const VALIDATED = new WeakSet<IConstruct>();
 
 /** Registers an object this library renders, with its spec, and the app-wide checks on first use. */
 export function registerRendered(obj: ApiObject, spec: () => unknown): void {
@@ -60,7 +64,7 @@ export function registry(scope: IConstruct): Registry {
   const root = scope.node.root;
   let reg = REGISTRIES.get(root);
   if (!reg) {
-    const created: Registry = { rendered: new Map(), options: {} };
+    const created: Registry = { rendered: new Map(), options: {}, byObject: new Map() };
     reg = created;
     REGISTRIES.set(root, created);
     root.node.addValidation({ validate: () => appErrors(root, created) });
@@ -95,6 +99,10 @@ function manifestOf(obj: ApiObject, reg: Registry): { obj: unknown; state: unkno
 /**
  * The app's Error findings, as validation messages; its Warnings printed once (process warnings). An app in
  * the state it was last analyzed in (cdk8s validates it again for every chart) gets the same answer.
+ *
+ * Runs as the root's validation, which cdk8s runs first (it validates the tree root first). A finding about an
+ * object is handed to that object's own validation, so that cdk8s prefixes it with the object's path, not the
+ * root's empty one; the root returns only what names no object.
  */
 export function appErrors(root: IConstruct, reg: Registry): string[] {
   // Stryker disable next-line ArrayDeclaration: a placeholder is read as a document that is no object, an Info finding, which synth does not report
@@ -102,11 +110,14 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
   // Stryker disable next-line ArrayDeclaration: read options change only with a new LaneGroup, whose objects change the state too
   const state: unknown[] = [reg.options.clusterDomain, reg.options.asmGeneratedNamespace];
   const errors: string[] = [];
+  const objects = new Map<string, IConstruct>();
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     try {
       const m = manifestOf(c, reg);
-      manifests.push({ path: c.node.path, obj: m.obj });
+      const manifest: Manifest = { path: c.node.path, obj: m.obj };
+      manifests.push(manifest);
+      objects.set(locationOf(manifest), c);
       state.push(c, m.state);
     } catch (e) {
       errors.push((e as Error).message);
@@ -114,14 +125,27 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
   }
   if (errors.length > 0) return errors;
   if (reg.last && sameItems(reg.last.state, state)) return reg.last.errors;
-  const findings = analyze(manifests, reg.options);
+  const findings = analyze(manifests, { ...reg.options, synth: true });
   for (const f of findings.filter(x => x.level === 'Warning')) {
     const line = describeFinding(f);
     if (WARNED.has(line)) continue;
     WARNED.add(line);
     process.emitWarning(line, { code: 'CDK8S_LANES_CHECK' });
   }
-  const found = findings.filter(f => f.level === 'Error').map(describeFinding);
-  reg.last = { state, errors: found };
-  return found;
+  reg.byObject.clear();
+  const unplaced: string[] = [];
+  for (const f of findings.filter(x => x.level === 'Error')) {
+    const owner = objects.get(f.resource);
+    if (!owner) {
+      unplaced.push(describeFinding(f));
+      continue;
+    }
+    reg.byObject.set(owner, [...(reg.byObject.get(owner) ?? []), describeFinding(f)]);
+    if (!VALIDATED.has(owner)) {
+      VALIDATED.add(owner);
+      owner.node.addValidation({ validate: () => reg.byObject.get(owner) ?? [] });
+    }
+  }
+  reg.last = { state, errors: unplaced };
+  return unplaced;
 }

@@ -52,8 +52,13 @@ export function checkNotReservedKey(what: string, value: string): void {
   }
 }
 
+/** Whether a value is a DNS-1123 label (a subset's, a namespace's or a lane's name). */
+export function isDnsLabel(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
 export function checkDnsLabel(what: string, value: string): void {
-  if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     throw new Error(`${what} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got ${show(value)}`);
   }
 }

@@ -6,6 +6,7 @@
 import { AnalyzerFactory, ASM_ADVICE } from '../../context';
 
 export const multipleDestinationRules: AnalyzerFactory = () => ({
+  name: 'lanes.MultipleDestinationRulesAnalyzer',
   codes: ['LANE006'],
   objects(ctx, report) {
     // Stryker disable next-line ArrayDeclaration: readMesh() always sets rules; the fallback is for the type only

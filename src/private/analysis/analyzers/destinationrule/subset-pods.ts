@@ -1,39 +1,84 @@
 /**
- * IST0173 (DestinationRuleSubsetNotSelectPods): a subset that selects no pod template (the Service's selector
- * plus the subset's labels), when the input holds workloads.
+ * Istio's `destinationrule.SubsetSelectPodAnalyzer`:
+ * - IST0174 (UnknownDestinationRuleHost): a DestinationRule whose host no Service or ServiceEntry visible from its
+ *   namespace is;
+ * - IST0173 (DestinationRuleSubsetNotSelectPods): a subset whose labels (with a ServiceEntry's workload selector)
+ *   select no pod. Pods are read with the topology labels of their node (region, zone, subzone, hostname), as
+ *   Istio adds them; the pod templates of Deployments, StatefulSets and Rollouts count as pods.
  */
-import { AnalyzerFactory } from '../../context';
+import { selects } from '../../../simulate/read/gateway';
+import { AnalyzerFactory, missing } from '../../context';
+import { destinationService } from '../../istio/hosts';
+import { Resource } from '../../istio/resources';
 
-function labelsMatch(selector: { readonly [k: string]: string }, labels: { readonly [k: string]: string }): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+const REGION = 'topology.kubernetes.io/region';
+const ZONE = 'topology.kubernetes.io/zone';
+const SUBZONE = 'topology.istio.io/subzone';
+const WORKLOADS = ['Deployment', 'StatefulSet', 'Rollout'];
+
+/** A pod's labels with its node's topology, as Istio augments them (an empty region or zone ends the locality). */
+function podLabels(pod: Resource, nodes: ReadonlyMap<string, { readonly [k: string]: string }>): { [k: string]: string } {
+  const out: { [k: string]: string } = { ...pod.labels };
+  const nodeName = pod.str(pod.spec.nodeName);
+  const node = nodes.get(nodeName);
+  if (node) {
+    const [region = '', zone = '', subzone = ''] = [node[REGION], node[ZONE], node[SUBZONE]];
+    const locality = zone === '' ? region : subzone === '' ? `${region}/${zone}` : `${region}/${zone}/${subzone}`;
+    const [r, z, s] = locality.split('/');
+    if (r) out[REGION] = r;
+    if (z) out[ZONE] = z;
+    if (s) out[SUBZONE] = s;
+  }
+  if (nodeName) out['kubernetes.io/hostname'] = nodeName;
+  return out;
+}
+
+/** The pod templates' labels of the workloads read. */
+function templateLabels(r: Resource): { [k: string]: string } | undefined {
+  if (!WORKLOADS.includes(r.kind) || (r.group !== 'apps' && r.group !== 'argoproj.io')) return undefined;
+  return r.labelMap(r.map(r.map(r.spec.template).metadata).labels);
 }
 
 export const subsetsWithoutPods: AnalyzerFactory = () => ({
-  codes: ['IST0173'],
-  finish(ctx, report) {
-    const { templates, services } = ctx.inventory;
-    if (templates.length === 0) return;
-    // templates by namespace and label: a selector is tried on the templates of its rarest label only
-    const byLabel = new Map<string, Array<{ labels: { readonly [k: string]: string } }>>();
-    for (const t of templates) {
-      for (const [k, v] of Object.entries(t.labels)) {
-        const key = `${t.namespace}|${k}=${v}`;
-        const bucket = byLabel.get(key);
-        if (bucket) bucket.push(t);
-        else byLabel.set(key, [t]);
+  name: 'destinationrule.SubsetSelectPodAnalyzer',
+  codes: ['IST0173', 'IST0174'],
+  objects(ctx, report) {
+    const nodes = new Map(ctx.of('', 'Node').map(n => [n.name, n.labels]));
+    const pods = [
+      ...ctx.of('', 'Pod').map(p => podLabels(p, nodes)),
+      ...ctx.resources.map(templateLabels).filter((l): l is { [k: string]: string } => l !== undefined),
+    ];
+    // pods by label: a selector is tried on the pods of its rarest label only
+    const byLabel = new Map<string, Array<{ [k: string]: string }>>();
+    for (const labels of pods) {
+      for (const [k, v] of Object.entries(labels)) {
+        const bucket = byLabel.get(`${k}=${v}`);
+        if (bucket) bucket.push(labels);
+        else byLabel.set(`${k}=${v}`, [labels]);
       }
     }
-    for (const [host, bySubset] of ctx.mesh.subsets) {
-      const svc = services.get(host);
-      const namespace = svc?.namespace ?? host.split('.')[1];
-      for (const [subset, labels] of bySubset) {
-        const selector = { ...svc?.selector, ...labels };
-        const pools = Object.entries(selector).map(([k, v]) => byLabel.get(`${namespace}|${k}=${v}`) ?? []);
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: which label's templates are tried is speed only (each holds every match)
-        const pool = pools.length ? pools.reduce((a, b) => (b.length < a.length ? b : a)) : templates.filter(t => t.namespace === namespace);
-        if (!pool.some(t => labelsMatch(selector, t.labels))) {
-          report('IST0173', 'Error', `subset ${subset} of ${host}`, `selects no pod template among the Deployments, StatefulSets and Rollouts read (labels ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')})`);
-        }
+    const anyPod = (selector: { [k: string]: string }) => {
+      const pools = Object.entries(selector).map(([k, v]) => byLabel.get(`${k}=${v}`) ?? []);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: which label's pods are tried is speed only (each holds every match)
+      const pool = pools.length ? pools.reduce((a, b) => (b.length < a.length ? b : a)) : pods;
+      return pool.some(labels => selects({ matchLabels: selector, matchExpressions: [] }, labels));
+    };
+    for (const dr of ctx.of('networking.istio.io', 'DestinationRule')) {
+      const host = dr.str(dr.spec.host);
+      const svc = destinationService(ctx.serviceHosts(), dr.namespace, dr.strings(dr.spec.exportTo), host, ctx.domain);
+      if (!svc) {
+        const [level, note] = missing(ctx, 'Warning');
+        report('IST0174', level, dr.location, `host: ${host} is not found${note}: no Service or ServiceEntry is this host`, dr.object);
+        continue;
+      }
+      for (const s of dr.list(dr.spec.subsets)) {
+        const subset = dr.map(s);
+        const selector = { ...svc.workloadLabels, ...dr.labelMap(subset.labels) };
+        if (anyPod(selector)) continue;
+        const [level, note] = missing(ctx, 'Error');
+        const shown = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)';
+        report('IST0173', level, dr.location,
+          `subset ${dr.str(subset.name)}: no pod with labels ${shown} is found${note}; requests to the subset would fail (503 UH)`, dr.object);
       }
     }
   },

@@ -1,40 +1,68 @@
 /**
- * IST0109 (ConflictingMeshGatewayVirtualServiceHosts): two mesh VirtualServices for one host, including one
- * ASM generates for a lane group; a VirtualService the reader left out still claims its hosts.
+ * Istio's `virtualservice.ConflictingMeshGatewayHostsAnalyzer`, IST0109 (ConflictingMeshGatewayVirtualServiceHosts):
+ * sidecar VirtualServices (no gateways, or `mesh` among them) that claim one host for one namespace that sees them
+ * (exportTo honoured; a VirtualService exported to all conflicts with any whose host its own matches). Every party
+ * is reported. A VirtualService that ASM generates for a lane group is a party too.
  */
-import { qualifyHost } from '../../../model/group';
-import { locationOf } from '../../../simulate/read/manifests';
-import { AnalyzerFactory, ASM_ADVICE, where } from '../../context';
+import { gatewaysOf } from './destinations';
+import { AnalyzerFactory, ASM_ADVICE } from '../../context';
+import { EXPORT_TO_ALL, hostsMatch, isWildcard, scoped, visibleTo } from '../../istio/hosts';
+import { Resource } from '../../istio/resources';
 
 export const conflictingMeshHosts: AnalyzerFactory = () => ({
+  name: 'virtualservice.ConflictingMeshGatewayHostsAnalyzer',
   codes: ['IST0109'],
   objects(ctx, report) {
-    const claims = ctx.mesh.tables.filter(t => t.mesh)
-      .flatMap(t => [...new Set(t.hosts)].map(host => ({ host, location: where(t), generatedBy: t.generatedBy })));
-    for (const u of ctx.unmodelled) {
-      const o = u.manifest.obj;
-      // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: of what the reader leaves out, only Istio VirtualServices have spec.hosts
-      if (o?.kind !== 'VirtualService' || !String(o.apiVersion).startsWith('networking.istio.io/')) continue;
-      const gateways: unknown[] = Array.isArray(o.spec?.gateways) ? o.spec.gateways : [];
+    const claims = new Map<string, Resource[]>();
+    for (const vs of ctx.of('networking.istio.io', 'VirtualService')) {
+      const gateways = gatewaysOf(vs);
       if (gateways.length > 0 && !gateways.includes('mesh')) continue;
-      const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined;
-      const hosts: unknown[] = Array.isArray(o.spec?.hosts) ? o.spec.hosts : [];
-      for (const h of new Set(hosts)) {
-        if (typeof h === 'string') claims.push({ host: qualifyHost(h, namespace, ctx.domain), location: locationOf(u.manifest), generatedBy: undefined });
+      for (const scope of visibleTo(vs.strings(vs.spec.exportTo), vs.namespace)) {
+        for (const h of vs.strings(vs.spec.hosts)) {
+          const key = scoped(scope, vs.namespace, h, ctx.domain);
+          // a VirtualService naming one host twice (short and in full) claims it twice, and conflicts with itself, as in Istio
+          const list = claims.get(key);
+          if (list) list.push(vs);
+          else claims.set(key, [vs]);
+        }
       }
     }
-    const byHost = new Map<string, typeof claims[number]>();
-    for (const c of claims) {
-      const first = byHost.get(c.host);
-      if (!first) {
-        byHost.set(c.host, c);
-        continue;
+    const reported = new Set<Resource>();
+    // the claims exported to all: by host, and those of wildcard hosts
+    const exported = new Map<string, Resource[]>();
+    const wildcards: Array<[string, Resource[]]> = [];
+    for (const [key, list] of claims) {
+      if (!key.startsWith(`${EXPORT_TO_ALL}/`)) continue;
+      exported.set(key.slice(2), list);
+      if (isWildcard(key.slice(2))) wildcards.push([key.slice(2), list]);
+    }
+    const matching = (host: string): Resource[] => (isWildcard(host)
+      ? [...exported].filter(([h]) => hostsMatch(host, h)).flatMap(([, list]) => list)
+      : [...(exported.get(host) ?? []), ...wildcards.filter(([h]) => hostsMatch(host, h)).flatMap(([, list]) => list)]);
+    for (const [key, own] of claims) {
+      const [scope, host] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+      // a namespace's claim also meets every claim exported to all whose host matches it
+      const parties = scope === EXPORT_TO_ALL ? own : [...own, ...matching(host)];
+      if (parties.length < 2) continue;
+      const names = [...new Set(parties.map(p => `${p.namespace}/${p.name}`))].sort().join(', ');
+      for (const vs of parties) {
+        if (reported.has(vs)) continue;
+        reported.add(vs);
+        report('IST0109', 'Error', vs.location,
+          `the sidecar VirtualServices ${names} all claim host ${host} (for ${scope === EXPORT_TO_ALL ? 'every namespace' : `namespace ${scope}`}); Istio applies one of them, so route this host from one VirtualService`, vs.object);
       }
-      const generated = [c, first].find(x => x.generatedBy !== undefined);
-      const mine = generated === c ? first : c;
-      report('IST0109', 'Error', mine.location, generated
-        ? `is a sidecar VirtualService for host ${c.host}, for which ASM generates one from lane group ${generated.generatedBy}; Istio would merge or drop one of them. ${ASM_ADVICE}`
-        : `is also a sidecar VirtualService for host ${c.host}, like ${first.location}; Istio applies only one VirtualService per host on the sidecars, so route this host from one place`);
+    }
+    // the sidecar VirtualServices ASM generates for a lane group's services
+    const generated = new Map(ctx.mesh.tables.filter(t => t.generatedBy !== undefined && t.mesh)
+      .flatMap(t => t.hosts.map(h => [h, t.generatedBy!] as const)));
+    for (const [key, list] of claims) {
+      const host = key.slice(key.indexOf('/') + 1);
+      const group = generated.get(host);
+      if (group === undefined) continue;
+      for (const vs of new Set(list)) {
+        report('IST0109', 'Error', vs.location,
+          `is a sidecar VirtualService for host ${host}, for which ASM generates one from lane group ${group}; Istio would merge or drop one of them. ${ASM_ADVICE}`, vs.object);
+      }
     }
   },
 });

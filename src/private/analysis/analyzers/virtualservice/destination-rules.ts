@@ -1,25 +1,41 @@
 /**
- * IST0101 (ReferencedResourceNotFound) for subsets: a destination's subset (or its fallback's) that no
- * DestinationRule read defines; LANE005 (Info) once per host no DestinationRule read is for.
+ * Istio's `virtualservice.DestinationRuleAnalyzer`: IST0101 (ReferencedResourceNotFound) for a route or mirror
+ * destination's subset that no DestinationRule for its host defines (and, for ASM, a fallback target's). The
+ * DestinationRules ASM generates for lane groups count as read. Unless the input is the whole cluster, a missing
+ * subset is a Warning when a DestinationRule for its host is read (Istio merges a host's DestinationRules, so one
+ * of another repository may define it), else an Info.
  */
-import { AnalyzerFactory, destinationText, where } from '../../context';
+import { fallbackDestinations, mirrorDestinations, routeDestinations } from './destinations';
+import { AnalyzerFactory, missing } from '../../context';
+import { resourceNameOf } from '../../istio/hosts';
 
-export const destinationSubsets: AnalyzerFactory = () => {
-  const undefinedHosts = new Set<string>();
-  return {
-    codes: ['IST0101', 'LANE005'],
-    destination(t, d, ctx, report) {
-      // Stryker disable next-line ArrayDeclaration: an entry that is not a destination has no subset to check
-      for (const target of [d, ...(d.fallback ? [d.fallback] : [])]) {
-        if (target.subset === undefined) continue;
-        const defined = ctx.mesh.subsets.get(target.host);
-        if (defined && !defined.has(target.subset)) {
-          report('IST0101', 'Error', where(t), `${destinationText(d)}: no DestinationRule read defines subset ${target.subset} of ${target.host}`);
-        } else if (!defined && !undefinedHosts.has(target.host)) {
-          undefinedHosts.add(target.host);
-          report('LANE005', 'Info', where(t), `no DestinationRule read is for host ${target.host}, so its subsets are not checked (they are defined elsewhere, e.g. by ASM)`);
+export const destinationSubsets: AnalyzerFactory = () => ({
+  name: 'virtualservice.DestinationRuleAnalyzer',
+  codes: ['IST0101'],
+  objects(ctx, report) {
+    // `namespace/name|subset` of every subset defined, and `namespace/name` of every host a DestinationRule is for
+    const defined = new Set<string>();
+    for (const dr of ctx.of('networking.istio.io', 'DestinationRule')) {
+      const host = resourceNameOf(dr.str(dr.spec.host), dr.namespace, ctx.domain);
+      defined.add(host);
+      for (const s of dr.list(dr.spec.subsets)) defined.add(`${host}|${dr.str(dr.map(s).name)}`);
+    }
+    for (const [host, rules] of ctx.mesh.rules ?? []) {
+      const name = resourceNameOf(host, '', ctx.domain);
+      for (const r of rules) if (r.generatedBy !== undefined) [name, ...r.subsets.map(s => `${name}|${s}`)].forEach(k => defined.add(k));
+    }
+    for (const vs of ctx.of('networking.istio.io', 'VirtualService')) {
+      for (const [what, ds] of [['subset', routeDestinations(vs)], ['mirror subset', mirrorDestinations(vs)], ['fallback subset', fallbackDestinations(vs)]] as const) {
+        for (const d of ds) {
+          const host = resourceNameOf(d.host, vs.namespace, ctx.domain);
+          if (d.subset === '' || defined.has(`${host}|${d.subset}`)) continue;
+          // partial: with a DestinationRule for the host read, a Warning (a misspelt subset?); without one, the host's are elsewhere
+          const [level, note] = ctx.view !== 'complete' && defined.has(host)
+            ? ['Warning' as const, ' among the DestinationRules read for the host (Istio merges a host\'s DestinationRules, so one read elsewhere may define it)']
+            : missing(ctx, 'Error');
+          report('IST0101', level, vs.location, `${d.at}: the ${what} ${d.subset} of ${d.host} is not found${note}`, vs.object);
         }
       }
-    },
-  };
-};
+    }
+  },
+});

@@ -7,6 +7,7 @@ import { AnalyzerFactory, destinationText, where } from '../../context';
 export const routingHeader: AnalyzerFactory = () => {
   let header: string | undefined;
   return {
+    name: 'lanes.RoutingHeaderAnalyzer',
     codes: ['LANE002'],
     table(t) {
       const setters = new Map<string, number>();
