@@ -46,6 +46,23 @@ describe('the runner', () => {
     ]);
   });
 
+  test('the analyzers synth skips report nothing above Info but in the complete view', () => {
+    const skipped = ANALYZERS.map(make => make()).filter(a => a.infoAtSynth).map(a => a.name);
+    expect(skipped.sort()).toEqual(['destinationrule.SubsetSelectPodAnalyzer', 'lanes.HTTPRouteReferenceAnalyzer', 'lanes.UnmodelledObjectsAnalyzer', 'virtualservice.JWTClaimRouteAnalyzer']);
+    const objects = [
+      service(), dr(['v1', 'v2']), { ...rules, metadata: { name: 'other', namespace: 'shop' }, spec: { host: 'nowhere', subsets: [{ name: 'x', labels: { a: 'b' } }] } },
+      vs([{ redirect: { uri: '/x' } }], {}, 'redirect'),
+      vs([{ match: [{ headers: { '@request.auth.claims.group': { exact: 'a' } } }], route: [to('v1')] }], { gateways: ['gw'] }, 'jwt'),
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'shop' }, spec: { selector: { istio: 'gw' }, servers: [{ hosts: ['*'] }] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gw-1', namespace: 'shop', labels: { istio: 'gw' } } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' }, spec: { parentRefs: [{ name: 'nogw' }], rules: [{ backendRefs: [{ name: 'ghost', port: 80 }] }] } },
+    ];
+    const partial = analyzeObjects(objects, { only: skipped });
+    expect(new Set(partial.map(f => f.code))).toEqual(new Set(['IST0173', 'IST0174', 'LANE004', 'IST0149', 'IST0101']));
+    expect(new Set(partial.map(f => f.level))).toEqual(new Set(['Info']));
+    expect(analyzeObjects(objects, { only: skipped, synth: true })).toEqual([]);
+  });
+
   test('findings are listed Errors first, then Warnings, then Info, each level in the order of the walk', () => {
     const f = findings(service(2), deployment('v1'), dr(['v1']), vs([
       { route: [to('v1')] },

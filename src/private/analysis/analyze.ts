@@ -74,14 +74,16 @@ export function analyze(manifests: readonly Manifest[], options: AnalyzeOptions 
   const resources = resourcesOf(view === 'complete' ? [...ISTIOCTL_DEFAULTS, ...manifests] : manifests, options.defaultNamespace ?? 'default');
   const ctx = contextOf({ manifests, resources, mesh, unmodelled, domain, view });
   // each analyzer reports the codes it declares, and no other (the declaration is what the docs list)
-  const analyzers = ANALYZERS.map(make => make()).filter(a => !options.only || options.only.includes(a.name)).map(a => {
-    const own: Report = (code, ...rest) => {
+  const analyzers = ANALYZERS.map(make => make())
+    .filter(a => (!options.only || options.only.includes(a.name)) && !(view === 'synth' && a.infoAtSynth))
+    .map(a => {
+      const own: Report = (code, ...rest) => {
       // Stryker disable next-line ConditionalExpression,StringLiteral: an invariant for analyzers to come; no analyzer breaks it
-      if (!a.codes.includes(code)) throw new Error(`analyzer of ${a.codes.join(', ')} reported ${code}, which it does not declare`);
-      report(code, ...rest);
-    };
-    return { a, report: own };
-  });
+        if (!a.codes.includes(code)) throw new Error(`analyzer of ${a.codes.join(', ')} reported ${code}, which it does not declare`);
+        report(code, ...rest);
+      };
+      return { a, report: own };
+    });
   for (const { a, report: r } of analyzers) a.objects?.(ctx, r);
   for (const t of mesh.tables) {
     for (const { a, report: r } of analyzers) a.table?.(t, ctx, r);

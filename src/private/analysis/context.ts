@@ -66,6 +66,8 @@ export interface Analyzer {
   /** Istio's name for the analyzer it transcribes (e.g. `virtualservice.GatewayAnalyzer`), else the project's */
   readonly name: string;
   readonly codes: readonly string[];
+  /** it reports nothing above Info at synth (what it looks for may live elsewhere), so synth skips it */
+  readonly infoAtSynth?: boolean;
   objects?(ctx: Context, report: Report): void;
   table?(t: RouteTable, ctx: Context, report: Report): void;
   destination?(t: RouteTable, d: RouteDestination, ctx: Context, report: Report): void;

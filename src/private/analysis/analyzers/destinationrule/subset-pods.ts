@@ -42,6 +42,7 @@ function templateLabels(r: Resource): { [k: string]: string } | undefined {
 export const subsetsWithoutPods: AnalyzerFactory = () => ({
   name: 'destinationrule.SubsetSelectPodAnalyzer',
   codes: ['IST0173', 'IST0174'],
+  infoAtSynth: true,
   objects(ctx, report) {
     const nodes = new Map(ctx.of('', 'Node').map(n => [n.name, n.labels]));
     const pods = [

@@ -10,6 +10,7 @@ export const httpRouteReferences: AnalyzerFactory = () => {
   return {
     name: 'lanes.HTTPRouteReferenceAnalyzer',
     codes: ['IST0101'],
+    infoAtSynth: true,
     table(t, ctx, report) {
       if (t.gatewayApi && t.missingParent !== undefined) {
         const [level, note] = missing(ctx, 'Error');

@@ -5,6 +5,7 @@ import { AnalyzerFactory } from '../../context';
 export const unmodelledObjects: AnalyzerFactory = () => ({
   name: 'lanes.UnmodelledObjectsAnalyzer',
   codes: ['LANE004'],
+  infoAtSynth: true,
   objects(ctx, report) {
     for (const u of ctx.unmodelled) report('LANE004', 'Info', locationOf(u.manifest), `not simulated, nor read by the lane checks: ${u.message}`);
   },

@@ -33,6 +33,7 @@ function claimKey(vs: Resource): string | undefined {
 export const jwtClaimRoutes: AnalyzerFactory = () => ({
   name: 'virtualservice.JWTClaimRouteAnalyzer',
   codes: ['IST0149'],
+  infoAtSynth: true,
   objects(ctx, report) {
     const authn = new Map<string, Array<{ matchLabels: { [k: string]: string }; matchExpressions: [] }>>();
     for (const ra of ctx.of('security.istio.io', 'RequestAuthentication')) {
