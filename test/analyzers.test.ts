@@ -511,3 +511,116 @@ describe('as Istio reads the input: what a review against Istio 1.30.3 found', (
   });
 });
 
+
+describe('the analyzers\' messages and edges', () => {
+  const only = (name: string, objects: object[], complete = true) => analyzeObjects(objects, { complete, only: [name] });
+  const tls = (tlsSettings: object, extra: object = {}) => ({ ...dr(['v1']), spec: { host: HOST, trafficPolicy: { tls: tlsSettings }, ...extra } });
+
+  test('IST0128 and IST0129: SIMPLE and MUTUAL only; a credentialName counts only with a workload selector', () => {
+    const ca = (...objects: object[]) => only('destinationrule.CaCertificateAnalyzer', objects).map(f => `${f.code} ${f.message}`);
+    expect(ca(tls({ mode: 'ISTIO_MUTUAL' }), tls({ mode: 'DISABLE' }))).toEqual([]);
+    expect(ca(tls({ mode: 'SIMPLE', credentialName: 'c' }, { workloadSelector: null }))).toEqual([
+      `IST0128 trafficPolicy.tls: mode SIMPLE without caCertificates: the identity of host ${HOST} is not verified; set caCertificates`,
+    ]);
+    expect(ca(tls({ mode: 'SIMPLE' }, { workloadSelector: { matchLabels: { app: 'x' } } }))).toHaveLength(1);
+    expect(ca(tls({ mode: 'SIMPLE', credentialName: 'c' }, { workloadSelector: { matchLabels: { app: 'x' } } }))).toEqual([]);
+    const ports = { ...dr(['v1']), spec: { host: HOST, trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'MUTUAL' } }, { tls: { mode: 'SIMPLE' } }] } } };
+    expect(ca(ports)).toEqual([
+      `IST0129 trafficPolicy.portLevelSettings[0].tls: mode MUTUAL without caCertificates: the identity of host ${HOST} at port 443 is not verified; set caCertificates`,
+      `IST0129 trafficPolicy.portLevelSettings[1].tls: mode SIMPLE without caCertificates: the identity of host ${HOST} at port (none) is not verified; set caCertificates`,
+    ]);
+  });
+
+  test('IST0173: a node\'s region, zone and subzone as Istio\'s locality reads them, and the pod\'s hostname', () => {
+    const pod = (nodeName: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${nodeName}`, namespace: 'shop', labels: { app: 'web' } }, spec: { nodeName } });
+    const node = (name: string, labels: object) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels } });
+    const subset = (labels: object) => ({ ...dr([]), spec: { host: HOST, subsets: [{ name: 's', labels }] } });
+    const selected = (labels: object, ...objects: object[]) => only('destinationrule.SubsetSelectPodAnalyzer', [service(), subset(labels), ...objects]).length === 0;
+    const full = node('n1', { 'topology.kubernetes.io/region': 'r', 'topology.kubernetes.io/zone': 'z', 'topology.istio.io/subzone': 'sz' });
+    expect(selected({ 'topology.kubernetes.io/zone': 'z', 'topology.istio.io/subzone': 'sz' }, full, pod('n1'))).toBe(true);
+    expect(selected({ 'kubernetes.io/hostname': 'n1' }, pod('n1'))).toBe(true);
+    expect(selected({ 'kubernetes.io/hostname': '' }, pod(''))).toBe(false);
+    // no zone: the locality is the region alone, and the subzone is lost
+    const noZone = node('n2', { 'topology.kubernetes.io/region': 'r', 'topology.istio.io/subzone': 'sz' });
+    expect(selected({ 'topology.kubernetes.io/region': 'r' }, noZone, pod('n2'))).toBe(true);
+    expect(selected({ 'topology.istio.io/subzone': 'sz' }, noZone, pod('n2'))).toBe(false);
+    // no region: the zone still counts, no region label is added
+    const noRegion = node('n3', { 'topology.kubernetes.io/zone': 'z' });
+    expect(selected({ 'topology.kubernetes.io/zone': 'z' }, noRegion, pod('n3'))).toBe(true);
+    expect(selected({ 'topology.kubernetes.io/region': '' }, noRegion, pod('n3'))).toBe(false);
+    expect(selected({ 'topology.istio.io/subzone': '' }, full, node('n4', { 'topology.kubernetes.io/region': 'r', 'topology.kubernetes.io/zone': 'z' }), pod('n4'))).toBe(false);
+    // a node without a subzone leaves the pod's own subzone label as it is
+    const own = { ...pod('n4'), metadata: { name: 'own', namespace: 'shop', labels: { 'app': 'web', 'topology.istio.io/subzone': 'mine' } } };
+    expect(selected({ 'topology.istio.io/subzone': 'mine' }, node('n4', { 'topology.kubernetes.io/region': 'r', 'topology.kubernetes.io/zone': 'z' }), own)).toBe(true);
+  });
+
+  test('IST0173: pods sharing a label are all tried; a workload of another API group is no pod template; a subset without labels names none', () => {
+    const pod = (name: string, labels: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels } });
+    expect(only('destinationrule.SubsetSelectPodAnalyzer', [service(), dr(['v2']), pod('a', { app: 'web', version: 'v1' }), pod('b', { app: 'web', version: 'v2' })])).toEqual([]);
+    const both = { ...dr([]), spec: { host: HOST, subsets: [{ name: 'v1', labels: { app: 'web', version: 'v1' } }] } };
+    expect(only('destinationrule.SubsetSelectPodAnalyzer', [service(), both, pod('a', { app: 'web', version: 'v1' }), pod('b', { app: 'web', version: 'v2' })])).toEqual([]);
+    expect(only('destinationrule.SubsetSelectPodAnalyzer', [service(), both]).map(f => f.message))
+      .toEqual(['subset v1: no pod with labels app=web, version=v1 is found; requests to the subset would fail (503 UH)']);
+    const foreign = { ...deployment('v2'), apiVersion: 'example.com/v1' };
+    expect(only('destinationrule.SubsetSelectPodAnalyzer', [service(), dr(['v2']), foreign]).map(f => f.code)).toEqual(['IST0173']);
+    const bare = { ...dr([]), spec: { host: HOST, subsets: [{ name: 'all' }] } };
+    expect(only('destinationrule.SubsetSelectPodAnalyzer', [service(), bare], false).map(f => f.message))
+      .toEqual(['subset all: no pod with labels (none) is found among the objects read (it may live elsewhere; --complete says the input is the whole cluster); requests to the subset would fail (503 UH)']);
+  });
+
+  test('IST0101 host:port names the ports the service exposes, or none; IST0140 only for gateway HTTP routes', () => {
+    const noPorts = { ...service(), spec: { selector: { app: 'web' } } };
+    expect(only('virtualservice.DestinationHostAnalyzer', [noPorts, vs([{ route: [{ destination: { host: HOST, port: { number: 80 } } }] }])]).map(f => f.message))
+      .toEqual([`http[0].route[0]: the host:port ${HOST}:80 is not found: Service shop/web exposes no port`]);
+    const split = vs([{ route: [{ ...to('v1'), weight: 50 }, { ...to('v2'), weight: 50 }] }]);
+    const plain = (extra: object, kind = 'http') => vs([], { [kind]: [{ route: [{ destination: { host: HOST } }] }], ...extra }, 'plain');
+    const ist0140 = (...objects: object[]) => only('virtualservice.DestinationHostAnalyzer', [service(), split, ...objects]).filter(f => f.code === 'IST0140').map(f => f.message);
+    expect(ist0140(plain({}))).toEqual([]);
+    expect(only('virtualservice.DestinationHostAnalyzer', [service(), plain({ gateways: ['gw'] })])).toEqual([]);
+    expect(ist0140(plain({ gateways: ['gw'] }, 'tcp'))).toEqual([]);
+    expect(ist0140(plain({ gateways: ['gw'] }))).toEqual([
+      `http[0].route[0]: the subsets that VirtualService shop/web routes ${HOST} to have no effect on this gateway's requests, which go to the host without a subset; route to the subsets here`,
+    ]);
+    // a subset route of a VirtualService for another host, or a TCP subset route, does not count
+    expect(ist0140(plain({ gateways: ['gw'] }), vs([], { tcp: [{ route: [to('v1')] }] }, 'tcp'))).toHaveLength(1);
+  });
+
+  test('IST0101: the subsets of the DestinationRules ASM generates for a lane group count as defined', () => {
+    const group = { apiVersion: 'istio.alibabacloud.com/v1', kind: 'ASMSwimLaneGroup', metadata: { name: 'g' }, spec: { services: [{ name: 'web', namespace: 'shop' }], isPermissive: true, permissiveModeConfiguration: { fallbackTarget: 'v1', routeHeader: 'x-lane' } } };
+    const lane = (v: string) => ({ apiVersion: 'istio.alibabacloud.com/v1', kind: 'ASMSwimLane', metadata: { name: v, labels: { 'swimlane-group': 'g' } }, spec: { labelSelector: { version: v }, services: [{ name: 'web', namespace: 'shop' }] } });
+    const mine = vs([{ route: [to('v2')] }], { hosts: ['front.shop.svc.cluster.local'] }, 'front');
+    const subsets = (...objects: object[]) => only('virtualservice.DestinationRuleAnalyzer', objects).map(f => f.message.split(' is ')[0]);
+    expect(subsets(group, lane('v1'), lane('v2'), mine)).toEqual([]);
+    expect(subsets(group, lane('v1'), mine)).toEqual([`http[0].route[0]: the subset v2 of ${HOST}`]);
+    expect(subsets(mine)).toEqual([`http[0].route[0]: the subset v2 of ${HOST}`]);
+  });
+
+  test('IST0109: a namespace\'s claim meets a wildcard claim exported to all; the message names the namespace', () => {
+    const claim = (name: string, hosts: string[], exportTo?: string[]) => vs([{ route: [to('v1')] }], { hosts, ...(exportTo ? { exportTo } : {}) }, name);
+    const f = only('virtualservice.ConflictingMeshGatewayHostsAnalyzer', [claim('own', [HOST], ['.']), claim('any', ['*.shop.svc.cluster.local'])]);
+    const message = `the sidecar VirtualServices shop/any, shop/own all claim host ${HOST} (for namespace shop); Istio applies one of them, so route this host from one VirtualService`;
+    expect(f.map(x => [x.object, x.message])).toEqual([['VirtualService shop/own', message], ['VirtualService shop/any', message]]);
+    expect(only('virtualservice.ConflictingMeshGatewayHostsAnalyzer', [claim('own', [HOST], ['.']), claim('other', ['*.other.svc.cluster.local'])])).toEqual([]);
+  });
+
+  test('HTTPRoute references: a parent not read is named in the partial view; a backend of a ServiceEntry\'s host is found', () => {
+    const route = (backendRefs: object[]) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs }] } });
+    const entry = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'e', namespace: 'shop' }, spec: { hosts: [HOST] } };
+    const refs = (...objects: object[]) => only('lanes.HTTPRouteReferenceAnalyzer', objects).map(f => `${f.level} ${f.message}`);
+    expect(refs(entry, route([{ name: 'web', port: 80 }]))).toEqual(['Error its parent gateway shop/gw is not found']);
+    expect(refs(route([{ name: 'web', port: 80, kind: 'ServiceImport', group: 'multicluster.x-k8s.io' }]))).toEqual(['Error its parent gateway shop/gw is not found']);
+    const noBackends = { ...route([]), spec: { parentRefs: [{ name: 'gw' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/a' } }] }] } };
+    expect(refs(noBackends)).toEqual(['Error its parent gateway shop/gw is not found']);
+  });
+
+  test('the views: synth lowers IST0112 to a Warning; istioctl\'s defaults join the complete view only; a finding about no object has no object key', () => {
+    const twoPorts = [service(2), vs([{ route: [{ destination: { host: HOST } }] }])];
+    expect(analyzeObjects(twoPorts, { synth: true }).filter(f => f.code === 'IST0112').map(f => f.level)).toEqual(['Warning']);
+    expect(analyzeObjects(twoPorts).filter(f => f.code === 'IST0112').map(f => f.level)).toEqual(['Error']);
+    const toIngress = vs([{ route: [{ destination: { host: 'istio-ingressgateway.istio-system.svc.cluster.local', port: { number: 80 } } }] }]);
+    expect(only('virtualservice.DestinationHostAnalyzer', [toIngress])).toEqual([]);
+    expect(only('virtualservice.DestinationHostAnalyzer', [toIngress], false).map(f => `${f.code} ${f.level}`)).toEqual(['IST0101 Info']);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'x' } };
+    expect(Object.keys(analyzeObjects([cm, cm])[0]).sort()).toEqual(['code', 'level', 'message', 'resource']);
+  });
+});

@@ -113,6 +113,25 @@ describe('app-wide checks at synth', () => {
     }
   });
 
+  test('each Error is listed once under its object, however often the app changes; an object whose Error is gone passes', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new LaneRouting(chart, 'mocka', props({ sidecar: { name: 'a' } }));
+    const extra = new ApiObject(chart, 'extra', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'extra', namespace: 'default' },
+      spec: { hosts: ['mocka.default.svc.cluster.local'], http: [{ route: [{ destination: { host: 'mocka.default.svc.cluster.local' } }] }] },
+    });
+    expect(synthError(app).split('\n').slice(1).map(l => l.trim().split(' ')[0])).toEqual(['[c/mocka/SidecarVirtualService]', '[c/extra]']);
+    // another state of the app: analyzed again, each Error still once
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    expect(synthError(app).split('\n').slice(1)).toHaveLength(2);
+    // the conflict removed: both objects pass
+    extra.addJsonPatch(JsonPatch.replace('/spec/hosts/0', 'other.default.svc.cluster.local'));
+    expect(() => synthApp(app)).not.toThrow();
+  });
+
   test('charts are checked as part of their app even when synthesized one by one (Testing.synth)', () => {
     const app = Testing.app();
     const a = new Chart(app, 'a');

