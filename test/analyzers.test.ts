@@ -572,6 +572,8 @@ describe('the analyzers\' messages and edges', () => {
     const noPorts = { ...service(), spec: { selector: { app: 'web' } } };
     expect(only('virtualservice.DestinationHostAnalyzer', [noPorts, vs([{ route: [{ destination: { host: HOST, port: { number: 80 } } }] }])]).map(f => f.message))
       .toEqual([`http[0].route[0]: the host:port ${HOST}:80 is not found: Service shop/web exposes no port`]);
+    expect(only('virtualservice.DestinationHostAnalyzer', [service(2), vs([{ route: [{ destination: { host: HOST, port: { number: 99 } } }] }])]).map(f => f.message))
+      .toEqual([`http[0].route[0]: the host:port ${HOST}:99 is not found: Service shop/web exposes 80, 81`]);
     const split = vs([{ route: [{ ...to('v1'), weight: 50 }, { ...to('v2'), weight: 50 }] }]);
     const plain = (extra: object, kind = 'http') => vs([], { [kind]: [{ route: [{ destination: { host: HOST } }] }], ...extra }, 'plain');
     const ist0140 = (...objects: object[]) => only('virtualservice.DestinationHostAnalyzer', [service(), split, ...objects]).filter(f => f.code === 'IST0140').map(f => f.message);

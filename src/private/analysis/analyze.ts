@@ -69,6 +69,7 @@ export function analyze(manifests: readonly Manifest[], options: AnalyzeOptions 
   };
   // objects the analysis cannot model are Info (LANE004), and the analysis goes on
   const { mesh, unmodelled } = readMeshLeniently(manifests, options);
+  // Stryker disable next-line StringLiteral: any other text than 'complete' and 'synth' is the partial view
   const view: View = options.complete ? 'complete' : options.synth ? 'synth' : 'partial';
   // istioctl reads its defaults first: an object of the input with the same name replaces one
   const resources = resourcesOf(view === 'complete' ? [...ISTIOCTL_DEFAULTS, ...manifests] : manifests, options.defaultNamespace ?? 'default');

@@ -20,10 +20,12 @@ export const destinationSubsets: AnalyzerFactory = () => ({
       defined.add(host);
       for (const s of dr.list(dr.spec.subsets)) defined.add(`${host}|${dr.str(dr.map(s).name)}`);
     }
+    // the DestinationRules the simulator reads, those ASM generates for lane groups included (the others are read above too)
+    // Stryker disable next-line ArrayDeclaration: readMesh() always sets rules; the fallback is for the type only
     for (const [host, rules] of ctx.mesh.rules ?? []) {
-      // Stryker disable next-line StringLiteral: the hosts of what ASM generates are full, so no namespace is taken from the writer
+      // Stryker disable next-line StringLiteral: the mesh's hosts are full, so no namespace is taken from the writer
       const name = resourceNameOf(host, '', ctx.domain);
-      for (const r of rules) if (r.generatedBy !== undefined) [name, ...r.subsets.map(s => `${name}|${s}`)].forEach(k => defined.add(k));
+      for (const r of rules) [name, ...r.subsets.map(s => `${name}|${s}`)].forEach(k => defined.add(k));
     }
     for (const vs of ctx.of('networking.istio.io', 'VirtualService')) {
       for (const [what, ds] of [['subset', routeDestinations(vs)], ['mirror subset', mirrorDestinations(vs)], ['fallback subset', fallbackDestinations(vs)]] as const) {

@@ -77,14 +77,14 @@ function prefixMatch(r: Resource, m: { [k: string]: any }, rule: string, match: 
 /** Whether every value of `a` equals or is a prefix-extension of `b`'s, key for key (Istio's comparison). */
 function sameKeys(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
   if (a.size !== b.size) return false;
-  return [...a].every(([k, v]) => b.has(k) && (v === b.get(k) || v.startsWith(b.get(k)!)));
+  return [...a].every(([k, v]) => b.has(k) && v.startsWith(b.get(k)!));
 }
 
 /** Whether the earlier prefix match `a` takes every request of the later `b`. */
 function covers(a: PrefixMatch, b: PrefixMatch): boolean {
   return b.prefix.startsWith(a.prefix) && b.port === a.port
-    && (a.method === b.method || a.method.startsWith(b.method))
-    && (a.authority === b.authority || a.authority.startsWith(b.authority))
+    && a.method.startsWith(b.method)
+    && a.authority.startsWith(b.authority)
     && sameKeys(a.headers, b.headers) && sameKeys(a.queryParams, b.queryParams) && sameKeys(a.withoutHeaders, b.withoutHeaders);
 }
 
