@@ -208,8 +208,8 @@ describe('IST0130 and IST0131: equal matches', () => {
       `    route: [{ destination: { host: ${HOST} } }]`,
     ].join('\n');
     expect(analyze(parseYaml([{ name: 'f', text }]), OPTIONS).map(f => `${f.code} ${f.message}`)).toEqual([
-      'IST0106 schema validation error: spec.http[0].match[0].sourceLabels.a: must be a string, got a mapping',
       'IST0106 schema validation error: spec.http[0].match[0].gateways[0]: must be a string, got a list',
+      'IST0106 schema validation error: spec.http[0].match[0].sourceLabels.a: must be a string, got a mapping',
     ]);
   });
 

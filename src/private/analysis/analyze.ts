@@ -62,6 +62,8 @@ export function analyze(manifests: readonly Manifest[], options: AnalyzeOptions 
   // as in Istio, a finding said twice is said once
   const said = new Set<string>();
   const report: Report = (code, level, resource, message, object) => {
+    // synth reports no Info
+    if (level === 'Info' && options.synth && !options.complete) return;
     const key = JSON.stringify([code, level, resource, message, object]);
     if (said.has(key)) return;
     said.add(key);

@@ -18,14 +18,19 @@ function destinationOf(vs: Resource, at: string, d: unknown): Destination {
   return { at, host: vs.str(m.host), subset: vs.str(m.subset), port: m.port === undefined || m.port === null ? undefined : typeof port === 'number' ? port : 0 };
 }
 
-/** The destinations of every route of the TCP, TLS and HTTP rules, in that order (a route without one: host ''). */
-export function routeDestinations(vs: Resource): Destination[] {
+const ROUTES = new WeakMap<Resource, readonly Destination[]>();
+
+/** The destinations of every route of the TCP, TLS and HTTP rules, in that order (a route without one: host ''); read once per object. */
+export function routeDestinations(vs: Resource): readonly Destination[] {
+  const kept = ROUTES.get(vs);
+  if (kept) return kept;
   const out: Destination[] = [];
   for (const kind of ['tcp', 'tls', 'http']) {
     vs.list(vs.spec[kind]).forEach((rule, i) => {
       vs.list(vs.map(rule).route).forEach((route, j) => out.push(destinationOf(vs, `${kind}[${i}].route[${j}]`, vs.map(route).destination)));
     });
   }
+  ROUTES.set(vs, out);
   return out;
 }
 

@@ -80,7 +80,11 @@ function typeErrors(x: unknown, shape: Shape, path: string, out: string[]): void
   } else if ('map' in shape) {
     for (const [k, v] of Object.entries(x)) typeErrors(v, shape.map, `${path}.${k}`, out);
   } else {
-    for (const [k, s] of Object.entries(shape.fields)) typeErrors((x as { [k: string]: unknown })[k], s, `${path}.${k}`, out);
+    // only the fields present are walked (their paths are made only for them)
+    for (const k of Object.keys(x)) {
+      const s = shape.fields[k];
+      if (s !== undefined) typeErrors((x as { [k: string]: unknown })[k], s, `${path}.${k}`, out);
+    }
   }
 }
 
