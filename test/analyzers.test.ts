@@ -622,6 +622,8 @@ describe('the analyzers\' messages and edges', () => {
     const toIngress = vs([{ route: [{ destination: { host: 'istio-ingressgateway.istio-system.svc.cluster.local', port: { number: 80 } } }] }]);
     expect(only('virtualservice.DestinationHostAnalyzer', [toIngress])).toEqual([]);
     expect(only('virtualservice.DestinationHostAnalyzer', [toIngress], false).map(f => `${f.code} ${f.level}`)).toEqual(['IST0101 Info']);
+    // synth keeps no Info
+    expect(analyzeObjects([toIngress], { synth: true, only: ['virtualservice.DestinationHostAnalyzer'] })).toEqual([]);
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'x' } };
     expect(Object.keys(analyzeObjects([cm, cm])[0]).sort()).toEqual(['code', 'level', 'message', 'resource']);
   });

@@ -59,11 +59,13 @@ export interface AnalyzeOptions {
 export function analyze(manifests: readonly Manifest[], options: AnalyzeOptions = {}): Finding[] {
   const domain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   const findings: Finding[] = [];
+  // Stryker disable next-line StringLiteral: any other text than 'complete' and 'synth' is the partial view
+  const view: View = options.complete ? 'complete' : options.synth ? 'synth' : 'partial';
   // as in Istio, a finding said twice is said once
   const said = new Set<string>();
   const report: Report = (code, level, resource, message, object) => {
     // synth reports no Info
-    if (level === 'Info' && options.synth && !options.complete) return;
+    if (level === 'Info' && view === 'synth') return;
     const key = JSON.stringify([code, level, resource, message, object]);
     if (said.has(key)) return;
     said.add(key);
@@ -71,8 +73,6 @@ export function analyze(manifests: readonly Manifest[], options: AnalyzeOptions 
   };
   // objects the analysis cannot model are Info (LANE004), and the analysis goes on
   const { mesh, unmodelled } = readMeshLeniently(manifests, options);
-  // Stryker disable next-line StringLiteral: any other text than 'complete' and 'synth' is the partial view
-  const view: View = options.complete ? 'complete' : options.synth ? 'synth' : 'partial';
   // istioctl reads its defaults first: an object of the input with the same name replaces one
   const resources = resourcesOf(view === 'complete' ? [...ISTIOCTL_DEFAULTS, ...manifests] : manifests, options.defaultNamespace ?? 'default');
   const ctx = contextOf({ manifests, resources, mesh, unmodelled, domain, view });
