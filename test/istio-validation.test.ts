@@ -5,7 +5,7 @@
  * - IST0130 and IST0131: analyzeUnreachableHTTPRules (and its TCP and TLS twins), genMatchHTTPRoutes,
  *   coveredValidation, with rules and matches named as routeName and requestName name them.
  */
-import { analyzeObjects, HOST } from './check-fixtures';
+import { analyzeObjects, HOST, to, vs } from './check-fixtures';
 import { analyze } from '../src/private/analysis/analyze';
 import { parseYaml } from '../src/private/simulate/read/manifests';
 
@@ -118,6 +118,21 @@ describe('IST0106: the route checks', () => {
 });
 
 describe('IST0130 and IST0131: equal matches', () => {
+  test('fields a match does not have are dropped before matches are compared, as Istio\'s parser drops them', () => {
+    const f = analyzeObjects([vs([
+      { name: 'a', match: [{ uri: { prefix: '/a' } }], route: [to('v1')] },
+      { name: 'b', match: [{ uri: { prefix: '/a' }, unknownField: 'x' }], route: [to('v2')] },
+      { name: 'c', match: [{ uri: { prefix: '/a' }, port: 8080 }], route: [to('v2')] },
+      { name: 'd', match: [{ sniHosts: ['a.com'] }], route: [to('v2')] },
+    ], { tcp: [{ match: [{ port: 1 }], route: [to('v1')] }, { match: [{ port: 1, sniHosts: ['a.com'] }], route: [to('v1')] }] })], OPTIONS);
+    expect(f.map(x => `${x.code} ${x.message}`)).toEqual([
+      'IST0130 http rule "b" is never used (all matches used by prior rules)',
+      'IST0130 tcp rule #1 is never used (all matches used by prior rules)',
+      'IST0131 http rule "b" match #0 is never used (an earlier match in rule "a" takes its requests)',
+      'IST0131 tcp rule #1 match #0 is never used (an earlier match in rule #0 takes its requests)',
+    ]);
+  });
+
   test('absent, null, false, 0 and empty values are left out when matches are compared, as protobuf JSON leaves them', () => {
     const base = uri('/a');
     expect(run(vsOf({

@@ -22,17 +22,18 @@ function isEmpty(v: unknown): boolean {
 
 /**
  * JSON with sorted keys, without `name` and without empty values (as Istio marshals a match to compare it): two
- * matches with one text match the same requests. Nesting deeper than a match has is cut (an alias can make a cycle).
+ * matches with one text match the same requests. A match's fields Istio does not know (`known`) are left out, as its
+ * parser drops them. Nesting deeper than a match has is cut (an alias can make a cycle).
  */
-function canonical(x: unknown, depth = 0): string {
+function canonical(x: unknown, known: ReadonlySet<string>, depth = 0): string {
   // Stryker disable next-line StringLiteral: every value at the cut depth is cut alike, so the text of the cut does not matter
   if (depth > 16) return '"…"';
-  if (Array.isArray(x)) return `[${x.map(v => canonical(v, depth + 1)).join(',')}]`;
+  if (Array.isArray(x)) return `[${x.map(v => canonical(v, known, depth + 1)).join(',')}]`;
   if (typeof x === 'object' && x !== null) {
     const o = x as { [k: string]: unknown };
-    const keys = Object.keys(o).filter(k => !isEmpty(o[k]) && !(depth === 0 && k === 'name')).sort();
+    const keys = Object.keys(o).filter(k => !isEmpty(o[k]) && !(depth === 0 && (k === 'name' || !known.has(k)))).sort();
     // Stryker disable next-line StringLiteral: each entry starts with a quoted key and JSON values end unambiguously, so no separator is needed to tell texts apart
-    return `{${keys.map(k => `${JSON.stringify(k)}:${canonical(o[k], depth + 1)}`).join(',')}}`;
+    return `{${keys.map(k => `${JSON.stringify(k)}:${canonical(o[k], known, depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(x);
 }
@@ -89,7 +90,7 @@ function covers(a: PrefixMatch, b: PrefixMatch): boolean {
 }
 
 /** Reports the unreachable rules and ineffective matches of one list of rules (`http`, `tcp` or `tls`). */
-export function unreachableRules(r: Resource, kind: 'http' | 'tcp' | 'tls', unused: Unused, ineffective: Ineffective): void {
+export function unreachableRules(r: Resource, kind: 'http' | 'tcp' | 'tls', known: ReadonlySet<string>, unused: Unused, ineffective: Ineffective): void {
   const rules = r.list(r.spec[kind]);
   const seen = new Map<string, number>();
   let catchAll = -1;
@@ -113,7 +114,7 @@ export function unreachableRules(r: Resource, kind: 'http' | 'tcp' | 'tls', unus
         unused(name, 'route without matches defined before');
         return;
       }
-      const key = canonical(m);
+      const key = canonical(m, known);
       const earlier = seen.get(key);
       const matchName = kind === 'http' && r.str(r.map(m).name) !== '' ? JSON.stringify(r.map(m).name) : `#${j}`;
       if (earlier !== undefined) {

@@ -17,24 +17,23 @@ const STRING_MATCH: Shape = { fields: { exact: 'string', prefix: 'string', regex
 const DESTINATION: Shape = { fields: { host: 'string', subset: 'string', port: { fields: { number: 'integer' } } } };
 const ROUTE: Shape = { list: { fields: { destination: DESTINATION, weight: 'integer' } } };
 const L4_MATCH = { destinationSubnets: { list: 'string' }, port: 'integer', sourceLabels: { map: 'string' }, gateways: { list: 'string' }, sourceNamespace: 'string' } as const;
-const HTTP_MATCH: Shape = {
-  fields: {
-    name: 'string',
-    uri: STRING_MATCH,
-    scheme: STRING_MATCH,
-    method: STRING_MATCH,
-    authority: STRING_MATCH,
-    headers: { map: STRING_MATCH },
-    queryParams: { map: STRING_MATCH },
-    withoutHeaders: { map: STRING_MATCH },
-    port: 'integer',
-    sourceLabels: { map: 'string' },
-    gateways: { list: 'string' },
-    ignoreUriCase: 'boolean',
-    sourceNamespace: 'string',
-    statPrefix: 'string',
-  },
+const HTTP_MATCH_FIELDS: { readonly [k: string]: Shape } = {
+  name: 'string',
+  uri: STRING_MATCH,
+  scheme: STRING_MATCH,
+  method: STRING_MATCH,
+  authority: STRING_MATCH,
+  headers: { map: STRING_MATCH },
+  queryParams: { map: STRING_MATCH },
+  withoutHeaders: { map: STRING_MATCH },
+  port: 'integer',
+  sourceLabels: { map: 'string' },
+  gateways: { list: 'string' },
+  ignoreUriCase: 'boolean',
+  sourceNamespace: 'string',
+  statPrefix: 'string',
 };
+const HTTP_MATCH: Shape = { fields: HTTP_MATCH_FIELDS };
 const SPEC: Shape = {
   fields: {
     hosts: { list: 'string' },
@@ -122,6 +121,13 @@ export function virtualServiceErrors(vs: Resource): string[] {
   return out;
 }
 
+/** The fields of a match Istio reads, by kind of rule (its parser drops the others). */
+const MATCH_FIELDS = {
+  http: new Set(Object.keys(HTTP_MATCH_FIELDS)),
+  tcp: new Set(Object.keys(L4_MATCH)),
+  tls: new Set([...Object.keys(L4_MATCH), 'sniHosts']),
+};
+
 export const virtualServiceValidation: AnalyzerFactory = () => ({
   name: 'schema.ValidationAnalyzer.VirtualService',
   codes: ['IST0106', 'IST0130', 'IST0131'],
@@ -129,7 +135,7 @@ export const virtualServiceValidation: AnalyzerFactory = () => ({
     for (const vs of ctx.of('networking.istio.io', 'VirtualService')) {
       for (const e of virtualServiceErrors(vs)) report('IST0106', 'Error', vs.location, `schema validation error: ${e}`, vs.object);
       for (const kind of ['http', 'tcp', 'tls'] as const) {
-        unreachableRules(vs, kind,
+        unreachableRules(vs, kind, MATCH_FIELDS[kind],
           (rule, reason) => report('IST0130', 'Warning', vs.location, `${kind} rule ${rule} is never used (${reason})`, vs.object),
           (rule, match, earlier) => report('IST0131', 'Info', vs.location, `${kind} rule ${rule} match ${match} is never used (an earlier match in rule ${earlier} takes its requests)`, vs.object));
       }
