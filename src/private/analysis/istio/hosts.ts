@@ -3,6 +3,7 @@
  * namespace it is written in, and a host is visible from a namespace only where its `exportTo` lets it be.
  */
 import { Resource } from './resources';
+import { serviceHost } from '../../model/group';
 
 /** `*` exports to every namespace, `.` to the object's own. */
 export const EXPORT_TO_ALL = '*';
@@ -23,7 +24,7 @@ export function hostsMatch(a: string, b: string): boolean {
 
 /** A host written in `namespace`: a short name (no dot, no wildcard) is that namespace's Service. */
 export function fqdn(host: string, namespace: string, domain: string): string {
-  return isWildcard(host) || host.includes('.') ? host : `${host}.${namespace}.svc.${domain}`;
+  return isWildcard(host) || host.includes('.') ? host : serviceHost(host, namespace, domain);
 }
 
 /** The Service a host names, as `namespace/name`, when it is a Service's host (short, or `name.namespace.svc.DOMAIN`). */
@@ -43,7 +44,8 @@ export function scoped(scope: string, namespace: string, host: string, domain: s
   return `${scope}/${fqdn(host, namespace, domain)}`;
 }
 
-function splitScoped(key: string): [string, string] {
+/** A scoped host's scope and host. */
+export function splitScoped(key: string): [string, string] {
   const at = key.indexOf('/');
   return [key.slice(0, at), key.slice(at + 1)];
 }

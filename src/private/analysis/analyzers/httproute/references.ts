@@ -4,6 +4,7 @@
  * names no Service.
  */
 import { AnalyzerFactory, destinationText, missing, where } from '../../context';
+import { splitScoped } from '../../istio/hosts';
 
 export const httpRouteReferences: AnalyzerFactory = () => {
   let known: Set<string> | undefined;
@@ -20,7 +21,7 @@ export const httpRouteReferences: AnalyzerFactory = () => {
     destination(t, d, ctx, report) {
       if (!t.gatewayApi || d.redirect || d.unresolved?.why === 'kind' || d.unresolved?.why === 'none') return;
       // the hosts of the Services and ServiceEntries read, whoever sees them (a backend is a Service's full host)
-      known ??= new Set([...ctx.serviceHosts().byKey.keys()].map(k => k.slice(k.indexOf('/') + 1)));
+      known ??= new Set([...ctx.serviceHosts().byKey.keys()].map(k => splitScoped(k)[1]));
       if (known.has(d.host)) return;
       const [level, note] = missing(ctx, 'Error');
       report('IST0101', level, where(t), `${destinationText(d)}: the Service ${d.host} is not found${note}`);

@@ -6,7 +6,7 @@
  */
 import { gatewaysOf } from './destinations';
 import { AnalyzerFactory, ASM_ADVICE } from '../../context';
-import { EXPORT_TO_ALL, hostsMatch, isWildcard, scoped, visibleTo } from '../../istio/hosts';
+import { EXPORT_TO_ALL, hostsMatch, isWildcard, scoped, splitScoped, visibleTo } from '../../istio/hosts';
 import { Resource } from '../../istio/resources';
 
 export const conflictingMeshHosts: AnalyzerFactory = () => ({
@@ -33,16 +33,17 @@ export const conflictingMeshHosts: AnalyzerFactory = () => ({
     // Stryker disable next-line ArrayDeclaration: an entry that is no [host, claims] pair matches no host
     const wildcards: Array<[string, Resource[]]> = [];
     for (const [key, list] of claims) {
-      if (!key.startsWith(`${EXPORT_TO_ALL}/`)) continue;
-      exported.set(key.slice(2), list);
-      // Stryker disable next-line ConditionalExpression,MethodExpression: an exact host in the wildcard list too only names its parties twice, and each is named and reported once
-      if (isWildcard(key.slice(2))) wildcards.push([key.slice(2), list]);
+      const [scope, host] = splitScoped(key);
+      if (scope !== EXPORT_TO_ALL) continue;
+      exported.set(host, list);
+      // Stryker disable next-line ConditionalExpression: an exact host in the wildcard list too only names its parties twice, and each is named and reported once
+      if (isWildcard(host)) wildcards.push([host, list]);
     }
     const matching = (host: string): Resource[] => (isWildcard(host)
       ? [...exported].filter(([h]) => hostsMatch(host, h)).flatMap(([, list]) => list)
       : [...(exported.get(host) ?? []), ...wildcards.filter(([h]) => hostsMatch(host, h)).flatMap(([, list]) => list)]);
     for (const [key, own] of claims) {
-      const [scope, host] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+      const [scope, host] = splitScoped(key);
       // a namespace's claim also meets every claim exported to all whose host matches it
       const parties = scope === EXPORT_TO_ALL ? own : [...own, ...matching(host)];
       if (parties.length < 2) continue;
@@ -58,7 +59,7 @@ export const conflictingMeshHosts: AnalyzerFactory = () => ({
     // the other VirtualServices read have no generatedBy)
     const generated = new Map(ctx.mesh.tables.flatMap(t => t.hosts.map(h => [h, t.generatedBy] as const)));
     for (const [key, list] of claims) {
-      const host = key.slice(key.indexOf('/') + 1);
+      const [, host] = splitScoped(key);
       const group = generated.get(host);
       if (group === undefined) continue;
       for (const vs of new Set(list)) {
