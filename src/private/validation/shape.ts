@@ -50,10 +50,16 @@ function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 function reservedKeyPath(value: unknown, path: PropertyKey[] = [], seen = new Set<unknown>()): PropertyKey[] | undefined {
   if (value === null || typeof value !== 'object' || seen.has(value)) return undefined;
   seen.add(value);
-  const reserved = RESERVED_KEYS.find(k => Object.prototype.hasOwnProperty.call(value, k));
-  if (reserved) return [...path, reserved];
-  for (const [k, v] of Object.entries(value)) {
-    const found = reservedKeyPath(v, [...path, Array.isArray(value) ? Number(k) : k], seen);
+  for (const k of RESERVED_KEYS) if (Object.prototype.hasOwnProperty.call(value, k)) return [...path, k];
+  const isList = Array.isArray(value);
+  for (const k of Object.keys(value)) {
+    const v = (value as { [k: string]: unknown })[k];
+    // only objects are walked (and get a path)
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a value that is no object has no key, so walking it finds nothing (only slower)
+    if (v === null || typeof v !== 'object') continue;
+    path.push(isList ? Number(k) : k);
+    const found = reservedKeyPath(v, path, seen);
+    path.pop();
     if (found) return found;
   }
   return undefined;

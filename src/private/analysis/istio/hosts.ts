@@ -31,10 +31,10 @@ export function fqdn(host: string, namespace: string, domain: string): string {
 export function resourceNameOf(host: string, namespace: string, domain: string): string {
   const suffix = `.svc.${domain}`;
   if (host.endsWith(suffix)) {
-    const [name, ...rest] = host.slice(0, -suffix.length).split('.');
+    const base = host.slice(0, -suffix.length);
     // Istio's pattern `^(.+)\.(.+)\.svc\.DOMAIN$` takes the last dot as the boundary
-    const ns = rest.pop();
-    if (ns !== undefined) return `${ns}/${[name, ...rest].join('.')}`;
+    const at = base.lastIndexOf('.');
+    if (at >= 0) return `${base.slice(at + 1)}/${base.slice(0, at)}`;
   }
   return `${namespace}/${host}`;
 }

@@ -96,8 +96,9 @@ function finish(r: RawRoute, headers = r.headers): Route {
     name: r.name,
     matches: r.matches,
     ...(r.notes ? { notes: r.notes } : {}),
-    destinations: r.destinations.map(d => ({
-      ...d, setHeaders: { ...headers?.set, ...d.setHeaders }, addHeaders: appended(headers?.add ?? {}, d.addHeaders),
+    // without route-level headers, the destinations' own are all they set
+    destinations: headers === undefined ? r.destinations : r.destinations.map(d => ({
+      ...d, setHeaders: { ...headers.set, ...d.setHeaders }, addHeaders: appended(headers.add, d.addHeaders),
     })),
   };
 }

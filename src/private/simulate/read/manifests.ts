@@ -91,18 +91,18 @@ function located<T>(m: Manifest, read: () => T): T {
 }
 
 /** The metadata the reader uses, type-checked. */
-function metadataOf(m: Manifest): { name?: string; namespace?: string; labels?: { [key: string]: string } } {
-  const md = optionalMapping(`${sourceOf(m)} metadata`, m.obj.metadata) ?? {};
+function metadataOf(m: Manifest, source = sourceOf(m)): { name?: string; namespace?: string; labels?: { [key: string]: string } } {
+  const md = optionalMapping(`${source} metadata`, m.obj.metadata) ?? {};
   return {
-    name: optionalText(`${sourceOf(m)} metadata.name`, md.name),
-    namespace: optionalText(`${sourceOf(m)} metadata.namespace`, md.namespace),
-    labels: md.labels === undefined || md.labels === null ? undefined : textMap(`${sourceOf(m)} metadata.labels`, md.labels),
+    name: optionalText(`${source} metadata.name`, md.name),
+    namespace: optionalText(`${source} metadata.namespace`, md.namespace),
+    labels: md.labels === undefined || md.labels === null ? undefined : textMap(`${source} metadata.labels`, md.labels),
   };
 }
 
 function readSubsets(m: Manifest, clusterDomain: string, subsets: SubsetLabels, rules: Map<string, RuleSource[]>): void {
   const source = sourceOf(m);
-  const md = metadataOf(m);
+  const md = metadataOf(m, source);
   const spec = mapping(`${source} spec`, m.obj.spec);
   const host = qualifyHost(text(`${source} spec.host`, spec.host), md.namespace, clusterDomain);
   const read = new Map<string, { readonly [key: string]: string }>();
@@ -120,7 +120,7 @@ function readSubsets(m: Manifest, clusterDomain: string, subsets: SubsetLabels, 
 /** A Service: its host and ports. */
 function readService(m: Manifest, clusterDomain: string, services: Map<string, ServiceInfo>): void {
   const source = sourceOf(m);
-  const md = metadataOf(m);
+  const md = metadataOf(m, source);
   const spec = optionalMapping(`${source} spec`, m.obj.spec) ?? {};
   const appProtocols = new Map<number, string>();
   const portNames = new Map<string, number>();
@@ -187,7 +187,10 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     if (apiVersion === 'istio.alibabacloud.com/v1' && (kind === 'ASMSwimLaneGroup' || kind === 'ASMSwimLane')) {
       (kind === 'ASMSwimLaneGroup' ? groups : lanes).push(m);
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'VirtualService') {
-      readOne(m, () => tables.push({ ...readVirtualService(sourceOf(m), metadataOf(m), obj.spec ?? {}, clusterDomain), location: locationOf(m) }));
+      readOne(m, () => {
+        const source = sourceOf(m);
+        tables.push(Object.assign(readVirtualService(source, metadataOf(m, source), obj.spec ?? {}, clusterDomain), { location: locationOf(m) }));
+      });
     } else if (apiVersion.startsWith('gateway.networking.k8s.io/') && kind === 'HTTPRoute') {
       // read once the Gateways, Services and grants of the whole input are known
       httpRoutes.push(m);

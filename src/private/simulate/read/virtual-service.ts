@@ -22,38 +22,52 @@ export interface RawTable extends Omit<RouteTable, 'routes'> {
   readonly routes: readonly RawRoute[];
 }
 
+const MATCH_KINDS: readonly MatchKind[] = ['exact', 'prefix', 'regex'];
+const MATCH_FIELDS = ['headers', 'withoutHeaders', 'uri', 'authority', 'method', 'queryParams', 'sourceLabels', 'port', 'sourceNamespace'];
+const MATCH_IGNORED = ['name', 'statPrefix'];
+
 function stringMatch(where: string, v: unknown, allowPresence: boolean): PlainStringMatch | undefined {
   const m = mapping(where, v);
-  onlyKeys(where, m, ['exact', 'prefix', 'regex']);
-  const kinds = (['exact', 'prefix', 'regex'] as MatchKind[]).filter(k => m[k] !== undefined && m[k] !== null);
-  if (kinds.length === 0) {
+  onlyKeys(where, m, MATCH_KINDS);
+  let kind: MatchKind | undefined;
+  for (const k of MATCH_KINDS) {
+    if (m[k] === undefined || m[k] === null) continue;
+    if (kind !== undefined) fail(where, `has ${MATCH_KINDS.filter(x => m[x] !== undefined && m[x] !== null).join(' and ')}; exactly one is allowed`);
+    kind = k;
+  }
+  if (kind === undefined) {
     if (allowPresence) return undefined;
     fail(where, 'needs one of exact, prefix or regex');
   }
-  if (kinds.length > 1) fail(where, `has ${kinds.join(' and ')}; exactly one is allowed`);
-  const value = text(`${where}.${kinds[0]}`, m[kinds[0]]);
-  if (kinds[0] === 'regex') {
+  const value = text(`${where}.${kind}`, m[kind]);
+  if (kind === 'regex') {
     try {
       compileRe2(value);
     } catch (e) {
       fail(where, `regex ${show(value)} is not valid RE2: ${(e as Error).message}`);
     }
   }
-  return { kind: kinds[0], value };
+  return { kind, value };
+}
+
+/** The conditions of a match's `headers` (or `withoutHeaders`, `absent`), appended to `out`. */
+function headerConditions(where: string, v: unknown, absent: boolean, out: HeaderCondition[]): void {
+  if (v === undefined || v === null) return;
+  const m = mapping(where, v);
+  for (const name of Object.keys(m)) out.push({ name: name.toLowerCase(), match: stringMatch(`${where}.${brief(name)}`, m[name], true), absent });
 }
 
 function matchBlock(where: string, v: unknown): MatchBlock {
   const m = mapping(where, v);
-  onlyKeys(where, m, ['headers', 'withoutHeaders', 'uri', 'authority', 'method', 'queryParams', 'sourceLabels', 'port', 'sourceNamespace'], ['name', 'statPrefix']);
+  onlyKeys(where, m, MATCH_FIELDS, MATCH_IGNORED);
   const headers: HeaderCondition[] = [];
-  for (const [field, absent] of [['headers', false], ['withoutHeaders', true]] as const) {
-    for (const [name, sm] of Object.entries(optionalMapping(`${where}.${field}`, m[field]) ?? {})) {
-      headers.push({ name: name.toLowerCase(), match: stringMatch(`${where}.${field}.${brief(name)}`, sm, true), absent });
-    }
+  headerConditions(`${where}.headers`, m.headers, false, headers);
+  headerConditions(`${where}.withoutHeaders`, m.withoutHeaders, true, headers);
+  const queryParams: QueryCondition[] = [];
+  if (m.queryParams !== undefined && m.queryParams !== null) {
+    const q = mapping(`${where}.queryParams`, m.queryParams);
+    for (const name of Object.keys(q)) queryParams.push({ name, match: stringMatch(`${where}.queryParams.${brief(name)}`, q[name], false)! });
   }
-  const queryParams: QueryCondition[] = Object.entries(optionalMapping(`${where}.queryParams`, m.queryParams) ?? {}).map(([name, sm]) => ({
-    name, match: stringMatch(`${where}.queryParams.${brief(name)}`, sm, false)!,
-  }));
   const labels = m.sourceLabels === undefined || m.sourceLabels === null ? undefined : textMap(`${where}.sourceLabels`, m.sourceLabels);
   const field = (name: 'uri' | 'authority' | 'method') => (m[name] === undefined || m[name] === null ? undefined : stringMatch(`${where}.${name}`, m[name], false));
   const port = m.port === undefined || m.port === null ? undefined : integer(`${where}.port`, m.port, 1, 65535);
@@ -85,8 +99,15 @@ function requestHeaders(where: string, v: unknown): RequestHeaders | undefined {
   if (!request) return { set: {}, add: {} };
   onlyKeys(`${where}.request`, request, ['set', 'add']);
   const read = (op: 'set' | 'add') => {
-    const m = request[op] === undefined || request[op] === null ? {} : textMap(`${where}.request.${op}`, request[op]);
-    return Object.fromEntries(Object.entries(m).map(([k, x]) => [k.toLowerCase(), x]));
+    const out: { [name: string]: string } = {};
+    if (request[op] === undefined || request[op] === null) return out;
+    const m = textMap(`${where}.request.${op}`, request[op]);
+    // an own property even for a name such as __proto__ (an assignment would set the prototype)
+    for (const k of Object.keys(m)) {
+      // Stryker disable next-line BooleanLiteral: writable and configurable as an assignment makes them; nothing writes or deletes them later
+      Object.defineProperty(out, k.toLowerCase(), { value: m[k], enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   };
   return { set: read('set'), add: read('add') };
 }
@@ -109,24 +130,30 @@ function backend(where: string, v: unknown, qualify: Qualify): Backend {
   };
 }
 
+/** Route fields read but not modelled: each is a note on the answers of the route. */
+const NOTED: { readonly [key: string]: string } = {
+  timeout: 'a backend slower than that gets the request a 504, which only the run time decides',
+  retries: 'a failed attempt is tried again, which only the run time decides',
+  corsPolicy: 'the proxy answers CORS preflight requests itself, which the simulation does not show',
+  mirror: 'a copy of each request goes to another host, which the simulation does not show',
+  mirrors: 'copies of the requests go to other hosts, which the simulation does not show',
+  mirrorPercentage: 'a share of the requests is mirrored, which the simulation does not show',
+  mirror_percent: 'a share of the requests is mirrored, which the simulation does not show',
+  mirrorPercent: 'a share of the requests is mirrored, which the simulation does not show',
+  rewrite: 'the path or authority the backend receives is rewritten, which the simulation does not show',
+};
+const NOTED_KEYS = Object.keys(NOTED);
+const ROUTE_KEYS = ['name', 'match', 'route', 'headers', 'delegate'];
+const DESTINATION_KEYS = ['destination', 'weight', 'headers', 'fallback'];
+const FALLBACK_KEYS = ['target', 'case'];
+
 function route(source: string, v: unknown, i: number, qualify: Qualify): RawRoute {
   const named = v !== null && typeof v === 'object' && typeof (v as any).name === 'string' ? ` ${show((v as any).name)}` : '';
   const where = `${source} http[${i}]${named}`;
   const r = mapping(where, v);
-  // read but not modelled: each is a note on the answers of the route
-  const noted: { [key: string]: string } = {
-    timeout: 'a backend slower than that gets the request a 504, which only the run time decides',
-    retries: 'a failed attempt is tried again, which only the run time decides',
-    corsPolicy: 'the proxy answers CORS preflight requests itself, which the simulation does not show',
-    mirror: 'a copy of each request goes to another host, which the simulation does not show',
-    mirrors: 'copies of the requests go to other hosts, which the simulation does not show',
-    mirrorPercentage: 'a share of the requests is mirrored, which the simulation does not show',
-    mirror_percent: 'a share of the requests is mirrored, which the simulation does not show',
-    mirrorPercent: 'a share of the requests is mirrored, which the simulation does not show',
-    rewrite: 'the path or authority the backend receives is rewritten, which the simulation does not show',
-  };
-  onlyKeys(where, r, ['name', 'match', 'route', 'headers', 'delegate'], Object.keys(noted));
-  const notes = Object.keys(noted).filter(k => r[k] !== undefined && r[k] !== null).map(k => `${where}.${k}: ${noted[k]}`);
+  onlyKeys(where, r, ROUTE_KEYS, NOTED_KEYS);
+  const notes: string[] = [];
+  for (const k of NOTED_KEYS) if (r[k] !== undefined && r[k] !== null) notes.push(`${where}.${k}: ${NOTED[k]}`);
   const name = optionalText(`${where}.name`, r.name);
   const matches = optionalList(`${where}.match`, r.match).map((m, j) => matchBlock(`${where}.match[${j}]`, m));
   const headers = requestHeaders(`${where}.headers`, r.headers);
@@ -139,26 +166,29 @@ function route(source: string, v: unknown, i: number, qualify: Qualify): RawRout
   }
   const destinations = optionalList(`${where}.route`, r.route);
   if (destinations.length === 0) fail(where, 'has no route (redirect and directResponse are not supported)');
-  const raw = destinations.map((dv, k) => {
+  const out: Array<{ -readonly [K in keyof RouteDestination]: RouteDestination[K] }> = destinations.map((dv, k) => {
     const w = `${where}.route[${k}]`;
     const d = mapping(w, dv);
-    onlyKeys(w, d, ['destination', 'weight', 'headers', 'fallback']);
+    onlyKeys(w, d, DESTINATION_KEYS);
     let fallback: Backend | undefined;
-    const f = optionalMapping(`${w}.fallback`, d.fallback);
-    if (f) {
-      onlyKeys(`${w}.fallback`, f, ['target', 'case']);
+    if (d.fallback !== undefined && d.fallback !== null) {
+      const f = mapping(`${w}.fallback`, d.fallback);
+      onlyKeys(`${w}.fallback`, f, FALLBACK_KEYS);
       if (f.case !== undefined) fail(`${w}.fallback`, '"case" is not supported by the lane simulation');
       fallback = backend(`${w}.fallback.target`, f.target, qualify);
     }
     const weight = d.weight === undefined || d.weight === null ? undefined : integer(`${w}.weight`, d.weight, 0, INT32_MAX);
-    return { ...backend(`${w}.destination`, d.destination, qualify), weight, own: requestHeaders(`${w}.headers`, d.headers) ?? { set: {}, add: {} }, fallback };
+    const to = backend(`${w}.destination`, d.destination, qualify);
+    const own = requestHeaders(`${w}.headers`, d.headers);
+    // the probability is set below, once the total weight is known
+    const [setHeaders, addHeaders] = own ? [own.set, own.add] : [{}, {}];
+    return { host: to.host, subset: to.subset, port: to.port, weight, fallback, probability: 1, setHeaders, addHeaders };
   });
   // Istio: a single destination takes everything; otherwise weight/sum, an omitted weight is 0
-  const total = raw.reduce((sum, d) => sum + (d.weight ?? 0), 0);
-  if (raw.length > 1 && total <= 0) fail(where, 'total destination weight is 0');
-  const out: RouteDestination[] = raw.map(({ own, ...d }) => ({
-    ...d, probability: raw.length === 1 ? 1 : (d.weight ?? 0) / total, setHeaders: own.set, addHeaders: own.add,
-  }));
+  let total = 0;
+  for (const d of out) total += d.weight ?? 0;
+  if (out.length > 1 && total <= 0) fail(where, 'total destination weight is 0');
+  if (out.length > 1) for (const d of out) d.probability = (d.weight ?? 0) / total;
   return { name, matches, destinations: out, headers, where, ...(notes.length ? { notes } : {}) };
 }
 

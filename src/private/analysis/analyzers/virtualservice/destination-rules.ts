@@ -25,7 +25,8 @@ export const destinationSubsets: AnalyzerFactory = () => ({
     for (const [host, rules] of ctx.mesh.rules ?? []) {
       // Stryker disable next-line StringLiteral: the mesh's hosts are full, so no namespace is taken from the writer
       const name = resourceNameOf(host, '', ctx.domain);
-      for (const r of rules) [name, ...r.subsets.map(s => `${name}|${s}`)].forEach(k => defined.add(k));
+      defined.add(name);
+      for (const r of rules) for (const subset of r.subsets) defined.add(`${name}|${subset}`);
     }
     for (const vs of ctx.of('networking.istio.io', 'VirtualService')) {
       for (const [what, ds] of [['subset', routeDestinations(vs)], ['mirror subset', mirrorDestinations(vs)], ['fallback subset', fallbackDestinations(vs)]] as const) {

@@ -61,30 +61,41 @@ function kindOf(x: unknown): string {
   return x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x === 'object' ? 'a mapping' : `${typeof x} ${JSON.stringify(x)}`;
 }
 
-/** The fields of `x` that are not of their shape: `path: what it must be, what it is`. */
-function typeErrors(x: unknown, shape: Shape, path: string, out: string[]): void {
+/**
+ * The fields of `x` that are not of their shape: `path: what it must be, what it is`. `path` holds the segments
+ * down to `x` (`.http`, `[0]`); the text of a path is made only for a field of the wrong type.
+ */
+function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out: string[]): void {
   if (x === undefined) return;
-  const wrong = (must: string) => out.push(`${path}: must be ${must}, got ${kindOf(x)}`);
+  let must: string | undefined;
   if (shape === 'string') {
-    if (typeof x !== 'string') wrong('a string');
+    if (typeof x !== 'string') must = 'a string';
   } else if (shape === 'integer') {
-    if (!Number.isInteger(x)) wrong('an integer');
+    if (!Number.isInteger(x)) must = 'an integer';
   } else if (shape === 'boolean') {
-    if (typeof x !== 'boolean') wrong('true or false');
+    if (typeof x !== 'boolean') must = 'true or false';
   } else if ('list' in shape) {
-    if (!Array.isArray(x)) wrong('a list');
-    else x.forEach((v, i) => typeErrors(v, shape.list, `${path}[${i}]`, out));
+    if (!Array.isArray(x)) {must = 'a list';} else {
+      for (let i = 0; i < x.length; i++) {
+        path.push(i);
+        typeErrors(x[i], shape.list, path, out);
+        path.pop();
+      }
+    }
   } else if (typeof x !== 'object' || x === null || Array.isArray(x)) {
-    wrong('a mapping');
-  } else if ('map' in shape) {
-    for (const [k, v] of Object.entries(x)) typeErrors(v, shape.map, `${path}.${k}`, out);
+    must = 'a mapping';
   } else {
-    // only the fields present are walked (their paths are made only for them)
+    // a map's every value, a message's fields that Istio reads
+    const fields = 'map' in shape ? undefined : shape.fields;
     for (const k of Object.keys(x)) {
-      const s = shape.fields[k];
-      if (s !== undefined) typeErrors((x as { [k: string]: unknown })[k], s, `${path}.${k}`, out);
+      const s = fields ? fields[k] : (shape as { readonly map: Shape }).map;
+      if (s === undefined) continue;
+      path.push(k);
+      typeErrors((x as { [k: string]: unknown })[k], s, path, out);
+      path.pop();
     }
   }
+  if (must !== undefined) out.push(`${path.map(p => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1)}: must be ${must}, got ${kindOf(x)}`);
 }
 
 /** Istio's checks of a rule's route destinations (its validation of HTTP, TCP and TLS routes). */
@@ -110,7 +121,7 @@ function routeErrors(vs: Resource, routes: unknown, at: string, out: string[]): 
 /** IST0106's findings for one VirtualService: its wrong types, else Istio's value checks. */
 export function virtualServiceErrors(vs: Resource): string[] {
   const out: string[] = [];
-  typeErrors(vs.manifest.obj.spec, SPEC, 'spec', out);
+  typeErrors(vs.manifest.obj.spec, SPEC, ['spec'], out);
   if (out.length > 0) return out;
   const hosts = vs.strings(vs.spec.hosts);
   const gateways = vs.strings(vs.spec.gateways);
