@@ -327,10 +327,21 @@ describe('normalize: entry points, object names and propagation', () => {
     expect(errorOf(overrides)).toEqual(message);
   });
 
-  test('route options: 1ms, zero attempts and retryOn conditions with spaces are accepted as given', () => {
-    expect(normalizeRouteOptions('w', { timeout: Duration.millis(1), retries: { attempts: 0, retryOn: '5xx, reset ,503' } })).toEqual({
-      timeout: '1ms', retries: { attempts: 0, perTryTimeout: undefined, retryOn: '5xx, reset ,503' },
+  test('route options: 1ms and zero attempts are accepted; retryOn conditions with spaces are written without them, as Istio requires', () => {
+    expect(normalizeRouteOptions('w', { timeout: Duration.millis(1), retries: { attempts: 0 } })).toEqual({
+      timeout: '1ms', retries: { attempts: 0, perTryTimeout: undefined, retryOn: undefined },
     });
+    expect(normalizeRouteOptions('w', { retries: { attempts: 2, retryOn: '5xx, reset ,503' } })).toEqual({
+      retries: { attempts: 2, perTryTimeout: undefined, retryOn: '5xx,reset,503' },
+    });
+  });
+
+  test.each([
+    ['a retryOn', { attempts: 0, retryOn: '5xx' }],
+    ['a perTryTimeout', { attempts: 0, perTryTimeout: Duration.seconds(1) }],
+  ])('zero attempts (retries off) with %s is refused, as Istio refuses it', (_name, retries) => {
+    expect(() => normalizeRouteOptions('w', { retries })).toThrow(
+      'w retries.attempts is 0, which turns retries off, so perTryTimeout and retryOn cannot be set (Istio refuses such a policy); set attempts ≥ 1 or leave them out');
   });
 });
 

@@ -277,7 +277,8 @@ export function goDuration(what: string, d: Duration): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-const RETRY_ON = new Set(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx',
+/** The conditions of Envoy's `x-envoy-retry-on` and `x-envoy-retry-grpc-on` that Istio accepts in `retryOn`. */
+export const RETRY_ON: ReadonlySet<string> = new Set(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx',
   'refused-stream', 'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded',
   'internal', 'resource-exhausted', 'unavailable']);
 
@@ -290,6 +291,9 @@ export function normalizeRouteOptions(where: string, o: RouteOptions | undefined
     if (!Number.isInteger(r.attempts) || r.attempts < 0) {
       throw new Error(`${where} retries.attempts must be an integer ≥ 0, got ${show(r.attempts)}`);
     }
+    if (r.attempts === 0 && (r.perTryTimeout !== undefined || r.retryOn !== undefined)) {
+      throw new Error(`${where} retries.attempts is 0, which turns retries off, so perTryTimeout and retryOn cannot be set (Istio refuses such a policy); set attempts ≥ 1 or leave them out`);
+    }
     if (r.retryOn !== undefined) {
       const bad = r.retryOn.split(',').map(x => x.trim()).filter(x => !RETRY_ON.has(x) && !/^[1-5][0-9][0-9]$/.test(x));
       // an empty or blank retryOn is one unknown condition, ""
@@ -300,7 +304,8 @@ export function normalizeRouteOptions(where: string, o: RouteOptions | undefined
     retries = {
       attempts: r.attempts,
       perTryTimeout: r.perTryTimeout !== undefined ? goDuration(`${where} retries.perTryTimeout`, r.perTryTimeout) : undefined,
-      retryOn: r.retryOn,
+      // written without the blanks around its conditions, which Istio's validation refuses
+      retryOn: r.retryOn?.split(',').map(x => x.trim()).join(','),
     };
   }
   return { timeout, retries };
