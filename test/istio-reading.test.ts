@@ -49,6 +49,9 @@ describe('fqdn and resourceNameOf: short names are Services of the namespace the
   test('a host that is no Service host is named in the namespace it is written in', () => {
     expect(resourceNameOf('reviews.default.example.com', 'shop', DOMAIN)).toBe('shop/reviews.default.example.com');
     expect(resourceNameOf('web.svc.cluster.local', 'shop', DOMAIN)).toBe('shop/web.svc.cluster.local');
+    // Istio's pattern needs a name and a namespace around the last dot
+    expect(resourceNameOf('.ns.svc.cluster.local', 'shop', DOMAIN)).toBe('shop/.ns.svc.cluster.local');
+    expect(resourceNameOf('web..svc.cluster.local', 'shop', DOMAIN)).toBe('shop/web..svc.cluster.local');
   });
 });
 

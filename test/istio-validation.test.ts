@@ -76,7 +76,7 @@ describe('IST0106: the route checks', () => {
     }))).toEqual([
       schema('spec.http[0].route[0]: destination is required'),
       schema('spec.http[0].route[1].destination.host: invalid destination host *'),
-      schema("spec.http[0].route[2].destination.subset: subset name is invalid: V_1 (a DNS label: lower case letters, digits and '-')"),
+      schema('spec.http[0].route[2].destination.subset: subset name is invalid: V_1'),
       schema('spec.http[0].route[3].weight: weight -1 < 0'),
     ]);
   });
@@ -98,13 +98,13 @@ describe('IST0106: the route checks', () => {
     expect(run(vsOf({ http: [{ route: ROUTE }] }))).toEqual([]);
   });
 
-  test('TCP and TLS routes are checked as HTTP ones are, each at its own path', () => {
+  test('TCP and TLS routes are checked as HTTP ones are, each at its own path (TLS rules before TCP ones, as Istio checks them)', () => {
     expect(run(vsOf({
       tcp: [{ route: [{ destination: { host: '*' } }] }],
       tls: [{ match: [{ sniHosts: [HOST] }], route: [{ weight: 100 }] }],
     }))).toEqual([
-      schema('spec.tcp[0].route[0].destination.host: invalid destination host *'),
       schema('spec.tls[0].route[0]: destination is required'),
+      schema('spec.tcp[0].route[0].destination.host: invalid destination host *'),
     ]);
   });
 
@@ -114,6 +114,216 @@ describe('IST0106: the route checks', () => {
     expect(run(vsOf(star))).toEqual([message]);
     expect(run(vsOf({ ...star, gateways: ['shop/gw', 'mesh'] }))).toEqual([message]);
     expect(run(vsOf({ ...star, gateways: ['shop/gw'] }))).toEqual([]);
+  });
+});
+
+describe('IST0106: Istio\'s value checks (ValidateVirtualService and validateHTTPRoute)', () => {
+  const http = (rule: object) => ({ http: [{ route: ROUTE, ...rule }] });
+  const one = (spec: object) => run(vsOf(spec));
+
+  test('hosts: DNS names with a wildcard first label, or IP addresses; duplicates only among valid hosts', () => {
+    expect(one({ hosts: ['*.example.com', 'web', '10.0.0.1', '::1'], http: [{ route: ROUTE }] })).toEqual([]);
+    expect(one({ hosts: ['bad_host.example.com', 'a.123', '', 'b.x', 'b.x'], http: [{ route: ROUTE }] })).toEqual([
+      schema('spec.hosts[0]: domain name "bad_host.example.com" invalid (label "bad_host" invalid)'),
+      // Istio names the rest of the domain after the first label
+      schema('spec.hosts[1]: domain name "123" invalid (top level domain "123" cannot be all-numeric)'),
+      schema('spec.hosts[2]: empty domain name not allowed'),
+    ]);
+    expect(one({ hosts: [`${'a'.repeat(64)}.x`, `${'a.'.repeat(128)}x`], http: [{ route: ROUTE }] })).toEqual([
+      schema(`spec.hosts[0]: domain name "${'a'.repeat(64)}.x" invalid (label "${'a'.repeat(64)}" invalid)`),
+      schema(`spec.hosts[1]: domain name "${'a.'.repeat(128)}x" too long (max 255)`),
+    ]);
+    expect(one({ hosts: ['b.x', 'b.x', 'istio.io.'], http: [{ route: ROUTE }] })).toEqual([schema('spec.hosts: duplicate hosts in virtual service: b.x & b.x')]);
+  });
+
+  test('a delegate (no hosts) has no gateways, TLS or TCP rules', () => {
+    expect(run({
+      ...vsOf({ gateways: ['shop/gw'], tcp: [{ route: ROUTE }], tls: [{ match: [{ sniHosts: ['a.b'] }], route: ROUTE }] }),
+      spec: {
+        gateways: ['shop/gw'], http: [{ route: ROUTE }], tcp: [{ route: ROUTE }], tls: [{ match: [{ sniHosts: ['a.b'] }], route: ROUTE }],
+      },
+    })).toEqual([
+      schema('spec.gateways: delegate virtual service must have no gateways specified'),
+      schema('spec.tls: delegate virtual service must have no tls route specified'),
+      schema('spec.tcp: delegate virtual service must have no tcp route specified'),
+      schema('spec.tls[0].match[0].sniHosts: SNI host "a.b" is not a compatible subset of any of the virtual service hosts: []'),
+    ]);
+  });
+
+  test('gateway names: namespace/name of DNS labels; a name without "/" is a domain and ends the check, as in Istio', () => {
+    expect(one({ gateways: ['shop/gw', 'mesh', 'gw.shop'], http: [{ route: ROUTE }] })).toEqual([]);
+    expect(one({ gateways: ['Shop_/gw', 'shop/', 'bad_gw', 'x/y_'], http: [{ route: ROUTE }] })).toEqual([
+      schema('spec.gateways[0]: invalid value for namespace: "Shop_"'),
+      schema('spec.gateways[1]: config namespace and gateway name cannot be empty'),
+      schema('spec.gateways[1]: invalid value for gateway name: ""'),
+      schema('spec.gateways[2]: domain name "bad_gw" invalid (label "bad_gw" invalid)'),
+    ]);
+    expect(one({ gateways: ['', 'x/y_'], http: [{ route: ROUTE }] })).toEqual([schema('spec.gateways[0]: empty domain name not allowed')]);
+    expect(one({ gateways: ['a'.repeat(256)], http: [{ route: ROUTE }] })).toEqual([schema(`spec.gateways[0]: domain name "${'a'.repeat(256)}" too long (max 255)`)]);
+    expect(one(http({ match: [{ gateways: ['shop/Gw_'] }] }))).toEqual([schema('spec.http[0].match[0].gateways[0]: invalid value for gateway name: "Gw_"')]);
+  });
+
+  test('a rule routes, redirects or answers, one of them; a root only delegates; a delegate does not delegate again', () => {
+    const r = (rule: object) => run(vsOf({ http: [rule] }));
+    expect(r({ redirect: { uri: '/x' }, route: ROUTE, fault: { abort: { httpStatus: 500 } }, rewrite: { uri: '/' }, directResponse: { status: 200 } })).toEqual([
+      schema('spec.http[0]: HTTP route cannot contain both route and redirect'),
+      schema('spec.http[0]: HTTP route cannot contain both fault and redirect'),
+      schema('spec.http[0]: HTTP route rule cannot contain both rewrite and redirect'),
+      schema('spec.http[0]: HTTP route rule cannot contain both direct_response and redirect'),
+    ]);
+    expect(r({ directResponse: { status: 200 }, route: ROUTE, fault: { abort: { httpStatus: 500 } }, rewrite: { uri: '/' } })).toEqual([
+      schema('spec.http[0]: HTTP route cannot contain both route and direct_response'),
+      schema('spec.http[0]: HTTP route cannot contain both fault and direct_response'),
+      schema('spec.http[0]: HTTP route rule cannot contain both rewrite and direct_response'),
+    ]);
+    expect(r({ redirect: { uri: '/x' }, directResponse: null })).toEqual([]);
+    expect(r({ name: 'x' })).toEqual([schema('spec.http[0]: HTTP route, redirect or direct_response is required')]);
+    expect(r({ route: ROUTE, mirror: { host: HOST }, mirrors: [{ destination: { host: HOST } }] })).toEqual([
+      schema('spec.http[0]: HTTP route cannot contain both mirror and mirrors'),
+    ]);
+    expect(r({ name: 'root', delegate: { name: 'd' }, route: ROUTE, redirect: { uri: '/x' } })).toEqual([
+      schema('spec.http[0]: root HTTP route root must not specify redirect'),
+      schema('spec.http[0]: root HTTP route root must not specify route'),
+    ]);
+    expect(r({ delegate: { name: 'd' }, route: [] })).toEqual([]);
+    expect(run({ ...vsOf({}), spec: { http: [{ delegate: { name: 'd' } }] } })).toEqual([
+      schema('spec.http[0]: delegate HTTP route cannot contain delegate'),
+      schema('spec.http[0]: HTTP route, redirect or direct_response is required'),
+    ]);
+  });
+
+  test('matches: header names, JWT claims only on gateways, string matches, ports, source namespaces', () => {
+    expect(one(http({ match: [{ headers: { ':path': { exact: '/' }, 'x-a': { regex: '^a+$' } }, withoutHeaders: { 'x-b': { regex: '*' } }, uri: { prefix: '' } }] }))).toEqual([]);
+    expect(one(http({ match: [{ headers: { 'bad header': { exact: 'a' }, '': { exact: 'a' }, 'x-p': { prefix: '' }, 'x-r': { regex: '' } } }] }))).toEqual([
+      schema('spec.http[0].match[0].headers.bad header: header name bad header is not a valid header name'),
+      schema('spec.http[0].match[0].headers.: header name cannot be empty'),
+      schema('spec.http[0].match[0].headers.x-p: prefix string match should not be empty'),
+      schema('spec.http[0].match[0].headers.x-r: regex string match should not be empty'),
+    ]);
+    expect(one(http({ match: [{ method: { prefix: '' }, queryParams: { q: { regex: 'a'.repeat(1025) } }, port: 70000, sourceNamespace: 'Bad_ns' }] }))).toEqual([
+      schema('spec.http[0].match[0].method: prefix string match should not be empty'),
+      schema('spec.http[0].match[0].queryParams.q: regex is too large, max length allowed is 1024'),
+      schema('spec.http[0].match[0].port: port number 70000 must be in the range 1..65535'),
+      schema('spec.http[0].match[0].sourceNamespace: sourceNamespace match Bad_ns is invalid'),
+    ]);
+    expect(one(http({ match: [{ uri: { regex: '(' } }] }))).toEqual([
+      expect.stringMatching(/^Error IST0106 VirtualService shop\/web: schema validation error: spec\.http\[0\]\.match\[0\]\.uri: .+; Istio uses RE2 style regex-based match/),
+    ]);
+    const claim = { match: [{ headers: { '@request.auth.claims.sub': { exact: 'a' } } }] };
+    expect(one(http(claim))).toEqual([
+      schema('spec.http[0].match[0].headers.@request.auth.claims.sub: JWT claim based routing (key: @request.auth.claims.sub) is only supported for gateway, found no gateways'),
+    ]);
+    expect(one({ gateways: ['shop/gw'], ...http(claim) })).toEqual([]);
+    expect(one(http({ match: [{ port: 0, sourceNamespace: 'shop' }] }))).toEqual([]);
+  });
+
+  test('header operations: names that are no pseudo-header (the authority aside), Host not removed, values without control characters', () => {
+    expect(one(http({ headers: { request: { set: { ':authority': 'a', 'host': 'b' }, add: { 'x-a': 'ok' } }, response: { set: { 'x-b': 'ok' } } } }))).toEqual([]);
+    expect(one(http({ headers: { request: { set: { ':path': '/', '': 'x' }, remove: ['Host', ':method'] }, response: { add: { 'host': 'h', ':status': '200' }, remove: [''] } } }))).toEqual([
+      schema('spec.http[0].headers.request.set: invalid header ":path": header cannot have ":" prefix'),
+      schema('spec.http[0].headers.request.set: header name cannot be empty'),
+      schema('spec.http[0].headers.request.remove: invalid header "Host": cannot set Host header'),
+      schema('spec.http[0].headers.request.remove: invalid header ":method": header cannot have ":" prefix'),
+      schema('spec.http[0].headers.response.add: invalid header "host": cannot set Host header'),
+      schema('spec.http[0].headers.response.add: invalid header ":status": header cannot have ":" prefix'),
+      schema('spec.http[0].headers.response.remove: header name cannot be empty'),
+    ]);
+    expect(one({ http: [{ route: [{ destination: { host: HOST }, headers: { request: { set: { 'x-a': 'a\nb' } }, response: { add: { 'x-b': 'a\tb' } } } }] }] })).toEqual([
+      schema('spec.http[0].route[0].headers.request.set.x-a: header value configuration a\nb is invalid'),
+    ]);
+  });
+
+  test('destinations: host, port, and the mirrors\' destinations and percentages', () => {
+    expect(one({ http: [{ route: [{ destination: { host: 'bad_host', port: { number: 0 } } }, { destination: { host: HOST, port: {} }, weight: 1 }] }] })).toEqual([
+      schema('spec.http[0].route[0].destination.host: domain name "bad_host" invalid (label "bad_host" invalid)'),
+      schema('spec.http[0].route[0].destination.port: port number 0 must be in the range 1..65535'),
+      schema('spec.http[0].route[1].destination.port: port number 0 must be in the range 1..65535'),
+    ]);
+    expect(one(http({ mirror: { host: '*' }, mirrorPercentage: { value: 150 } }))).toEqual([
+      schema('spec.http[0].mirrorPercentage: mirror_percentage must have a max value of 100 (it has 150)'),
+      schema('spec.http[0].mirror.host: invalid destination host *'),
+    ]);
+    expect(one(http({ mirrors: [{ percentage: { value: -1 } }, { destination: { host: HOST, subset: 'Bad_' }, percentage: { value: 100 } }] }))).toEqual([
+      schema('spec.http[0].mirrors[0]: destination is required for mirrors'),
+      schema('spec.http[0].mirrors[0].percentage: mirror percentage must have a min value of 0 (it has -1)'),
+      schema('spec.http[0].mirrors[1].destination.subset: subset name is invalid: Bad_'),
+    ]);
+    expect(one(http({ mirrorPercentage: { value: 0 }, mirrors: [{ destination: { host: HOST, subset: 'V1' } }] }))).toEqual([]);
+  });
+
+  test('durations, retries and faults', () => {
+    expect(one(http({ timeout: '1m30.5s', retries: { attempts: 3, perTryTimeout: '500ms', retryOn: '5xx,503,reset', backoff: '25ms' } }))).toEqual([]);
+    expect(one(http({ timeout: '0.5ms', retries: { attempts: -1, perTryTimeout: '1.5ms', retryOn: '5xx, reset,sometimes', backoff: '5x' } }))).toEqual([
+      schema('spec.http[0].retries.attempts: attempts cannot be negative'),
+      schema('spec.http[0].retries.perTryTimeout: only durations to ms precision are supported'),
+      schema('spec.http[0].retries.backoff: invalid duration "5x"'),
+      schema('spec.http[0].retries.retryOn: " reset" is not a valid retryOn policy'),
+      schema('spec.http[0].retries.retryOn: "sometimes" is not a valid retryOn policy'),
+      schema('spec.http[0].timeout: duration must be greater than 1ms'),
+    ]);
+    for (const retries of [{ attempts: 0, retryOn: '5xx' }, { perTryTimeout: '1s' }, { attempts: 0, retryRemoteLocalities: true }]) {
+      expect(one(http({ retries }))).toEqual([schema('spec.http[0].retries: http retry policy configured when attempts are set to 0 (disabled)')]);
+    }
+    expect(one(http({ retries: { attempts: 0, retryRemoteLocalities: null } }))).toEqual([]);
+    expect(one(http({ fault: { abort: { httpStatus: 503, percentage: { value: 0.5 } } } }))).toEqual([]);
+    expect(one(http({ fault: {} }))).toEqual([schema('spec.http[0].fault: HTTP fault injection must have an abort and/or a delay')]);
+    expect(one(http({ fault: { abort: { httpStatus: 700, percentage: { value: 0.00001 } }, delay: { fixedDelay: '0s', percentage: { value: 101 } } } }))).toEqual([
+      schema('spec.http[0].fault.abort.percentage: percentage 0.00001 is neither 0.0, nor in range [0.0001, 100.0]'),
+      schema('spec.http[0].fault.delay.percentage: percentage 101 is neither 0.0, nor in range [0.0001, 100.0]'),
+      schema('spec.http[0].fault.abort.httpStatus: HTTP status 700 is not in range 200-599'),
+      schema('spec.http[0].fault.delay.fixedDelay: duration must be greater than 1ms'),
+    ]);
+    expect(one(http({ fault: { abort: { grpcStatus: 'NOPE', http2Error: 'x' }, delay: { exponentialDelay: '1s', percentage: { value: -1 } } } }))).toEqual([
+      schema('spec.http[0].fault.delay.percentage: percentage -1 is neither 0.0, nor in range [0.0001, 100.0]'),
+      schema('spec.http[0].fault.abort.grpcStatus: gRPC status "NOPE" is not supported'),
+      schema('spec.http[0].fault.abort: HTTP/2 abort fault injection not supported yet'),
+      schema('spec.http[0].fault.delay.exponentialDelay: exponentialDelay not supported yet'),
+    ]);
+    expect(one(http({ fault: { abort: { grpcStatus: 'UNAVAILABLE' }, delay: { fixedDelay: '-1s' } } }))).toEqual([
+      schema('spec.http[0].fault.delay.fixedDelay: duration must be greater than 1ms'),
+    ]);
+  });
+
+  test('TLS rules match SNI hosts within the hosts; TCP and TLS rules have a route', () => {
+    const tls = (match: object[], route: object[] = ROUTE) => one({ hosts: ['*.example.com', 'web.example.org'], tls: [{ match, route }] });
+    expect(tls([{ sniHosts: ['a.example.com', '*.b.example.com', 'web.example.org'], port: 443, gateways: ['shop/gw'] }])).toEqual([]);
+    expect(tls([], [])).toEqual([
+      schema('spec.tls[0]: TLS route must have at least one match condition'),
+      schema('spec.tls[0]: TLS route is required'),
+    ]);
+    expect(tls([{}, { sniHosts: ['other.org', '*.org', 'bad_sni', '10.0.0.1'], port: 0 }, { sniHosts: ['a.example.com'], port: 99999, gateways: ['Bad_/gw'] }])).toEqual([
+      schema('spec.tls[0].match[0]: TLS match must have at least one SNI host'),
+      schema('spec.tls[0].match[1].sniHosts: SNI host "other.org" is not a compatible subset of any of the virtual service hosts: [*.example.com, web.example.org]'),
+      schema('spec.tls[0].match[1].sniHosts: SNI host "*.org" is not a compatible subset of any of the virtual service hosts: [*.example.com, web.example.org]'),
+      schema('spec.tls[0].match[1].sniHosts: domain name "bad_sni" invalid (label "bad_sni" invalid)'),
+      schema('spec.tls[0].match[2].port: port number 99999 must be in the range 1..65535'),
+      schema('spec.tls[0].match[2].gateways[0]: invalid value for namespace: "Bad_"'),
+    ]);
+    // on a gateway, with SNI hosts, a host may be one Istio generates (outbound_.PORT_._.HOST)
+    const generated = 'outbound_.80_._.web.example.org';
+    expect(one({ hosts: [generated], gateways: ['shop/gw'], tls: [{ match: [{ sniHosts: [generated] }], route: ROUTE }] })).toEqual([]);
+    expect(one({ hosts: [generated], tls: [{ match: [{ sniHosts: [generated] }], route: ROUTE }] })).toEqual([
+      schema(`spec.hosts[0]: domain name "${generated}" invalid (label "outbound_" invalid)`),
+      schema(`spec.tls[0].match[0].sniHosts: domain name "${generated}" invalid (label "outbound_" invalid)`),
+    ]);
+    expect(one({ tcp: [{ match: [{ port: 0 }, { port: 65536, gateways: ['shop/Gw_'] }], route: [] }] })).toEqual([
+      schema('spec.tcp[0].match[1].port: port number 65536 must be in the range 1..65535'),
+      schema('spec.tcp[0].match[1].gateways[0]: invalid value for gateway name: "Gw_"'),
+      schema('spec.tcp[0]: TCP route is required'),
+    ]);
+  });
+
+  test('exportTo: ".", "*" or namespaces, each once, "*" alone, never "~"', () => {
+    expect(one({ exportTo: ['.', 'other'], http: [{ route: ROUTE }] })).toEqual([]);
+    // as in Istio, the message depends on which of "." and the namespace comes first
+    expect(one({ exportTo: ['.', 'shop'], http: [{ route: ROUTE }] })).toEqual([schema('spec.exportTo: duplicate entries in exportTo for entry shop')]);
+    expect(one({ exportTo: ['shop', '.', 'a', 'a', 'Bad_', '~'], http: [{ route: ROUTE }] })).toEqual([
+      schema('spec.exportTo: duplicate entries in exportTo: . and current namespace shop'),
+      schema('spec.exportTo: duplicate entries in exportTo for entry a'),
+      schema('spec.exportTo: only .,*, or a valid DNS 1123 label is allowed as exportTo entry'),
+      schema('spec.exportTo: exportTo ~ (none) is not allowed for Istio configuration objects'),
+    ]);
+    expect(one({ exportTo: ['*', 'a'], http: [{ route: ROUTE }] })).toEqual([schema('spec.exportTo: cannot have both public (*) and non-public exportTo values for a resource')]);
   });
 });
 

@@ -111,6 +111,13 @@ describe('which objects are read', () => {
   });
 });
 
+describe('VirtualServices', () => {
+  test('a table is named by its source, and located by its document for the analyzer\'s findings', () => {
+    const [table] = read(front).tables;
+    expect([table.source, table.location]).toEqual(['y: VirtualService shop/front', 'y (document 1): VirtualService shop/front']);
+  });
+});
+
 describe('DestinationRules', () => {
   test('a rule\'s subsets are read with their labels (none when absent or null), and each rule is kept with its location', () => {
     const mesh = read(

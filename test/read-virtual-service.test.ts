@@ -94,6 +94,17 @@ describe('VirtualService fields: what is read', () => {
     });
   });
 
+  test('null reads as absent too for the headers, absent headers and query parameters of a match, and a fallback', () => {
+    const route = readRoute({ match: [{ headers: null, withoutHeaders: null, queryParams: null }], route: [{ destination: { host: 'web' }, fallback: null }] });
+    expect(route.matches).toStrictEqual([block()]);
+    expect(route.destinations).toStrictEqual([dest(WEB)]);
+  });
+
+  test('a string match with two kinds names those two', () => {
+    expect(() => readRoute({ match: [{ uri: { exact: '/a', prefix: '/b', regex: null } }], route: toWeb })).toThrow(
+      's http[0].match[0].uri: has exact and prefix; exactly one is allowed');
+  });
+
   test('an exact or prefix value is text, not a regex: it need not be valid RE2', () => {
     expect(readRoute({ match: [{ uri: { exact: '/a(' }, headers: { 'x-b': { prefix: '[' } } }], route: toWeb }).matches).toEqual([
       block({ uri: exact('/a('), headers: [{ name: 'x-b', match: { kind: 'prefix', value: '[' }, absent: false }] }),

@@ -1,6 +1,6 @@
 import {
   brief, checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkMatchHeaderName, checkNoControlChars, checkNotReservedKey,
-  checkPort, checkQualifiedHost, checkRegex, checkServiceHost, checkVirtualServiceHost, list, quoteMeta, show,
+  checkPort, checkQualifiedHost, checkRegex, checkServiceHost, checkVirtualServiceHost, isDnsLabel, list, quoteMeta, show,
 } from '../src/private/validation/values';
 
 /** The primitive checks one by one, each at its boundaries, with the whole message it gives. */
@@ -42,6 +42,12 @@ describe('names and hosts', () => {
     expect(() => checkNotReservedKey('k', '__proto__')).toThrow('k "__proto__" is reserved in JavaScript objects and cannot be a key of the rendered YAML; choose another name');
     expect(() => checkNotReservedKey('k', 'constructor')).toThrow(/is reserved/);
     expect(() => checkNotReservedKey('k', 'proto')).not.toThrow();
+  });
+
+  test('only a string is a DNS-1123 label (a list of one label is not one)', () => {
+    expect(isDnsLabel('v1')).toBe(true);
+    expect(isDnsLabel(['v1'])).toBe(false);
+    expect(isDnsLabel({ length: 2, toString: () => 'v1' })).toBe(false);
   });
 
   test('DNS-1123 labels: 63 characters at most, lowercase, no leading or trailing dash', () => {

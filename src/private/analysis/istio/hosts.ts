@@ -32,9 +32,9 @@ export function resourceNameOf(host: string, namespace: string, domain: string):
   const suffix = `.svc.${domain}`;
   if (host.endsWith(suffix)) {
     const base = host.slice(0, -suffix.length);
-    // Istio's pattern `^(.+)\.(.+)\.svc\.DOMAIN$` takes the last dot as the boundary
+    // Istio's pattern `^(.+)\.(.+)\.svc\.DOMAIN$`: the last dot is the boundary, with a name before it and a namespace after it
     const at = base.lastIndexOf('.');
-    if (at >= 0) return `${base.slice(at + 1)}/${base.slice(0, at)}`;
+    if (at > 0 && at < base.length - 1) return `${base.slice(at + 1)}/${base.slice(0, at)}`;
   }
   return `${namespace}/${host}`;
 }

@@ -54,6 +54,7 @@ export function parseYaml(sources: ReadonlyArray<{ readonly name: string; readon
       } catch (e) {
         throw new Error(`${where}: ${(e as Error).message}`);
       }
+      // Stryker disable next-line ConditionalExpression: toJS() gives null for an empty document, never undefined (kept for safety)
       if (obj === null || obj === undefined) return;
       // a List (`kubectl get -o yaml`) holds its objects in items (a scalar has no kind: it is one object)
       const items = (obj as any).kind === 'List' && Array.isArray((obj as any).items) ? (obj as any).items : [obj];

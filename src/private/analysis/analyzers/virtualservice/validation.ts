@@ -1,21 +1,23 @@
 /**
  * Istio's `schema.ValidationAnalyzer.VirtualService`: the VirtualService validation Istio runs on every object.
- * - IST0106 (SchemaValidationError): a field of the wrong type (`http` as a string), no `http`, `tcp` or `tls`
- *   rule, hosts that overlap (or `*` on the sidecars), or a route Istio refuses (no destination, host `*`, a subset
- *   name that is no DNS label, a negative weight, weights that add up to 0). istioctl skips an object it cannot parse; here it is an Error, on purpose;
+ * - IST0106 (SchemaValidationError): a field of the wrong type (`http` as a string), else a value Istio's validation
+ *   refuses (validation-values.ts). istioctl skips an object it cannot parse; here it is an Error, on purpose;
  * - IST0130 and IST0131: unreachable rules and ineffective matches (unreachable.ts).
  */
 import { unreachableRules } from './unreachable';
-import { isDnsLabel } from '../../../validation/values';
+import { valueErrors } from './validation-values';
 import { AnalyzerFactory } from '../../context';
-import { hostsMatch } from '../../istio/hosts';
 import { Resource } from '../../istio/resources';
 
-type Shape = 'string' | 'integer' | 'boolean' | { readonly list: Shape } | { readonly map: Shape } | { readonly fields: { readonly [k: string]: Shape } };
+type Shape = 'string' | 'integer' | 'number' | 'boolean' | { readonly list: Shape } | { readonly map: Shape } | { readonly fields: { readonly [k: string]: Shape } };
 
 const STRING_MATCH: Shape = { fields: { exact: 'string', prefix: 'string', regex: 'string' } };
 const DESTINATION: Shape = { fields: { host: 'string', subset: 'string', port: { fields: { number: 'integer' } } } };
+const HEADER_OPERATIONS: Shape = { fields: { set: { map: 'string' }, add: { map: 'string' }, remove: { list: 'string' } } };
+const HEADERS: Shape = { fields: { request: HEADER_OPERATIONS, response: HEADER_OPERATIONS } };
+const PERCENT: Shape = { fields: { value: 'number' } };
 const ROUTE: Shape = { list: { fields: { destination: DESTINATION, weight: 'integer' } } };
+const HTTP_ROUTE: Shape = { list: { fields: { destination: DESTINATION, weight: 'integer', headers: HEADERS } } };
 const L4_MATCH = { destinationSubnets: { list: 'string' }, port: 'integer', sourceLabels: { map: 'string' }, gateways: { list: 'string' }, sourceNamespace: 'string' } as const;
 const HTTP_MATCH_FIELDS: { readonly [k: string]: Shape } = {
   name: 'string',
@@ -44,11 +46,20 @@ const SPEC: Shape = {
         fields: {
           name: 'string',
           match: { list: HTTP_MATCH },
-          route: ROUTE,
+          route: HTTP_ROUTE,
+          headers: HEADERS,
           mirror: DESTINATION,
-          mirrors: { list: { fields: { destination: DESTINATION } } },
+          mirrors: { list: { fields: { destination: DESTINATION, percentage: PERCENT } } },
+          mirrorPercentage: PERCENT,
           delegate: { fields: { name: 'string', namespace: 'string' } },
           timeout: 'string',
+          retries: { fields: { attempts: 'integer', perTryTimeout: 'string', retryOn: 'string', backoff: 'string' } },
+          fault: {
+            fields: {
+              abort: { fields: { httpStatus: 'integer', grpcStatus: 'string', percentage: PERCENT } },
+              delay: { fields: { fixedDelay: 'string', exponentialDelay: 'string', percentage: PERCENT } },
+            },
+          },
         },
       },
     },
@@ -72,23 +83,24 @@ function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out:
     if (typeof x !== 'string') must = 'a string';
   } else if (shape === 'integer') {
     if (!Number.isInteger(x)) must = 'an integer';
+  } else if (shape === 'number') {
+    if (typeof x !== 'number') must = 'a number';
   } else if (shape === 'boolean') {
     if (typeof x !== 'boolean') must = 'true or false';
   } else if ('list' in shape) {
     if (!Array.isArray(x)) {must = 'a list';} else {
-      for (let i = 0; i < x.length; i++) {
+      x.forEach((v, i) => {
         path.push(i);
-        typeErrors(x[i], shape.list, path, out);
+        typeErrors(v, shape.list, path, out);
         path.pop();
-      }
+      });
     }
   } else if (typeof x !== 'object' || x === null || Array.isArray(x)) {
     must = 'a mapping';
   } else {
     // a map's every value, a message's fields that Istio reads
-    const fields = 'map' in shape ? undefined : shape.fields;
     for (const k of Object.keys(x)) {
-      const s = fields ? fields[k] : (shape as { readonly map: Shape }).map;
+      const s = 'map' in shape ? shape.map : shape.fields[k];
       if (s === undefined) continue;
       path.push(k);
       typeErrors((x as { [k: string]: unknown })[k], s, path, out);
@@ -98,38 +110,11 @@ function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out:
   if (must !== undefined) out.push(`${path.map(p => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1)}: must be ${must}, got ${kindOf(x)}`);
 }
 
-/** Istio's checks of a rule's route destinations (its validation of HTTP, TCP and TLS routes). */
-function routeErrors(vs: Resource, routes: unknown, at: string, out: string[]): void {
-  let total = 0;
-  const list = vs.list(routes);
-  list.forEach((r, j) => {
-    const route = vs.map(r);
-    // a null destination is a type error already (typeErrors comes first)
-    if (route.destination === undefined) out.push(`${at}.route[${j}]: destination is required`);
-    const d = vs.map(route.destination);
-    if (d.host === '*') out.push(`${at}.route[${j}].destination.host: invalid destination host *`);
-    const subset = vs.str(d.subset);
-    if (subset !== '' && !isDnsLabel(subset)) out.push(`${at}.route[${j}].destination.subset: subset name is invalid: ${subset} (a DNS label: lower case letters, digits and '-')`);
-    const weight = typeof route.weight === 'number' ? route.weight : 0;
-    if (weight < 0) out.push(`${at}.route[${j}].weight: weight ${weight} < 0`);
-    // Stryker disable next-line AssignmentOperator: the sum and its negation are 0 together, and only that is looked at
-    total += weight;
-  });
-  if (list.length > 1 && total === 0) out.push(`${at}.route: total destination weight = 0`);
-}
-
-/** IST0106's findings for one VirtualService: its wrong types, else Istio's value checks. */
+/** IST0106's findings for one VirtualService: its wrong types, else Istio's value checks (validation-values.ts). */
 export function virtualServiceErrors(vs: Resource): string[] {
   const out: string[] = [];
   typeErrors(vs.manifest.obj.spec, SPEC, ['spec'], out);
-  if (out.length > 0) return out;
-  const hosts = vs.strings(vs.spec.hosts);
-  const gateways = vs.strings(vs.spec.gateways);
-  if ((gateways.length === 0 || gateways.includes('mesh')) && hosts.includes('*')) out.push('spec.hosts: wildcard host * is not allowed for virtual services bound to the mesh gateway');
-  hosts.forEach((a, i) => hosts.slice(i + 1).forEach(b => { if (hostsMatch(a, b)) out.push(`spec.hosts: duplicate hosts in virtual service: ${a} & ${b}`); }));
-  if (['http', 'tcp', 'tls'].every(k => vs.list(vs.spec[k]).length === 0)) out.push('spec: http, tcp or tls must be provided');
-  for (const kind of ['http', 'tcp', 'tls']) vs.list(vs.spec[kind]).forEach((rule, i) => routeErrors(vs, vs.map(rule).route, `spec.${kind}[${i}]`, out));
-  return out;
+  return out.length > 0 ? out : valueErrors(vs);
 }
 
 /** The fields of a match Istio reads, by kind of rule (its parser drops the others). */
