@@ -211,14 +211,15 @@ describe('IST0106: Istio\'s value checks (ValidateVirtualService and validateHTT
     ]);
     const claim = { match: [{ headers: { '@request.auth.claims.sub': { exact: 'a' } } }] };
     expect(one(http(claim))).toEqual([
-      schema('spec.http[0].match[0].headers.@request.auth.claims.sub: JWT claim based routing (key: @request.auth.claims.sub) is only supported for gateway, found no gateways'),
+      schema('spec.http[0].match[0].headers.@request.auth.claims.sub: JWT claim based routing (key: @request.auth.claims.sub) is only supported for gateway, found no gateways: []'),
     ]);
     expect(one({ gateways: ['shop/gw'], ...http(claim) })).toEqual([]);
     expect(one(http({ match: [{ port: 0, sourceNamespace: 'shop' }] }))).toEqual([]);
   });
 
   test('header operations: names that are no pseudo-header (the authority aside), Host not removed, values without control characters', () => {
-    expect(one(http({ headers: { request: { set: { ':authority': 'a', 'host': 'b' }, add: { 'x-a': 'ok' } }, response: { set: { 'x-b': 'ok' } } } }))).toEqual([]);
+    expect(one(http({ headers: { request: { set: { ':authority': 'a' }, add: { 'x-a': 'ok' } }, response: { set: { 'x-b': 'ok' } } } }))).toEqual([]);
+    expect(one(http({ headers: { request: { add: { host: 'b' } } } }))).toEqual([]);
     expect(one(http({ headers: { request: { set: { ':path': '/', '': 'x' }, remove: ['Host', ':method'] }, response: { add: { 'host': 'h', ':status': '200' }, remove: [''] } } }))).toEqual([
       schema('spec.http[0].headers.request.set: invalid header ":path": header cannot have ":" prefix'),
       schema('spec.http[0].headers.request.set: header name cannot be empty'),
@@ -269,14 +270,13 @@ describe('IST0106: Istio\'s value checks (ValidateVirtualService and validateHTT
     expect(one(http({ fault: {} }))).toEqual([schema('spec.http[0].fault: HTTP fault injection must have an abort and/or a delay')]);
     expect(one(http({ fault: { abort: { httpStatus: 700, percentage: { value: 0.00001 } }, delay: { fixedDelay: '0s', percentage: { value: 101 } } } }))).toEqual([
       schema('spec.http[0].fault.abort.percentage: percentage 0.00001 is neither 0.0, nor in range [0.0001, 100.0]'),
-      schema('spec.http[0].fault.delay.percentage: percentage 101 is neither 0.0, nor in range [0.0001, 100.0]'),
       schema('spec.http[0].fault.abort.httpStatus: HTTP status 700 is not in range 200-599'),
+      schema('spec.http[0].fault.delay.percentage: percentage 101 is neither 0.0, nor in range [0.0001, 100.0]'),
       schema('spec.http[0].fault.delay.fixedDelay: duration must be greater than 1ms'),
     ]);
-    expect(one(http({ fault: { abort: { grpcStatus: 'NOPE', http2Error: 'x' }, delay: { exponentialDelay: '1s', percentage: { value: -1 } } } }))).toEqual([
+    expect(one(http({ fault: { abort: { grpcStatus: 'NOPE' }, delay: { exponentialDelay: '1s', percentage: { value: -1 } } } }))).toEqual([
+      schema('spec.http[0].fault.abort.grpcStatus: gRPC status "NOPE" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example \'NOT_FOUND\''),
       schema('spec.http[0].fault.delay.percentage: percentage -1 is neither 0.0, nor in range [0.0001, 100.0]'),
-      schema('spec.http[0].fault.abort.grpcStatus: gRPC status "NOPE" is not supported'),
-      schema('spec.http[0].fault.abort: HTTP/2 abort fault injection not supported yet'),
       schema('spec.http[0].fault.delay.exponentialDelay: exponentialDelay not supported yet'),
     ]);
     expect(one(http({ fault: { abort: { grpcStatus: 'UNAVAILABLE' }, delay: { fixedDelay: '-1s' } } }))).toEqual([
@@ -324,6 +324,182 @@ describe('IST0106: Istio\'s value checks (ValidateVirtualService and validateHTT
       schema('spec.exportTo: exportTo ~ (none) is not allowed for Istio configuration objects'),
     ]);
     expect(one({ exportTo: ['*', 'a'], http: [{ route: ROUTE }] })).toEqual([schema('spec.exportTo: cannot have both public (*) and non-public exportTo values for a resource')]);
+  });
+});
+
+describe('IST0106: the boundaries of Istio\'s value checks', () => {
+  const http = (rule: object) => ({ http: [{ route: ROUTE, ...rule }] });
+  const one = (spec: object) => run(vsOf(spec));
+  const hosts = (...h: string[]) => one({ hosts: h, http: [{ route: ROUTE }] });
+  const timeout = (t: string) => one(http({ timeout: t }));
+  const a63 = 'a'.repeat(63);
+  const long255 = `${'a.'.repeat(127)}x`;
+
+  test('a percentage where a number belongs is a type error', () => {
+    expect(one(http({ mirrorPercentage: { value: 'x' } }))).toEqual([schema('spec.http[0].mirrorPercentage.value: must be a number, got string "x"')]);
+  });
+
+  test('hosts: labels of up to 63 characters, domains of up to 255, every label after the first checked (ValidateWildcardDomain)', () => {
+    expect(hosts(`${a63}.x`, `x.${a63}`, long255)).toEqual([]);
+    expect(hosts(`x.${a63}a`, 'x.bad_y.com', '.example.com')).toEqual([
+      schema(`spec.hosts[0]: domain name "${a63}a" invalid (label "${a63}a" invalid)`),
+      schema('spec.hosts[1]: domain name "bad_y.com" invalid (label "bad_y" invalid)'),
+      schema('spec.hosts[2]: domain name ".example.com" invalid (label "" invalid)'),
+    ]);
+  });
+
+  test('hosts: a top-level domain is all-numeric as strconv.Atoi reads it (a sign allowed), else a label', () => {
+    expect(hosts('x.1a', 'x.a1')).toEqual([]);
+    expect(hosts('x.-1', 'x.+1')).toEqual([
+      schema('spec.hosts[0]: domain name "-1" invalid (top level domain "-1" cannot be all-numeric)'),
+      schema('spec.hosts[1]: domain name "+1" invalid (top level domain "+1" cannot be all-numeric)'),
+    ]);
+  });
+
+  test('hosts: an invalid domain is still accepted as an IP address, but not any text with a colon', () => {
+    expect(hosts('x_:a', 'a:b_')).toEqual([
+      schema('spec.hosts[0]: domain name "x_:a" invalid (label "x_:a" invalid)'),
+      schema('spec.hosts[1]: domain name "a:b_" invalid (label "a:b_" invalid)'),
+    ]);
+  });
+
+  test('hosts: "*" on the mesh makes the hosts invalid, so duplicates are not looked for', () => {
+    expect(hosts('*', HOST)).toEqual([schema('spec.hosts: wildcard host * is not allowed for virtual services bound to the mesh gateway')]);
+  });
+
+  test('hosts on a gateway: outbound_ hosts are accepted only when a TLS match has SNI hosts (isSniHost)', () => {
+    const generated = 'outbound_.80_._.web.example.org';
+    const bad = schema(`spec.hosts[0]: domain name "${generated}" invalid (label "outbound_" invalid)`);
+    const onGw = (tls: object[]) => run(vsOf({ hosts: [generated, 'web.example.org'], gateways: ['shop/gw'], tls }));
+    const tls = (...match: object[]) => ({ match, route: ROUTE });
+    const sni = { sniHosts: ['web.example.org'] };
+    expect(onGw([tls({})])).toEqual([bad, schema('spec.tls[0].match[0]: TLS match must have at least one SNI host')]);
+    expect(onGw([tls(sni, {})])).toEqual([schema('spec.tls[0].match[1]: TLS match must have at least one SNI host')]);
+    expect(onGw([tls(sni), tls({})])).toEqual([schema('spec.tls[1].match[0]: TLS match must have at least one SNI host')]);
+    expect(one({ hosts: [generated], gateways: ['shop/gw'], http: [{ route: ROUTE }] })).toEqual([bad]);
+    // only hosts starting with outbound_ are skipped
+    expect(run(vsOf({ hosts: ['bad_host', 'web.example.org'], gateways: ['shop/gw'], tls: [tls(sni)] }))).toEqual([
+      schema('spec.hosts[0]: domain name "bad_host" invalid (label "bad_host" invalid)'),
+    ]);
+    expect(run(vsOf({ hosts: ['web.example.org'], gateways: ['shop/gw'], tls: [tls({ sniHosts: ['bad_sni'] })] }))).toEqual([
+      schema('spec.tls[0].match[0].sniHosts: domain name "bad_sni" invalid (label "bad_sni" invalid)'),
+    ]);
+  });
+
+  test('SNI hosts: a subset of a host as host.Name.SubsetOf says', () => {
+    const tls = (vsHosts: string[], sniHosts: string[]) => one({ hosts: vsHosts, tls: [{ match: [{ sniHosts }], route: ROUTE }] });
+    const notIn = (s: string, h: string[]) => schema(`spec.tls[0].match[0].sniHosts: SNI host "${s}" is not a compatible subset of any of the virtual service hosts: [${h.join(', ')}]`);
+    expect(tls(['*.example.com', '*a.org'], ['*.example.com', '*.b.example.com', 'a.org', 'xa.org'])).toEqual([]);
+    expect(tls(['web.example.org'], ['xeb.example.org'])).toEqual([notIn('xeb.example.org', ['web.example.org'])]);
+    expect(tls(['*.a.com'], ['*.something.org'])).toEqual([notIn('*.something.org', ['*.a.com'])]);
+    // a wildcard SNI host shorter than a wildcard host is no subset of it, even a suffix of it
+    expect(tls(['**.com'], ['*.com'])).toEqual([
+      schema('spec.hosts[0]: domain name "**.com" invalid (label "**" invalid)'),
+      notIn('*.com', ['**.com']),
+    ]);
+  });
+
+  test('gateway names: a leading "/" is an empty namespace; a legacy name of 255 characters is valid', () => {
+    expect(one({ gateways: ['/gw'], http: [{ route: ROUTE }] })).toEqual([
+      schema('spec.gateways[0]: config namespace and gateway name cannot be empty'),
+      schema('spec.gateways[0]: invalid value for namespace: ""'),
+    ]);
+    expect(one({ gateways: [long255], http: [{ route: ROUTE }] })).toEqual([]);
+  });
+
+  test('ports: 1..65535, in matches and destinations; a TCP or TLS match may have none', () => {
+    expect(one({ http: [{ match: [{ port: 65535 }], route: [{ destination: { host: HOST, port: { number: 65535 } } }] }] })).toEqual([]);
+    expect(one({ tcp: [{ match: [{ gateways: ['shop/gw'] }], route: ROUTE }] })).toEqual([]);
+    expect(one({ tls: [{ match: [{ sniHosts: [HOST] }], route: ROUTE }] })).toEqual([]);
+    expect(one({ http: [{ match: [{ port: 65536 }], route: ROUTE }] })).toEqual([schema('spec.http[0].match[0].port: port number 65536 must be in the range 1..65535')]);
+  });
+
+  test('string matches: an empty prefix in a header, a regex RE2 refuses; "*" skipped only in withoutHeaders', () => {
+    expect(one(http({ match: [{ headers: { 'x-a': { regex: 'a'.repeat(1024) } } }] }))).toEqual([]);
+    expect(one(http({ match: [{ headers: { 'x-a': { regex: '*' } }, withoutHeaders: { 'x-b': { regex: '(' }, 'x-c': { prefix: '' } } }] }))).toEqual([
+      expect.stringMatching(/^Error IST0106 VirtualService shop\/web: schema validation error: spec\.http\[0\]\.match\[0\]\.headers\.x-a: .+; Istio uses RE2/),
+      expect.stringMatching(/^Error IST0106 VirtualService shop\/web: schema validation error: spec\.http\[0\]\.match\[0\]\.withoutHeaders\.x-b: .+; Istio uses RE2/),
+      schema('spec.http[0].match[0].withoutHeaders.x-c: prefix string match should not be empty'),
+    ]);
+  });
+
+  test('string matches of several kinds: the last in the proto\'s order (exact, prefix, regex) is checked, as jsonpb keeps it', () => {
+    const match = (headers: object) => one(http({ match: [{ headers }] }));
+    expect(match({ 'x-a': { exact: 'a', prefix: '' }, 'x-b': { prefix: '/b', regex: '' }, 'x-c': { exact: 'c', regex: 'a'.repeat(1025) } })).toEqual([
+      schema('spec.http[0].match[0].headers.x-a: prefix string match should not be empty'),
+      schema('spec.http[0].match[0].headers.x-b: regex string match should not be empty'),
+      schema('spec.http[0].match[0].headers.x-c: regex is too large, max length allowed is 1024'),
+    ]);
+    expect(match({ 'x-a': { prefix: '', regex: 'a' }, 'x-b': { exact: '', prefix: 'b' } })).toEqual([]);
+  });
+
+  test('the authority is rewritten in one place at most: rewrite.authority, or one :authority or host the rule\'s request sets or adds', () => {
+    const conflict = (have: string, set: string) => [schema(`spec.http[0]: authority header cannot be set multiple times: have "${have}", attempting to set "${set}"`)];
+    expect(one(http({ rewrite: { authority: 'r' }, headers: { request: { set: { Host: 'h' } } } }))).toEqual(conflict('r', 'h'));
+    expect(one(http({ headers: { request: { set: { ':Authority': 'a' }, add: { host: 'b' } } } }))).toEqual(conflict('a', 'b'));
+    // the first conflict only
+    expect(one(http({ rewrite: { authority: 'r' }, headers: { request: { set: { 'x-a': 'x', 'host': 'h' }, add: { ':authority': 'a' } } } }))).toEqual(conflict('r', 'h'));
+    // an empty authority is none; a route's headers and the response do not count
+    expect(one(http({ headers: { request: { set: { ':authority': '' }, add: { host: 'b' } } } }))).toEqual([]);
+    expect(one({
+      http: [{ rewrite: { authority: 'r' }, headers: { request: { add: { 'x-a': 'a' } } }, route: [{ destination: { host: HOST }, headers: { request: { set: { host: 'h' } } } }] }],
+    })).toEqual([]);
+  });
+
+  test('JWT claims: as ToRoutingClaim reads them (any case, .NAME or [NAME]); on the mesh, Istio\'s message lists the gateways as Go prints them', () => {
+    const claims = { match: [{ headers: { '@Request.Auth.Claims[sub]': { exact: 'a' } }, withoutHeaders: { '@request.auth.claims.': { exact: 'a' } } }] };
+    expect(one({ gateways: ['mesh', 'shop/gw'], ...http(claims) })).toEqual([
+      schema('spec.http[0].match[0].headers.@Request.Auth.Claims[sub]: JWT claim based routing (key: @Request.Auth.Claims[sub]) is only supported for gateway, found no gateways: [mesh shop/gw]'),
+      schema('spec.http[0].match[0].withoutHeaders.@request.auth.claims.: header name @request.auth.claims. is not a valid header name'),
+    ]);
+    expect(one({ gateways: ['shop/gw'], ...http(claims) })).toEqual([
+      schema('spec.http[0].match[0].withoutHeaders.@request.auth.claims.: header name @request.auth.claims. is not a valid header name'),
+    ]);
+  });
+
+  test('header operations: only HTTP routes have them, TCP and TLS routes do not', () => {
+    const headers = { request: { set: { ':path': '/' } } };
+    expect(one({ tcp: [{ route: [{ destination: { host: HOST }, headers }] }] })).toEqual([]);
+    expect(one({ tls: [{ match: [{ sniHosts: [HOST] }], route: [{ destination: { host: HOST }, headers }] }] })).toEqual([]);
+    expect(one({ http: [{ route: [{ destination: { host: HOST }, headers }] }] })).toEqual([
+      schema('spec.http[0].route[0].headers.request.set: invalid header ":path": header cannot have ":" prefix'),
+    ]);
+  });
+
+  test('durations: Go\'s syntax (signs, fractions, units in a row), at least 1ms, whole milliseconds', () => {
+    for (const t of ['1ms', '1.25s', '.25s', '1.s', '+1s']) expect(timeout(t)).toEqual([]);
+    for (const t of ['0', '-0']) expect(timeout(t)).toEqual([schema('spec.http[0].timeout: duration must be greater than 1ms')]);
+    for (const t of ['', '+', '1s5x', '1m-5s', 'x1s']) expect(timeout(t)).toEqual([schema(`spec.http[0].timeout: invalid duration "${t}"`)]);
+  });
+
+  test('retries: attempts 0 alone is no policy; retryOn holds policies or codes Go\'s http.StatusText knows', () => {
+    expect(one(http({ retries: { attempts: 0 } }))).toEqual([]);
+    expect(one(http({ retries: { attempts: 2, retryOn: 'reset,503,0503,+503,418,511,100' } }))).toEqual([]);
+    expect(one(http({ retries: { attempts: 2, retryOn: '5031,x503,599,306,-503,600,5e2,0x1f5,503.0, 503' } }))).toEqual(
+      ['5031', 'x503', '599', '306', '-503', '600', '5e2', '0x1f5', '503.0', ' 503'].map(p => schema(`spec.http[0].retries.retryOn: "${p}" is not a valid retryOn policy`)));
+  });
+
+  test('faults: a percentage of 0 or 0.0001..100, an HTTP status 200..600 (whatever the message says)', () => {
+    expect(one(http({ fault: { abort: { httpStatus: 200, percentage: { value: 0 } }, delay: { fixedDelay: '1s', percentage: { value: 0.0001 } } } }))).toEqual([]);
+    expect(one(http({ fault: { abort: { httpStatus: 600, percentage: { value: 100 } } } }))).toEqual([]);
+    expect(one(http({ fault: { abort: { httpStatus: 199 } } }))).toEqual([schema('spec.http[0].fault.abort.httpStatus: HTTP status 199 is not in range 200-599')]);
+    expect(one(http({ fault: { abort: { httpStatus: 601 } } }))).toEqual([schema('spec.http[0].fault.abort.httpStatus: HTTP status 601 is not in range 200-599')]);
+  });
+
+  test('faults of several kinds: Istio checks the last in the proto\'s order (httpStatus, grpcStatus, http2Error; fixedDelay, exponentialDelay)', () => {
+    expect(one(http({ fault: { abort: { httpStatus: 700, grpcStatus: 'NOPE', http2Error: 'x' }, delay: { fixedDelay: '0s', exponentialDelay: '0.5ms' } } }))).toEqual([
+      schema('spec.http[0].fault.abort: HTTP/2 abort fault injection not supported yet'),
+      schema('spec.http[0].fault.delay.exponentialDelay: duration must be greater than 1ms'),
+      schema('spec.http[0].fault.delay.exponentialDelay: exponentialDelay not supported yet'),
+    ]);
+    expect(one(http({ fault: { abort: { httpStatus: 700, grpcStatus: 'OK', http2Error: null }, delay: { percentage: { value: 50 } } } }))).toEqual([]);
+    expect(one(http({ fault: { abort: { httpStatus: 200, grpcStatus: 'NOPE' } } }))).toEqual([
+      schema('spec.http[0].fault.abort.grpcStatus: gRPC status "NOPE" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example \'NOT_FOUND\''),
+    ]);
+  });
+
+  test('exportTo: "*" alone is fine', () => {
+    expect(one({ exportTo: ['*'], http: [{ route: ROUTE }] })).toEqual([]);
   });
 });
 

@@ -9,87 +9,24 @@
  *   RE2 refuses or longer than 1,024 characters), ports, source namespaces, durations, retries, fault percentages and
  *   statuses, mirror percentages, JWT claims routed on the mesh;
  * - destinations: host, subset name, port, weight;
+ * - the authority of an HTTP rule rewritten in one place at most (`rewrite.authority`, the rule's request headers);
  * - TCP and TLS rules: a route, and for TLS a match with SNI hosts within the VirtualService's hosts.
- * Not checked: the syntax of Envoy's `%VARIABLE%` in header values, CORS, redirect and rewrite details, label syntax.
+ * Not checked: the syntax of Envoy's `%VARIABLE%` in header values, CORS, other redirect and rewrite details, label syntax.
  */
+import { isClaimHeader } from './jwt-claim-route';
 import { RETRY_ON } from '../../../model/routes';
 import { compileRe2 } from '../../../validation/values';
 import { hostsMatch } from '../../istio/hosts';
 import { Resource } from '../../istio/resources';
+import { dnsLabelsError, durationError, GO_STATUS_CODES, GRPC_STATUS, isIp, isIstioLabel, portError, subsetOf, wildcardDomainError } from '../../istio/values';
 
 type Out = (at: string, message: string) => void;
 type Obj = { readonly [k: string]: unknown };
 
-/** Istio's DNS-1123 label (`labels.IsDNS1123Label`): letters of either case, digits and '-'. */
-const LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const WILDCARD_LABEL = /^(\*|(\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
 const PSEUDO_HEADERS = [':method', ':scheme', ':authority', ':path', ':status'];
-const JWT_CLAIM = '@request.auth.claims.';
 // eslint-disable-next-line no-control-regex
 const HEADER_VALUE_CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F]/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const GRPC_STATUS = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
-
-export function isIstioLabel(value: string): boolean {
-  return value.length <= 63 && LABEL.test(value);
-}
-
-function isIp(value: string): boolean {
-  return IPV4.test(value) || (value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value));
-}
-
-/** `ValidateDNS1123Labels`: the labels of a domain (a trailing dot allowed), whose last is not all digits. */
-function dnsLabelsError(domain: string): string | undefined {
-  const parts = domain.split('.');
-  const top = parts[parts.length - 1];
-  if (/^[+-]?\d+$/.test(top)) return `domain name "${domain}" invalid (top level domain "${top}" cannot be all-numeric)`;
-  for (let i = 0; i < parts.length; i++) {
-    if (i === parts.length - 1 && parts[i] === '') return undefined;
-    if (!isIstioLabel(parts[i])) return `domain name "${domain}" invalid (label "${parts[i]}" invalid)`;
-  }
-  return undefined;
-}
-
-/** `ValidateWildcardDomain`: a domain whose first label may be a wildcard. */
-export function wildcardDomainError(domain: string): string | undefined {
-  if (domain.length > 255) return `domain name "${domain}" too long (max 255)`;
-  if (domain.length === 0) return 'empty domain name not allowed';
-  const at = domain.indexOf('.');
-  const first = at < 0 ? domain : domain.slice(0, at);
-  if (first.length > 63 || !WILDCARD_LABEL.test(first)) return `domain name "${domain}" invalid (label "${first}" invalid)`;
-  return at < 0 ? undefined : dnsLabelsError(domain.slice(at + 1));
-}
-
-/** A Go duration (`1.5s`, `500ms`, `1m30s`) in nanoseconds; undefined when it is none. */
-function nanoseconds(text: string): number | undefined {
-  const units: { [u: string]: number } = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
-  const sign = text.startsWith('-') ? -1 : 1;
-  const body = text.replace(/^[-+]/, '');
-  if (body === '0') return 0;
-  const parts = [...body.matchAll(/(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s|us|µs|ns)/g)];
-  if (parts.length === 0 || parts.map(p => p[0]).join('') !== body) return undefined;
-  return sign * parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]], 0);
-}
-
-/** `agent.ValidateDuration`: at least 1ms, in whole milliseconds. */
-function durationError(text: string): string | undefined {
-  const ns = nanoseconds(text);
-  if (ns === undefined) return `invalid duration "${text}"`;
-  if (ns < 1e6) return 'duration must be greater than 1ms';
-  return Math.abs(ns % 1e6) > 1e-3 ? 'only durations to ms precision are supported' : undefined;
-}
-
-/** Istio's `host.Name.SubsetOf`: every host `a` names, `b` names too. */
-function subsetOf(a: string, b: string): boolean {
-  if (!b.startsWith('*')) return a === b;
-  return a.startsWith('*') ? a.length >= b.length && a.endsWith(b.slice(1)) : a.endsWith(b.slice(1));
-}
-
-function portError(port: unknown): string | undefined {
-  return typeof port === 'number' && port >= 1 && port <= 65535 ? undefined : `port number ${port} must be in the range 1..65535`;
-}
 
 /**
  * `validateGatewayNames`: `namespace/name`, each a DNS label; a name without `/` (such as `mesh`, or a legacy
@@ -110,11 +47,15 @@ function gatewayNames(r: Resource, names: unknown, at: string, out: Out): void {
   }
 }
 
-/** `validateStringMatch` (an empty prefix, a bad regex); `regexOnly` for the URI, which may have an empty prefix. */
+/**
+ * `validateStringMatch` (an empty prefix, a bad regex); `regexOnly` for the URI, which may have an empty prefix. Of
+ * several kinds, the match is of the last in the proto's order (exact, prefix, regex): Istio's parser, golang/protobuf's
+ * jsonpb, sets the oneof's fields in that order, each replacing the one before.
+ */
 function stringMatch(r: Resource, m: unknown, at: string, out: Out, regexOnly = false): void {
   const sm = r.map(m);
-  if (!regexOnly && typeof sm.prefix === 'string' && sm.prefix === '' && sm.exact === undefined && sm.regex === undefined) out(at, 'prefix string match should not be empty');
-  if (typeof sm.regex !== 'string' || sm.exact !== undefined || sm.prefix !== undefined) return;
+  if (!regexOnly && sm.prefix === '' && sm.regex === undefined) out(at, 'prefix string match should not be empty');
+  if (typeof sm.regex !== 'string') return;
   if (sm.regex === '') return out(at, 'regex string match should not be empty');
   if (sm.regex.length > 1024) return out(at, 'regex is too large, max length allowed is 1024');
   try {
@@ -126,7 +67,7 @@ function stringMatch(r: Resource, m: unknown, at: string, out: Out, regexOnly = 
 
 function headerName(name: string, at: string, out: Out): void {
   if (name === '') out(at, 'header name cannot be empty');
-  else if (!name.startsWith(JWT_CLAIM) && !PSEUDO_HEADERS.includes(name) && !HEADER_NAME.test(name)) out(at, `header name ${name} is not a valid header name`);
+  else if (!isClaimHeader(name) && !PSEUDO_HEADERS.includes(name) && !HEADER_NAME.test(name)) out(at, `header name ${name} is not a valid header name`);
 }
 
 function matchErrors(r: Resource, rule: Obj, at: string, mesh: boolean, out: Out): void {
@@ -135,17 +76,21 @@ function matchErrors(r: Resource, rule: Obj, at: string, mesh: boolean, out: Out
     const here = `${at}.match[${j}]`;
     for (const field of ['headers', 'withoutHeaders'] as const) {
       for (const [name, v] of Object.entries(r.map(m[field]))) {
-        headerName(name, `${here}.${field}.${name}`, out);
-        if (mesh && name.startsWith(JWT_CLAIM)) out(`${here}.${field}.${name}`, `JWT claim based routing (key: ${name}) is only supported for gateway, found no gateways`);
+        const where = `${here}.${field}.${name}`;
+        headerName(name, where, out);
+        // Istio prints the gateways as Go prints a list
+        if (mesh && isClaimHeader(name)) {
+          out(where, `JWT claim based routing (key: ${name}) is only supported for gateway, found no gateways: [${r.strings(r.spec.gateways).join(' ')}]`);
+        }
         // `*` as an absent header's regex is a presence match, no regex
-        if (!(field === 'withoutHeaders' && r.map(v).regex === '*')) stringMatch(r, v, `${here}.${field}.${name}`, out);
+        if (!(field === 'withoutHeaders' && r.map(v).regex === '*')) stringMatch(r, v, where, out);
       }
     }
     stringMatch(r, m.uri, `${here}.uri`, out, true);
     for (const field of ['scheme', 'method', 'authority'] as const) stringMatch(r, m[field], `${here}.${field}`, out);
     for (const [name, v] of Object.entries(r.map(m.queryParams))) stringMatch(r, v, `${here}.queryParams.${name}`, out);
     if (m.port !== undefined && m.port !== 0) {
-      const e = portError(m.port);
+      const e = portError(m.port as number);
       if (e) out(`${here}.port`, e);
     }
     const source = r.str(m.sourceNamespace);
@@ -160,23 +105,32 @@ function matchErrors(r: Resource, rule: Obj, at: string, mesh: boolean, out: Out
  * nor set on a response.
  */
 function headerOperations(r: Resource, headers: unknown, at: string, out: Out): void {
+  // most rules and destinations set no header, or only request headers: what is absent is not walked
+  // Stryker disable next-line ConditionalExpression,BlockStatement: an absent field has no operations, so walking it finds nothing (only slower)
+  if (headers === undefined) return;
   const h = r.map(headers);
-  for (const side of ['request', 'response'] as const) {
+  for (const side of SIDES) {
+    // Stryker disable next-line ConditionalExpression,BlockStatement: as above
+    if (h[side] === undefined) continue;
     const ops = r.map(h[side]);
-    for (const op of ['set', 'add', 'remove'] as const) {
-      const where = `${at}.${side}.${op}`;
+    for (const op of OPERATIONS) {
       const values = r.map(ops[op]);
       for (const name of op === 'remove' ? r.strings(ops.remove) : Object.keys(values)) {
         const lower = name.toLowerCase();
-        if (name === '') {out(where, 'header name cannot be empty');} else if (side === 'request' && op !== 'remove') {
-          if (name.startsWith(':') && lower !== ':authority') out(where, `invalid header "${name}": header cannot have ":" prefix`);
-        } else if (lower === 'host') {out(where, `invalid header "${name}": cannot set Host header`);} else if (name.startsWith(':')) {out(where, `invalid header "${name}": header cannot have ":" prefix`);}
-        const value = values[name];
-        if (op !== 'remove' && typeof value === 'string' && HEADER_VALUE_CONTROL.test(value)) out(`${where}.${name}`, `header value configuration ${value} is invalid`);
+        const problem = name === '' ? 'header name cannot be empty'
+          : side === 'request' && op !== 'remove' ? (name.startsWith(':') && lower !== ':authority' ? 'header cannot have ":" prefix' : undefined)
+            : lower === 'host' ? 'cannot set Host header'
+              : name.startsWith(':') ? 'header cannot have ":" prefix' : undefined;
+        if (problem !== undefined) out(`${at}.${side}.${op}`, name === '' ? problem : `invalid header "${name}": ${problem}`);
+        // `remove` lists names, so it has no values
+        const value = r.str(values[name]);
+        if (HEADER_VALUE_CONTROL.test(value)) out(`${at}.${side}.${op}.${name}`, `header value configuration ${value} is invalid`);
       }
     }
   }
 }
+const SIDES = ['request', 'response'] as const;
+const OPERATIONS = ['set', 'add', 'remove'] as const;
 
 /** `validateDestination`. */
 function destinationErrors(r: Resource, d: unknown, at: string, out: Out): void {
@@ -204,15 +158,15 @@ function routeDestinations(r: Resource, routes: unknown, at: string, http: boole
     destinationErrors(r, route.destination, `${at}.route[${j}].destination`, out);
     const weight = typeof route.weight === 'number' ? route.weight : 0;
     if (weight < 0) out(`${at}.route[${j}].weight`, `weight ${weight} < 0`);
+    // Stryker disable next-line AssignmentOperator: the sum of the weights is 0 exactly when its opposite is
     total += weight;
   });
   if (list.length > 1 && total === 0) out(`${at}.route`, 'total destination weight = 0');
 }
 
 function percentage(r: Resource, p: unknown, at: string, out: Out, what: string): void {
-  if (p === undefined) return;
-  const value = r.map(p).value;
-  if (typeof value !== 'number') return;
+  // a number, or undefined when absent (which no comparison holds)
+  const value = r.map(p).value as number;
   if (value > 100) out(at, `${what} must have a max value of 100 (it has ${value})`);
   if (value < 0) out(at, `${what} must have a min value of 0 (it has ${value})`);
 }
@@ -221,25 +175,36 @@ function faultErrors(r: Resource, fault: unknown, at: string, out: Out): void {
   if (fault === undefined) return;
   const f = r.map(fault);
   if (f.abort === undefined && f.delay === undefined) out(at, 'HTTP fault injection must have an abort and/or a delay');
-  for (const kind of ['abort', 'delay'] as const) {
-    if (f[kind] === undefined) continue;
-    const p = r.map(r.map(f[kind]).percentage).value;
-    if (typeof p === 'number' && (p < 0 || p > 100 || (p > 0 && p < 0.0001))) out(`${at}.${kind}.percentage`, `percentage ${p} is neither 0.0, nor in range [0.0001, 100.0]`);
-  }
+  const faultPercentage = (kind: 'abort' | 'delay') => {
+    // a number, or undefined when absent (which no comparison holds)
+    const p = r.map(r.map(f[kind]).percentage).value as number;
+    if (p < 0 || p > 100 || (p > 0 && p < 0.0001)) out(`${at}.${kind}.percentage`, `percentage ${p} is neither 0.0, nor in range [0.0001, 100.0]`);
+  };
+  // validateHTTPFaultInjectionAbort. Its oneof error_type holds the last of httpStatus, grpcStatus and http2Error
+  // present: Istio's parser (golang/protobuf's jsonpb) sets them in that order, each replacing the one before.
   const abort = r.map(f.abort);
-  if (typeof abort.httpStatus === 'number' && (abort.httpStatus < 200 || abort.httpStatus > 600)) out(`${at}.abort.httpStatus`, `HTTP status ${abort.httpStatus} is not in range 200-599`);
-  if (typeof abort.grpcStatus === 'string' && !GRPC_STATUS.includes(abort.grpcStatus)) out(`${at}.abort.grpcStatus`, `gRPC status "${abort.grpcStatus}" is not supported`);
-  if (abort.http2Error !== undefined) out(`${at}.abort`, 'HTTP/2 abort fault injection not supported yet');
-  const delay = r.map(f.delay);
-  for (const field of ['fixedDelay', 'exponentialDelay'] as const) {
-    const e = typeof delay[field] === 'string' ? durationError(delay[field] as string) : undefined;
-    if (e) out(`${at}.delay.${field}`, e);
+  faultPercentage('abort');
+  // validateHTTPStatus: 200..600, whatever its message says
+  const status = abort.httpStatus as number;
+  if (abort.http2Error !== undefined && abort.http2Error !== null) {
+    out(`${at}.abort`, 'HTTP/2 abort fault injection not supported yet');
+  } else if (typeof abort.grpcStatus === 'string') {
+    if (!GRPC_STATUS.includes(abort.grpcStatus)) {
+      out(`${at}.abort.grpcStatus`, `gRPC status "${abort.grpcStatus}" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`);
+    }
+  } else if (status < 200 || status > 600) {
+    out(`${at}.abort.httpStatus`, `HTTP status ${status} is not in range 200-599`);
   }
-  if (delay.exponentialDelay !== undefined) out(`${at}.delay.exponentialDelay`, 'exponentialDelay not supported yet');
+  // validateHTTPFaultInjectionDelay, whose oneof holds exponentialDelay when present, else fixedDelay
+  const delay = r.map(f.delay);
+  faultPercentage('delay');
+  const field = delay.exponentialDelay !== undefined ? 'exponentialDelay' : 'fixedDelay';
+  const e = typeof delay[field] === 'string' ? durationError(delay[field] as string) : undefined;
+  if (e) out(`${at}.delay.${field}`, e);
+  if (field === 'exponentialDelay') out(`${at}.delay.exponentialDelay`, 'exponentialDelay not supported yet');
 }
 
 function retryErrors(r: Resource, retries: unknown, at: string, out: Out): void {
-  if (retries === undefined) return;
   const rt = r.map(retries);
   const attempts = typeof rt.attempts === 'number' ? rt.attempts : 0;
   if (attempts < 0) out(`${at}.attempts`, 'attempts cannot be negative');
@@ -253,7 +218,24 @@ function retryErrors(r: Resource, retries: unknown, at: string, out: Out): void 
   const retryOn = r.str(rt.retryOn);
   if (retryOn === '') return;
   for (const policy of retryOn.split(',')) {
-    if (!RETRY_ON.has(policy) && !/^[1-5][0-9][0-9]$/.test(policy)) out(`${at}.retryOn`, `"${policy}" is not a valid retryOn policy`);
+    // a policy, or a status code: Go's http.StatusText(strconv.Atoi(policy)) is not empty
+    if (!RETRY_ON.has(policy) && !(/^[+-]?\d+$/.test(policy) && GO_STATUS_CODES.has(Number(policy)))) out(`${at}.retryOn`, `"${policy}" is not a valid retryOn policy`);
+  }
+}
+
+/**
+ * `validateAuthorityRewrite`: the authority is rewritten in one place at most, `rewrite.authority` or a request header
+ * (`:authority` or `host`, any case) set or added on the rule; the first conflict only, as Istio returns it.
+ */
+function authorityRewrite(r: Resource, rule: Obj, at: string, out: Out): void {
+  let current = r.str(r.map(rule.rewrite).authority);
+  const request = r.map(r.map(rule.headers).request);
+  for (const op of ['set', 'add'] as const) {
+    for (const [name, value] of Object.entries(r.map(request[op]))) {
+      if (name.toLowerCase() !== ':authority' && name.toLowerCase() !== 'host') continue;
+      if (current !== '') return out(at, `authority header cannot be set multiple times: have ${JSON.stringify(current)}, attempting to set ${JSON.stringify(value)}`);
+      current = r.str(value);
+    }
   }
 }
 
@@ -294,6 +276,7 @@ function httpRule(r: Resource, rv: unknown, at: string, delegate: boolean, mesh:
     percentage(r, m.percentage, `${at}.mirrors[${k}].percentage`, out, 'mirror percentage');
   });
   retryErrors(r, rule.retries, `${at}.retries`, out);
+  authorityRewrite(r, rule, at, out);
   routeDestinations(r, rule.route, at, true, out);
   const timeout = typeof rule.timeout === 'string' ? durationError(rule.timeout) : undefined;
   if (timeout) out(`${at}.timeout`, timeout);
@@ -335,7 +318,7 @@ export function valueErrors(r: Resource): string[] {
     if (e !== undefined && !isIp(h)) {
       out(`spec.hosts[${i}]`, e);
       valid = false;
-    } else if (e === undefined && !onGateway && h === '*') {
+    } else if (!onGateway && h === '*') {
       out('spec.hosts', 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
       valid = false;
     }
@@ -358,7 +341,7 @@ export function valueErrors(r: Resource): string[] {
           out(`${at}.match[${j}].sniHosts`, `SNI host "${s}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`);
         }
       }
-      if (m.port !== undefined && m.port !== 0 && portError(m.port)) out(`${at}.match[${j}].port`, portError(m.port)!);
+      if (m.port !== undefined && m.port !== 0 && portError(m.port as number)) out(`${at}.match[${j}].port`, portError(m.port as number)!);
       gatewayNames(r, m.gateways, `${at}.match[${j}].gateways`, out);
     });
     if (r.list(tls.route).length === 0) out(at, 'TLS route is required');
@@ -369,7 +352,7 @@ export function valueErrors(r: Resource): string[] {
     const at = `spec.tcp[${i}]`;
     r.list(tcp.match).forEach((mv, j) => {
       const m = r.map(mv);
-      if (m.port !== undefined && m.port !== 0 && portError(m.port)) out(`${at}.match[${j}].port`, portError(m.port)!);
+      if (m.port !== undefined && m.port !== 0 && portError(m.port as number)) out(`${at}.match[${j}].port`, portError(m.port as number)!);
       gatewayNames(r, m.gateways, `${at}.match[${j}].gateways`, out);
     });
     if (r.list(tcp.route).length === 0) out(at, 'TCP route is required');

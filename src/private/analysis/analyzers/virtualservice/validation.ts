@@ -68,28 +68,32 @@ const SPEC: Shape = {
   },
 };
 
+const LEAVES = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false' };
+
 function kindOf(x: unknown): string {
   return x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x === 'object' ? 'a mapping' : `${typeof x} ${JSON.stringify(x)}`;
 }
 
+/** Whether `x` is of the leaf shape `shape` (a string, an integer, a number, a boolean). */
+function leafOk(x: unknown, shape: 'string' | 'integer' | 'number' | 'boolean'): boolean {
+  return shape === 'integer' ? Number.isInteger(x) : typeof x === shape;
+}
+
 /**
  * The fields of `x` that are not of their shape: `path: what it must be, what it is`. `path` holds the segments
- * down to `x` (`.http`, `[0]`); the text of a path is made only for a field of the wrong type.
+ * down to `x` (`.http`, `[0]`); the text of a path is made only for a field of the wrong type, and a leaf of the
+ * right type is not walked into.
  */
 function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out: string[]): void {
   if (x === undefined) return;
   let must: string | undefined;
-  if (shape === 'string') {
-    if (typeof x !== 'string') must = 'a string';
-  } else if (shape === 'integer') {
-    if (!Number.isInteger(x)) must = 'an integer';
-  } else if (shape === 'number') {
-    if (typeof x !== 'number') must = 'a number';
-  } else if (shape === 'boolean') {
-    if (typeof x !== 'boolean') must = 'true or false';
+  if (typeof shape === 'string') {
+    if (!leafOk(x, shape)) must = LEAVES[shape];
   } else if ('list' in shape) {
     if (!Array.isArray(x)) {must = 'a list';} else {
       x.forEach((v, i) => {
+        // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: a leaf of the right type is skipped to save the walk, which would find nothing
+        if (typeof shape.list === 'string' && leafOk(v, shape.list)) return;
         path.push(i);
         typeErrors(v, shape.list, path, out);
         path.pop();
@@ -101,9 +105,12 @@ function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out:
     // a map's every value, a message's fields that Istio reads
     for (const k of Object.keys(x)) {
       const s = 'map' in shape ? shape.map : shape.fields[k];
+      const v = (x as { [k: string]: unknown })[k];
       if (s === undefined) continue;
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: as above
+      if (typeof s === 'string' && leafOk(v, s)) continue;
       path.push(k);
-      typeErrors((x as { [k: string]: unknown })[k], s, path, out);
+      typeErrors(v, s, path, out);
       path.pop();
     }
   }
