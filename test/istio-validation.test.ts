@@ -134,6 +134,8 @@ describe('IST0106: Istio\'s value checks (ValidateVirtualService and validateHTT
       schema(`spec.hosts[1]: domain name "${'a.'.repeat(128)}x" too long (max 255)`),
     ]);
     expect(one({ hosts: ['b.x', 'b.x', 'istio.io.'], http: [{ route: ROUTE }] })).toEqual([schema('spec.hosts: duplicate hosts in virtual service: b.x & b.x')]);
+    // only the last label may be empty (a trailing dot)
+    expect(one({ hosts: ['a..example.com'], http: [{ route: ROUTE }] })).toEqual([schema('spec.hosts[0]: domain name ".example.com" invalid (label "" invalid)')]);
   });
 
   test('a delegate (no hosts) has no gateways, TLS or TCP rules', () => {

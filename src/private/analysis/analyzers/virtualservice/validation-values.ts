@@ -138,7 +138,7 @@ function destinationErrors(r: Resource, d: unknown, at: string, out: Out): void 
   const dest = r.map(d);
   const host = r.str(dest.host);
   const e = host === '*' ? 'invalid destination host *' : wildcardDomainError(host);
-  if (e) out(`${at}.host`, e);
+  if (e !== undefined) out(`${at}.host`, e);
   const subset = r.str(dest.subset);
   if (subset !== '' && !isIstioLabel(subset)) out(`${at}.subset`, `subset name is invalid: ${subset}`);
   if (dest.port !== undefined) {
@@ -200,7 +200,7 @@ function faultErrors(r: Resource, fault: unknown, at: string, out: Out): void {
   faultPercentage('delay');
   const field = delay.exponentialDelay !== undefined ? 'exponentialDelay' : 'fixedDelay';
   const e = typeof delay[field] === 'string' ? durationError(delay[field] as string) : undefined;
-  if (e) out(`${at}.delay.${field}`, e);
+  if (e !== undefined) out(`${at}.delay.${field}`, e);
   if (field === 'exponentialDelay') out(`${at}.delay.exponentialDelay`, 'exponentialDelay not supported yet');
 }
 
@@ -213,7 +213,7 @@ function retryErrors(r: Resource, retries: unknown, at: string, out: Out): void 
   }
   for (const field of ['perTryTimeout', 'backoff'] as const) {
     const e = typeof rt[field] === 'string' ? durationError(rt[field] as string) : undefined;
-    if (e) out(`${at}.${field}`, e);
+    if (e !== undefined) out(`${at}.${field}`, e);
   }
   const retryOn = r.str(rt.retryOn);
   if (retryOn === '') return;
@@ -279,7 +279,7 @@ function httpRule(r: Resource, rv: unknown, at: string, delegate: boolean, mesh:
   authorityRewrite(r, rule, at, out);
   routeDestinations(r, rule.route, at, true, out);
   const timeout = typeof rule.timeout === 'string' ? durationError(rule.timeout) : undefined;
-  if (timeout) out(`${at}.timeout`, timeout);
+  if (timeout !== undefined) out(`${at}.timeout`, timeout);
 }
 
 /** `validateExportTo` for a VirtualService of `namespace`. */

@@ -88,11 +88,12 @@ function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out:
   if (x === undefined) return;
   let must: string | undefined;
   if (typeof shape === 'string') {
-    if (!leafOk(x, shape)) must = LEAVES[shape];
+    // a leaf gets here only when it is of the wrong type: the walk below skips the others
+    must = LEAVES[shape];
   } else if ('list' in shape) {
     if (!Array.isArray(x)) {must = 'a list';} else {
       x.forEach((v, i) => {
-        // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: a leaf of the right type is skipped to save the walk, which would find nothing
+        // a leaf of the right type is skipped (typeErrors reports every leaf it is given)
         if (typeof shape.list === 'string' && leafOk(v, shape.list)) return;
         path.push(i);
         typeErrors(v, shape.list, path, out);
@@ -107,7 +108,7 @@ function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out:
       const s = 'map' in shape ? shape.map : shape.fields[k];
       const v = (x as { [k: string]: unknown })[k];
       if (s === undefined) continue;
-      // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: as above
+      // as above
       if (typeof s === 'string' && leafOk(v, s)) continue;
       path.push(k);
       typeErrors(v, s, path, out);
