@@ -74,8 +74,8 @@ function kindOf(x: unknown): string {
   return x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x === 'object' ? 'a mapping' : `${typeof x} ${JSON.stringify(x)}`;
 }
 
-/** Whether `x` is of the leaf shape `shape` (a string, an integer, a number, a boolean). */
-function leafOk(x: unknown, shape: 'string' | 'integer' | 'number' | 'boolean'): boolean {
+/** Whether `shape` is a leaf (a string, an integer, a number, a boolean) and `x` is of it; never for a list or a mapping. */
+function leafOk(x: unknown, shape: Shape): boolean {
   return shape === 'integer' ? Number.isInteger(x) : typeof x === shape;
 }
 
@@ -94,7 +94,7 @@ function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out:
     if (!Array.isArray(x)) {must = 'a list';} else {
       x.forEach((v, i) => {
         // a leaf of the right type is skipped (typeErrors reports every leaf it is given)
-        if (typeof shape.list === 'string' && leafOk(v, shape.list)) return;
+        if (leafOk(v, shape.list)) return;
         path.push(i);
         typeErrors(v, shape.list, path, out);
         path.pop();
@@ -109,7 +109,7 @@ function typeErrors(x: unknown, shape: Shape, path: Array<string | number>, out:
       const v = (x as { [k: string]: unknown })[k];
       if (s === undefined) continue;
       // as above
-      if (typeof s === 'string' && leafOk(v, s)) continue;
+      if (leafOk(v, s)) continue;
       path.push(k);
       typeErrors(v, s, path, out);
       path.pop();
