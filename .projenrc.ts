@@ -41,8 +41,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   vscode: false,
 
   // RE2 semantics (Envoy's regex engine) for validating and evaluating regex matches; bundled, as jsii requires.
-  // yaml parses VirtualServices for the simulation and the cdk8s-lanes CLI.
-  bundledDeps: ['@viz-js/viz@^3.31.0', 're2js@^2.10.0', 'yaml@^2.8.0', 'zod@^4.6.7'],
+  // js-yaml reads manifests for the simulation, the checks and the cdk8s-lanes CLI (strict and fast: yaml.ts).
+  bundledDeps: ['@viz-js/viz@^3.31.0', 're2js@^2.10.0', 'js-yaml@^5.5.0', 'zod@^4.6.7'],
   devDeps: [
     'cdk8s-cli@~2.207.60',
     'ajv@^8.17.1',
@@ -55,8 +55,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jest-runner@^30.5.2',
     '@jest/test-sequencer@^30.5.2',
     'fast-check@^4.3.0',
-    // reads the vendored CRD bundles in the tests about ten times faster than yaml
-    'js-yaml@^5.5.0',
+    // the CRD import script (scripts/import-crds.ts) and tests that write YAML
+    'yaml@^2.8.0',
   ],
 
   // Generated Istio classes live in a top-level imports/ folder (see README "Regenerating imports").

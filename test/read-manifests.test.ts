@@ -34,8 +34,47 @@ describe('YAML documents', () => {
     ]);
   });
 
-  test('a scalar document is one object (which the reader then refuses)', () => {
-    expect(parseYaml([{ name: 'f.yaml', text: 'just text' }])).toEqual([{ origin: 'f.yaml', index: 1, obj: 'just text' }]);
+  test('a document that is a scalar or a list is an error naming it (as the API server refuses it)', () => {
+    expect(() => parseYaml([{ name: 'f.yaml', text: 'just text' }])).toThrow(new Error('f.yaml (document 1): a document must be a Kubernetes object (a mapping), got "just text"'));
+    expect(() => parseYaml([{ name: 'f.yaml', text: 'kind: A\n---\n- 1\n' }])).toThrow(new Error('f.yaml (document 2): a document must be a Kubernetes object (a mapping), got [1]'));
+  });
+
+  test('scalars resolve by the YAML 1.2 core schema, as in JSON: a date, yes and a version stay strings', () => {
+    expect(parseYaml([{ name: 'f', text: 'kind: A\nd: 2024-01-01\nb: yes\nv: 1.10\nn: 0x1F\nt: true\nz: ~\n' }])[0].obj).toEqual({
+      kind: 'A', d: '2024-01-01', b: 'yes', v: 1.1, n: 31, t: true, z: null,
+    });
+  });
+
+  test('what the API server refuses is an error naming the file, the document, the line and the column', () => {
+    const error = (text: string) => {
+      try {
+        parseYaml([{ name: 'f.yaml', text }]);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(error('kind: A\n---\nkind: B\nkind: C\n')).toBe('f.yaml (document 2): not valid YAML: duplicated mapping key at line 4, column 1');
+    expect(error('kind: "a\u0001"\n')).toBe('f.yaml (document 1): not valid YAML: expected valid JSON character at line 1, column 9');
+    expect(error('kind: a\u0001b\n')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 1, column 8');
+    expect(error('kind: a\u0000\n')).toBe('f.yaml (document 1): not valid YAML: null byte is not allowed in input at line 1, column 8');
+    expect(error(`a: ${'['.repeat(101)}${']'.repeat(101)}\n`)).toBe('f.yaml (document 1): not valid YAML: nested too deeply (more than 100 levels) at line 1, column 103');
+    // a `---` before the first object starts the first document; comments, blank lines and directives are no content
+    expect(error('# c\n\n%YAML 1.2\n---\nkind: A\n---\n---\nkind: [\n')).toBe('f.yaml (document 3): not valid YAML: deficient indentation at line 9, column 1');
+  });
+
+  test('aliases: one that contains itself, or deeper than 100 levels once expanded, is an error; a bomb is stopped by the size of the text', () => {
+    expect(() => parseYaml([{ name: 'f', text: 'kind: A\ng: &g [*g]\n' }])).toThrow(new Error('f (document 1): an alias refers to a collection that contains it'));
+    const chain = ['kind: A', 'a0: &a0 [x]', ...Array.from({ length: 100 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}]`)].join('\n');
+    expect(() => parseYaml([{ name: 'f', text: chain }])).toThrow(new Error('f (document 1): nested too deeply (more than 100 levels, aliases included)'));
+    const levels = (n: number) => ['kind: A', 'a0: &a0 [1,1,1,1,1,1,1,1,1,1]', ...Array.from({ length: n }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(',')}]`)].join('\n');
+    // 10,000 values from a text of about 150 characters: within the floor of 100,000 values
+    expect(parseYaml([{ name: 'f', text: levels(3) }])).toHaveLength(1);
+    expect(() => parseYaml([{ name: 'f', text: levels(4) }, { name: 'g', text: 'kind: B\n' }])).toThrow(new Error(
+      'f (document 1): its aliases expand what is read to too many values (at most 2 per character read, and 100,000 for short files); an alias bomb?'));
+    // the budget is the whole input's: what is read stays within 2 values per character of all the files
+    const big = `kind: B\nv: [${Array(60_000).fill('1').join(',')}]\n`;
+    expect(parseYaml([{ name: 'f', text: levels(4) }, { name: 'g', text: big }])).toHaveLength(2);
   });
 
   test('a List (kubectl get -o yaml) is its items, each with the List\'s document index', () => {

@@ -3,7 +3,6 @@
  * on: every VirtualService and DestinationRule (virtual-service.ts), every HTTPRoute (httproute.ts), and the
  * routing ASM generates for its lane resources (asm.ts); then resolves delegation (delegation.ts).
  */
-import { parseAllDocuments } from 'yaml';
 import { modelAsmLaneGroups } from './asm';
 import { resolveDelegation } from './delegation';
 import { integer, mapping, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
@@ -13,6 +12,7 @@ import { qualifyHost, serviceHost } from '../../model/group';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../../model/types';
 import { Mesh, RuleSource, ServiceInfo, SubsetLabels } from '../mesh';
 import { RawTable, readVirtualService } from './virtual-service';
+import { aliasBudget, parseYamlText } from './yaml';
 import { brief, list, show } from '../../validation/values';
 
 /** One Kubernetes object, and where it comes from (a file name and the document's index; none: a construct). */
@@ -41,25 +41,23 @@ export interface ReadOptions {
   readonly leaveOut?: (m: Manifest, message: string) => void;
 }
 
-/** Every document of multi-document YAML sources, each named by its source and index. */
+/**
+ * Every object of multi-document YAML sources, each named by its source and its document's index (yaml.ts reads them
+ * strictly). Empty documents are skipped, as kubectl skips them; a document that is a scalar or a list is an error.
+ */
 export function parseYaml(sources: ReadonlyArray<{ readonly name: string; readonly text: string }>): Manifest[] {
   const out: Manifest[] = [];
+  const budget = aliasBudget(sources.reduce((sum, f) => sum + f.text.length, 0));
   for (const file of sources) {
-    parseAllDocuments(file.text).forEach((doc, i) => {
-      const where = `${file.name} (document ${i + 1})`;
-      if (doc.errors.length) throw new Error(`${where}: not valid YAML: ${doc.errors[0].message}`);
-      let obj: unknown;
-      try {
-        obj = doc.toJS(); // the yaml library bounds aliases (a "billion laughs" document fails here)
-      } catch (e) {
-        throw new Error(`${where}: ${(e as Error).message}`);
+    for (const { index, value } of parseYamlText(file.name, file.text, budget)) {
+      if (value === null) continue;
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new Error(`${file.name} (document ${index}): a document must be a Kubernetes object (a mapping), got ${show(value)}`);
       }
-      // Stryker disable next-line ConditionalExpression: toJS() gives null for an empty document, never undefined (kept for safety)
-      if (obj === null || obj === undefined) return;
-      // a List (`kubectl get -o yaml`) holds its objects in items (a scalar has no kind: it is one object)
-      const items = (obj as any).kind === 'List' && Array.isArray((obj as any).items) ? (obj as any).items : [obj];
-      for (const item of items) out.push({ origin: file.name, index: i + 1, obj: item });
-    });
+      // a List (`kubectl get -o yaml`) holds its objects in items
+      const items = (value as any).kind === 'List' && Array.isArray((value as any).items) ? (value as any).items : [value];
+      for (const item of items) out.push({ origin: file.name, index, obj: item });
+    }
   }
   return out;
 }
