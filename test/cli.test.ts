@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 // the module object itself, to list a directory in another order (an `import * as` copy has read-only getters)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -415,19 +416,61 @@ describe('cdk8s-lanes: the files it reads', () => {
       .toEqual([['b.yaml', path.join(d, 'a.json')], ['c.yml', path.join(d, 'a.json')]]);
   });
 
-  test('what is not a regular file, a file over 16 MiB, or more than 64 MiB in all is refused before it is read', () => {
-    expect(cli('simulate', '/dev/null')).toMatchObject({ code: 1, err: 'cdk8s-lanes: /dev/null: not a regular file\n' });
+  // check exits 2 for input it cannot read
+  test('links are followed as kubectl follows them: a linked file or directory is read, a loop is walked once, a dangling link is an error', () => {
+    const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: x}\n`;
+    const target = fs.mkdtempSync(path.join(dir, 'target-'));
+    fs.writeFileSync(path.join(target, 'real.yaml'), cm('a'));
+    const d = fs.mkdtempSync(path.join(dir, 'links-'));
+    fs.symlinkSync(path.join(target, 'real.yaml'), path.join(d, 'only.yaml'));
+    const check = (...args: string[]) => cli('check', ...args, '--json');
+    expect(check(d)).toMatchObject({ code: 0 });
+    fs.mkdirSync(path.join(d, 'sub'));
+    fs.symlinkSync(d, path.join(d, 'sub', 'loop'));
+    fs.symlinkSync(target, path.join(d, 'sub', 'other'));
+    // only.yaml and other/real.yaml are one file: read once, so no duplicate; the loop back to d is not walked again
+    expect(JSON.parse(check(d).out).filter((f: any) => f.code === 'LANE001')).toEqual([]);
+    // the same file given twice, or as a directory and a file in it, is read once too
+    expect(JSON.parse(check(d, path.join(target, 'real.yaml'), target).out).filter((f: any) => f.code === 'LANE001')).toEqual([]);
+    fs.symlinkSync(path.join(target, 'gone.yaml'), path.join(d, 'dangling.yaml'));
+    expect(check(d)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${path.join(d, 'dangling.yaml')}: a symbolic link to ${path.join(target, 'gone.yaml')}, which does not exist\n` });
+    expect(check(path.join(d, 'dangling.yaml'))).toMatchObject({ code: 2, err: `cdk8s-lanes: ${path.join(d, 'dangling.yaml')}: a symbolic link to ${path.join(target, 'gone.yaml')}, which does not exist\n` });
+    fs.rmSync(path.join(d, 'dangling.yaml'));
+    // a link whose name is no manifest's is not followed unless it leads to a directory
+    fs.symlinkSync(path.join(target, 'gone.txt'), path.join(d, 'notes.txt'));
+    expect(check(d)).toMatchObject({ code: 0 });
+  });
+
+  test('a FIFO among the manifests is an error naming it, never a hang', () => {
+    const d = fs.mkdtempSync(path.join(dir, 'fifo-'));
+    execFileSync('mkfifo', [path.join(d, 'pipe.yaml')]);
+    expect(cli('check', d)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${path.join(d, 'pipe.yaml')}: not a regular file (a FIFO, a socket or a device); give manifest files or directories\n` });
+  });
+
+  test('invalid UTF-8 is an error naming the document, the line, the column and the byte', () => {
+    const f = path.join(dir, 'latin1.yaml');
+    fs.writeFileSync(f, Buffer.concat([Buffer.from('kind: A\n---\nkind: B\nname: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    expect(cli('check', f)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${f} (document 2): not valid UTF-8 at line 4, column 10 (byte 0xe9)\n` });
+    const cut = path.join(dir, 'cut.yaml');
+    fs.writeFileSync(cut, Buffer.concat([Buffer.from('kind: "é'), Buffer.from([0xe2, 0x82])]));
+    expect(cli('check', cut)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${cut} (document 1): not valid UTF-8 at line 1, column 9 (byte 0xe2)\n` });
+  });
+
+  test('what is not a regular file, a file over 64 MiB, or more than 128 MiB in all is refused before it is read', () => {
+    expect(cli('simulate', '/dev/null')).toMatchObject({ code: 1, err: 'cdk8s-lanes: /dev/null: not a regular file (a FIFO, a socket or a device); give manifest files or directories\n' });
     const big = path.join(dir, 'big.yaml');
     fs.writeFileSync(big, '');
-    fs.truncateSync(big, 17 * 1024 * 1024);
-    expect(cli('simulate', big)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${big}: 17.0 MiB; cdk8s-lanes reads files of at most 16 MiB (split it, or give the directory of a cdk8s synth output)\n` });
+    fs.truncateSync(big, 65 * 1024 * 1024);
+    expect(cli('simulate', big)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${big}: 65.0 MiB; cdk8s-lanes reads files of at most 64 MiB (split it, or give the directory of a cdk8s synth output)\n` });
+    fs.rmSync(big);
     const many = fs.mkdtempSync(path.join(dir, 'many-'));
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
       const f = path.join(many, `part${i}.yaml`);
       fs.writeFileSync(f, '');
-      fs.truncateSync(f, 13 * 1024 * 1024);
+      fs.truncateSync(f, 43 * 1024 * 1024);
     }
-    expect(cli('explain', many)).toMatchObject({ code: 1, err: 'cdk8s-lanes: the 5 files given hold 65.0 MiB; cdk8s-lanes reads at most 64 MiB in all\n' });
+    expect(cli('explain', many)).toMatchObject({ code: 1, err: 'cdk8s-lanes: the 3 files given hold 129.0 MiB; cdk8s-lanes reads at most 128 MiB in all\n' });
+    fs.rmSync(many, { recursive: true });
     const fits = fs.mkdtempSync(path.join(dir, 'fits-'));
     fs.writeFileSync(path.join(fits, 'a.yaml'), fs.readFileSync(seedYaml, 'utf-8'));
     expect(cli('explain', fits).code).toBe(0);
@@ -1139,12 +1182,12 @@ describe('cdk8s-lanes: the limits and order of the files it reads', () => {
     expect(r.out.split('\n').filter(l => l.includes(': VirtualService '))).toEqual(['a', 'b', 'c'].map(n => `${path.join(d, `${n}.yaml`)}: VirtualService n/${n}`));
   });
 
-  test('files of exactly 16 MiB, 64 MiB in all, are within the limits: they are read', () => {
+  test('files of exactly 64 MiB, 128 MiB in all, are within the limits: they are read', () => {
     const d = fs.mkdtempSync(path.join(dir, 'limits-'));
     // a.yaml (2 bytes, not valid YAML) is parsed first, and fails before the large files are parsed
     fs.writeFileSync(path.join(d, 'a.yaml'), ']\n');
     const MiB = 1024 * 1024;
-    for (const [name, size] of [['b.yaml', 16 * MiB], ['c.yaml', 16 * MiB], ['d.yaml', 16 * MiB], ['e.yaml', 16 * MiB - 2]] as const) {
+    for (const [name, size] of [['b.yaml', 64 * MiB], ['c.yaml', 64 * MiB - 2]] as const) {
       fs.writeFileSync(path.join(d, name), '');
       fs.truncateSync(path.join(d, name), size);
     }

@@ -61,17 +61,29 @@ describe('YAML documents', () => {
     expect(error(`a: ${'['.repeat(101)}${']'.repeat(101)}\n`)).toBe('f.yaml (document 1): not valid YAML: nested too deeply (more than 100 levels) at line 1, column 103');
     // a `---` before the first object starts the first document; comments, blank lines and directives are no content
     expect(error('# c\n\n%YAML 1.2\n---\nkind: A\n---\n---\nkind: [\n')).toBe('f.yaml (document 3): not valid YAML: deficient indentation at line 9, column 1');
+    expect(error('  # an indented comment\n---\nkind: A\n---\nkind: [\n')).toBe('f.yaml (document 2): not valid YAML: deficient indentation at line 6, column 1');
+    // an error on the line that starts a document is in that document
+    expect(error('kind: A\n--- ]\n')).toBe('f.yaml (document 2): not valid YAML: end of the stream or a document separator is expected at line 2, column 5');
+    // "---" starts a document only at the start of a line, and followed by a blank or the end of the line
+    expect(error('kind: A\nnote: x --- y\n---x: 1\nkind: [\n')).toBe('f.yaml (document 1): not valid YAML: deficient indentation at line 5, column 1');
   });
 
   test('aliases: one that contains itself, or deeper than 100 levels once expanded, is an error; a bomb is stopped by the size of the text', () => {
     expect(() => parseYaml([{ name: 'f', text: 'kind: A\ng: &g [*g]\n' }])).toThrow(new Error('f (document 1): an alias refers to a collection that contains it'));
-    const chain = ['kind: A', 'a0: &a0 [x]', ...Array.from({ length: 100 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}]`)].join('\n');
-    expect(() => parseYaml([{ name: 'f', text: chain }])).toThrow(new Error('f (document 1): nested too deeply (more than 100 levels, aliases included)'));
+    // the document, then a list in a list ... (a(n) nests n + 1 lists): 100 levels are read, 101 are not, as js-yaml counts them
+    const chain = (n: number) => ['kind: A', 'a0: &a0 [x]', ...Array.from({ length: n }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}]`)].join('\n');
+    expect(parseYaml([{ name: 'f', text: chain(98) }])).toHaveLength(1);
+    expect(() => parseYaml([{ name: 'f', text: chain(99) }])).toThrow(new Error('f (document 1): nested too deeply (more than 100 levels, aliases included)'));
+    expect(parseYaml([{ name: 'f', text: `a: ${'['.repeat(99)}${']'.repeat(99)}\n` }])).toHaveLength(1);
     const levels = (n: number) => ['kind: A', 'a0: &a0 [1,1,1,1,1,1,1,1,1,1]', ...Array.from({ length: n }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(',')}]`)].join('\n');
     // 10,000 values from a text of about 150 characters: within the floor of 100,000 values
     expect(parseYaml([{ name: 'f', text: levels(3) }])).toHaveLength(1);
     expect(() => parseYaml([{ name: 'f', text: levels(4) }, { name: 'g', text: 'kind: B\n' }])).toThrow(new Error(
       'f (document 1): its aliases expand what is read to too many values (at most 2 per character read, and 100,000 for short files); an alias bomb?'));
+    // exactly 100,000 values (the root, kind, a: 10, b: 1 + 10 × 9,998, c: 7) are within the floor; one more is not
+    const exactly = (extra: number) => `kind: A\na: &a [1,1,1,1,1,1,1,1,1]\nb: [${Array(9998).fill('*a').join(',')}]\nc: [${Array(6 + extra).fill('1').join(',')}]\n`;
+    expect(parseYaml([{ name: 'f', text: exactly(0) }])).toHaveLength(1);
+    expect(() => parseYaml([{ name: 'f', text: exactly(1) }])).toThrow(/^f \(document 1\): its aliases expand/);
     // the budget is the whole input's: what is read stays within 2 values per character of all the files
     const big = `kind: B\nv: [${Array(60_000).fill('1').join(',')}]\n`;
     expect(parseYaml([{ name: 'f', text: levels(4) }, { name: 'g', text: big }])).toHaveLength(2);

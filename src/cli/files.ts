@@ -1,58 +1,124 @@
 /**
- * Reading the manifest files the commands are given: files, or every manifest under a directory, within
- * bounds on size.
+ * Reading the manifest files the commands are given: files, or every manifest under a directory, as `kubectl apply
+ * -f DIR -R` finds them (symbolic links followed, loops detected), within bounds on size; each file read once, and
+ * only as valid UTF-8.
  */
+import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
+import { documentAt } from '../private/simulate/read/yaml';
 
-/** Largest file read; memory stays bounded whatever is given (a parsed document takes several times its size). */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Largest file read: a cdk8s synth chart of 10,000 services is about 19 MiB. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Most bytes read in all: memory stays bounded whatever directories are given (a parsed file takes several times its size). */
+const MAX_TOTAL_BYTES = 128 * 1024 * 1024;
 /** What `cdk8s-lanes` reads in a directory (recursively), as `kubectl apply -f DIR -R` does. */
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
-/** The manifest files a path names: the file itself, or every .yaml, .yml and .json file under a directory. */
-export function manifestFiles(name: string): string[] {
+const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+/** What a path is, its links followed; a dangling link, a FIFO, a socket or a device is an error naming it. */
+function kindOf(name: string): 'file' | 'directory' {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(name);
   } catch {
-    throw new Error(`${name}: no such file or directory`);
-  }
-  if (stat.isDirectory()) {
-    const found: string[] = [];
-    const walk = (dir: string) => {
-      // Stryker disable next-line EqualityOperator: the names in one directory differ, so < and <= agree
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const file = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(file);
-        else if (entry.isFile() && MANIFEST_FILE.test(entry.name)) found.push(file);
+    const link = (() => {
+      try {
+        return fs.lstatSync(name).isSymbolicLink();
+      } catch {
+        return false;
       }
-    };
-    walk(name);
-    if (found.length === 0) throw new Error(`${name}: a directory without .yaml, .yml or .json files`);
-    return found;
+    })();
+    throw new Error(link ? `${name}: a symbolic link to ${fs.readlinkSync(name)}, which does not exist` : `${name}: no such file or directory`);
   }
-  if (!stat.isFile()) throw new Error(`${name}: not a regular file`);
-  return [name];
+  if (stat.isDirectory()) return 'directory';
+  if (stat.isFile()) return 'file';
+  throw new Error(`${name}: not a regular file (a FIFO, a socket or a device); give manifest files or directories`);
 }
 
-/** Most bytes read in all: memory stays bounded whatever directories are given. */
-const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+/**
+ * The manifest files a path names: the file itself, or every .yaml, .yml and .json file under a directory (sorted by
+ * name, subdirectories and links to them included, each directory once).
+ */
+export function manifestFiles(name: string): string[] {
+  if (kindOf(name) === 'file') return [name];
+  const found: string[] = [];
+  const walked = new Set<string>();
+  const walk = (dir: string) => {
+    const real = fs.realpathSync(dir);
+    if (walked.has(real)) return; // a link back to a directory walked already (a loop, or the same directory twice)
+    walked.add(real);
+    // Stryker disable next-line EqualityOperator: the names in one directory differ, so < and <= agree
+    for (const entry of fs.readdirSync(dir).sort((a, b) => (a < b ? -1 : 1))) {
+      const file = path.join(dir, entry);
+      // a name that is no manifest's is looked at only if it is a directory (or a link to one)
+      if (!MANIFEST_FILE.test(entry)) {
+        if (isDirectory(file)) walk(file);
+        continue;
+      }
+      if (kindOf(file) === 'directory') walk(file);
+      else found.push(file);
+    }
+  };
+  walk(name);
+  if (found.length === 0) throw new Error(`${name}: a directory without .yaml, .yml or .json files`);
+  return found;
+}
 
-/** Reads the files, each within MAX_FILE_BYTES and all within MAX_TOTAL_BYTES, checked before anything is read. */
+/** Whether a path is a directory, its links followed (a dangling link is none). */
+function isDirectory(name: string): boolean {
+  try {
+    return fs.statSync(name).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the files, each once (the same file named twice, or through a link, is read the first time), each within
+ * MAX_FILE_BYTES and all within MAX_TOTAL_BYTES, checked before anything is read.
+ */
 export function readManifestFiles(names: readonly string[]): Array<{ name: string; yaml: string }> {
-  const total = names.reduce((sum, n) => sum + fs.statSync(n).size, 0);
+  const seen = new Set<string>();
+  const unique = names.filter(n => {
+    const real = fs.realpathSync(n);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
+  const total = unique.reduce((sum, n) => sum + fs.statSync(n).size, 0);
   if (total > MAX_TOTAL_BYTES) {
-    throw new Error(`the ${names.length} files given hold ${(total / 1024 / 1024).toFixed(1)} MiB; cdk8s-lanes reads at most ${MAX_TOTAL_BYTES / 1024 / 1024} MiB in all`);
+    throw new Error(`the ${unique.length} files given hold ${MiB(total)}; cdk8s-lanes reads at most ${MAX_TOTAL_BYTES / 1024 / 1024} MiB in all`);
   }
-  return names.map(readManifestFile);
+  return unique.map(readManifestFile);
 }
 
+/** One file, within MAX_FILE_BYTES, as text: invalid UTF-8 is an error naming the document, the line and the column. */
 export function readManifestFile(name: string): { name: string; yaml: string } {
   const size = fs.statSync(name).size;
   if (size > MAX_FILE_BYTES) {
-    throw new Error(`${name}: ${(size / 1024 / 1024).toFixed(1)} MiB; cdk8s-lanes reads files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB (split it, or give the directory of a cdk8s synth output)`);
+    throw new Error(`${name}: ${MiB(size)}; cdk8s-lanes reads files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB (split it, or give the directory of a cdk8s synth output)`);
   }
-  return { name, yaml: fs.readFileSync(name, 'utf-8') };
+  const bytes = fs.readFileSync(name);
+  if (!isUtf8(bytes)) {
+    const at = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, at).toString('utf-8');
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    throw new Error(`${name} (document ${documentAt(before, line - 1)}): not valid UTF-8 at line ${line}, column ${column} (byte 0x${bytes[at].toString(16).padStart(2, '0')})`);
+  }
+  return { name, yaml: bytes.toString('utf-8') };
 }
 
+/** The offset of the first byte that starts no valid UTF-8 sequence (the text is known to be invalid). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0 || !isUtf8(bytes.subarray(i, i + n))) return i;
+    i += n;
+  }
+  return i;
+}

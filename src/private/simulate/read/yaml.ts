@@ -20,7 +20,7 @@ export interface YamlDocument {
 }
 
 /** The document (from 1) that holds `line` (from 0): one more for each document start (`---`) before it, but the first. */
-function documentAt(text: string, line: number): number {
+export function documentAt(text: string, line: number): number {
   const lines = text.split('\n', line + 1);
   let starts = 0;
   let content = false;
@@ -36,28 +36,31 @@ function documentAt(text: string, line: number): number {
   return starts + 1;
 }
 
-/** The size and depth of a value as its aliases expand it, each shared collection measured once. */
-function measure(value: unknown, where: () => string): { size: number; depth: number } {
-  const known = new Map<object, { size: number; depth: number }>();
+/**
+ * The size of a value as its aliases expand it (its values, collections included) and its depth (its levels of
+ * collections, as js-yaml's maxDepth counts them: the document's own is the first), each shared collection measured once.
+ */
+function measure(value: unknown, where: () => string): { size: number; levels: number } {
+  const known = new Map<object, { size: number; levels: number }>();
   const open = new Set<object>();
-  const walk = (v: unknown, level: number): { size: number; depth: number } => {
-    if (v === null || typeof v !== 'object') return { size: 1, depth: 0 };
+  /** `above`: the levels of collections that hold `v` */
+  const walk = (v: unknown, above: number): { size: number; levels: number } => {
+    if (v === null || typeof v !== 'object') return { size: 1, levels: 0 };
     const seen = known.get(v);
     // a collection measured before (an alias to it) nests as deep here as it does
-    const depth = seen ? level + seen.depth : level;
-    if (depth > MAX_DEPTH) throw new Error(`${where()}: nested too deeply (more than ${MAX_DEPTH} levels, aliases included)`);
+    if (above + (seen ? seen.levels : 1) > MAX_DEPTH) throw new Error(`${where()}: nested too deeply (more than ${MAX_DEPTH} levels, aliases included)`);
     if (seen) return seen;
     if (open.has(v)) throw new Error(`${where()}: an alias refers to a collection that contains it`);
     open.add(v);
     let size = 1;
     let below = 0;
     for (const x of Array.isArray(v) ? v : Object.values(v)) {
-      const m = walk(x, level + 1);
+      const m = walk(x, above + 1);
       size += m.size;
-      below = Math.max(below, m.depth + 1);
+      below = Math.max(below, m.levels);
     }
     open.delete(v);
-    const result = { size, depth: below };
+    const result = { size, levels: below + 1 };
     known.set(v, result);
     return result;
   };
@@ -81,8 +84,12 @@ export function aliasBudget(characters: number): AliasBudget {
 export function parseYamlText(name: string, text: string, budget: AliasBudget = aliasBudget(text.length)): YamlDocument[] {
   let values: unknown[];
   try {
+    // js-yaml's defaults, written out so that a change of default changes nothing here
+    // Stryker disable next-line ObjectLiteral: js-yaml 5 defaults to the core schema and a depth of 100
     values = loadAll(text, { schema: CORE_SCHEMA, maxDepth: MAX_DEPTH });
   } catch (e) {
+    // js-yaml gives every error in a text a mark; anything else is no error of the text
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: see above
     if (!(e instanceof YAMLException) || !e.mark) throw e;
     const reason = e.reason.startsWith('nesting exceeded maxDepth') ? `nested too deeply (more than ${MAX_DEPTH} levels)` : e.reason;
     throw new Error(`${name} (document ${documentAt(text, e.mark.line)}): not valid YAML: ${reason} at line ${e.mark.line + 1}, column ${e.mark.column + 1}`);
