@@ -436,6 +436,13 @@ describe('cdk8s-lanes: the files it reads', () => {
     expect(check(d)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${path.join(d, 'dangling.yaml')}: a symbolic link to ${path.join(target, 'gone.yaml')}, which does not exist\n` });
     expect(check(path.join(d, 'dangling.yaml'))).toMatchObject({ code: 2, err: `cdk8s-lanes: ${path.join(d, 'dangling.yaml')}: a symbolic link to ${path.join(target, 'gone.yaml')}, which does not exist\n` });
     fs.rmSync(path.join(d, 'dangling.yaml'));
+    // a directory is walked whatever its name, a file whose name is no manifest's is skipped
+    fs.mkdirSync(path.join(d, 'more.yaml'));
+    fs.writeFileSync(path.join(d, 'more.yaml', 'b.yaml'), cm('b'));
+    expect(JSON.parse(check(d).out).filter((f: any) => f.code === 'LANE001')).toEqual([]);
+    fs.writeFileSync(path.join(d, 'more.yaml', 'c.yaml'), cm('b'));
+    expect(JSON.parse(check(d).out).filter((f: any) => f.code === 'LANE001')).toHaveLength(1);
+    fs.rmSync(path.join(d, 'more.yaml', 'c.yaml'));
     // a link whose name is no manifest's is not followed unless it leads to a directory
     fs.symlinkSync(path.join(target, 'gone.txt'), path.join(d, 'notes.txt'));
     expect(check(d)).toMatchObject({ code: 0 });
@@ -451,6 +458,13 @@ describe('cdk8s-lanes: the files it reads', () => {
     const f = path.join(dir, 'latin1.yaml');
     fs.writeFileSync(f, Buffer.concat([Buffer.from('kind: A\n---\nkind: B\nname: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
     expect(cli('check', f)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${f} (document 2): not valid UTF-8 at line 4, column 10 (byte 0xe9)\n` });
+    // a U+FFFD written in the file is valid; a sequence cut short after two of its bytes is not
+    const replacement = path.join(dir, 'replacement.yaml');
+    fs.writeFileSync(replacement, Buffer.concat([Buffer.from('kind: "\uFFFD é'), Buffer.from([0xff]), Buffer.from('"\n')]));
+    expect(cli('check', replacement)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${replacement} (document 1): not valid UTF-8 at line 1, column 11 (byte 0xff)\n` });
+    const two = path.join(dir, 'two.yaml');
+    fs.writeFileSync(two, Buffer.concat([Buffer.from('kind: '), Buffer.from([0xef, 0xbf]), Buffer.from('A\n')]));
+    expect(cli('check', two)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${two} (document 1): not valid UTF-8 at line 1, column 7 (byte 0xef)\n` });
     const cut = path.join(dir, 'cut.yaml');
     fs.writeFileSync(cut, Buffer.concat([Buffer.from('kind: "é'), Buffer.from([0xe2, 0x82])]));
     expect(cli('check', cut)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${cut} (document 1): not valid UTF-8 at line 1, column 9 (byte 0xe2)\n` });

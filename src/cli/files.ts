@@ -26,6 +26,7 @@ function kindOf(name: string): 'file' | 'directory' {
     const link = (() => {
       try {
         return fs.lstatSync(name).isSymbolicLink();
+      // Stryker disable next-line BlockStatement: undefined reads as false, no link
       } catch {
         return false;
       }
@@ -70,6 +71,7 @@ export function manifestFiles(name: string): string[] {
 function isDirectory(name: string): boolean {
   try {
     return fs.statSync(name).isDirectory();
+  // Stryker disable next-line BlockStatement: undefined reads as false, no directory
   } catch {
     return false;
   }
@@ -106,19 +108,24 @@ export function readManifestFile(name: string): { name: string; yaml: string } {
     const before = bytes.subarray(0, at).toString('utf-8');
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
-    throw new Error(`${name} (document ${documentAt(before, line - 1)}): not valid UTF-8 at line ${line}, column ${column} (byte 0x${bytes[at].toString(16).padStart(2, '0')})`);
+    // a byte that starts no UTF-8 sequence is 0x80 or more: two hex digits
+    throw new Error(`${name} (document ${documentAt(before, line)}): not valid UTF-8 at line ${line}, column ${column} (byte 0x${bytes[at].toString(16)})`);
   }
   return { name, yaml: bytes.toString('utf-8') };
 }
 
-/** The offset of the first byte that starts no valid UTF-8 sequence (the text is known to be invalid). */
+/**
+ * The offset of the first byte of no valid UTF-8 sequence (the bytes hold one): decoding writes U+FFFD for it, and
+ * the characters before it encode to the same bytes again (a U+FFFD written in the file is no error).
+ */
 function firstInvalidUtf8(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-    if (n === 0 || !isUtf8(bytes.subarray(i, i + n))) return i;
-    i += n;
+  const text = bytes.toString('utf-8');
+  let k = text.indexOf('\uFFFD');
+  // Stryker disable next-line ConditionalExpression: the bytes hold an invalid sequence, so a U+FFFD that is none of the file's is found
+  while (k >= 0) {
+    const at = Buffer.byteLength(text.slice(0, k));
+    if (!(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) return at;
+    k = text.indexOf('\uFFFD', k + 1);
   }
-  return i;
+  return bytes.length;
 }
