@@ -465,6 +465,15 @@ describe('cdk8s-lanes: the files it reads', () => {
     const two = path.join(dir, 'two.yaml');
     fs.writeFileSync(two, Buffer.concat([Buffer.from('kind: '), Buffer.from([0xef, 0xbf]), Buffer.from('A\n')]));
     expect(cli('check', two)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${two} (document 1): not valid UTF-8 at line 1, column 7 (byte 0xef)\n` });
+    // the first invalid byte, whatever follows it, and at the very start of the file
+    for (const [bytes, column, byte] of [[[0xc0, 0xbf, 0xbd], 7, 'c0'], [[0xef, 0x41, 0xbd], 7, 'ef']] as const) {
+      const f2 = path.join(dir, `bytes-${byte}.yaml`);
+      fs.writeFileSync(f2, Buffer.concat([Buffer.from('kind: '), Buffer.from(bytes)]));
+      expect(cli('check', f2)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${f2} (document 1): not valid UTF-8 at line 1, column ${column} (byte 0x${byte})\n` });
+    }
+    const first = path.join(dir, 'first.yaml');
+    fs.writeFileSync(first, Buffer.concat([Buffer.from([0xff]), Buffer.from('kind: A\n')]));
+    expect(cli('check', first)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${first} (document 1): not valid UTF-8 at line 1, column 1 (byte 0xff)\n` });
     const cut = path.join(dir, 'cut.yaml');
     fs.writeFileSync(cut, Buffer.concat([Buffer.from('kind: "é'), Buffer.from([0xe2, 0x82])]));
     expect(cli('check', cut)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${cut} (document 1): not valid UTF-8 at line 1, column 9 (byte 0xe2)\n` });
