@@ -138,6 +138,10 @@ describe('cdk8s-lanes errors', () => {
     [['diff', 'a.yaml', 'b.yaml', 'c.yaml'], 2, /^cdk8s-lanes: diff needs two inputs, OLD and NEW \(files or directories\), got 3/],
     [['check', 'x.yaml', '--chain', 'a'], 2, /^cdk8s-lanes: --chain is an option of simulate, not of check/],
     [['explain'], 2, /^cdk8s-lanes: explain needs at least one YAML file/],
+    [['simulate', 'x.yaml', '--chain', 'a,,b'], 2, /^cdk8s-lanes: --chain needs host names separated by commas, without an empty one, got "a,,b"\n/],
+    [['simulate', 'x.yaml', '--chain', 'a, b,'], 2, /^cdk8s-lanes: --chain needs host names separated by commas, without an empty one, got "a, b,"\n/],
+    [['check', 'x.yaml', '--cluster-domain', 'Bad_Domain'], 2, /^cdk8s-lanes: --cluster-domain must be a lowercase DNS name such as "cluster.local", got "Bad_Domain"\n/],
+    [['simulate', 'x.yaml', '--cluster-domain='], 2, /^cdk8s-lanes: --cluster-domain must be a lowercase DNS name such as "cluster.local", got ""\n/],
   ])('%j exits %i', (args, code, message) => {
     const r = cli(...args);
     expect(r.code).toBe(code);
@@ -968,8 +972,8 @@ describe('cdk8s-lanes flags', () => {
     expect(cli('simulate', frontBack, '-n', '1e3')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "1e3"\n\n${USAGE}\n` });
   });
 
-  test('--chain ignores spaces around names and empty names; -H trims the header name and lowercases it', () => {
-    const r = cli('simulate', frontBack, '--chain', ' front , ,back,', '-H', ' Env : dev', '-n', '0');
+  test('--chain ignores spaces around names (an empty name is refused, see the errors above); -H trims the header name and lowercases it', () => {
+    const r = cli('simulate', frontBack, '--chain', ' front , back', '-H', ' Env : dev', '-n', '0');
     expect(r.code).toBe(0);
     expect(r.out.split('\n').slice(0, 2)).toEqual(['request: GET / env: dev', 'chain:   front -> back']);
   });

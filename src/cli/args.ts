@@ -6,7 +6,7 @@ import * as path from 'path';
 import { parseArgs as nodeParseArgs } from 'util';
 import { Level, LEVELS } from '../private/analysis/findings';
 import { DEFAULT_ROUTING_HEADER } from '../private/model/types';
-import { show } from '../private/validation/values';
+import { checkClusterDomain, show } from '../private/validation/values';
 
 export const USAGE = `usage:
   cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [--port N] [--scheme http|https]
@@ -40,6 +40,23 @@ exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags)
 
 /** A flag or argument the command does not take: exit 2, with the usage. */
 export class UsageError extends Error {}
+
+/** `value` once `check` accepts it; what it refuses is a usage error. */
+function usage<T>(check: () => void, value: T): T {
+  try {
+    check();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return value;
+}
+
+/** The hosts of `--chain`, comma-separated; an empty one is a usage error (a typo such as `a,,b`). */
+function chainOf(text: string): string[] {
+  const hosts = text.split(',').map(x => x.trim());
+  if (hosts.some(h => h === '')) throw new UsageError(`--chain needs host names separated by commas, without an empty one, got ${show(text)}`);
+  return hosts;
+}
 
 /** Most samples `-n` draws (a few seconds on a laptop). */
 export const MAX_SAMPLES = 10_000_000;
@@ -190,13 +207,13 @@ export function parseArgs(argv: string[]): Options {
     down: (v.down as string[] | undefined) ?? [],
     gateway: v.gateway as string | undefined,
     host: v.host as string | undefined,
-    chain: v.chain === undefined ? undefined : (v.chain as string).split(',').map(x => x.trim()).filter(Boolean),
+    chain: v.chain === undefined ? undefined : chainOf(v.chain as string),
     routingHeader: ((v['routing-header'] as string | undefined) ?? DEFAULT_ROUTING_HEADER).toLowerCase(),
     routingHeaderGiven: v['routing-header'] !== undefined,
     json: v.json === true,
     path: v.path as string | undefined,
     method: v.method as string | undefined,
-    clusterDomain: v['cluster-domain'] as string | undefined,
+    clusterDomain: v['cluster-domain'] === undefined ? undefined : usage(() => checkClusterDomain('--cluster-domain', v['cluster-domain']), v['cluster-domain'] as string),
     asmGeneratedNamespace: v['asm-generated-namespace'] as string | undefined,
     port: v.port === undefined ? undefined : integer('--port', v.port as string, 1, 65535),
     sourceNamespace: v['source-namespace'] as string | undefined,

@@ -13,7 +13,7 @@ import { Mode } from '../../mode';
 import { Propagation } from '../../propagation';
 import { RouteOptions } from '../../route';
 import { Target } from '../../target';
-import { checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from '../validation/values';
+import { checkClusterDomain, checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkPort, list, show } from '../validation/values';
 
 export interface GroupService {
   readonly name: string;
@@ -124,9 +124,7 @@ export function normalizeGroup(context: string, props: LaneGroupProps): GroupMod
   const mode = props.mode ?? Mode.PERMISSIVE;
   if (!Object.values(Mode).includes(mode)) throw new Error(`${context}: mode must be Mode.PERMISSIVE or Mode.STRICT, got ${show(mode)}`);
   const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
-  if (typeof clusterDomain !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(clusterDomain)) {
-    throw new Error(`${context}: clusterDomain must be a lowercase DNS name such as "cluster.local", got ${show(clusterDomain)}`);
-  }
+  checkClusterDomain(`${context}: clusterDomain`, clusterDomain);
 
   if (!Array.isArray(props.services) || props.services.length === 0) throw new Error(`${context}: services must list at least one service`);
   const services: GroupService[] = props.services.map((s, i) => {

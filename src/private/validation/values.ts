@@ -63,6 +63,13 @@ export function checkDnsLabel(what: string, value: string): void {
   }
 }
 
+/** The cluster domain of Service hosts (`cluster.local`): a lowercase DNS name. */
+export function checkClusterDomain(what: string, value: unknown): void {
+  if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
+    throw new Error(`${what} must be a lowercase DNS name such as "cluster.local", got ${show(value)}`);
+  }
+}
+
 /** A fully qualified host such as `mocka.default.svc.cluster.local` (no wildcard, no port). */
 export function checkServiceHost(what: string, value: string): void {
   if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
