@@ -1,5 +1,5 @@
 import {
-  brief, checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkMatchHeaderName, checkNoControlChars, checkNotReservedKey,
+  brief, checkClusterDomain, checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkMatchHeaderName, checkNoControlChars, checkNotReservedKey,
   checkPort, checkQualifiedHost, checkRegex, checkServiceHost, checkVirtualServiceHost, isDnsLabel, list, quoteMeta, show,
 } from '../src/private/validation/values';
 
@@ -42,6 +42,13 @@ describe('names and hosts', () => {
     expect(() => checkNotReservedKey('k', '__proto__')).toThrow('k "__proto__" is reserved in JavaScript objects and cannot be a key of the rendered YAML; choose another name');
     expect(() => checkNotReservedKey('k', 'constructor')).toThrow(/is reserved/);
     expect(() => checkNotReservedKey('k', 'proto')).not.toThrow();
+  });
+
+  test('a cluster domain is a lowercase DNS name of one or more labels', () => {
+    for (const ok of ['cluster.local', 'local', 'a.b', 'svc.cluster.local', 'my-domain.x1']) expect(() => checkClusterDomain('d', ok)).not.toThrow();
+    for (const bad of ['Bad_Domain', '-cluster.local', 'cluster.local-', 'cluster..local', '', 5, undefined]) {
+      expect(() => checkClusterDomain('d', bad)).toThrow(`d must be a lowercase DNS name such as "cluster.local", got ${show(bad)}`);
+    }
   });
 
   test('only a string is a DNS-1123 label (a list of one label is not one)', () => {
