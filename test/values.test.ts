@@ -1,6 +1,6 @@
 import {
-  brief, checkClusterDomain, checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkMatchHeaderName, checkNoControlChars, checkNotReservedKey,
-  checkPort, checkQualifiedHost, checkRegex, checkServiceHost, checkVirtualServiceHost, isDnsLabel, list, quoteMeta, show,
+  brief, checkClusterDomain, checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkMatchHeaderName, checkNoControlChars,
+  checkNotReservedKey, checkPort, checkQualifiedHost, checkRegex, checkServiceHost, checkVirtualServiceHost, isDnsLabel, list, quoteMeta, show,
 } from '../src/private/validation/values';
 
 /** The primitive checks one by one, each at its boundaries, with the whole message it gives. */
