@@ -321,6 +321,10 @@ describe('normalize: entry points, object names and propagation', () => {
       `${CTX}: routeOptions retries.perTryTimeout must be a whole number of milliseconds, at least 1ms (Istio's minimum), got 0ms`],
     ['status codes in retryOn are three digits from 100 to 599', { routeOptions: { retries: { attempts: 1, retryOn: '503,0503,5030' } } },
       `${CTX}: routeOptions retries.retryOn has unknown conditions "0503,5030"; allowed: ${RETRY_ON_ALLOWED}, or HTTP status codes`],
+    ['a status code Istio does not know in retryOn (it takes the codes of Go\'s http.StatusText)', { routeOptions: { retries: { attempts: 1, retryOn: '5xx,503,599,306' } } },
+      `${CTX}: routeOptions retries.retryOn has unknown conditions "599,306"; allowed: ${RETRY_ON_ALLOWED}, or HTTP status codes`],
+    ['a status code written with a sign (Istio reads it as the code; the model wants it plain)', { routeOptions: { retries: { attempts: 1, retryOn: '+503,-503' } } },
+      `${CTX}: routeOptions retries.retryOn has unknown conditions "+503,-503"; allowed: ${RETRY_ON_ALLOWED}, or HTTP status codes`],
     ['a blank retryOn', { routeOptions: { retries: { attempts: 1, retryOn: ' ' } } },
       `${CTX}: routeOptions retries.retryOn has unknown conditions ""; allowed: ${RETRY_ON_ALLOWED}, or HTTP status codes`],
   ])('%s', (_name, overrides, message) => {

@@ -282,6 +282,19 @@ export const RETRY_ON: ReadonlySet<string> = new Set(['5xx', 'gateway-error', 'r
   'refused-stream', 'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded',
   'internal', 'resource-exhausted', 'unavailable']);
 
+/** The codes of Go's net/http `StatusText` (non-empty), as Istio's validateHTTPRetry accepts them in `retryOn`. */
+const GO_STATUS_CODES = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
+  500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
+
+/**
+ * A `retryOn` condition Istio's validateHTTPRetry accepts: one of RETRY_ON, or a status code Go's http.StatusText
+ * knows. The model also wants a code written as three digits (`503`, not `0503` or `+503`, which Istio reads alike).
+ */
+export function isRetryOnPolicy(policy: string): boolean {
+  return RETRY_ON.has(policy) || (/^[+-]?\d+$/.test(policy) && GO_STATUS_CODES.has(Number(policy)));
+}
+
 export function normalizeRouteOptions(where: string, o: RouteOptions | undefined): RouteOptionsModel {
   if (!o) return {};
   const timeout = o.timeout !== undefined ? goDuration(`${where} timeout`, o.timeout) : undefined;
@@ -295,7 +308,7 @@ export function normalizeRouteOptions(where: string, o: RouteOptions | undefined
       throw new Error(`${where} retries.attempts is 0, which turns retries off, so perTryTimeout and retryOn cannot be set (Istio refuses such a policy); set attempts ≥ 1 or leave them out`);
     }
     if (r.retryOn !== undefined) {
-      const bad = r.retryOn.split(',').map(x => x.trim()).filter(x => !RETRY_ON.has(x) && !/^[1-5][0-9][0-9]$/.test(x));
+      const bad = r.retryOn.split(',').map(x => x.trim()).filter(x => !isRetryOnPolicy(x) || (/^[+-]?\d+$/.test(x) && !/^[1-5][0-9][0-9]$/.test(x)));
       // an empty or blank retryOn is one unknown condition, ""
       if (bad.length) {
         throw new Error(`${where} retries.retryOn has unknown conditions ${show(bad.join(','))}; allowed: ${[...RETRY_ON].join(', ')}, or HTTP status codes`);

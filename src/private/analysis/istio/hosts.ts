@@ -22,6 +22,12 @@ export function hostsMatch(a: string, b: string): boolean {
   return a === b;
 }
 
+/** Istio's `host.Name.SubsetOf`: every host `a` names, `b` names too. */
+export function hostSubsetOf(a: string, b: string): boolean {
+  if (!b.startsWith('*')) return a === b;
+  return a.startsWith('*') ? a.length >= b.length && a.endsWith(b.slice(1)) : a.endsWith(b.slice(1));
+}
+
 /** A host written in `namespace`: a short name (no dot, no wildcard) is that namespace's Service. */
 export function fqdn(host: string, namespace: string, domain: string): string {
   return isWildcard(host) || host.includes('.') ? host : serviceHost(host, namespace, domain);

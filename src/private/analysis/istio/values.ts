@@ -1,6 +1,6 @@
 /**
  * Istio's checks of single values (istio/istio 1.30.3: pkg/config/labels, pkg/config/validation/agent, pkg/config/host),
- * as its validation applies them: DNS labels and domains, durations, ports, host subsets, status codes. The answers
+ * as its validation applies them: DNS labels and domains, durations, ports, gRPC statuses. The answers
  * for domains and durations are kept (a mesh repeats the same few), in a bounded cache.
  */
 import { boundedCache } from '../../validation/values';
@@ -9,10 +9,6 @@ import { boundedCache } from '../../validation/values';
 const LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const WILDCARD_LABEL = /^(\*|(\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-/** The codes of Go's net/http `StatusText` (non-empty), as Istio's validateHTTPRetry accepts them in `retryOn`. */
-export const GO_STATUS_CODES = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
-  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
-  500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
 /** The gRPC status names Istio's validateGRPCStatus accepts. */
 export const GRPC_STATUS = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
   'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
@@ -79,12 +75,6 @@ function durationCheck(text: string): string | undefined {
   if (ns < 1e6) return 'duration must be greater than 1ms';
   // Stryker disable next-line EqualityOperator: a double of 1e6 or more has no bits fine enough for a remainder of exactly 1e-3, so > and >= agree
   return Math.abs(ns % 1e6) > 1e-3 ? 'only durations to ms precision are supported' : undefined;
-}
-
-/** Istio's `host.Name.SubsetOf`: every host `a` names, `b` names too. */
-export function subsetOf(a: string, b: string): boolean {
-  if (!b.startsWith('*')) return a === b;
-  return a.startsWith('*') ? a.length >= b.length && a.endsWith(b.slice(1)) : a.endsWith(b.slice(1));
 }
 
 export function portError(port: number): string | undefined {

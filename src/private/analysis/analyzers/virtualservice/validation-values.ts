@@ -14,11 +14,11 @@
  * Not checked: the syntax of Envoy's `%VARIABLE%` in header values, CORS, other redirect and rewrite details, label syntax.
  */
 import { isClaimHeader } from './jwt-claim-route';
-import { RETRY_ON } from '../../../model/routes';
+import { isRetryOnPolicy } from '../../../model/routes';
 import { compileRe2 } from '../../../validation/values';
-import { hostsMatch } from '../../istio/hosts';
+import { hostsMatch, hostSubsetOf } from '../../istio/hosts';
 import { Resource } from '../../istio/resources';
-import { dnsLabelsError, durationError, GO_STATUS_CODES, GRPC_STATUS, isIp, isIstioLabel, portError, subsetOf, wildcardDomainError } from '../../istio/values';
+import { dnsLabelsError, durationError, GRPC_STATUS, isIp, isIstioLabel, portError, wildcardDomainError } from '../../istio/values';
 
 type Out = (at: string, message: string) => void;
 type Obj = { readonly [k: string]: unknown };
@@ -219,7 +219,7 @@ function retryErrors(r: Resource, retries: unknown, at: string, out: Out): void 
   if (retryOn === '') return;
   for (const policy of retryOn.split(',')) {
     // a policy, or a status code: Go's http.StatusText(strconv.Atoi(policy)) is not empty
-    if (!RETRY_ON.has(policy) && !(/^[+-]?\d+$/.test(policy) && GO_STATUS_CODES.has(Number(policy)))) out(`${at}.retryOn`, `"${policy}" is not a valid retryOn policy`);
+    if (!isRetryOnPolicy(policy)) out(`${at}.retryOn`, `"${policy}" is not a valid retryOn policy`);
   }
 }
 
@@ -337,7 +337,7 @@ export function valueErrors(r: Resource): string[] {
       if (snis.length === 0) out(`${at}.match[${j}]`, 'TLS match must have at least one SNI host');
       for (const s of snis) {
         const e = onGateway && s.startsWith('outbound_') ? undefined : wildcardDomainError(s);
-        if (e !== undefined && !isIp(s)) {out(`${at}.match[${j}].sniHosts`, e);} else if (e === undefined && !hosts.some(h => subsetOf(s, h))) {
+        if (e !== undefined && !isIp(s)) {out(`${at}.match[${j}].sniHosts`, e);} else if (e === undefined && !hosts.some(h => hostSubsetOf(s, h))) {
           out(`${at}.match[${j}].sniHosts`, `SNI host "${s}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`);
         }
       }
