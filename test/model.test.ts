@@ -6,7 +6,7 @@ import {
 import { laneMarkerProps, normalizeGroup, qualifyHost, serviceRoutingProps } from '../src/private/model/group';
 import { baggageEntryPattern, markerOptions, parseBaggageEntryPattern } from '../src/private/model/marker';
 import { normalize, serviceNamespace } from '../src/private/model/normalize';
-import { addCustomRoute, addRule, goDuration, matchKey, MAX_ROUTES, normalizeRouteOptions, subsetOf } from '../src/private/model/routes';
+import { addCustomRoute, addRule, goDuration, isRetryOnPolicy, matchKey, MAX_ROUTES, normalizeRouteOptions, subsetOf } from '../src/private/model/routes';
 
 const CTX = 'LaneRouting "app/mocka"';
 
@@ -329,6 +329,11 @@ describe('normalize: entry points, object names and propagation', () => {
       `${CTX}: routeOptions retries.retryOn has unknown conditions ""; allowed: ${RETRY_ON_ALLOWED}, or HTTP status codes`],
   ])('%s', (_name, overrides, message) => {
     expect(errorOf(overrides)).toEqual(message);
+  });
+
+  test('a retryOn condition as Istio reads it: a policy, or a code of Go\'s http.StatusText as strconv.Atoi reads it', () => {
+    for (const ok of ['5xx', 'retriable-4xx', '503', '0503', '+503']) expect(isRetryOnPolicy(ok)).toBe(true);
+    for (const bad of ['599', '-503', ' 503', '5e2', '503.0', 'x503', '503x', '']) expect(isRetryOnPolicy(bad)).toBe(false);
   });
 
   test('route options: 1ms and zero attempts are accepted; retryOn conditions with spaces are written without them, as Istio requires', () => {

@@ -308,7 +308,7 @@ export function normalizeRouteOptions(where: string, o: RouteOptions | undefined
       throw new Error(`${where} retries.attempts is 0, which turns retries off, so perTryTimeout and retryOn cannot be set (Istio refuses such a policy); set attempts ≥ 1 or leave them out`);
     }
     if (r.retryOn !== undefined) {
-      const bad = r.retryOn.split(',').map(x => x.trim()).filter(x => !isRetryOnPolicy(x) || (/^[+-]?\d+$/.test(x) && !/^[1-5][0-9][0-9]$/.test(x)));
+      const bad = r.retryOn.split(',').map(x => x.trim()).filter(x => !isRetryOnPolicy(x) || (!RETRY_ON.has(x) && String(Number(x)) !== x));
       // an empty or blank retryOn is one unknown condition, ""
       if (bad.length) {
         throw new Error(`${where} retries.retryOn has unknown conditions ${show(bad.join(','))}; allowed: ${[...RETRY_ON].join(', ')}, or HTTP status codes`);
