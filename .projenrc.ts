@@ -42,7 +42,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // RE2 semantics (Envoy's regex engine) for validating and evaluating regex matches; bundled, as jsii requires.
   // js-yaml reads manifests for the simulation, the checks and the cdk8s-lanes CLI (strict and fast: yaml.ts).
-  bundledDeps: ['@viz-js/viz@^3.31.0', 're2js@^2.10.0', 'js-yaml@^5.5.0', 'zod@^4.6.7'],
+  bundledDeps: ['@viz-js/viz@^3.31.0', 're2js@^2.10.0', 'js-yaml@^4.3.2', 'zod@^4.6.7'],
   devDeps: [
     'cdk8s-cli@~2.207.60',
     'ajv@^8.17.1',
@@ -55,6 +55,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jest-runner@^30.5.2',
     '@jest/test-sequencer@^30.5.2',
     'fast-check@^4.3.0',
+    // the types of js-yaml (bundled; 4.x ships none)
+    '@types/js-yaml@^4.0.9',
     // the CRD import script (scripts/import-crds.ts) and tests that write YAML
     'yaml@^2.8.0',
   ],

@@ -3,9 +3,9 @@
  * kinds, groups and namespaces). test/check.test.ts has one fixture per code and the CLI.
  */
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { stringify } from 'yaml';
 import { analyzeObjects, deployment, dr, HOST, service, to, vs } from './check-fixtures';
 import { LaneGroup, Target } from '../src';
+import { stringify } from './helpers';
 import { analyze, ANALYZERS } from '../src/private/analysis/analyze';
 import { duplicateObjects } from '../src/private/analysis/analyzers/objects/duplicates';
 import { conflictingMeshHosts } from '../src/private/analysis/analyzers/virtualservice/conflicting-mesh-hosts';

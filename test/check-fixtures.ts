@@ -2,7 +2,7 @@
  * Small manifests for the analyzer's tests: a Service `web` in namespace `shop`, its Deployments, a
  * DestinationRule with a subset per version, and VirtualServices whose destinations set the routing header.
  */
-import { stringify } from 'yaml';
+import { stringify } from './helpers';
 import { analyze, AnalyzeOptions } from '../src/private/analysis/analyze';
 import { Finding } from '../src/private/analysis/findings';
 import { parseYaml } from '../src/private/simulate/read/manifests';

@@ -386,20 +386,20 @@ describe('the routing diagram, line by line', () => {
   const yaml = [
     'apiVersion: networking.istio.io/v1',
     'kind: VirtualService',
-    'metadata: {name: edge, namespace: n}',
+    'metadata: {name: edge, namespace: x}',
     'spec:',
-    '  hosts: [a.n.svc.cluster.local]',
+    '  hosts: [a.x.svc.cluster.local]',
     '  http:',
     '    - match: [{headers: {x-q: {exact: \'say "hi" <now>\'}}}]',
     '      route:',
-    '        - {destination: {host: a.n.svc.cluster.local, subset: s2, port: {number: 8080}}, weight: 25, headers: {request: {add: {baggage: lane=s2}}}}',
-    '        - {destination: {host: a.n.svc.cluster.local}, weight: 75}',
-    '        - {destination: {host: a.n.svc.cluster.local, subset: s3}, weight: 0}',
+    '        - {destination: {host: a.x.svc.cluster.local, subset: s2, port: {number: 8080}}, weight: 25, headers: {request: {add: {baggage: lane=s2}}}}',
+    '        - {destination: {host: a.x.svc.cluster.local}, weight: 75}',
+    '        - {destination: {host: a.x.svc.cluster.local, subset: s3}, weight: 0}',
     '    - name: rest',
-    '      route: [{destination: {host: b.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: s1}}}}]',
+    '      route: [{destination: {host: b.x.svc.cluster.local, subset: s1}, headers: {request: {set: {x-lane: s1}}}}]',
   ].join('\n');
   const sim = LaneSimulator.fromYaml(yaml, 'edge.yaml');
-  const title = '  subgraph vs0["edge.yaml<br/>VirtualService n/edge<br/>mesh (sidecars); hosts: a.n.svc.cluster.local"]';
+  const title = '  subgraph vs0["edge.yaml<br/>VirtualService x/edge<br/>mesh (sidecars); hosts: a.x.svc.cluster.local"]';
   const rule1 = '    vs0r0{{"1. (unnamed)<br/>x-q exact #quot;say \\#quot;hi\\#quot; #lt;now#gt;#quot;"}}';
 
   test('unnamed rules, ports, any endpoint, added and set headers, quotes and angle brackets escaped; a 0-weight destination left out', () => {

@@ -4,10 +4,10 @@
  * random requests: repeated headers, raw and repeated query parameters, weights, subsets, fallbacks.
  */
 import * as fc from 'fast-check';
-import { stringify } from 'yaml';
 import { referenceRoute, ReferenceRequest } from './reference-router';
 import { runs } from './runs';
 import { LaneSimulator, SimulatedRequest } from '../src';
+import { stringify } from './helpers';
 
 const RUNS = runs(300);
 const HOST = 'a.default.svc.cluster.local';

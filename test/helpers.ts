@@ -2,11 +2,19 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify as yamlStringify } from 'yaml';
 import { ROOT } from './repo';
 import { HeaderMatch, LaneGroupProps, Target } from '../src';
 import { assertConforms } from './schema';
 import { run } from '../src/cli/main';
+
+/**
+ * One document as YAML 1.1 writes it, as cdk8s does: the texts that YAML 1.1 (kubectl, and the CLI) would read as
+ * something else (`y`, `on`, `0777`) are quoted.
+ */
+export function stringify(doc: unknown): string {
+  return yamlStringify(doc, { version: '1.1' });
+}
 
 /** The manifests a chart synthesizes, as plain objects; each is checked against its CRD schema. */
 export function synth(chart: Chart): any[] {

@@ -5,8 +5,8 @@
  */
 import { Duration, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { parseAllDocuments, stringify } from 'yaml';
-import { chainGroupProps, synth } from './helpers';
+import { parseAllDocuments } from 'yaml';
+import { chainGroupProps, stringify, synth } from './helpers';
 import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneRouting, LaneRoutingProps, LaneSimulator, QueryParamMatch, StringMatch, Target } from '../src';
 

@@ -4,8 +4,7 @@
  * results have one shape.
  */
 import { Chart, Duration, Testing, Yaml } from 'cdk8s';
-import { stringify } from 'yaml';
-import { chainGroupProps, synth, withoutOrigin } from './helpers';
+import { chainGroupProps, stringify, synth, withoutOrigin } from './helpers';
 import {
   HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneSimulator, Mode, RoutePlacement, StringMatch, Target,
 } from '../src';

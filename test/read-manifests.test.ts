@@ -39,10 +39,55 @@ describe('YAML documents', () => {
     expect(() => parseYaml([{ name: 'f.yaml', text: 'kind: A\n---\n- 1\n' }])).toThrow(new Error('f.yaml (document 2): a document must be a Kubernetes object (a mapping), got [1]'));
   });
 
-  test('scalars resolve by the YAML 1.2 core schema, as in JSON: a date, yes and a version stay strings', () => {
-    expect(parseYaml([{ name: 'f', text: 'kind: A\nd: 2024-01-01\nb: yes\nv: 1.10\nn: 0x1F\nt: true\nz: ~\n' }])[0].obj).toEqual({
-      kind: 'A', d: '2024-01-01', b: 'yes', v: 1.1, n: 31, t: true, z: null,
+  test('plain scalars resolve as kubectl resolves them (go-yaml v2, YAML 1.1): yes/on/y are booleans, 0777 is octal, a date stays text', () => {
+    const text = [
+      'kind: A', 'd: 2024-01-01', 'b: [yes, Yes, YES, y, Y, on, On, ON, true, True, TRUE]', 'f: [no, No, NO, n, N, off, Off, OFF, false, False, FALSE]',
+      'q: ["yes", \'on\', yES, oN]', 'v: 1.10', 'z: [~, null, Null, NULL]', 'e:', 'on: key', 'n: also',
+    ].join('\n');
+    expect(parseYaml([{ name: 'f', text }])[0].obj).toEqual({
+      kind: 'A',
+      d: '2024-01-01',
+      b: Array(11).fill(true),
+      f: Array(11).fill(false),
+      q: ['yes', 'on', 'yES', 'oN'],
+      v: 1.1,
+      z: [null, null, null, null],
+      e: null,
+      // a key is a scalar too: kubectl writes the boolean back as text
+      true: 'key',
+      false: 'also',
     });
+  });
+
+  test('numbers as Go reads them: underscores dropped, 0x/0o/0b and a leading 0 (octal), decimal floats; no base 60, no overflow', () => {
+    const cases: Array<[string, unknown]> = [
+      ['0777', 511], ['0o17', 15], ['0O17', 15], ['0x1F', 31], ['0X1f', 31], ['+0x10', 16], ['-0x10', -16], ['0b101', 5], ['0B11', 3], ['-0b11', -3],
+      ['1_000', 1000], ['00', 0], ['0', 0], ['-0', 0], ['+5', 5], ['-17', -17], ['42', 42],
+      // not an octal integer, so a decimal float, as Go's ParseFloat reads it
+      ['08', 8], ['09.5', 9.5], ['1e3', 1000], ['1E-2', 0.01], ['.5', 0.5], ['+.5', 0.5], ['-1.', -1], ['1_0.5', 10.5], ['99999999999999999999', 1e20],
+      // text: base 60, a date, a lone prefix, a float beyond float64, an underscore after a dot, a word
+      ['1:20', '1:20'], ['2024-01-01', '2024-01-01'], ['0x', '0x'], ['0o8', '0o8'], ['0b2', '0b2'], ['1e400', '1e400'], ['._5', '._5'], ['.', '.'],
+      ['1.2.3', '1.2.3'], ['-a', '-a'], ['+', '+'], ['0x1G', '0x1G'], ['1e', '1e'], ['e3', 'e3'], ['1__', 1],
+    ];
+    const text = ['kind: A', ...cases.map(([source], i) => `v${i}: ${source}`)].join('\n');
+    const obj = parseYaml([{ name: 'f', text }])[0].obj as { [key: string]: unknown };
+    expect(cases.map(([source], i) => [source, obj[`v${i}`]])).toEqual(cases);
+    // a quoted number is text
+    expect(parseYaml([{ name: 'f', text: 'kind: A\nv: "0777"\n' }])[0].obj).toEqual({ kind: 'A', v: '0777' });
+    expect(Object.is((parseYaml([{ name: 'f', text: 'kind: A\nv: -0\n' }])[0].obj as any).v, 0)).toBe(true);
+  });
+
+  test('what JSON cannot hold, and merge keys, are errors naming the document', () => {
+    for (const v of ['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN']) {
+      expect(() => parseYaml([{ name: 'f', text: `kind: A\n---\nkind: B\nv: [${v}]\n` }])).toThrow(
+        new Error('f (document 2): .inf and .nan are not numbers JSON can hold (kubectl refuses them)'));
+    }
+    expect(() => parseYaml([{ name: 'f', text: 'kind: A\nbase: &b {x: 1}\nspec:\n  <<: *b\n' }])).toThrow(
+      new Error('f (document 1): a merge key (<<) is not read; write the merged keys out'));
+    // a list of mappings is walked too
+    expect(() => parseYaml([{ name: 'f', text: 'kind: A\nl: [{"<<": 1}]\n' }])).toThrow(/a merge key/);
+    // an explicit tag beyond text, lists and mappings is not read
+    expect(() => parseYaml([{ name: 'f', text: 'kind: A\nv: !!int 5\n' }])).toThrow(/^f \(document 1\): not valid YAML: unknown tag !<tag:yaml.org,2002:int> at line 2, column 11/);
   });
 
   test('what the API server refuses is an error naming the file, the document, the line and the column', () => {
@@ -55,17 +100,28 @@ describe('YAML documents', () => {
       return 'no error';
     };
     expect(error('kind: A\n---\nkind: B\nkind: C\n')).toBe('f.yaml (document 2): not valid YAML: duplicated mapping key at line 4, column 1');
-    expect(error('kind: "a\u0001"\n')).toBe('f.yaml (document 1): not valid YAML: expected valid JSON character at line 1, column 9');
+    expect(error('kind: "a\u0001"\n')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 1, column 9');
+    // C1 controls (NEL is allowed), DEL, U+FFFE and unpaired surrogates, each at its own column
+    expect(error('kind: a\u0085b\nx: a\u0086\n')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 2, column 5');
+    expect(error('kind: a\u007f\n')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 1, column 8');
+    expect(error('kind: A\n---\nk: ab\uFFFE\n')).toBe('f.yaml (document 2): not valid YAML: the stream contains non-printable characters at line 3, column 6');
+    expect(error('kind: a\uDC00\n')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 1, column 8');
+    expect(error('\uDC00')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 1, column 1');
+    expect(error('kind: ab\uD800\n')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 1, column 9');
+    // a pair of surrogates is one character, and allowed
+    expect(parseYaml([{ name: 'f', text: 'kind: "\uD83D\uDE00"\n' }])[0].obj).toEqual({ kind: '\u{1F600}' });
     expect(error('kind: a\u0001b\n')).toBe('f.yaml (document 1): not valid YAML: the stream contains non-printable characters at line 1, column 8');
     expect(error('kind: a\u0000\n')).toBe('f.yaml (document 1): not valid YAML: null byte is not allowed in input at line 1, column 8');
+    expect(error('kind: A\n---\nkind: B\nname: a\u0000b\n')).toBe('f.yaml (document 2): not valid YAML: null byte is not allowed in input at line 4, column 8');
+    expect(error('\u0000')).toBe('f.yaml (document 1): not valid YAML: null byte is not allowed in input at line 1, column 1');
     expect(error(`a: ${'['.repeat(101)}${']'.repeat(101)}\n`)).toBe('f.yaml (document 1): not valid YAML: nested too deeply (more than 100 levels) at line 1, column 103');
     // a `---` before the first object starts the first document; comments, blank lines and directives are no content
-    expect(error('# c\n\n%YAML 1.2\n---\nkind: A\n---\n---\nkind: [\n')).toBe('f.yaml (document 3): not valid YAML: deficient indentation at line 9, column 1');
-    expect(error('  # an indented comment\n---\nkind: A\n---\nkind: [\n')).toBe('f.yaml (document 2): not valid YAML: deficient indentation at line 6, column 1');
+    expect(error('# c\n\n%YAML 1.2\n---\nkind: A\n---\n---\nkind: [\n')).toBe('f.yaml (document 3): not valid YAML: unexpected end of the stream within a flow collection at line 9, column 1');
+    expect(error('  # an indented comment\n---\nkind: A\n---\nkind: [\n')).toBe('f.yaml (document 2): not valid YAML: unexpected end of the stream within a flow collection at line 6, column 1');
     // an error on the line that starts a document is in that document
     expect(error('kind: A\n--- ]\n')).toBe('f.yaml (document 2): not valid YAML: end of the stream or a document separator is expected at line 2, column 5');
     // "---" starts a document only at the start of a line, and followed by a blank or the end of the line
-    expect(error('kind: A\nnote: x --- y\n---x: 1\nkind: [\n')).toBe('f.yaml (document 1): not valid YAML: deficient indentation at line 5, column 1');
+    expect(error('kind: A\nnote: x --- y\n---x: 1\nkind: [\n')).toBe('f.yaml (document 1): not valid YAML: unexpected end of the stream within a flow collection at line 5, column 1');
   });
 
   test('aliases: one that contains itself, or deeper than 100 levels once expanded, is an error; a bomb is stopped by the size of the text', () => {

@@ -214,7 +214,7 @@ spec:
   http:
     - route:
         - {destination: {host: a.b.svc.cluster.local, subset: x}, weight: 1}
-        - {destination: {host: a.b.svc.cluster.local, subset: y}, weight: 3}
+        - {destination: {host: a.b.svc.cluster.local, subset: "y"}, weight: 3}
         - {destination: {host: a.b.svc.cluster.local, subset: z}, weight: 0}
 `);
     expect(sim.simulate({}).laneProbabilities).toEqual({ x: 0.25, y: 0.75 });
@@ -225,13 +225,13 @@ describe('unsupported constructs are refused by name, never simulated wrongly', 
   const vs = (http: string) => `
 apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: {name: t, namespace: n}
+metadata: {name: t, namespace: x}
 spec:
-  hosts: [a.n.svc.cluster.local]
+  hosts: [a.x.svc.cluster.local]
   http:
 ${http}`;
   test.each<[string, string, RegExp]>([
-    ['redirect', '    - redirect: {uri: /x}', /^f \(document 1\): VirtualService n\/t http\[0\]: "redirect" is not supported by the lane simulation \(it could change where requests go\); supported here: name, match, route, headers/],
+    ['redirect', '    - redirect: {uri: /x}', /^f \(document 1\): VirtualService x\/t http\[0\]: "redirect" is not supported by the lane simulation \(it could change where requests go\); supported here: name, match, route, headers/],
     ['fault', '    - fault: {abort: {httpStatus: 500}}\n      route: [{destination: {host: a}}]', /"fault" is not supported/],
     ['gateways in a match', '    - match: [{gateways: [x]}]\n      route: [{destination: {host: a}}]', /http\[0\]\.match\[0\]: "gateways" is not supported/],
     ['header remove', '    - route: [{destination: {host: a}, headers: {request: {remove: [x]}}}]', /route\[0\]\.headers\.request: "remove" is not supported/],
@@ -256,11 +256,11 @@ ${http}`;
     expect([from({ port: 8080 }, { sourceNamespace: 'front' }), from({ port: 80 }, { sourceNamespace: 'front' }), from({ port: 8080 }, { sourceNamespace: 'back' }), from({ port: 8080 }, {})])
       .toEqual(['front', 'rest', 'rest', 'rest']);
     expect(sim.simulate({ port: 8080 }, { host: 'a', sourceNamespace: 'front' }).notes).toEqual([
-      'f: VirtualService n/t http[0].timeout: a backend slower than that gets the request a 504, which only the run time decides',
-      'f: VirtualService n/t http[0].retries: a failed attempt is tried again, which only the run time decides',
-      'f: VirtualService n/t http[0].rewrite: the path or authority the backend receives is rewritten, which the simulation does not show',
+      'f: VirtualService x/t http[0].timeout: a backend slower than that gets the request a 504, which only the run time decides',
+      'f: VirtualService x/t http[0].retries: a failed attempt is tried again, which only the run time decides',
+      'f: VirtualService x/t http[0].rewrite: the path or authority the backend receives is rewritten, which the simulation does not show',
     ]);
-    expect(() => LaneSimulator.fromYaml(vs('    - match: [{port: 0}]\n      route: [{destination: {host: a}}]'), 'f')).toThrow('f (document 1): VirtualService n/t http[0].match[0].port: must be an integer from 1 to 65535, got 0');
+    expect(() => LaneSimulator.fromYaml(vs('    - match: [{port: 0}]\n      route: [{destination: {host: a}}]'), 'f')).toThrow('f (document 1): VirtualService x/t http[0].match[0].port: must be an integer from 1 to 65535, got 0');
   });
 
   test('tcp routes and files without VirtualServices', () => {
@@ -562,9 +562,9 @@ spec:
       match: [{headers: {k: {exact: one}}}]
       route:
         - {destination: {host: w.default.svc.cluster.local, subset: x}, weight: 100, headers: {request: {set: {x-lane: x, a-tag: x}}}}
-        - {destination: {host: w.default.svc.cluster.local, subset: y}, weight: 0}
+        - {destination: {host: w.default.svc.cluster.local, subset: "y"}, weight: 0}
         - {destination: {host: w.default.svc.cluster.local, subset: z}, weight: 0}
-    - route: [{destination: {host: w.default.svc.cluster.local, subset: y}}]`, 'w.yaml');
+    - route: [{destination: {host: w.default.svc.cluster.local, subset: "y"}}]`, 'w.yaml');
 
   test('one live destination: the rule alone (0-weight destinations do not count); an unnamed rule by its position', () => {
     expect(sim.simulate({ headers: { k: 'one' } }).outcomes.map(o => o.reason)).toEqual(['rule "one-live" matched']);
