@@ -11,11 +11,14 @@
  *   (d) the library's own work alone: props → validated model → rendered plain specs
  * and simulate() decisions per second on a precomputed route table.
  *
- * Usage: npx projen bench [--quick]   (--quick: fewer repetitions)
+ * Then the CLI's rows (bench-cli.ts): each command as a whole process on 1,000 and 10,000 services.
+ *
+ * Usage: npx projen bench [--quick] [--cli]   (--quick: fewer repetitions; --cli: the CLI's rows alone)
  */
 import { ApiObject, App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import * as asm from '../imports/asm-networking.istio.io';
 import { HeaderMatch, LaneRouting, LaneRoutingProps, LaneSimulator, SimulatedRequest, StringMatch, Target } from '../src';
+import { cliRows } from './bench-cli';
 import { analyze } from '../src/private/analysis/analyze';
 import { appErrors, registry } from '../src/private/analysis/synth-runner';
 import { normalize } from '../src/private/model/normalize';
@@ -27,7 +30,7 @@ import { readVirtualService } from '../src/private/simulate/read/virtual-service
 import { makeRequest } from '../src/private/simulate/request';
 import { checkShape } from '../src/private/validation/shape';
 import { SHAPES } from '../src/private/validation/shapes';
-import { sizeChecked } from '../src/private/validation/size';
+import { applyChecked } from '../src/private/validation/size';
 
 const QUICK = process.argv.includes('--quick');
 
@@ -197,8 +200,8 @@ function main() {
             const props = serviceProps(i, laneCount);
             checkShape(context, 'props', SHAPES.LaneRoutingProps, props);
             const model = normalize(context, props);
-            sizeChecked(context, 'sidecar VirtualService', renderSidecarSpec(model));
-            sizeChecked(context, 'DestinationRule', renderDestinationRuleSpec(model));
+            applyChecked(context, 'sidecar VirtualService', renderSidecarSpec(model));
+            applyChecked(context, 'DestinationRule', renderDestinationRuleSpec(model));
           }
           // the analysis of the whole app (uncached: synth analyzes each state of the app once)
           const reg = registry(chart);
@@ -372,6 +375,8 @@ function gatewayApiAgainstVirtualServices(): void {
     + `the same routing as one VirtualService: ${stat(t.virtualService).median.toFixed(0)} ms; ratio ${paired(t.gatewayApi, t.virtualService).toFixed(2)} (target ≤ 1.5)`);
 }
 
-// --gateway-api: only the comparison of the Gateway API with VirtualServices
-if (process.argv.includes('--gateway-api')) gatewayApiAgainstVirtualServices();
-else main();
+// --gateway-api: only the comparison of the Gateway API with VirtualServices; --cli: only the CLI's rows
+if (process.argv.includes('--gateway-api')) {gatewayApiAgainstVirtualServices();} else if (process.argv.includes('--cli')) {cliRows(services => libraryApp(services, 8), QUICK);} else {
+  main();
+  cliRows(services => libraryApp(services, 8), QUICK);
+}

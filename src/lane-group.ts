@@ -16,7 +16,7 @@ import { DELEGATE_ROUTE_NAME, renderDelegatingRootSpec, renderSwimLaneGroupSpec,
 import { renderDestinationRuleSpec, renderSidecarSpec } from './private/render/lane-routing';
 import { checkShape } from './private/validation/shape';
 import { SHAPES } from './private/validation/shapes';
-import { sizeChecked } from './private/validation/size';
+import { applyChecked } from './private/validation/size';
 import { list, show } from './private/validation/values';
 import { PropagationKind } from './propagation';
 import { CustomRoute, RoutePlacement } from './route';
@@ -141,7 +141,7 @@ export class LaneGroup extends Construct {
         this.destinationRules.push(rendered(istio.DestinationRule, this, `DestinationRule-${s.name}`, metadata, key,
           () => renderDestinationRuleSpec(this.serviceModels.get(s.name)!)));
         this.sidecarVirtualServices.push(rendered(istio.VirtualService, this, `SidecarVirtualService-${s.name}`, metadata, key,
-          () => sizeChecked(this.serviceContext(s.name), 'sidecar VirtualService', renderSidecarSpec(this.serviceModels.get(s.name)!))));
+          () => applyChecked(this.serviceContext(s.name), 'sidecar VirtualService', renderSidecarSpec(this.serviceModels.get(s.name)!))));
       }
     }
   }
@@ -251,7 +251,7 @@ export class LaneGroup extends Construct {
     if (this.node.tryFindChild(id)) return;
     this.sidecarVirtualServices.push(rendered(asm.VirtualService, this, id, { name: serviceObjectName(this.model, svc), namespace: svc.namespace },
       () => [this.model, this.serviceModels.get(svc.name)],
-      () => sizeChecked(this.serviceContext(svc.name), 'delegating root VirtualService', renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!))));
+      () => applyChecked(this.serviceContext(svc.name), 'delegating root VirtualService', renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!))));
   }
 
   /** ASM's lane resources are cluster-scoped: no namespace, even in a chart that has one. */

@@ -16,7 +16,7 @@ import { renderIngressRoute, renderLaneServices, renderMeshRoute, renderReferenc
 import { renderDestinationRuleSpec, renderGatewaySpec, renderSidecarSpec } from './private/render/lane-routing';
 import { checkShape } from './private/validation/shape';
 import { SHAPES } from './private/validation/shapes';
-import { sizeChecked } from './private/validation/size';
+import { applyChecked } from './private/validation/size';
 import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { SimulatedRequest, SimulationOptions, SimulationResult } from './simulation';
@@ -62,21 +62,21 @@ export class LaneRouting extends Construct {
       for (const s of renderLaneServices(m)) {
         this.laneServices.push(new k8s.KubeService(this, `LaneService-${s.name}`, { metadata: { name: s.name, namespace: s.namespace }, spec: s.spec }));
       }
-      if (m.gateway) this.gatewayHttpRoute = this.createRoute('GatewayHttpRoute', m.gateway, () => sizeChecked(context, 'ingress HTTPRoute', renderIngressRoute(this.model)));
-      if (m.sidecar) this.meshHttpRoute = this.createRoute('MeshHttpRoute', m.sidecar, () => sizeChecked(context, 'mesh HTTPRoute', renderMeshRoute(this.model)));
+      if (m.gateway) this.gatewayHttpRoute = this.createRoute('GatewayHttpRoute', m.gateway, () => applyChecked(context, 'ingress HTTPRoute', renderIngressRoute(this.model)));
+      if (m.sidecar) this.meshHttpRoute = this.createRoute('MeshHttpRoute', m.sidecar, () => applyChecked(context, 'mesh HTTPRoute', renderMeshRoute(this.model)));
       for (const g of renderReferenceGrants(m)) {
         this.referenceGrants.push(new gw.ReferenceGrant(this, `ReferenceGrant-${g.namespace}`, { metadata: { namespace: g.namespace }, spec: g.spec }));
       }
       return;
     }
     if (m.gateway) {
-      this.gatewayVirtualService = this.create('GatewayVirtualService', 'VirtualService', m.gateway, () => sizeChecked(context, 'gateway VirtualService', renderGatewaySpec(this.model)));
+      this.gatewayVirtualService = this.create('GatewayVirtualService', 'VirtualService', m.gateway, () => applyChecked(context, 'gateway VirtualService', renderGatewaySpec(this.model)));
     }
     if (m.sidecar) {
-      this.sidecarVirtualService = this.create('SidecarVirtualService', 'VirtualService', m.sidecar, () => sizeChecked(context, 'sidecar VirtualService', renderSidecarSpec(this.model)));
+      this.sidecarVirtualService = this.create('SidecarVirtualService', 'VirtualService', m.sidecar, () => applyChecked(context, 'sidecar VirtualService', renderSidecarSpec(this.model)));
     }
     if (m.destinationRule) {
-      this.destinationRule = this.create('DestinationRule', 'DestinationRule', m.destinationRule, () => sizeChecked(context, 'DestinationRule', renderDestinationRuleSpec(this.model)));
+      this.destinationRule = this.create('DestinationRule', 'DestinationRule', m.destinationRule, () => applyChecked(context, 'DestinationRule', renderDestinationRuleSpec(this.model)));
     }
   }
 

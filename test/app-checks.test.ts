@@ -141,6 +141,17 @@ describe('app-wide checks at synth', () => {
   });
 });
 
+describe('synth refuses a text that kubectl would read back as something else', () => {
+  test('a match value and a lane name that cdk8s writes without quotes and kubectl reads as numbers: synth names each', () => {
+    const app = Testing.app();
+    new LaneRouting(new Chart(app, 'c'), 'mocka', props({ rules: [{ name: 'dev', matches: [{ headers: [HeaderMatch.exact('env', '0o17')] }], split: [{ lane: 's2' }] }] }));
+    new LaneRouting(new Chart(app, 'd'), 'mocka', props({ host: 'mockb.default.svc.cluster.local', lanes: [{ name: 's1', podLabels: { version: 'v1' } }, { name: '0o2', podLabels: { version: 'v2' } }], rules: [], destinationRule: {} }));
+    const message = synthError(app);
+    expect(message).toContain('LaneRouting "c/mocka": the sidecar VirtualService\'s http[0].match[0].headers.env.exact "0o17" is written by cdk8s without quotes, and kubectl reads it as the number 15; choose another value');
+    expect(message).toContain('LaneRouting "d/mocka": the DestinationRule\'s subsets[1].name "0o2" is written by cdk8s without quotes, and kubectl reads it as the number 2; choose another value');
+  });
+});
+
 describe('app-wide checks: DestinationRules', () => {
   test('two DestinationRules for one host (a labelled LaneRouting beside a LaneGroup for upstream Istio)', () => {
     const app = Testing.app();

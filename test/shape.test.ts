@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkShape, list, made, MAX_LIST, num, strict, text } from '../src/private/validation/shape';
-import { MAX_OBJECT_BYTES, sizeChecked, WARN_OBJECT_BYTES } from '../src/private/validation/size';
+import { MAX_OBJECT_BYTES, applyChecked, WARN_OBJECT_BYTES } from '../src/private/validation/size';
 
 /** The shape check's messages, one problem kind at a time: path, value and what is allowed. */
 class Made {}
@@ -10,7 +10,7 @@ const SHAPE = strict({
   lanes: list(text).min(1).optional(),
   pair: list(text).min(2).optional(),
   mode: z.enum(['A', 'B']).optional(),
-  made: made(Made, 'Made.of()').optional(),
+  made: made(() => Made, 'Made.of()').optional(),
   nested: z.array(strict({ host: text, port: num.optional() })).optional(),
   checked: text.refine(v => v.startsWith('x'), { message: 'must start with "x"' }).optional(),
   told: text.refine(v => v.startsWith('y'), { message: 'starts with "y" or is refused' }).optional(),
@@ -80,14 +80,35 @@ describe('checkShape', () => {
   });
 });
 
-describe('sizeChecked', () => {
+describe('applyChecked: texts kubectl would read back as something else', () => {
+  const checked = (spec: unknown) => () => applyChecked('C', 'sidecar VirtualService', spec);
+
+  test('a text cdk8s writes without quotes and kubectl reads as a number is an error naming the field and the value read', () => {
+    expect(checked({ http: [{ match: [{ queryParams: { a: { exact: '0o17' } } }] }] })).toThrow(new Error(
+      'C: the sidecar VirtualService\'s http[0].match[0].queryParams.a.exact "0o17" is written by cdk8s without quotes, and kubectl reads it as the number 15; choose another value'));
+    expect(checked({ v: '-_1' })).toThrow(/'s v "-_1" is written by cdk8s without quotes, and kubectl reads it as the number -1;/);
+    expect(checked({ v: ['a', '0X1F'] })).toThrow(/'s v\[1\] "0X1F" .* as the number 31;/);
+    expect(checked('+_7')).toThrow(/'s value "\+_7" .* as the number 7;/);
+    // a key too: kubectl writes a number key back as its decimal text
+    expect(checked({ headers: { '0B11': 'x' } })).toThrow(/'s headers\.0B11 \(its key\) "0B11" .* as the number 3;/);
+  });
+
+  test('what cdk8s quotes (what YAML 1.1 reads as no text), and plain texts, pass', () => {
+    for (const v of ['y', 'no', 'On', '~', 'null', '', '1e3', '0777', '0x1F', '08', '1_000', '.5', '1.', 's1', 'x-0o17', '2024-01-01', '1:20']) {
+      expect(checked({ [v]: v, l: [v] })()).toEqual({ [v]: v, l: [v] });
+    }
+    expect(checked({ n: 7, b: true, z: null })()).toEqual({ n: 7, b: true, z: null });
+  });
+});
+
+describe('applyChecked', () => {
   const specOf = (bytes: number) => ({ v: 'x'.repeat(bytes - '{"v":""}'.length) });
 
   test('a spec of exactly 1.5 MiB passes; one byte more is refused, in MiB', () => {
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      expect(sizeChecked('C', 'sidecar VirtualService', specOf(MAX_OBJECT_BYTES))).toEqual(specOf(MAX_OBJECT_BYTES));
-      expect(() => sizeChecked('C', 'sidecar VirtualService', specOf(MAX_OBJECT_BYTES + 1))).toThrow(
+      expect(applyChecked('C', 'sidecar VirtualService', specOf(MAX_OBJECT_BYTES))).toEqual(specOf(MAX_OBJECT_BYTES));
+      expect(() => applyChecked('C', 'sidecar VirtualService', specOf(MAX_OBJECT_BYTES + 1))).toThrow(
         'C: the sidecar VirtualService is 1.50 MiB of JSON, above the 1.50 MiB the API server accepts for one object (etcd\'s limit); shorten the match values or split the routing');
     } finally {
       warn.mockRestore();
@@ -97,16 +118,16 @@ describe('sizeChecked', () => {
   test('over 256 KiB warns once per object, not at 256 KiB exactly', () => {
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      sizeChecked('W1', 'spec', specOf(WARN_OBJECT_BYTES));
+      applyChecked('W1', 'spec', specOf(WARN_OBJECT_BYTES));
       expect(warn).not.toHaveBeenCalled();
-      sizeChecked('W1', 'spec', specOf(WARN_OBJECT_BYTES + 1));
-      sizeChecked('W1', 'spec', specOf(WARN_OBJECT_BYTES + 1));
+      applyChecked('W1', 'spec', specOf(WARN_OBJECT_BYTES + 1));
+      applyChecked('W1', 'spec', specOf(WARN_OBJECT_BYTES + 1));
       expect(warn.mock.calls).toEqual([[
         'W1: the spec is 256 KiB of JSON; client-side `kubectl apply` cannot store an object over 256 KiB in its last-applied annotation (use server-side apply)',
         { code: 'CDK8S_LANES_SIZE' },
       ]]);
-      sizeChecked('W2', 'spec', specOf(WARN_OBJECT_BYTES + 1));
-      sizeChecked('W1', 'other', specOf(WARN_OBJECT_BYTES + 1));
+      applyChecked('W2', 'spec', specOf(WARN_OBJECT_BYTES + 1));
+      applyChecked('W1', 'other', specOf(WARN_OBJECT_BYTES + 1));
       expect(warn.mock.calls.map(c => String(c[0]).split(':')[0] + String(c[0]).split(' ')[2])).toEqual(['W1spec', 'W2spec', 'W1other']);
     } finally {
       warn.mockRestore();

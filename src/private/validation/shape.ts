@@ -20,8 +20,8 @@ export const text = z.string();
 export const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST);
 export const stringMap = z.record(z.string(), z.string());
 export const num = z.number();
-/** A value made by a class's factories (`instanceof`). */
-export const made = <T>(cls: { prototype: T }, how: string) => z.custom<T>(v => v instanceof (cls as unknown as Function), { error: `must be made with ${how}` });
+/** A value made by a class's factories (`instanceof`); the class is taken when a value is checked (cdk8s's is loaded then). */
+export const made = <T>(cls: () => { prototype: T }, how: string) => z.custom<T>(v => v instanceof (cls() as unknown as Function), { error: `must be made with ${how}` });
 
 /** A string argument. */
 export const TEXT = text;

@@ -8,7 +8,7 @@
  * The shapes are zod schemas mirroring the jsii interfaces; a test compares their keys with the jsii
  * assembly, so a prop added to an interface and forgotten here fails the build.
  */
-import { Duration } from 'cdk8s';
+import type { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { BAGGAGE_OPTIONS, list, made, num, strict, stringMap, text, TEXT } from './shape';
 import { DiagramFormat } from '../../diagram';
@@ -18,16 +18,18 @@ import { Propagation } from '../../propagation';
 import { RoutePlacement } from '../../route';
 import { Target } from '../../target';
 
-const stringMatch = made(StringMatch, 'StringMatch.exact(), .prefix() or .regex()');
+const stringMatch = made(() => StringMatch, 'StringMatch.exact(), .prefix() or .regex()');
 const requestMatch = strict({
-  headers: list(made(HeaderMatch, 'HeaderMatch.exact(), .prefix(), .regex(), .present() or .absent()')).optional(),
+  headers: list(made(() => HeaderMatch, 'HeaderMatch.exact(), .prefix(), .regex(), .present() or .absent()')).optional(),
   uri: stringMatch.optional(),
   authority: stringMatch.optional(),
   method: stringMatch.optional(),
-  queryParams: list(made(QueryParamMatch, 'QueryParamMatch.exact() or .regex()')).optional(),
+  queryParams: list(made(() => QueryParamMatch, 'QueryParamMatch.exact() or .regex()')).optional(),
   sourceLabels: stringMap.optional(),
 });
-const duration = made(Duration, 'Duration.seconds(), .millis() or another cdk8s Duration factory');
+// cdk8s is loaded when a duration is checked: the CLI reads manifests without it
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const duration = made<Duration>(() => (require('cdk8s') as typeof import('cdk8s')).Duration, 'Duration.seconds(), .millis() or another cdk8s Duration factory');
 const retryPolicy = strict({ attempts: num, perTryTimeout: duration.optional(), retryOn: text.optional() });
 const routeOptionsShape = { timeout: duration.optional(), retries: retryPolicy.optional() };
 const routeOptions = strict(routeOptionsShape);
@@ -70,7 +72,7 @@ export const SHAPES = {
     mode: mode.optional(),
     routingHeader: text.optional(),
     laneServices: laneServices.optional(),
-    propagation: made(Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
+    propagation: made(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
     rules: list(laneRule).optional(),
     defaultRouteName: text.optional(),
     routeOptions: routeOptions.optional(),
@@ -88,7 +90,7 @@ export const SHAPES = {
     baseline: text,
     mode: mode.optional(),
     routingHeader: text.optional(),
-    propagation: made(Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
+    propagation: made(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
     traceHeader: text.optional(),
     clusterDomain: text.optional(),
     asmGeneratedNamespace: text.optional(),
