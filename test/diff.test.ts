@@ -6,8 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { stringify } from 'yaml';
-import { chainGroupProps, runCli, synth } from './helpers';
+import { chainGroupProps, runCli, stringify, synth } from './helpers';
 import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
 import { HeaderCondition, MatchBlock, PlainStringMatch } from '../src/private/model/types';
@@ -662,6 +661,34 @@ const serviceOf = (name: string, ports: number[] = [80]) => ({
 });
 const httpRoute = (name: string, spec: object) => ({ apiVersion: GW, kind: 'HTTPRoute', metadata: { name, namespace: 'shop' }, spec });
 const inShop = (name: string) => `${name}.shop.svc.cluster.local`;
+
+describe('diff(): a table unchanged is compared no further only when nothing its requests reach has changed', () => {
+  const B = 'mockb.default.svc.cluster.local';
+  const C = 'mockc.default.svc.cluster.local';
+  const rule = (host: string, subsets: string[]) => istio('DestinationRule', host.split('.')[0], { host, subsets: subsets.map(name => ({ name, labels: { version: name } })) });
+  const vs = istio('VirtualService', 'v', {
+    hosts: [HOST],
+    http: [{ route: [{ destination: { host: B, subset: 's2' }, fallback: { target: { host: C, subset: 's1' } } }], mirror: { host: HOST } }],
+  });
+  const change = (before: object[], after: object[]) => [{ entry: `sidecar ${HOST}`, status: 'changed', classes: [{ request: 'any request', before, after }] }];
+
+  test('the same table read from another file, and the same subsets: no change', () => {
+    const before = LaneSimulator.fromYamlSources([{ name: 'a.yaml', yaml: [vs, rule(B, ['s2']), rule(C, ['s1'])].join('---\n') }]);
+    const after = LaneSimulator.fromYamlSources([{ name: 'b.yaml', yaml: [rule(C, ['s1']), rule(B, ['s2']), vs].join('---\n') }]);
+    expect(before.diff(after)).toMatchObject({ changed: false, entries: [] });
+  });
+
+  test('a subset of a destination\'s host, or of its fallback\'s host, removed: the table is the same, the traffic is not', () => {
+    const mesh = (...docs: string[]) => meshOf(vs, ...docs);
+    const served = { target: `${B}/s2`, probability: 1, sets: '', fallback: `${C}/s1` };
+    const fallback = { target: `${C}/s1`, probability: 1, sets: '', fallback: `${C}/s1` };
+    const failed = { target: '503', probability: 1, sets: '', fallback: `${C}/s1` };
+    expect(mesh(rule(B, ['s2']), rule(C, ['s1'])).diff(mesh(rule(B, ['s3']), rule(C, ['s1']))).entries).toEqual(change([served], [fallback]));
+    expect(mesh(rule(B, ['s3']), rule(C, ['s1'])).diff(mesh(rule(B, ['s3']), rule(C, ['s4']))).entries).toEqual(change([fallback], [failed]));
+    // a subset of another host (the mirror's host here, which serves no share) changes nothing
+    expect(mesh(rule(B, ['s2']), rule(HOST, ['s1'])).diff(mesh(rule(B, ['s2']), rule(HOST, ['s9']))).entries).toEqual([]);
+  });
+});
 
 describe('diff(): Gateway API routes', () => {
   test('what a share carries: the headers removed, in their order; each mirror with its port (when it has one) and its percentage', () => {
