@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DiagramFormat, DiagramOptions } from './diagram';
 import { ChainClassDiff, DiffOptions, TrafficDiff } from './diff';
@@ -62,6 +61,9 @@ export class LaneSimulator {
    * @param options how to read them
    */
   public static fromConstruct(scope: IConstruct, options: MeshReadOptions = {}): LaneSimulator {
+    // cdk8s is loaded here, when a construct is read: the CLI reads manifests without it
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ApiObject } = require('cdk8s') as typeof import('cdk8s');
     const objects = scope.node.findAll().filter(ApiObject.isApiObject);
     return LaneSimulator.fromManifests(objects.map(o => ({ obj: o.toJson() })), options);
   }

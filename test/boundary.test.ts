@@ -180,7 +180,7 @@ describe('the CLI on real files and flags', () => {
     expect(r.out).toContain('rule:    dev');
     expect((await run('explain', path.join(dir))).code).toBe(0);
     fs.mkdirSync(path.join(dir, 'empty'));
-    expect(await run('explain', path.join(dir, 'empty'))).toMatchObject({ code: 1, err: `cdk8s-lanes: ${path.join(dir, 'empty')}: a directory without .yaml, .yml or .json files` });
+    expect(await run('explain', path.join(dir, 'empty'))).toMatchObject({ code: 2, err: `cdk8s-lanes: ${path.join(dir, 'empty')}: a directory without .yaml, .yml or .json files` });
   });
 
   test('--down and --routing-header must name what the files hold', async () => {
@@ -198,21 +198,21 @@ describe('the CLI on real files and flags', () => {
   test('a weight written as text is an error naming its field', async () => {
     const file = path.join(dir, 'text-weight.yaml');
     fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: w, namespace: default}\nspec:\n  hosts: [a.default.svc.cluster.local]\n  http:\n    - route:\n        - {destination: {host: a.default.svc.cluster.local, subset: s1}, weight: "50"}\n        - {destination: {host: a.default.svc.cluster.local, subset: s2}, weight: "50"}\n');
-    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file} (document 1): VirtualService default/w http[0].route[0].weight: must be an integer from 0 to 2147483647, got "50"` });
+    expect(await run('simulate', file)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${file} (document 1): VirtualService default/w http[0].route[0].weight: must be an integer from 0 to 2147483647, got "50"` });
   });
 
   test('a file too large to read is refused before it is read', async () => {
     const file = path.join(dir, 'huge.yaml');
     fs.writeFileSync(file, '');
     fs.truncateSync(file, 100 * 1024 * 1024);
-    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file}: 100.0 MiB; cdk8s-lanes reads files of at most 64 MiB (split it, or give the directory of a cdk8s synth output)` });
+    expect(await run('simulate', file)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${file}: 100.0 MiB; cdk8s-lanes reads files of at most 64 MiB (split it, or give the directory of a cdk8s synth output)` });
     fs.rmSync(file);
   });
 
   test('a file of Deployments is named, with what it holds', async () => {
     const file = path.join(dir, 'deploy.yaml');
     fs.writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\n');
-    expect(await run('simulate', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: no VirtualService found in ${file} (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes); read: Deployment (2)` });
+    expect(await run('simulate', file)).toMatchObject({ code: 2, err: `cdk8s-lanes: no VirtualService found in ${file} (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes); read: Deployment (2)` });
   });
 
   test('kinds the simulator does not read are skipped with a note, not a reason to refuse the file', async () => {
@@ -229,15 +229,15 @@ describe('the CLI on real files and flags', () => {
     for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
     fs.writeFileSync(file, `${levels.join('\n')}\n`);
     const r = await run('simulate', file);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(new RegExp(`^cdk8s-lanes: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(document 1\\): .*alias`, 'i'));
   });
 
   test('a missing file and a field of the wrong type end in a message, never a stack trace', async () => {
-    expect(await run('explain', path.join(dir, 'nope.yaml'))).toMatchObject({ code: 1, err: `cdk8s-lanes: ${path.join(dir, 'nope.yaml')}: no such file or directory` });
+    expect(await run('explain', path.join(dir, 'nope.yaml'))).toMatchObject({ code: 2, err: `cdk8s-lanes: ${path.join(dir, 'nope.yaml')}: no such file or directory` });
     const file = path.join(dir, 'hosts.yaml');
     fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: h}\nspec: {hosts: a.b.c, http: [{route: [{destination: {host: a.b.c}}]}]}\n');
-    expect(await run('explain', file)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${file} (document 1): VirtualService h hosts: must be a list, got "a.b.c"` });
+    expect(await run('explain', file)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${file} (document 1): VirtualService h hosts: must be a list, got "a.b.c"` });
   });
 });
 

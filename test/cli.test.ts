@@ -43,7 +43,7 @@ describe('the built binary', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
     expect(runBuiltCli('simulate', seedYaml, '--bogus')).toMatchObject({ code: 2, out: '', err: expect.stringMatching(/^cdk8s-lanes: unknown option --bogus\n\nusage:/) });
-    expect(runBuiltCli('simulate', 'missing.yaml')).toMatchObject({ code: 1, out: '', err: 'cdk8s-lanes: missing.yaml: no such file or directory\n' });
+    expect(runBuiltCli('simulate', 'missing.yaml')).toMatchObject({ code: 2, out: '', err: 'cdk8s-lanes: missing.yaml: no such file or directory\n' });
   });
 });
 
@@ -124,7 +124,7 @@ describe('cdk8s-lanes errors', () => {
     [['simulate', 'x.yaml', '-H', 'nocolon'], 2, /^cdk8s-lanes: -H needs "name: value", got "nocolon"/],
     [['simulate', 'x.yaml', '--bogus'], 2, /^cdk8s-lanes: unknown option --bogus/],
     [['explain', 'x.yaml', '--json'], 2, /^cdk8s-lanes: --json is an option of simulate, not of explain/],
-    [['simulate', 'missing.yaml'], 1, /^cdk8s-lanes: missing.yaml: no such file/],
+    [['simulate', 'missing.yaml'], 2, /^cdk8s-lanes: missing.yaml: no such file/],
     [['simulate', 'x.yaml', '--seed'], 2, /^cdk8s-lanes: --seed needs a value\n/],
     [['simulate', 'x.yaml', '-H'], 2, /^cdk8s-lanes: -H needs a value\n/],
     [['simulate', 'x.yaml', '--seed=-1'], 2, /^cdk8s-lanes: --seed needs an integer from 0 to 4,294,967,295, got "-1"/],
@@ -142,6 +142,22 @@ describe('cdk8s-lanes errors', () => {
     [['simulate', 'x.yaml', '--chain', 'a, b,'], 2, /^cdk8s-lanes: --chain needs host names separated by commas, without an empty one, got "a, b,"\n/],
     [['check', 'x.yaml', '--cluster-domain', 'Bad_Domain'], 2, /^cdk8s-lanes: --cluster-domain must be a lowercase DNS name such as "cluster.local", got "Bad_Domain"\n/],
     [['simulate', 'x.yaml', '--cluster-domain='], 2, /^cdk8s-lanes: --cluster-domain must be a lowercase DNS name such as "cluster.local", got ""\n/],
+    // every flag's value is checked as the construct checks it, and the message names the flag
+    [['simulate', 'x.yaml', '--host', 'Bad_Host'], 2, /^cdk8s-lanes: --host must be a lowercase DNS name such as "mocka.default.svc.cluster.local" \(no wildcard, no port\), got "Bad_Host"\n/],
+    [['diagram', 'x.yaml', '--host', 'a.b:80'], 2, /^cdk8s-lanes: --host must be a lowercase DNS name .*got "a.b:80"\n/],
+    [['simulate', 'x.yaml', '--chain', 'mocka,Mockb'], 2, /^cdk8s-lanes: --chain host must be a lowercase DNS name .*got "Mockb"\n/],
+    [['diff', 'a.yaml', 'b.yaml', '--chain', 'a,b_c'], 2, /^cdk8s-lanes: --chain host must be a lowercase DNS name .*got "b_c"\n/],
+    [['simulate', 'x.yaml', '--gateway', 'a/b/c'], 2, /^cdk8s-lanes: --gateway must be "namespace\/name" with both parts DNS-1123 labels, e.g. "istio-system\/ingressgateway", got "a\/b\/c"\n/],
+    [['simulate', 'x.yaml', '--gateway', 'mesh'], 2, /^cdk8s-lanes: --gateway "mesh" is not a gateway/],
+    [['check', 'x.yaml', '--asm-generated-namespace', 'Bad_NS'], 2, /^cdk8s-lanes: --asm-generated-namespace must be a DNS-1123 label .*got "Bad_NS"\n/],
+    [['simulate', 'x.yaml', '--source-namespace', 'a b'], 2, /^cdk8s-lanes: --source-namespace must be a DNS-1123 label .*got "a b"\n/],
+    [['diagram', 'x.yaml', '--routing-header', 'x lane'], 2, /^cdk8s-lanes: --routing-header must be a lowercase RFC 7230 token, got "x lane"/],
+    [['simulate', 'x.yaml', '-H', 'e nv: dev'], 2, /^cdk8s-lanes: -H header name must be a lowercase RFC 7230 token, got "e nv"/],
+    [['simulate', 'x.yaml', '-H', 'env: a\u0007b'], 2, /^cdk8s-lanes: -H header value must not contain control characters such as CR or LF, got "a\\u0007b"\n/],
+    [['simulate', 'x.yaml', '--path', 'api'], 2, /^cdk8s-lanes: --path needs a path that starts with "\/" and has no blanks or control characters, got "api"\n/],
+    [['simulate', 'x.yaml', '--path', '/a b'], 2, /^cdk8s-lanes: --path needs a path .*got "\/a b"\n/],
+    [['simulate', 'x.yaml', '--method', 'GE T'], 2, /^cdk8s-lanes: --method needs an HTTP method such as GET or POST, got "GE T"\n/],
+    [['diagram', 'x.yaml', '--host', 'a', '--chain', 'a,b'], 2, /^cdk8s-lanes: give --host or --chain, not both \(the chain names its hosts\)\n/],
   ])('%j exits %i', (args, code, message) => {
     const r = cli(...args);
     expect(r.code).toBe(code);
@@ -178,10 +194,10 @@ describe('cdk8s-lanes errors', () => {
 
   test('an unsupported construct is named, with a non-zero exit', () => {
     const file = path.join(dir, 'redirect.yaml');
-    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http: [{redirect: {uri: /x}}]\n');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r, namespace: x}\nspec:\n  hosts: [a.x.svc.cluster.local]\n  http: [{redirect: {uri: /x}}]\n');
     const r = cli('simulate', file);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain(`cdk8s-lanes: ${file} (document 1): VirtualService n/r http[0]: "redirect" is not supported by the lane simulation`);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`cdk8s-lanes: ${file} (document 1): VirtualService x/r http[0]: "redirect" is not supported by the lane simulation`);
   });
 });
 
@@ -212,7 +228,7 @@ describe('cdk8s-lanes on ASM lane resources', () => {
     const text = fs.readFileSync(asmYaml, 'utf-8').replace('fallbackTarget: s1', 'fallbackTarget: s9');
     fs.writeFileSync(file, text);
     const r = cli('simulate', file, '--chain', 'mocka');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(document \\d+\\): ASMSwimLaneGroup mock: permissiveModeConfiguration.fallbackTarget "s9" is not an ASMSwimLane of the group \\(lanes: s1, s2, s3\\)`));
   });
 });
@@ -272,28 +288,28 @@ describe('cdk8s-lanes simulate: the whole output', () => {
     const file = scratch('chain/unknown-service.yaml', [
       'apiVersion: v1',
       'kind: Service',
-      'metadata: {name: a, namespace: n}',
+      'metadata: {name: a, namespace: x}',
       'spec: {selector: {app: a}, ports: [{port: 80}]}',
       '---',
       'apiVersion: gateway.networking.k8s.io/v1',
       'kind: HTTPRoute',
-      'metadata: {name: to-b, namespace: n}',
+      'metadata: {name: to-b, namespace: x}',
       'spec:',
       '  parentRefs: [{group: "", kind: Service, name: a, port: 80}]',
       '  rules: [{backendRefs: [{name: b, port: 80}]}]',
       '',
     ].join('\n'));
-    expect(cli('simulate', file, '--chain', 'a.n.svc.cluster.local,b.n.svc.cluster.local', '-n', '2')).toEqual({
+    expect(cli('simulate', file, '--chain', 'a.x.svc.cluster.local,b.x.svc.cluster.local', '-n', '2')).toEqual({
       code: 0,
       err: '',
       out: [
         'request: GET /',
-        'chain:   a.n.svc.cluster.local -> b.n.svc.cluster.local',
+        'chain:   a.x.svc.cluster.local -> b.x.svc.cluster.local',
         '',
         'trace             probability  sampled (n=2, seed 1)',
         'b(any) -> b(any)  100%         2',
         '',
-        `note: ${file}: HTTPRoute n/to-b rules[0].backendRefs[0]: no Service n/b was read; routed as if it existed (with complete, the share fails with 500)`,
+        `note: ${file}: HTTPRoute x/to-b rules[0].backendRefs[0]: no Service x/b was read; routed as if it existed (with complete, the share fails with 500)`,
         '',
       ].join('\n'),
     });
@@ -303,28 +319,28 @@ describe('cdk8s-lanes simulate: the whole output', () => {
     const file = scratch('single/unknown-kind.yaml', [
       'apiVersion: gateway.networking.k8s.io/v1',
       'kind: HTTPRoute',
-      'metadata: {name: odd, namespace: n}',
+      'metadata: {name: odd, namespace: x}',
       'spec:',
       '  parentRefs: [{group: "", kind: Service, name: a, port: 80}]',
       '  rules: [{backendRefs: [{group: example.com, kind: Bucket, name: b}]}]',
       '---',
       'apiVersion: v1',
       'kind: Service',
-      'metadata: {name: a, namespace: n}',
+      'metadata: {name: a, namespace: x}',
       'spec: {selector: {app: a}, ports: [{port: 80}]}',
       '',
     ].join('\n'));
-    const note = `note: ${file}: HTTPRoute n/odd rules[0].backendRefs[0]: a backend of kind "example.com/Bucket" (n/b), which the lane simulation does not model: its answer is unknown`;
-    expect(cli('simulate', file, '--host', 'a.n.svc.cluster.local', '-n', '3')).toEqual({
+    const note = `note: ${file}: HTTPRoute x/odd rules[0].backendRefs[0]: a backend of kind "example.com/Bucket" (x/b), which the lane simulation does not model: its answer is unknown`;
+    expect(cli('simulate', file, '--host', 'a.x.svc.cluster.local', '-n', '3')).toEqual({
       code: 0,
       err: `${note}\n`,
       out: [
         'request: GET /',
-        `entry:   ${file}: HTTPRoute n/odd`,
+        `entry:   ${file}: HTTPRoute x/odd`,
         'rule:    odd-rule-1',
         '',
         'subset                probability  sampled (n=3, seed 1)  lane marker x-asm-prefer-tag',
-        'unknown (Bucket:n/b)  100%         3                      (unset)',
+        'unknown (Bucket:x/b)  100%         3                      (unset)',
         '',
         note,
         '',
@@ -333,13 +349,13 @@ describe('cdk8s-lanes simulate: the whole output', () => {
   });
 
   test('a host no route table routes: its Service is the entry, no rule, and any endpoint serves every request', () => {
-    const file = scratch('single/service-only.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: n}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n');
-    expect(cli('simulate', file, '--host', 'a.n.svc.cluster.local', '-n', '4')).toEqual({
+    const file = scratch('single/service-only.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n');
+    expect(cli('simulate', file, '--host', 'a.x.svc.cluster.local', '-n', '4')).toEqual({
       code: 0,
       err: '',
       out: [
         'request: GET /',
-        'entry:   (no route table: the Service a.n.svc.cluster.local itself)',
+        'entry:   (no route table: the Service a.x.svc.cluster.local itself)',
         'rule:    (none: no route table routes the host)',
         '',
         'subset          probability  sampled (n=4, seed 1)  lane marker x-asm-prefer-tag',
@@ -365,10 +381,10 @@ describe('cdk8s-lanes simulate: the whole output', () => {
 
   test('a request no rule takes: Istio answers 404', () => {
     const file = path.join(dir, 'only-dev.yaml');
-    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: d, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http: [{name: dev, match: [{headers: {env: {exact: dev}}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}}]}]\n');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: d, namespace: x}\nspec:\n  hosts: [a.x.svc.cluster.local]\n  http: [{name: dev, match: [{headers: {env: {exact: dev}}}], route: [{destination: {host: a.x.svc.cluster.local, subset: s2}}]}]\n');
     expect(lines(cli('simulate', file, '-n', '5').out)).toEqual([
       'request: GET /',
-      `entry:   ${file}: VirtualService n/d`,
+      `entry:   ${file}: VirtualService x/d`,
       'rule:    none matched (Istio answers 404)',
       '',
     ]);
@@ -384,7 +400,7 @@ describe('cdk8s-lanes simulate: the whole output', () => {
 
   test('samples follow unequal shares over three rows', () => {
     const file = path.join(dir, 'three.yaml');
-    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: t, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http: [{route: [{destination: {host: a.n.svc.cluster.local, subset: a}, weight: 20}, {destination: {host: a.n.svc.cluster.local, subset: b}, weight: 30}, {destination: {host: a.n.svc.cluster.local, subset: c}, weight: 50}]}]\n');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: t, namespace: x}\nspec:\n  hosts: [a.x.svc.cluster.local]\n  http: [{route: [{destination: {host: a.x.svc.cluster.local, subset: a}, weight: 20}, {destination: {host: a.x.svc.cluster.local, subset: b}, weight: 30}, {destination: {host: a.x.svc.cluster.local, subset: c}, weight: 50}]}]\n');
     const j = JSON.parse(cli('simulate', file, '-n', '20000', '--json').out);
     // binomial sd at most 71: within 5 sd of each share
     expect(Math.abs(j.sampled.a - 4000)).toBeLessThan(360);
@@ -394,14 +410,14 @@ describe('cdk8s-lanes simulate: the whole output', () => {
 
   test('the routing header: several set and none given is a question; given, it is the marker; a lane in baggage is found', () => {
     const file = path.join(dir, 'two-headers.yaml');
-    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: h, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: x, match: [{uri: {prefix: /x}}], route: [{destination: {host: a.n.svc.cluster.local, subset: s2}, headers: {request: {set: {x-one: s2}}}}]}\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {set: {x-two: s1}}}}]}\n');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: h, namespace: x}\nspec:\n  hosts: [a.x.svc.cluster.local]\n  http:\n    - {name: x, match: [{uri: {prefix: /x}}], route: [{destination: {host: a.x.svc.cluster.local, subset: s2}, headers: {request: {set: {x-one: s2}}}}]}\n    - {name: rest, route: [{destination: {host: a.x.svc.cluster.local, subset: s1}, headers: {request: {set: {x-two: s1}}}}]}\n');
     expect(cli('simulate', file)).toMatchObject({ code: 2, err: expect.stringMatching(/^cdk8s-lanes: the routes set several headers \(x-one, x-two\); choose the routing header with --routing-header/) });
     const given = cli('simulate', file, '--routing-header', 'x-two', '-n', '5');
     expect(given.code).toBe(0);
     expect(given.out).toContain('lane marker x-two');
     expect(given.out).toMatch(/^s1 +100% +5 +s1$/m);
     const baggage = path.join(dir, 'baggage-lane.yaml');
-    fs.writeFileSync(baggage, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n    - {name: rest, route: [{destination: {host: a.n.svc.cluster.local, subset: s1}, headers: {request: {add: {baggage: lane=s1}}}}]}\n');
+    fs.writeFileSync(baggage, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b, namespace: x}\nspec:\n  hosts: [a.x.svc.cluster.local]\n  http:\n    - {name: rest, route: [{destination: {host: a.x.svc.cluster.local, subset: s1}, headers: {request: {add: {baggage: lane=s1}}}}]}\n');
     const inBaggage = cli('simulate', baggage, '-n', '5');
     expect(inBaggage.out).toContain('lane marker baggage');
     expect(inBaggage.out).toMatch(/^s1 +100% +5 +s1$/m);
@@ -484,11 +500,11 @@ describe('cdk8s-lanes: the files it reads', () => {
   });
 
   test('what is not a regular file, a file over 64 MiB, or more than 128 MiB in all is refused before it is read', () => {
-    expect(cli('simulate', '/dev/null')).toMatchObject({ code: 1, err: 'cdk8s-lanes: /dev/null: not a regular file (a FIFO, a socket or a device); give manifest files or directories\n' });
+    expect(cli('simulate', '/dev/null')).toMatchObject({ code: 2, err: 'cdk8s-lanes: /dev/null: not a regular file (a FIFO, a socket or a device); give manifest files or directories\n' });
     const big = path.join(dir, 'big.yaml');
     fs.writeFileSync(big, '');
     fs.truncateSync(big, 65 * 1024 * 1024);
-    expect(cli('simulate', big)).toMatchObject({ code: 1, err: `cdk8s-lanes: ${big}: 65.0 MiB; cdk8s-lanes reads files of at most 64 MiB (split it, or give the directory of a cdk8s synth output)\n` });
+    expect(cli('simulate', big)).toMatchObject({ code: 2, err: `cdk8s-lanes: ${big}: 65.0 MiB; cdk8s-lanes reads files of at most 64 MiB (split it, or give the directory of a cdk8s synth output)\n` });
     fs.rmSync(big);
     const many = fs.mkdtempSync(path.join(dir, 'many-'));
     for (let i = 0; i < 3; i++) {
@@ -496,7 +512,7 @@ describe('cdk8s-lanes: the files it reads', () => {
       fs.writeFileSync(f, '');
       fs.truncateSync(f, 43 * 1024 * 1024);
     }
-    expect(cli('explain', many)).toMatchObject({ code: 1, err: 'cdk8s-lanes: the 3 files given hold 129.0 MiB; cdk8s-lanes reads at most 128 MiB in all\n' });
+    expect(cli('explain', many)).toMatchObject({ code: 2, err: 'cdk8s-lanes: the 3 files given hold 129.0 MiB; cdk8s-lanes reads at most 128 MiB in all\n' });
     fs.rmSync(many, { recursive: true });
     const fits = fs.mkdtempSync(path.join(dir, 'fits-'));
     fs.writeFileSync(path.join(fits, 'a.yaml'), fs.readFileSync(seedYaml, 'utf-8'));
@@ -508,7 +524,7 @@ describe('cdk8s-lanes: the files it reads', () => {
 const WEB_OLD = [
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
-  'metadata: {name: web, namespace: n}',
+  'metadata: {name: web, namespace: x}',
   'spec:',
   '  hosts: [web]',
   '  http:',
@@ -522,14 +538,14 @@ const WEB_OLD = [
   '---',
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
-  'metadata: {name: api, namespace: n}',
+  'metadata: {name: api, namespace: x}',
   'spec:',
   '  hosts: [api]',
   '  http: [{route: [{destination: {host: api}}]}]',
   '---',
   'apiVersion: networking.istio.io/v1',
   'kind: DestinationRule',
-  'metadata: {name: web, namespace: n}',
+  'metadata: {name: web, namespace: x}',
   'spec:',
   '  host: web',
   '  subsets: [{name: s1, labels: {version: v1}}, {name: s2, labels: {version: v2}}]',
@@ -540,7 +556,7 @@ const WEB_OLD = [
 const WEB_NEW = [
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
-  'metadata: {name: web, namespace: n}',
+  'metadata: {name: web, namespace: x}',
   'spec:',
   '  hosts: [web]',
   '  http:',
@@ -552,21 +568,21 @@ const WEB_NEW = [
   '---',
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
-  'metadata: {name: shop, namespace: n}',
+  'metadata: {name: shop, namespace: x}',
   'spec:',
   '  hosts: [shop]',
   '  http: [{route: [{destination: {host: shop}}]}]',
   '---',
   'apiVersion: networking.istio.io/v1',
   'kind: DestinationRule',
-  'metadata: {name: web, namespace: n}',
+  'metadata: {name: web, namespace: x}',
   'spec:',
   '  host: web',
   '  subsets: [{name: s1, labels: {version: v1}}, {name: s3, labels: {version: v3}}]',
   '---',
   'apiVersion: v1',
   'kind: ConfigMap',
-  'metadata: {name: c, namespace: n}',
+  'metadata: {name: c, namespace: x}',
   '',
 ].join('\n');
 
@@ -574,7 +590,7 @@ const WEB_NEW = [
 const FRONT_BACK = [
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
-  'metadata: {name: front, namespace: n}',
+  'metadata: {name: front, namespace: x}',
   'spec:',
   '  hosts: [front]',
   '  http:',
@@ -583,7 +599,7 @@ const FRONT_BACK = [
   '---',
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
-  'metadata: {name: back, namespace: n}',
+  'metadata: {name: back, namespace: x}',
   'spec:',
   '  hosts: [back]',
   '  http: [{name: all, route: [{destination: {host: back, subset: c}}]}]',
@@ -597,7 +613,7 @@ const FRONT_BACK = [
 const FINDINGS = [
   'apiVersion: networking.istio.io/v1',
   'kind: VirtualService',
-  'metadata: {name: web, namespace: n}',
+  'metadata: {name: web, namespace: x}',
   'spec:',
   '  hosts: [web]',
   '  http:',
@@ -609,7 +625,7 @@ const FINDINGS = [
   '---',
   'apiVersion: networking.istio.io/v1',
   'kind: DestinationRule',
-  'metadata: {name: web, namespace: n}',
+  'metadata: {name: web, namespace: x}',
   'spec:',
   '  host: web',
   '  subsets: [{name: s1, labels: {version: v1}}]',
@@ -618,12 +634,12 @@ const FINDINGS = [
   '---',
   'apiVersion: v1',
   'kind: Service',
-  'metadata: {name: web, namespace: n}',
+  'metadata: {name: web, namespace: x}',
   'spec: {ports: [{port: 80}, {port: 81}]}',
   '---',
   'apiVersion: v1',
   'kind: Pod',
-  'metadata: {name: web-v1, namespace: n, labels: {version: v1}}',
+  'metadata: {name: web-v1, namespace: x, labels: {version: v1}}',
   '',
 ].join('\n');
 
@@ -651,26 +667,26 @@ describe('cdk8s-lanes diff: the whole output', () => {
       out: [
         'traffic: changed',
         '',
-        'sidecar api.n.svc.cluster.local (removed)',
+        'sidecar api.x.svc.cluster.local (removed)',
         '  requests     before                        after',
-        '  any request  api.n.svc.cluster.local 100%  (no route)',
+        '  any request  api.x.svc.cluster.local 100%  (no route)',
         '',
-        'sidecar shop.n.svc.cluster.local (added)',
+        'sidecar shop.x.svc.cluster.local (added)',
         '  requests     before      after',
-        '  any request  (no route)  shop.n.svc.cluster.local 100%',
+        '  any request  (no route)  shop.x.svc.cluster.local 100%',
         '',
-        'sidecar web.n.svc.cluster.local (changed)',
+        'sidecar web.x.svc.cluster.local (changed)',
         '  requests  before                                                                                                                      after',
-        '  env: dev  web.n.svc.cluster.local/s1 50% [x-lane=s1]; web.n.svc.cluster.local/s2 50% [x-lane=s2] fallback web.n.svc.cluster.local/s1  web.n.svc.cluster.local/s3 100%',
-        '  env: d.v  web.n.svc.cluster.local/s1 100%                                                                                             web.n.svc.cluster.local/s3 100%',
+        '  env: dev  web.x.svc.cluster.local/s1 50% [x-lane=s1]; web.x.svc.cluster.local/s2 50% [x-lane=s2] fallback web.x.svc.cluster.local/s1  web.x.svc.cluster.local/s3 100%',
+        '  env: d.v  web.x.svc.cluster.local/s1 100%                                                                                             web.x.svc.cluster.local/s3 100%',
         '',
-        'subsets added: web.n.svc.cluster.local/s3',
+        'subsets added: web.x.svc.cluster.local/s3',
         '',
-        'subsets removed: web.n.svc.cluster.local/s2',
+        'subsets removed: web.x.svc.cluster.local/s2',
         '',
-        'hosts added: shop.n.svc.cluster.local',
+        'hosts added: shop.x.svc.cluster.local',
         '',
-        'hosts removed: api.n.svc.cluster.local',
+        'hosts removed: api.x.svc.cluster.local',
         '',
         'approximate: regex conditions were compared through witness strings taken from their patterns (or there were too many fields to combine every value), so a change may go unreported',
         '',
@@ -686,32 +702,32 @@ describe('cdk8s-lanes diff: the whole output', () => {
       out: [
         '### Traffic changes',
         '',
-        '**sidecar api.n.svc.cluster.local (removed)**',
+        '**sidecar api.x.svc.cluster.local (removed)**',
         '',
         '| requests | before | after |',
         '|---|---|---|',
-        '| any request | api.n.svc.cluster.local 100% | (no route) |',
+        '| any request | api.x.svc.cluster.local 100% | (no route) |',
         '',
-        '**sidecar shop.n.svc.cluster.local (added)**',
-        '',
-        '| requests | before | after |',
-        '|---|---|---|',
-        '| any request | (no route) | shop.n.svc.cluster.local 100% |',
-        '',
-        '**sidecar web.n.svc.cluster.local (changed)**',
+        '**sidecar shop.x.svc.cluster.local (added)**',
         '',
         '| requests | before | after |',
         '|---|---|---|',
-        '| env: dev | web.n.svc.cluster.local/s1 50% [x-lane=s1]; web.n.svc.cluster.local/s2 50% [x-lane=s2] fallback web.n.svc.cluster.local/s1 | web.n.svc.cluster.local/s3 100% |',
-        '| env: d.v | web.n.svc.cluster.local/s1 100% | web.n.svc.cluster.local/s3 100% |',
+        '| any request | (no route) | shop.x.svc.cluster.local 100% |',
         '',
-        'subsets added: web.n.svc.cluster.local/s3',
+        '**sidecar web.x.svc.cluster.local (changed)**',
         '',
-        'subsets removed: web.n.svc.cluster.local/s2',
+        '| requests | before | after |',
+        '|---|---|---|',
+        '| env: dev | web.x.svc.cluster.local/s1 50% [x-lane=s1]; web.x.svc.cluster.local/s2 50% [x-lane=s2] fallback web.x.svc.cluster.local/s1 | web.x.svc.cluster.local/s3 100% |',
+        '| env: d.v | web.x.svc.cluster.local/s1 100% | web.x.svc.cluster.local/s3 100% |',
         '',
-        'hosts added: shop.n.svc.cluster.local',
+        'subsets added: web.x.svc.cluster.local/s3',
         '',
-        'hosts removed: api.n.svc.cluster.local',
+        'subsets removed: web.x.svc.cluster.local/s2',
+        '',
+        'hosts added: shop.x.svc.cluster.local',
+        '',
+        'hosts removed: api.x.svc.cluster.local',
         '',
         'approximate: regex conditions were compared through witness strings taken from their patterns (or there were too many fields to combine every value), so a change may go unreported',
         '',
@@ -762,30 +778,30 @@ describe('cdk8s-lanes diff: the whole output', () => {
       out: [
         'traffic: changed',
         '',
-        'sidecar api.n.svc.cluster.local (added)',
+        'sidecar api.x.svc.cluster.local (added)',
         '  requests     before      after',
-        '  any request  (no route)  api.n.svc.cluster.local 100%',
+        '  any request  (no route)  api.x.svc.cluster.local 100%',
         '',
-        'sidecar back.n.svc.cluster.local (removed)',
+        'sidecar back.x.svc.cluster.local (removed)',
         '  requests     before                           after',
-        '  any request  back.n.svc.cluster.local/c 100%  (no route)',
+        '  any request  back.x.svc.cluster.local/c 100%  (no route)',
         '',
-        'sidecar front.n.svc.cluster.local (removed)',
+        'sidecar front.x.svc.cluster.local (removed)',
         '  requests     before                                                            after',
-        '  any request  front.n.svc.cluster.local/a 50%; front.n.svc.cluster.local/b 50%  (no route)',
+        '  any request  front.x.svc.cluster.local/a 50%; front.x.svc.cluster.local/b 50%  (no route)',
         '',
-        'sidecar web.n.svc.cluster.local (added)',
+        'sidecar web.x.svc.cluster.local (added)',
         '  requests    before      after',
-        '  env absent  (no route)  web.n.svc.cluster.local/s1 100%',
-        '  env: dev    (no route)  web.n.svc.cluster.local/s1 50% [x-lane=s1]; web.n.svc.cluster.local/s2 50% [x-lane=s2] fallback web.n.svc.cluster.local/s1',
+        '  env absent  (no route)  web.x.svc.cluster.local/s1 100%',
+        '  env: dev    (no route)  web.x.svc.cluster.local/s1 50% [x-lane=s1]; web.x.svc.cluster.local/s2 50% [x-lane=s2] fallback web.x.svc.cluster.local/s1',
         '',
-        'subsets added: web.n.svc.cluster.local/s1, web.n.svc.cluster.local/s2',
+        'subsets added: web.x.svc.cluster.local/s1, web.x.svc.cluster.local/s2',
         '',
-        'subsets removed: back.n.svc.cluster.local/c, front.n.svc.cluster.local/a, front.n.svc.cluster.local/b',
+        'subsets removed: back.x.svc.cluster.local/c, front.x.svc.cluster.local/a, front.x.svc.cluster.local/b',
         '',
-        'hosts added: api.n.svc.cluster.local, web.n.svc.cluster.local',
+        'hosts added: api.x.svc.cluster.local, web.x.svc.cluster.local',
         '',
-        'hosts removed: back.n.svc.cluster.local, front.n.svc.cluster.local',
+        'hosts removed: back.x.svc.cluster.local, front.x.svc.cluster.local',
         '',
       ].join('\n'),
     });
@@ -797,9 +813,9 @@ describe('cdk8s-lanes diff: the whole output', () => {
     expect(r.out.split('\n').slice(0, 5)).toEqual([
       'traffic: changed',
       '',
-      'sidecar api.n.svc.example.org (removed)',
+      'sidecar api.x.svc.example.org (removed)',
       '  requests     before                      after',
-      '  any request  api.n.svc.example.org 100%  (no route)',
+      '  any request  api.x.svc.example.org 100%  (no route)',
     ]);
   });
 
@@ -830,7 +846,7 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
         'front(subset a) -> back(503)  50%          0',
         'front(subset b) -> back(503)  50%          0',
         '',
-        'back: rule "all" matched; subset "c" of back.n.svc.cluster.local is marked unhealthy and it has no fallback (503)',
+        'back: rule "all" matched; subset "c" of back.x.svc.cluster.local is marked unhealthy and it has no fallback (503)',
         '',
       ].join('\n'),
     });
@@ -843,14 +859,14 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
       err: '',
       out: [
         'request: GET /',
-        `entry:   ${frontBack}: VirtualService n/front`,
+        `entry:   ${frontBack}: VirtualService x/front`,
         'rule:    split',
         '',
         'subset                      probability  sampled (n=0, seed 1)  lane marker x-asm-prefer-tag',
         'a                           50%          0                      (unset)',
         '503 (no healthy endpoints)  50%          0                      (unset)',
         '',
-        '50%: rule "split" matched, weight 50 of 100; subset "b" of front.n.svc.cluster.local is marked unhealthy and it has no fallback (503)',
+        '50%: rule "split" matched, weight 50 of 100; subset "b" of front.x.svc.cluster.local is marked unhealthy and it has no fallback (503)',
         '',
       ].join('\n'),
     });
@@ -863,13 +879,13 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
       err: '',
       out: [
         'request: GET / env: dev',
-        `entry:   ${web}: VirtualService n/web`,
+        `entry:   ${web}: VirtualService x/web`,
         'rule:    dev',
         '',
         'subset  probability  sampled (n=10, seed 1)  lane marker x-lane',
         's1      100%         10                      s1, s2',
         '',
-        '50%: rule "dev" matched, weight 50 of 100; subset "s2" of web.n.svc.cluster.local is marked unhealthy, so the fallback subset "s1" of web.n.svc.cluster.local serves it',
+        '50%: rule "dev" matched, weight 50 of 100; subset "s2" of web.x.svc.cluster.local is marked unhealthy, so the fallback subset "s1" of web.x.svc.cluster.local serves it',
         '',
       ].join('\n'),
     });
@@ -881,7 +897,7 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
       err: '',
       out: [
         'request: GET /',
-        `entry:   ${web}: VirtualService n/api`,
+        `entry:   ${web}: VirtualService x/api`,
         'rule:    (unnamed)',
         '',
         'subset          probability  sampled (n=10, seed 1)  lane marker x-lane',
@@ -891,11 +907,11 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
     });
   });
 
-  /** The table `simulate -n 5` prints for a file holding VirtualService n/v for host a.n.svc.cluster.local with these rules (flow-style YAML). */
+  /** The table `simulate -n 5` prints for a file holding VirtualService x/v for host a.x.svc.cluster.local with these rules (flow-style YAML). */
   const tableFor = (file: string, rules: string[]) => cli('simulate', scratch(file,
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v, namespace: n}\nspec:\n  hosts: [a.n.svc.cluster.local]\n  http:\n${rules.map(r => `    - ${r}\n`).join('')}`),
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v, namespace: x}\nspec:\n  hosts: [a.x.svc.cluster.local]\n  http:\n${rules.map(r => `    - ${r}\n`).join('')}`),
   '-n', '5').out.split('\n').slice(4);
-  const to = (subset: string, headers: string) => `route: [{destination: {host: a.n.svc.cluster.local, subset: ${subset}}, headers: {request: ${headers}}}]`;
+  const to = (subset: string, headers: string) => `route: [{destination: {host: a.x.svc.cluster.local, subset: ${subset}}, headers: {request: ${headers}}}]`;
 
   test.each<[string, string, string[], string[]]>([
     ['a header set beside a baggage entry: the header is the lane marker', 'header-and-baggage',
@@ -913,11 +929,11 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
 
   test('--json for one VirtualService: the request with GET and / by default, the result, and the samples', () => {
     const outcome = {
-      host: 'back.n.svc.cluster.local',
-      virtualService: `${frontBack}: VirtualService n/back`,
+      host: 'back.x.svc.cluster.local',
+      virtualService: `${frontBack}: VirtualService x/back`,
       rule: 'all',
       lane: 'c',
-      backend: { host: 'back.n.svc.cluster.local', subset: 'c' },
+      backend: { host: 'back.x.svc.cluster.local', subset: 'c' },
       viaFallback: false,
       failed: false,
       probability: 1,
@@ -927,7 +943,7 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
     };
     // the request the backend receives: what was sent, with the route's edits (none here)
     const result = (received: object) => ({
-      virtualService: `${frontBack}: VirtualService n/back`,
+      virtualService: `${frontBack}: VirtualService x/back`,
       rule: 'all',
       matched: true,
       status: 200,
@@ -1062,14 +1078,14 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
       code: 0,
       err: '',
       out: [
-        `${web}: VirtualService n/web`,
-        '  mesh (sidecars); hosts: web.n.svc.example.org',
+        `${web}: VirtualService x/web`,
+        '  mesh (sidecars); hosts: web.x.svc.example.org',
         '  #  rule  match            destinations',
         '  1  dev   env exact "dev"  web/s1 50%, set x-lane=s1; web/s2 50%, fallback web/s1, set x-lane=s2',
         '  2  rest  (any request)    web/s1 100%',
         '',
-        `${web}: VirtualService n/api`,
-        '  mesh (sidecars); hosts: api.n.svc.example.org',
+        `${web}: VirtualService x/api`,
+        '  mesh (sidecars); hosts: api.x.svc.example.org',
         '  #  rule       match          destinations',
         '  1  (unnamed)  (any request)  api/(any) 100%',
         '',
@@ -1085,13 +1101,13 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
       code: 0,
       err: '',
       out: [
-        `${file}: VirtualService n/front`,
-        '  mesh (sidecars); hosts: front.n.svc.cluster.local',
+        `${file}: VirtualService x/front`,
+        '  mesh (sidecars); hosts: front.x.svc.cluster.local',
         '  #  rule   match          destinations',
         '  1  split  (any request)  front/a 50%; front/b 50%',
         '',
-        `${file}: VirtualService n/back`,
-        '  mesh (sidecars); hosts: back.n.svc.cluster.local',
+        `${file}: VirtualService x/back`,
+        '  mesh (sidecars); hosts: back.x.svc.cluster.local',
         '  #  rule  match          destinations',
         '  1  all   (any request)  back/c 100%',
         '',
@@ -1101,15 +1117,15 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
 
   const partial = ' among the objects read (it may live elsewhere; --complete says the input is the whole cluster)';
   const lines = (file: string, domain = 'cluster.local') => ({
-    errors: [0, 1].map(i => `Error [IST0112] (${file} (document 1): VirtualService n/web) http[${i}].route[0]: web exposes ports 80, 81 (Service n/web); name one with port.number`),
+    errors: [0, 1].map(i => `Error [IST0112] (${file} (document 1): VirtualService x/web) http[${i}].route[0]: web exposes ports 80, 81 (Service x/web); name one with port.number`),
     warnings: [
-      `Warning [IST0101] (${file} (document 1): VirtualService n/web) http[0].route[0]: the subset s2 of web is not found among the DestinationRules read for the host `
+      `Warning [IST0101] (${file} (document 1): VirtualService x/web) http[0].route[0]: the subset s2 of web is not found among the DestinationRules read for the host `
       + '(Istio merges a host\'s DestinationRules, so one read elsewhere may define it)',
-      `Warning [LANE002] (${file} (document 1): VirtualService n/web) destination web.n.svc.${domain}/s1 does not set the routing header x-lane that the table's other lane destinations set, so the rest of the trace leaves the lane`,
+      `Warning [LANE002] (${file} (document 1): VirtualService x/web) destination web.x.svc.${domain}/s1 does not set the routing header x-lane that the table's other lane destinations set, so the rest of the trace leaves the lane`,
     ],
     infos: [
-      `Info [IST0101] (${file} (document 3): VirtualService n/back) http[0].route[0]: the subset c of back is not found${partial}`,
-      `Info [IST0101] (${file} (document 3): VirtualService n/back) http[0].route[0]: the host "back" is not found${partial}`,
+      `Info [IST0101] (${file} (document 3): VirtualService x/back) http[0].route[0]: the subset c of back is not found${partial}`,
+      `Info [IST0101] (${file} (document 3): VirtualService x/back) http[0].route[0]: the host "back" is not found${partial}`,
     ],
   });
 
@@ -1121,8 +1137,8 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
   test('check --output-threshold Warning prints Errors and Warnings only; --cluster-domain is the domain of the Services\' hosts', () => {
     const l = lines(findings, 'example.org');
     expect(cli('check', findings, '--output-threshold', 'Warning', '--cluster-domain', 'example.org')).toEqual({ code: 1, err: '', out: `${[...l.errors, ...l.warnings].join('\n')}\n` });
-    // the Service web is host web.n.svc.cluster.local only under the default domain
-    const full = scratch('check/full-host.yaml', FINDINGS.replace(/host: web,/g, 'host: web.n.svc.cluster.local,'));
+    // the Service web is host web.x.svc.cluster.local only under the default domain
+    const full = scratch('check/full-host.yaml', FINDINGS.replace(/host: web,/g, 'host: web.x.svc.cluster.local,'));
     expect(cli('check', full, '--output-threshold', 'Error').out).toContain('[IST0112]');
     expect(cli('check', full, '--output-threshold', 'Error', '--cluster-domain', 'example.org')).toEqual({ code: 0, err: '', out: 'no findings\n' });
   });
@@ -1132,12 +1148,12 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
     expect(cli('check', missing)).toEqual({ code: 2, out: '', err: `cdk8s-lanes: ${missing}: no such file or directory\n` });
   });
 
-  test('diagram --format svg of a lane the files do not hold: the error, exit 1', async () => {
+  test('diagram --format svg of a lane the files do not hold: the error, exit 2 naming the flag', async () => {
     const file = scratch('diagram/front-back.yaml', FRONT_BACK);
     expect(await runCliAsync('diagram', file, '--format', 'svg', '--lane', 'zzz')).toEqual({
-      code: 1,
+      code: 2,
       out: '',
-      err: 'cdk8s-lanes: diagram: lane "zzz" is no subset or lane marker of the routes read (subsets: a, b, c)\n',
+      err: 'cdk8s-lanes: --lane "zzz" is no subset or lane marker of the routes read (subsets: a, b, c)\n',
     });
   });
 
@@ -1145,7 +1161,7 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
   const splitOver = (i: number, n: number) => [
     'apiVersion: networking.istio.io/v1',
     'kind: VirtualService',
-    `metadata: {name: v${i}, namespace: n}`,
+    `metadata: {name: v${i}, namespace: x}`,
     'spec:',
     `  hosts: [h${i}]`,
     `  http: [{route: [${Array.from({ length: n }, (_, j) => `{destination: {host: h${i}, subset: s${j}}, weight: ${n === 1 ? 100 : 1}}`).join(', ')}]}]`,
@@ -1166,7 +1182,7 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
   test('the edges counted against Mermaid\'s limit: plain, dashed, labelled and labelled dashed; node and box lines are none', () => {
     expect(mermaidEdgeCount([
       'flowchart LR',
-      '  subgraph vs0["VirtualService n/v"]',
+      '  subgraph vs0["VirtualService x/v"]',
       // a label's ">" is written #gt; (see toMermaid), so no label holds an arrow
       '    r0{{"a -- b #gt; c"}}',
       '  end',
@@ -1179,7 +1195,7 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
   });
 
   test('diagram: 50,000 characters is within what Mermaid renders; 50,001, with a single edge, gets the note', () => {
-    const withRule = (name: string) => scratch('diagram/long-rule.yaml', `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v, namespace: n}\nspec:\n  hosts: [h]\n  http: [{name: ${name}, route: [{destination: {host: h}}]}]\n`);
+    const withRule = (name: string) => scratch('diagram/long-rule.yaml', `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v, namespace: x}\nspec:\n  hosts: [h]\n  http: [{name: ${name}, route: [{destination: {host: h}}]}]\n`);
     // the rule name is printed once: lengthen it until the diagram is 50,000 characters long
     const short = cli('diagram', withRule('r')).out.length;
     const name = 'r'.repeat(1 + 50_000 - short);
@@ -1193,7 +1209,7 @@ describe('cdk8s-lanes explain, check and diagram: the whole output', () => {
 describe('cdk8s-lanes: the limits and order of the files it reads', () => {
   test('a directory is read in name order even when the file system lists it in reverse', () => {
     const d = fs.mkdtempSync(path.join(dir, 'reverse-'));
-    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(d, `${name}.yaml`), `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: n}\nspec:\n  hosts: [${name}]\n  http: [{name: r, route: [{destination: {host: ${name}}}]}]\n`);
+    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(d, `${name}.yaml`), `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: x}\nspec:\n  hosts: [${name}]\n  http: [{name: r, route: [{destination: {host: ${name}}}]}]\n`);
     const original = realFs.readdirSync;
     const reversed = jest.spyOn(realFs, 'readdirSync').mockImplementation(((p: fs.PathLike, o: any) =>
       (original(p, o) as unknown as fs.Dirent[]).sort((x, y) => (x.name < y.name ? 1 : -1))) as any);
@@ -1206,7 +1222,7 @@ describe('cdk8s-lanes: the limits and order of the files it reads', () => {
       reversed.mockRestore();
     }
     expect({ code: r.code, listed }).toEqual({ code: 0, listed: 1 });
-    expect(r.out.split('\n').filter(l => l.includes(': VirtualService '))).toEqual(['a', 'b', 'c'].map(n => `${path.join(d, `${n}.yaml`)}: VirtualService n/${n}`));
+    expect(r.out.split('\n').filter(l => l.includes(': VirtualService '))).toEqual(['a', 'b', 'c'].map(n => `${path.join(d, `${n}.yaml`)}: VirtualService x/${n}`));
   });
 
   test('files of exactly 64 MiB, 128 MiB in all, are within the limits: they are read', () => {
@@ -1219,7 +1235,7 @@ describe('cdk8s-lanes: the limits and order of the files it reads', () => {
       fs.truncateSync(path.join(d, name), size);
     }
     expect(cli('explain', d)).toEqual({
-      code: 1,
+      code: 2,
       out: '',
       err: `cdk8s-lanes: ${path.join(d, 'a.yaml')} (document 1): not valid YAML: end of the stream or a document separator is expected at line 1, column 1\n`,
     });
@@ -1333,8 +1349,8 @@ describe('cdk8s-lanes help COMMAND', () => {
     '  FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)',
   ];
   const exitStatus = [
-    'exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags);',
-    '             diff: 0 no traffic change, 1 traffic changed, 2 usage or bad input',
+    'exit status: 0 done; 1 the answer is no (diff: traffic changed; check: a finding at the failure threshold);',
+    '             2 usage (flags), or input that cannot be read or is invalid (a file, a field, a reference)',
   ];
 
   test('help diagram: its usage lines, the options of every command, what it does and the exit status (each with its continuation lines)', () => {

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { parseArgs as nodeParseArgs } from 'util';
 import { Level, LEVELS } from '../private/analysis/findings';
 import { DEFAULT_ROUTING_HEADER } from '../private/model/types';
-import { checkClusterDomain, show } from '../private/validation/values';
+import { checkClusterDomain, checkDnsLabel, checkGatewayRef, checkHeaderName, checkNoControlChars, checkServiceHost, checkVirtualServiceHost, show } from '../private/validation/values';
 
 export const USAGE = `usage:
   cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [--port N] [--scheme http|https]
@@ -35,8 +35,8 @@ check      an offline analyzer: Istio's VirtualService and DestinationRule analy
 diff       what a change does to traffic: per entry point and class of requests, where requests go before
            and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
 
-exit status: 0 done, 1 bad input (a file, a field, a reference), 2 usage (flags);
-             diff: 0 no traffic change, 1 traffic changed, 2 usage or bad input`;
+exit status: 0 done; 1 the answer is no (diff: traffic changed; check: a finding at the failure threshold);
+             2 usage (flags), or input that cannot be read or is invalid (a file, a field, a reference)`;
 
 /** A flag or argument the command does not take: exit 2, with the usage. */
 export class UsageError extends Error {}
@@ -55,7 +55,40 @@ function usage<T>(check: () => void, value: T): T {
 function chainOf(text: string): string[] {
   const hosts = text.split(',').map(x => x.trim());
   if (hosts.some(h => h === '')) throw new UsageError(`--chain needs host names separated by commas, without an empty one, got ${show(text)}`);
+  for (const h of hosts) usage(() => checkServiceHost('--chain host', h), h);
   return hosts;
+}
+
+/** A request's path: from `/`, without blanks or control characters (a query after `?` is part of it). */
+function checkRequestPath(what: string, value: string): void {
+  if (!/^\/[^\s\u0000-\u001f\u007f]*$/.test(value)) throw new Error(`${what} needs a path that starts with "/" and has no blanks or control characters, got ${show(value)}`);
+}
+
+/** A request's method: an HTTP token (GET, POST, PURGE ...). */
+function checkMethod(what: string, value: string): void {
+  if (!/^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/.test(value)) throw new Error(`${what} needs an HTTP method such as GET or POST, got ${show(value)}`);
+}
+
+/** A flag's value once `check` (a construct's check, given the flag's name) accepts it; else a usage error. */
+function checked(flag: string, value: unknown, check: (what: string, value: string) => void): string | undefined {
+  return value === undefined ? undefined : usage(() => check(flag, value as string), value as string);
+}
+
+/**
+ * What the API names (its parameters) in a message, as the command line names it (its flags): the one place where
+ * an error of LaneSimulator reaches the user of the CLI.
+ */
+const FLAGS_OF_PARAMETERS: Array<[string, string]> = [
+  ['(request.port)', '(--port)'],
+  ['LaneSimulator.diagramSvg(): ', 'diagram --format svg: '],
+  ['filter it with host, lane or chain', 'filter it with --host, --lane or --chain'],
+  ['diagram: lane ', '--lane '],
+  ['diagram: no request enters lane ', '--lane: no request enters lane '],
+];
+
+/** An error's message, in the command line's words. */
+export function inFlags(message: string): string {
+  return FLAGS_OF_PARAMETERS.reduce((m, [api, flag]) => m.replace(api, flag), message);
 }
 
 /** Most samples `-n` draws (a few seconds on a laptop). */
@@ -205,18 +238,19 @@ export function parseArgs(argv: string[]): Options {
     n: v.n === undefined ? 100 : integer('-n', v.n as string, 0, MAX_SAMPLES),
     seed: v.seed === undefined ? 1 : integer('--seed', v.seed as string, 0, 2 ** 32 - 1),
     down: (v.down as string[] | undefined) ?? [],
-    gateway: v.gateway as string | undefined,
-    host: v.host as string | undefined,
+    gateway: checked('--gateway', v.gateway, checkGatewayRef),
+    // a short name (mocka), a qualified one, or a gateway's host (*.example.com, *)
+    host: checked('--host', v.host, (what, h) => checkVirtualServiceHost(what, h, true)),
     chain: v.chain === undefined ? undefined : chainOf(v.chain as string),
-    routingHeader: ((v['routing-header'] as string | undefined) ?? DEFAULT_ROUTING_HEADER).toLowerCase(),
+    routingHeader: checked('--routing-header', ((v['routing-header'] as string | undefined) ?? DEFAULT_ROUTING_HEADER).toLowerCase(), checkHeaderName)!,
     routingHeaderGiven: v['routing-header'] !== undefined,
     json: v.json === true,
-    path: v.path as string | undefined,
-    method: v.method as string | undefined,
+    path: checked('--path', v.path, checkRequestPath),
+    method: checked('--method', v.method, checkMethod),
     clusterDomain: v['cluster-domain'] === undefined ? undefined : usage(() => checkClusterDomain('--cluster-domain', v['cluster-domain']), v['cluster-domain'] as string),
-    asmGeneratedNamespace: v['asm-generated-namespace'] as string | undefined,
+    asmGeneratedNamespace: checked('--asm-generated-namespace', v['asm-generated-namespace'], checkDnsLabel),
     port: v.port === undefined ? undefined : integer('--port', v.port as string, 1, 65535),
-    sourceNamespace: v['source-namespace'] as string | undefined,
+    sourceNamespace: checked('--source-namespace', v['source-namespace'], checkDnsLabel),
     complete: v.complete === true,
     listenerIsolation: v['no-listener-isolation'] !== true,
   };
@@ -227,7 +261,8 @@ export function parseArgs(argv: string[]): Options {
   for (const h of (v.header as string[] | undefined) ?? []) {
     const colon = h.indexOf(':');
     if (colon <= 0) throw new UsageError(`-H needs "name: value", got ${show(h)}`);
-    (o.headers[h.slice(0, colon).trim().toLowerCase()] ??= []).push(h.slice(colon + 1).trim());
+    const name = checked('-H header name', h.slice(0, colon).trim().toLowerCase(), checkHeaderName)!;
+    (o.headers[name] ??= []).push(checked('-H header value', h.slice(colon + 1).trim(), checkNoControlChars)!);
   }
   for (const flag of ['failure-threshold', 'output-threshold'] as const) {
     const level = v[flag] as string | undefined;
@@ -245,6 +280,7 @@ export function parseArgs(argv: string[]): Options {
   if (o.files.length === 0) throw new UsageError(`${command} needs at least one YAML file`);
   if (command === 'diff' && o.files.length !== 2) throw new UsageError(`diff needs two inputs, OLD and NEW (files or directories), got ${o.files.length}`);
   if (o.gateway && o.host) throw new UsageError('give --gateway or --host, not both');
+  if (command === 'diagram' && o.host && o.chain) throw new UsageError('give --host or --chain, not both (the chain names its hosts)');
   return o;
 }
 

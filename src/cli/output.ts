@@ -1,6 +1,7 @@
 /**
- * Output: colour on a terminal, percentages, aligned tables.
+ * Output: colour on a terminal, percentages, aligned tables, and a command's failure.
  */
+import { inFlags } from './args';
 
 export const RED = '31';
 
@@ -23,3 +24,12 @@ export function table(rows: string[][]): string {
   return rows.map(r => r.map((cell, c) => cell + ' '.repeat(widths[c] - width(cell))).join('  ').trimEnd()).join('\n');
 }
 
+
+/**
+ * A command that could not answer: a flag that names nothing in the files, a file that cannot be read, a bad field
+ * or reference. The message in the command line's words, and exit 2.
+ */
+export function failed(e: unknown, err: (s: string) => void): number {
+  err(`cdk8s-lanes: ${inFlags((e as Error).message)}`);
+  return 2;
+}

@@ -3,7 +3,7 @@ import { describeFinding, Finding, Level, LEVELS } from '../../private/analysis/
 import { parseYaml } from '../../private/simulate/read/manifests';
 import { Options } from '../args';
 import { manifestFiles, readManifestFiles } from '../files';
-import { paint, RED } from '../output';
+import { failed, paint, RED } from '../output';
 
 /** `cdk8s-lanes check FILES...`: exit 1 when a finding reaches the failure threshold, 2 for usage or unreadable input. */
 export function checkCommand(o: Options, out: (s: string) => void, err: (s: string) => void): number {
@@ -16,8 +16,7 @@ export function checkCommand(o: Options, out: (s: string) => void, err: (s: stri
     };
     findings = analyze(manifests, options);
   } catch (e) {
-    err(`cdk8s-lanes: ${(e as Error).message}`);
-    return 2;
+    return failed(e, err);
   }
   const rank = (l: Level) => LEVELS.indexOf(l);
   const shown = findings.filter(f => rank(f.level) <= rank(o.outputThreshold ?? 'Info'));

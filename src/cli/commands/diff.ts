@@ -2,7 +2,7 @@ import { TrafficDiff, TrafficShare } from '../../diff';
 import { LaneSimulator } from '../../lane-simulator';
 import { Options } from '../args';
 import { manifestFiles, readManifestFiles } from '../files';
-import { pct, table } from '../output';
+import { failed, pct, table } from '../output';
 
 function describeShares(all: readonly TrafficShare[]): string {
   if (all.length === 0) return '(no route)';
@@ -21,8 +21,7 @@ export function diffCommand(o: Options, out: (s: string) => void, err: (s: strin
     };
     d = read(o.files[0]).diff(read(o.files[1]), { chain: o.chain, complete: o.complete });
   } catch (e) {
-    err(`cdk8s-lanes: ${(e as Error).message}`);
-    return 2;
+    return failed(e, err);
   }
   // without --format (or --json), the table
   const format = o.json ? 'json' : o.format;
