@@ -1,19 +1,19 @@
-import { z } from 'zod';
-import { checkShape, list, made, MAX_LIST, num, strict, text } from '../src/private/validation/shape';
+import * as v from 'valibot';
+import { checkShape, list, made, MAX_LIST, num, opt, strict, text } from '../src/private/validation/shape';
 import { MAX_OBJECT_BYTES, applyChecked, WARN_OBJECT_BYTES } from '../src/private/validation/size';
 
 /** The shape check's messages, one problem kind at a time: path, value and what is allowed. */
 class Made {}
 const SHAPE = strict({
   name: text,
-  weight: num.optional(),
-  lanes: list(text).min(1).optional(),
-  pair: list(text).min(2).optional(),
-  mode: z.enum(['A', 'B']).optional(),
-  made: made(() => Made, 'Made.of()').optional(),
-  nested: z.array(strict({ host: text, port: num.optional() })).optional(),
-  checked: text.refine(v => v.startsWith('x'), { message: 'must start with "x"' }).optional(),
-  told: text.refine(v => v.startsWith('y'), { message: 'starts with "y" or is refused' }).optional(),
+  weight: opt(num),
+  lanes: opt(list(text, 1)),
+  pair: opt(list(text, 2)),
+  mode: opt(v.enum({ A: 'A', B: 'B' })),
+  made: opt(made(() => Made, 'Made.of()')),
+  nested: opt(v.array(strict({ host: text, port: opt(num) }))),
+  checked: opt(v.pipe(text, v.check(x => x.startsWith('x'), 'must start with "x"'))),
+  told: opt(v.pipe(text, v.check(x => x.startsWith('y'), 'starts with "y" or is refused'))),
 });
 const check = (value: unknown) => () => checkShape('Thing.of()', 'props', SHAPE, value);
 
@@ -73,7 +73,7 @@ describe('checkShape', () => {
     const reserved = 'which is reserved in JavaScript objects and cannot be a key of the rendered YAML; choose another name';
     expect(check(JSON.parse('{"name":"a","__proto__":{}}'))).toThrow(`Thing.of(): props has the key "__proto__", ${reserved}`);
     expect(check({ name: 'a', nested: [{ host: 'h', constructor: 1 }] })).toThrow(`Thing.of(): props.nested[0] has the key "constructor", ${reserved}`);
-    expect(() => checkShape('f()', 'items', z.any(), [{ constructor: 1 }])).toThrow(`f(): items[0] has the key "constructor", ${reserved}`);
+    expect(() => checkShape('f()', 'items', v.any(), [{ constructor: 1 }])).toThrow(`f(): items[0] has the key "constructor", ${reserved}`);
     const cyclic: any = { name: 'a' };
     cyclic.self = cyclic;
     expect(check(cyclic)).toThrow(/has unknown property "self"/);
@@ -94,8 +94,8 @@ describe('applyChecked: texts kubectl would read back as something else', () => 
   });
 
   test('what cdk8s quotes (what YAML 1.1 reads as no text), and plain texts, pass', () => {
-    for (const v of ['y', 'no', 'On', '~', 'null', '', '1e3', '0777', '0x1F', '08', '1_000', '.5', '1.', 's1', 'x-0o17', '2024-01-01', '1:20']) {
-      expect(checked({ [v]: v, l: [v] })()).toEqual({ [v]: v, l: [v] });
+    for (const t of ['y', 'no', 'On', '~', 'null', '', '1e3', '0777', '0x1F', '08', '1_000', '.5', '1.', 's1', 'x-0o17', '2024-01-01', '1:20']) {
+      expect(checked({ [t]: t, l: [t] })()).toEqual({ [t]: t, l: [t] });
     }
     expect(checked({ n: 7, b: true, z: null })()).toEqual({ n: 7, b: true, z: null });
   });

@@ -5,12 +5,11 @@
  * (`rules[0].split[1].weight`), the value and what is allowed, never a TypeError or a silent drop. The
  * lane model (model/) then checks what the values mean, with its own messages.
  *
- * The shapes are zod schemas mirroring the jsii interfaces; a test compares their keys with the jsii
+ * The shapes are valibot schemas mirroring the jsii interfaces; a test compares their keys with the jsii
  * assembly, so a prop added to an interface and forgotten here fails the build.
  */
 import type { Duration } from 'cdk8s';
-import { z } from 'zod';
-import { BAGGAGE_OPTIONS, list, made, num, strict, stringMap, text, TEXT } from './shape';
+import { BAGGAGE_OPTIONS, bool, list, made, map, num, oneOf, opt, strict, stringMap, text, TEXT } from './shape';
 import { DiagramFormat } from '../../diagram';
 import { HeaderMatch, QueryParamMatch, StringMatch } from '../../match';
 import { Mode } from '../../mode';
@@ -20,43 +19,43 @@ import { Target } from '../../target';
 
 const stringMatch = made(() => StringMatch, 'StringMatch.exact(), .prefix() or .regex()');
 const requestMatch = strict({
-  headers: list(made(() => HeaderMatch, 'HeaderMatch.exact(), .prefix(), .regex(), .present() or .absent()')).optional(),
-  uri: stringMatch.optional(),
-  authority: stringMatch.optional(),
-  method: stringMatch.optional(),
-  queryParams: list(made(() => QueryParamMatch, 'QueryParamMatch.exact() or .regex()')).optional(),
-  sourceLabels: stringMap.optional(),
+  headers: opt(list(made(() => HeaderMatch, 'HeaderMatch.exact(), .prefix(), .regex(), .present() or .absent()'))),
+  uri: opt(stringMatch),
+  authority: opt(stringMatch),
+  method: opt(stringMatch),
+  queryParams: opt(list(made(() => QueryParamMatch, 'QueryParamMatch.exact() or .regex()'))),
+  sourceLabels: opt(stringMap),
 });
 // cdk8s is loaded when a duration is checked: the CLI reads manifests without it
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const duration = made<Duration>(() => (require('cdk8s') as typeof import('cdk8s')).Duration, 'Duration.seconds(), .millis() or another cdk8s Duration factory');
-const retryPolicy = strict({ attempts: num, perTryTimeout: duration.optional(), retryOn: text.optional() });
-const routeOptionsShape = { timeout: duration.optional(), retries: retryPolicy.optional() };
+const retryPolicy = strict({ attempts: num, perTryTimeout: opt(duration), retryOn: opt(text) });
+const routeOptionsShape = { timeout: opt(duration), retries: opt(retryPolicy) };
 const routeOptions = strict(routeOptionsShape);
-const customDestination = strict({ host: text, subset: text.optional(), port: num.optional(), weight: num.optional() });
+const customDestination = strict({ host: text, subset: opt(text), port: opt(num), weight: opt(num) });
 const customRoute = strict({ ...routeOptionsShape, name: text, matches: list(requestMatch), destinations: list(customDestination) });
-const laneDestination = strict({ lane: text, weight: num.optional(), fallbackLane: text.optional() });
+const laneDestination = strict({ lane: text, weight: opt(num), fallbackLane: opt(text) });
 const laneRule = strict({ name: text, matches: list(requestMatch), split: list(laneDestination) });
-const lane = strict({ name: text, podLabels: stringMap.optional(), servedBy: text.optional(), serviceName: text.optional() });
-const laneServicePort = strict({ port: num, targetPort: num.optional(), name: text.optional() });
+const lane = strict({ name: text, podLabels: opt(stringMap), servedBy: opt(text), serviceName: opt(text) });
+const laneServicePort = strict({ port: num, targetPort: opt(num), name: opt(text) });
 const laneServices = strict({ selector: stringMap, ports: list(laneServicePort) });
-const gatewayEntryPoint = strict({ gateways: list(text), hosts: list(text).optional(), namespace: text.optional(), name: text.optional() });
-const sidecarEntryPoint = strict({ hosts: list(text).optional(), namespace: text.optional(), name: text.optional() });
-const destinationRuleOptions = strict({ namespace: text.optional(), name: text.optional() });
-const laneGroupService = strict({ name: text, namespace: text, port: num.optional(), laneServices: laneServices.optional() });
+const gatewayEntryPoint = strict({ gateways: list(text), hosts: opt(list(text)), namespace: opt(text), name: opt(text) });
+const sidecarEntryPoint = strict({ hosts: opt(list(text)), namespace: opt(text), name: opt(text) });
+const destinationRuleOptions = strict({ namespace: opt(text), name: opt(text) });
+const laneGroupService = strict({ name: text, namespace: text, port: opt(num), laneServices: opt(laneServices) });
 const laneGroupLane = strict({ name: text, services: list(text), podLabels: stringMap });
 const laneGroupIngress = strict({
   gateway: text,
   entryService: text,
-  rules: list(laneRule).optional(),
-  hosts: list(text).optional(),
-  namespace: text.optional(),
-  name: text.optional(),
-  defaultRouteName: text.optional(),
+  rules: opt(list(laneRule)),
+  hosts: opt(list(text)),
+  namespace: opt(text),
+  name: opt(text),
+  defaultRouteName: opt(text),
 });
 const yamlSource = strict({ name: text, yaml: text });
-const target = z.enum(Target);
-const mode = z.enum(Mode);
+const target = oneOf(Target);
+const mode = oneOf(Mode);
 
 /**
  * The shape of every struct of the public API, by its name in the jsii assembly (a test checks that each
@@ -65,22 +64,22 @@ const mode = z.enum(Mode);
 export const SHAPES = {
   LaneRoutingProps: strict({
     host: text,
-    port: num.optional(),
+    port: opt(num),
     lanes: list(lane),
     baseline: text,
     target,
-    mode: mode.optional(),
-    routingHeader: text.optional(),
-    laneServices: laneServices.optional(),
-    propagation: made(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
-    rules: list(laneRule).optional(),
-    defaultRouteName: text.optional(),
-    routeOptions: routeOptions.optional(),
-    routesBefore: list(customRoute).optional(),
-    routesAfter: list(customRoute).optional(),
-    gateway: gatewayEntryPoint.optional(),
-    sidecar: sidecarEntryPoint.optional(),
-    destinationRule: destinationRuleOptions.optional(),
+    mode: opt(mode),
+    routingHeader: opt(text),
+    laneServices: opt(laneServices),
+    propagation: opt(made(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()')),
+    rules: opt(list(laneRule)),
+    defaultRouteName: opt(text),
+    routeOptions: opt(routeOptions),
+    routesBefore: opt(list(customRoute)),
+    routesAfter: opt(list(customRoute)),
+    gateway: opt(gatewayEntryPoint),
+    sidecar: opt(sidecarEntryPoint),
+    destinationRule: opt(destinationRuleOptions),
   }),
   LaneGroupProps: strict({
     name: text,
@@ -88,14 +87,14 @@ export const SHAPES = {
     services: list(laneGroupService),
     lanes: list(laneGroupLane),
     baseline: text,
-    mode: mode.optional(),
-    routingHeader: text.optional(),
-    propagation: made(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()').optional(),
-    traceHeader: text.optional(),
-    clusterDomain: text.optional(),
-    asmGeneratedNamespace: text.optional(),
-    ingress: laneGroupIngress.optional(),
-    routeOptions: routeOptions.optional(),
+    mode: opt(mode),
+    routingHeader: opt(text),
+    propagation: opt(made(() => Propagation, 'Propagation.traceId(), .customHeader() or .baggage()')),
+    traceHeader: opt(text),
+    clusterDomain: opt(text),
+    asmGeneratedNamespace: opt(text),
+    ingress: opt(laneGroupIngress),
+    routeOptions: opt(routeOptions),
   }),
   Lane: lane,
   LaneDestination: laneDestination,
@@ -112,40 +111,40 @@ export const SHAPES = {
   LaneGroupLane: laneGroupLane,
   LaneGroupIngress: laneGroupIngress,
   SimulatedRequest: strict({
-    headers: stringMap.optional(),
-    multiValueHeaders: z.record(z.string(), list(text)).optional(),
-    path: text.optional(),
-    method: text.optional(),
-    port: num.optional(),
-    scheme: text.optional(),
+    headers: opt(stringMap),
+    multiValueHeaders: opt(map(list(text))),
+    path: opt(text),
+    method: opt(text),
+    port: opt(num),
+    scheme: opt(text),
   }),
   SimulationOptions: strict({
-    unhealthyLanes: list(text).optional(),
-    routingHeader: text.optional(),
-    baggageKey: text.optional(),
-    gateway: text.optional(),
-    host: text.optional(),
-    sourceNamespace: text.optional(),
-    complete: z.boolean().optional(),
+    unhealthyLanes: opt(list(text)),
+    routingHeader: opt(text),
+    baggageKey: opt(text),
+    gateway: opt(text),
+    host: opt(text),
+    sourceNamespace: opt(text),
+    complete: opt(bool),
   }),
-  MeshReadOptions: strict({ clusterDomain: text.optional(), asmGeneratedNamespace: text.optional(), listenerIsolation: z.boolean().optional() }),
-  DiffOptions: strict({ chain: list(text).optional(), complete: z.boolean().optional() }),
+  MeshReadOptions: strict({ clusterDomain: opt(text), asmGeneratedNamespace: opt(text), listenerIsolation: opt(bool) }),
+  DiffOptions: strict({ chain: opt(list(text)), complete: opt(bool) }),
   LaneServices: laneServices,
   LaneServicePort: laneServicePort,
   BaggageOptions: BAGGAGE_OPTIONS,
   DiagramOptions: strict({
-    host: text.optional(),
-    lane: text.optional(),
-    chain: list(text).min(1).optional(),
-    baggageKey: text.optional(),
-    routingHeader: text.optional(),
-    format: z.enum(DiagramFormat).optional(),
+    host: opt(text),
+    lane: opt(text),
+    chain: opt(list(text, 1)),
+    baggageKey: opt(text),
+    routingHeader: opt(text),
+    format: opt(oneOf(DiagramFormat)),
   }),
   YamlSource: yamlSource,
   // arguments that are not structs
-  RoutePlacement: z.enum(RoutePlacement),
-  YamlSources: z.array(yamlSource),
-  Services: list(text).min(1),
+  RoutePlacement: oneOf(RoutePlacement),
+  YamlSources: list(yamlSource),
+  Services: list(text, 1),
   Text: TEXT,
 };
 
