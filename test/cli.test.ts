@@ -155,6 +155,7 @@ describe('cdk8s-lanes errors', () => {
     [['simulate', 'x.yaml', '-H', 'e nv: dev'], 2, /^cdk8s-lanes: -H header name must be a lowercase RFC 7230 token, got "e nv"/],
     [['simulate', 'x.yaml', '-H', 'env: a\u0007b'], 2, /^cdk8s-lanes: -H header value must not contain control characters such as CR or LF, got "a\\u0007b"\n/],
     [['simulate', 'x.yaml', '--path', 'api'], 2, /^cdk8s-lanes: --path needs a path that starts with "\/" and has no blanks or control characters, got "api"\n/],
+    [['simulate', 'x.yaml', '--path', 'a/b'], 2, /^cdk8s-lanes: --path needs a path that starts with "\/" .*got "a\/b"\n/],
     [['simulate', 'x.yaml', '--path', '/a b'], 2, /^cdk8s-lanes: --path needs a path .*got "\/a b"\n/],
     [['simulate', 'x.yaml', '--method', 'GE T'], 2, /^cdk8s-lanes: --method needs an HTTP method such as GET or POST, got "GE T"\n/],
     [['diagram', 'x.yaml', '--host', 'a', '--chain', 'a,b'], 2, /^cdk8s-lanes: give --host or --chain, not both \(the chain names its hosts\)\n/],
@@ -992,6 +993,8 @@ describe('cdk8s-lanes flags', () => {
     const r = cli('simulate', frontBack, '--chain', ' front , back', '-H', ' Env : dev', '-n', '0');
     expect(r.code).toBe(0);
     expect(r.out.split('\n').slice(0, 2)).toEqual(['request: GET / env: dev', 'chain:   front -> back']);
+    // simulate takes --host with --chain (the table the chain enters); only diagram refuses the pair
+    expect(cli('simulate', frontBack, '--chain', 'front,back', '--host', 'front', '-n', '0').code).toBe(0);
   });
 
   test('-H without a name before the colon is refused', () => {

@@ -10,9 +10,10 @@ import { chainGroupProps, runCli, stringify, synth } from './helpers';
 import { runs } from './runs';
 import { HeaderMatch, LaneGroup, LaneGroupProps, LaneRouting, LaneRoutingProps, LaneSimulator, StringMatch, Target } from '../src';
 import { HeaderCondition, MatchBlock, PlainStringMatch } from '../src/private/model/types';
-import { witnesses } from '../src/private/simulate/diff';
+import { decidesAlike, witnesses } from '../src/private/simulate/diff';
 import { tableTitle } from '../src/private/simulate/explain';
 import { Redirect, RouteDestination, RouteTable } from '../src/private/simulate/mesh';
+import { parseYaml, readMesh } from '../src/private/simulate/read/manifests';
 import { makeRequest } from '../src/private/simulate/request';
 import { forwardedRequest } from '../src/private/simulate/results';
 
@@ -690,6 +691,46 @@ describe('diff(): a table unchanged is compared no further only when nothing its
   });
 });
 
+describe('decidesAlike(): two tables whose requests all go alike, so that none needs to be compared', () => {
+  const B = 'mockb.default.svc.cluster.local';
+  const C = 'mockc.default.svc.cluster.local';
+  const rule = (host: string, subsets: string[], version = 'v') => istio('DestinationRule', host.split('.')[0], { host, subsets: subsets.map(name => ({ name, labels: { version: `${version}${name}` } })) });
+  const vs = (weight = 50) => istio('VirtualService', 'v', {
+    hosts: [HOST],
+    http: [{ timeout: '5s', route: [{ destination: { host: B, subset: 's2' }, weight, fallback: { target: { host: C, subset: 's1' } } }, { destination: { host: B, subset: 's1' }, weight: 100 - weight }] }],
+  });
+  const mesh = (file: string, ...docs: string[]) => readMesh(parseYaml([{ name: file, text: docs.join('---\n') }]));
+  const alike = (a: ReturnType<typeof mesh>, b: ReturnType<typeof mesh>) => decidesAlike(a.tables[0], b.tables[0], a, b);
+  const DRS = [rule(B, ['s1', 's2']), rule(C, ['s1']), rule(HOST, ['x'])];
+
+  test('the same routing read from another file (its source, location and notes name the file) to the same subsets: alike', () => {
+    const a = mesh('a.yaml', vs(), ...DRS);
+    const b = mesh('b.yaml', vs(), ...DRS);
+    expect(a.tables[0].routes[0].notes).toEqual([expect.stringMatching(/^a\.yaml/)]);
+    expect(alike(a, b)).toBe(true);
+    // a generated table names its group: that changes no decision either
+    expect(decidesAlike(a.tables[0], { ...b.tables[0], generatedBy: 'ASMSwimLaneGroup g' }, a, b)).toBe(true);
+    // subsets listed in another order, and another host's subsets changed
+    expect(alike(a, mesh('b.yaml', vs(), rule(B, ['s2', 's1']), rule(C, ['s1']), rule(HOST, ['y'])))).toBe(true);
+  });
+
+  test('another routing, a subset of a reached host changed or gone (a destination\'s or a fallback\'s), or data text cannot tell: not alike', () => {
+    const a = mesh('a.yaml', vs(), ...DRS);
+    expect(alike(a, mesh('a.yaml', vs(60), ...DRS))).toBe(false);
+    expect(alike(a, mesh('a.yaml', vs(), rule(B, ['s1']), rule(C, ['s1'])))).toBe(false);
+    expect(alike(a, mesh('a.yaml', vs(), rule(B, ['s1', 's2'], 'w'), rule(C, ['s1'])))).toBe(false);
+    expect(alike(a, mesh('a.yaml', vs(), rule(B, ['s1', 's2']), rule(C, ['s2'])))).toBe(false);
+    expect(alike(a, mesh('a.yaml', vs(), rule(B, ['s1', 's2'])))).toBe(false);
+    // a table holding anything but plain data (a Map here) is compared request by request, even with itself
+    const odd = { ...a.tables[0], routes: [{ ...a.tables[0].routes[0], extra: new Map() }] } as any;
+    expect(decidesAlike(odd, odd, a, a)).toBe(false);
+    // objects without a prototype are plain data
+    const bare = Object.assign(Object.create(null), { x: '1' });
+    const withBare = { ...a.tables[0], routes: [{ ...a.tables[0].routes[0], extra: bare }] } as any;
+    expect(decidesAlike(withBare, withBare, a, a)).toBe(true);
+  });
+});
+
 describe('diff(): Gateway API routes', () => {
   test('what a share carries: the headers removed, in their order; each mirror with its port (when it has one) and its percentage', () => {
     const parentRefs = [{ group: '', kind: 'Service', name: 'web', port: 80 }];
@@ -752,6 +793,8 @@ describe('the views of a decision: the request a backend receives, where a table
       .toEqual({ authority: 'b.example.com', path: '/', headers: {} });
     expect(forwardedRequest(makeRequest({ headers: { host: 'a.example.com', x: '1' } }), d))
       .toEqual({ authority: 'b.example.com', path: '/', headers: { host: 'b.example.com', x: '1' } });
+    // a request without an authority, not rewritten, has none: no key at all
+    expect(forwardedRequest(makeRequest({ path: '/p' }), dest())).toStrictEqual({ path: '/p', headers: {} });
   });
 
   test('a hop has a status and a Location only when its answer has them; a redirect\'s hop is the host the request named (or none)', () => {

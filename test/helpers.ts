@@ -7,6 +7,11 @@ import { ROOT } from './repo';
 import { HeaderMatch, LaneGroupProps, Target } from '../src';
 import { assertConforms } from './schema';
 import { run } from '../src/cli/main';
+// the CLI's commands, loaded with every test file (the CLI loads one when it runs it), so that what they hold at
+// module level is no single test's
+import '../src/cli/commands/check';
+import '../src/cli/commands/diff';
+import '../src/cli/commands/read';
 
 /**
  * One document as YAML 1.1 writes it, as cdk8s does: the texts that YAML 1.1 (kubectl, and the CLI) would read as

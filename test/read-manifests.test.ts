@@ -5,6 +5,7 @@ import { ServiceInfo } from '../src/private/simulate/mesh';
 import { readBackendRef } from '../src/private/simulate/read/backends';
 import { integer, mapping, optionalList, optionalMapping, optionalText } from '../src/private/simulate/read/fields';
 import { locationOf, Manifest, parseYaml, readMesh, readMeshLeniently, sourceOf } from '../src/private/simulate/read/manifests';
+import { kubectlScalar } from '../src/private/simulate/read/yaml';
 
 const WEB = 'web.shop.svc.cluster.local';
 
@@ -75,6 +76,22 @@ describe('YAML documents', () => {
     // a quoted number is text
     expect(parseYaml([{ name: 'f', text: 'kind: A\nv: "0777"\n' }])[0].obj).toEqual({ kind: 'A', v: '0777' });
     expect(Object.is((parseYaml([{ name: 'f', text: 'kind: A\nv: -0\n' }])[0].obj as any).v, 0)).toBe(true);
+  });
+
+  test('kubectlScalar: null, a boolean or a number as kubectl reads a plain scalar; undefined for a text', () => {
+    expect(['~', '', 'Null', 'yes', 'OFF', 'n', '0o17', '-_1', '1e3', '.5'].map(kubectlScalar)).toEqual([
+      { value: null }, { value: null }, { value: null }, { value: true }, { value: false }, { value: false },
+      { value: 15 }, { value: -1 }, { value: 1000 }, { value: 0.5 },
+    ]);
+    expect(['s1', 'yES', '1:20', '2024-01-01', '0x', 'nul', 'y2'].map(kubectlScalar)).toEqual(Array(7).fill(undefined));
+  });
+
+  test('a text with an anchor is measured: its documents keep their places, and a null or a number in it is a value', () => {
+    const text = 'kind: A\nv: &x [1, ~, 2.5]\nw: *x\n---\n---\nkind: B\nz: null\n';
+    expect(parseYaml([{ name: 'f', text }])).toEqual([
+      { origin: 'f', index: 1, obj: { kind: 'A', v: [1, null, 2.5], w: [1, null, 2.5] } },
+      { origin: 'f', index: 3, obj: { kind: 'B', z: null } },
+    ]);
   });
 
   test('what JSON cannot hold, and merge keys, are errors naming the document', () => {

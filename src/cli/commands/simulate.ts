@@ -49,9 +49,9 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
   let o = given;
   const request: SimulatedRequest = { multiValueHeaders: o.headers, path: o.path, method: o.method, port: o.port, scheme: o.scheme };
   // flags that name what the files hold must name something they hold
-  // the subsets are listed only for --down (a walk of every table)
-  const subsets = o.down.length ? sim.subsets : [];
   for (const d of o.down) {
+    // listed only for --down (a walk of every table)
+    const subsets = sim.subsets;
     if (!subsets.includes(d.slice(d.lastIndexOf('/') + 1))) throw new UsageError(`--down ${brief(d)}: no such subset in the files read (subsets: ${list(subsets)})`);
   }
   const headers = sim.routingHeaders;

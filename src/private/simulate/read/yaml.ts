@@ -20,23 +20,26 @@ const MIN_VALUES = 100_000;
  * date stays text (kubectl keeps its text when the target is not a date).
  */
 export function kubectlNumber(source: string): number | undefined {
+  // go-yaml tries a number only for a plain scalar that starts with a digit, a sign or a dot
+  if (!NUMBER_START.test(source)) return undefined;
   const special = SPECIAL_FLOATS[source];
   if (special !== undefined) return special;
-  // go-yaml tries a number only for a plain scalar that starts with a digit, a sign or a dot, and a dot alone
-  // starts a float read as written (underscores are removed only after a digit or a sign)
+  // a dot starts a float read as written (underscores are removed only after a digit or a sign)
   const plain = source[0] === '.' ? source : source.replace(/_/g, '');
   const int = GO_INTEGER.exec(plain);
   if (int) {
-    const [, sign, hex, octal, binary, leadingZero] = int;
-    const digits = hex ?? octal ?? binary ?? leadingZero;
-    const radix = hex !== undefined ? 16 : binary !== undefined ? 2 : digits !== undefined ? 8 : 10;
-    const magnitude = parseInt(digits ?? plain.replace(/^[-+]/, ''), radix);
+    const [, sign, hex, octal, binary, leadingZero, decimal] = int;
+    const [digits, radix] = hex !== undefined ? [hex, 16]
+      : binary !== undefined ? [binary, 2]
+        : decimal !== undefined ? [decimal, 10] : [octal ?? leadingZero, 8];
+    const magnitude = parseInt(digits, radix);
     // no negative zero: Go's integer 0 has no sign
     return sign === '-' && magnitude !== 0 ? -magnitude : magnitude;
   }
-  if (!GO_FLOAT.test(plain)) return undefined;
+  // a decimal float (yamlStyleFloat: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`): what JavaScript's Number
+  // reads of a text without blanks and not an integer above, but for Infinity; beyond a float64's range Go's ParseFloat
+  // fails, and the scalar stays text
   const value = Number(plain);
-  // out of a float64's range, Go's ParseFloat fails, and the scalar stays text
   return Number.isFinite(value) ? value : undefined;
 }
 
@@ -47,14 +50,12 @@ export function kubectlNumber(source: string): number | undefined {
 export function kubectlScalar(source: string): { value: unknown } | undefined {
   if (NULLS.includes(source)) return { value: null };
   if (source in YAML11_BOOLEANS) return { value: YAML11_BOOLEANS[source] };
-  const n = NUMBER_START.test(source) ? kubectlNumber(source) : undefined;
+  const n = kubectlNumber(source);
   return n === undefined ? undefined : { value: n };
 }
 
 /** Go's `strconv.ParseInt(s, 0, 64)` syntax: a sign, then a hex, octal (`0o` or a leading 0), binary or decimal number. */
-const GO_INTEGER = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]+)|0|[1-9][0-9]*)$/;
-/** go-yaml's float syntax (`yamlStyleFloat`). */
-const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const GO_INTEGER = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]+)|(0|[1-9][0-9]*))$/;
 const SPECIAL_FLOATS: { [source: string]: number } = Object.fromEntries([
   ...['.inf', '.Inf', '.INF'].flatMap(s => [[s, Infinity], [`+${s}`, Infinity], [`-${s}`, -Infinity]]),
   ...['.nan', '.NaN', '.NAN'].map(s => [s, NaN]),
@@ -68,16 +69,17 @@ const SPECIAL_FLOATS: { [source: string]: number } = Object.fromEntries([
 export const KUBECTL_SCHEMA = FAILSAFE_SCHEMA.extend({
   implicit: [
     // every plain scalar is tried: the length first, so that no long text is looked up
+    // Stryker disable next-line ConditionalExpression: a text longer than 4 is no null word (a shortcut for speed)
     new Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: (source: string) => source.length <= 4 && NULLS.includes(source), construct: () => null }),
     new Type('tag:yaml.org,2002:bool', {
       kind: 'scalar',
+      // Stryker disable next-line ConditionalExpression: a text longer than 5 is no boolean word (a shortcut for speed)
       resolve: (source: string) => source.length <= 5 && source in YAML11_BOOLEANS,
       construct: (source: string) => YAML11_BOOLEANS[source],
     }),
     new Type('tag:yaml.org,2002:float', {
       kind: 'scalar',
-      // only a scalar that starts with a digit, a sign or a dot can be a number (go-yaml's first test too)
-      resolve: (source: string) => NUMBER_START.test(source) && kubectlNumber(source) !== undefined,
+      resolve: (source: string) => kubectlNumber(source) !== undefined,
       construct: (source: string) => kubectlNumber(source),
     }),
   ],
