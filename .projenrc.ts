@@ -42,7 +42,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // RE2 semantics (Envoy's regex engine) for validating and evaluating regex matches; bundled, as jsii requires.
   // js-yaml reads manifests for the simulation, the checks and the cdk8s-lanes CLI (strict and fast: yaml.ts).
-  bundledDeps: ['@viz-js/viz@^3.31.0', 're2js@^2.10.0', 'js-yaml@^4.3.2', 'valibot@^1.5.0'],
+  // fastest-levenshtein: "did you mean" for a mistyped command or flag of the CLI.
+  bundledDeps: ['@viz-js/viz@^3.31.0', 're2js@^2.10.0', 'js-yaml@^4.3.2', 'valibot@^1.5.0', 'fastest-levenshtein@^1.0.16'],
   devDeps: [
     'cdk8s-cli@~2.207.60',
     'ajv@^8.17.1',

@@ -10,8 +10,9 @@ import { CliResult, runBuiltCli, runCli, runCliAsync, synth } from './helpers';
 import { MockChain } from '../examples/chain';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
-import { USAGE, version } from '../src/cli/args';
+import { version } from '../src/cli/args';
 import { mermaidEdgeCount } from '../src/cli/commands/diagram';
+import { commandUsage, USAGE } from '../src/cli/help';
 import { main, run } from '../src/cli/main';
 
 // The CLI runs in this process (runCli); the built binary, as npm installs it, is run where that matters.
@@ -123,7 +124,7 @@ describe('cdk8s-lanes errors', () => {
     [['simulate', 'x.yaml', '-n', 'many'], 2, /^cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "many"/],
     [['simulate', 'x.yaml', '-H', 'nocolon'], 2, /^cdk8s-lanes: -H needs "name: value", got "nocolon"/],
     [['simulate', 'x.yaml', '--bogus'], 2, /^cdk8s-lanes: unknown option --bogus/],
-    [['explain', 'x.yaml', '--json'], 2, /^cdk8s-lanes: --json is an option of simulate, not of explain/],
+    [['explain', 'x.yaml', '--json'], 2, /^cdk8s-lanes: --json is an option of simulate, diff and check, not of explain\n\nusage: cdk8s-lanes explain FILES\.\.\. \[FLAGS\] {3}\(cdk8s-lanes help explain lists the flags\)\n$/],
     [['simulate', 'missing.yaml'], 2, /^cdk8s-lanes: missing.yaml: no such file/],
     [['simulate', 'x.yaml', '--seed'], 2, /^cdk8s-lanes: --seed needs a value\n/],
     [['simulate', 'x.yaml', '-H'], 2, /^cdk8s-lanes: -H needs a value\n/],
@@ -131,12 +132,19 @@ describe('cdk8s-lanes errors', () => {
     [['simulate', 'x.yaml', '-n', '10000001'], 2, /^cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "10000001"/],
     [['simulate', 'x.yaml', '--gateway', 'a/b', '--host', 'h'], 2, /^cdk8s-lanes: give --gateway or --host, not both/],
     [['check', 'x.yaml', '--failure-threshold', 'Fatal'], 2, /^cdk8s-lanes: --failure-threshold needs Error, Warning or Info, got "Fatal"/],
-    [['check', 'x.yaml', '--output-threshold', 'error'], 2, /^cdk8s-lanes: --output-threshold needs Error, Warning or Info, got "error"/],
+    [['check', 'x.yaml', '--output-threshold', 'fatal'], 2, /^cdk8s-lanes: --output-threshold needs Error, Warning or Info, got "fatal"/],
+    // a typo: the closest command or flag, within two edits
+    [['simlate', 'x.yaml'], 2, /^cdk8s-lanes: unknown command "simlate" \(did you mean simulate\?\)\n\nusage: cdk8s-lanes COMMAND/],
+    [['chek', 'x.yaml'], 2, /^cdk8s-lanes: unknown command "chek" \(did you mean check\?\)\n/],
+    [['simulate', 'x.yaml', '--hots', 'a'], 2, /^cdk8s-lanes: unknown option --hots \(did you mean --host\?\)\n/],
+    [['diagram', 'x.yaml', '--formt=svg'], 2, /^cdk8s-lanes: unknown option --formt \(did you mean --format\?\)\n/],
+    [['check', 'x.yaml', '--verbose'], 2, /^cdk8s-lanes: unknown option --verbose\n/],
     [['diagram', 'x.yaml', '--format', 'table'], 2, /^cdk8s-lanes: --format needs mermaid, markdown or svg, got "table"/],
     [['diff', 'a.yaml', 'b.yaml', '--format', 'svg'], 2, /^cdk8s-lanes: --format needs table, markdown or json, got "svg"/],
     [['diff', 'a.yaml'], 2, /^cdk8s-lanes: diff needs two inputs, OLD and NEW \(files or directories\), got 1/],
     [['diff', 'a.yaml', 'b.yaml', 'c.yaml'], 2, /^cdk8s-lanes: diff needs two inputs, OLD and NEW \(files or directories\), got 3/],
-    [['check', 'x.yaml', '--chain', 'a'], 2, /^cdk8s-lanes: --chain is an option of simulate, not of check/],
+    [['check', 'x.yaml', '--chain', 'a'], 2, /^cdk8s-lanes: --chain is an option of simulate, diagram and diff, not of check/],
+    [['explain', 'x.yaml', '--lane', 'a'], 2, /^cdk8s-lanes: --lane is an option of diagram, not of explain/],
     [['explain'], 2, /^cdk8s-lanes: explain needs at least one YAML file/],
     [['simulate', 'x.yaml', '--chain', 'a,,b'], 2, /^cdk8s-lanes: --chain needs host names separated by commas, without an empty one, got "a,,b"\n/],
     [['simulate', 'x.yaml', '--chain', 'a, b,'], 2, /^cdk8s-lanes: --chain needs host names separated by commas, without an empty one, got "a, b,"\n/],
@@ -166,7 +174,7 @@ describe('cdk8s-lanes errors', () => {
   });
 
   test('help and --version go to stdout; each command has its own help', () => {
-    for (const args of [['--help'], ['-h'], ['help']]) expect(cli(...args)).toMatchObject({ code: 0, err: '', out: expect.stringMatching(/^usage:\n {2}cdk8s-lanes simulate/) });
+    for (const args of [['--help'], ['-h'], ['help']]) expect(cli(...args)).toEqual({ code: 0, err: '', out: `${USAGE}\n` });
     const simulateHelp = cli('help', 'simulate');
     expect(simulateHelp).toMatchObject({ code: 0, err: '' });
     expect(simulateHelp.out).toContain('cdk8s-lanes simulate FILES...');
@@ -175,7 +183,7 @@ describe('cdk8s-lanes errors', () => {
     expect(cli('simulate', '--help').out).toBe(simulateHelp.out);
     expect(cli('diff', '-h').out).toContain('cdk8s-lanes diff OLD NEW');
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
-    expect(cli('--version')).toMatchObject({ code: 0, out: `cdk8s-lanes ${pkg.version}\n` });
+    for (const flag of ['--version', '-V', '-v']) expect(cli(flag)).toEqual({ code: 0, err: '', out: `cdk8s-lanes ${pkg.version}\n` });
     expect(cli('help', 'frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/^cdk8s-lanes: unknown command "frobnicate"/) });
   });
 
@@ -986,7 +994,7 @@ describe('cdk8s-lanes flags', () => {
   });
 
   test('-n in exponent notation is not an integer', () => {
-    expect(cli('simulate', frontBack, '-n', '1e3')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "1e3"\n\n${USAGE}\n` });
+    expect(cli('simulate', frontBack, '-n', '1e3')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -n needs an integer from 0 to 10,000,000, got "1e3"\n\n${commandUsage('simulate')}\n` });
   });
 
   test('--chain ignores spaces around names (an empty name is refused, see the errors above); -H trims the header name and lowercases it', () => {
@@ -998,13 +1006,13 @@ describe('cdk8s-lanes flags', () => {
   });
 
   test('-H without a name before the colon is refused', () => {
-    expect(cli('simulate', frontBack, '-H', ':dev')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -H needs "name: value", got ":dev"\n\n${USAGE}\n` });
+    expect(cli('simulate', frontBack, '-H', ':dev')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: -H needs "name: value", got ":dev"\n\n${commandUsage('simulate')}\n` });
   });
 
   test('a flag that takes no value given one (--json=x) is refused as such, not as a flag that needs one', () => {
-    expect(cli('simulate', frontBack, '--json=x')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: --json takes no value\n\n${USAGE}\n` });
+    expect(cli('simulate', frontBack, '--json=x')).toEqual({ code: 2, out: '', err: `cdk8s-lanes: --json takes no value\n\n${commandUsage('simulate')}\n` });
     expect(cli('simulate', frontBack, '--no-listener-isolation=false')).toEqual({
-      code: 2, out: '', err: `cdk8s-lanes: --no-listener-isolation takes no value\n\n${USAGE}\n`,
+      code: 2, out: '', err: `cdk8s-lanes: --no-listener-isolation takes no value\n\n${commandUsage('simulate')}\n`,
     });
   });
 
@@ -1345,68 +1353,99 @@ describe('cdk8s-lanes --version: the package.json it reads', () => {
 });
 
 describe('cdk8s-lanes help COMMAND', () => {
-  // every command's help: the options every command takes and the exit status, each line with its continuation lines
-  const common = [
-    '  every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)',
-    '                           [--no-listener-isolation] (a request may reach any Gateway listener its host matches)',
-    '  FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)',
+  const everyCommand = [
+    'flags of every command:',
+    '  --cluster-domain DOMAIN       the cluster domain of Service hosts (default: cluster.local)',
+    '  --asm-generated-namespace NS  where ASM writes the objects it generates for a lane group (default:',
+    '                                istio-system)',
+    '  --no-listener-isolation       a request may reach any Gateway listener its host matches',
+    '  -h, --help                    this help',
+    '',
+    'FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)',
+    '',
+    'exit status: 0 done; 1 the answer is no (diff: traffic changed; check: a finding at the threshold);',
+    '             2 a usage error (a flag), or input that cannot be read or is invalid (a file, a field)',
   ];
-  const exitStatus = [
-    'exit status: 0 done; 1 the answer is no (diff: traffic changed; check: a finding at the failure threshold);',
-    '             2 usage (flags), or input that cannot be read or is invalid (a file, a field, a reference)',
-  ];
 
-  test('help diagram: its usage lines, the options of every command, what it does and the exit status (each with its continuation lines)', () => {
-    expect(cli('help', 'diagram')).toEqual({
-      code: 0,
-      err: '',
-      out: [
-        'usage:',
-        '  cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]',
-        '                      [--format mermaid|markdown|svg]',
-        '',
-        ...common,
-        '',
-        'diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);',
-        '           --chain draws the chain\'s lanes as swimlanes; --host and --lane keep a large mesh readable;',
-        '           Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)',
-        '',
-        ...exitStatus,
-        '',
-      ].join('\n'),
-    });
-  });
-
-  test('help explain: its one usage line, not the next command\'s', () => {
-    expect(cli('help', 'explain')).toEqual({
-      code: 0,
-      err: '',
-      out: ['usage:', '  cdk8s-lanes explain FILES...', '', ...common, '', 'explain    the rule table of every VirtualService', '', ...exitStatus, ''].join('\n'),
-    });
-  });
-
-  test('help simulate: all three of its usage lines; simulate --help prints the same', () => {
+  test('help simulate: what it does, then every flag with a line of description and its default; simulate --help prints the same', () => {
     const r = cli('help', 'simulate');
     expect(r).toEqual({
       code: 0,
       err: '',
       out: [
-        'usage:',
-        '  cdk8s-lanes simulate FILES... [-H \'name: value\']... [--path P] [--method M] [--port N] [--scheme http|https]',
-        '                       [-n N] [--seed N] [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]',
-        '                       [--source-namespace NS] [--complete] [--routing-header NAME] [--json]',
+        'usage: cdk8s-lanes simulate FILES... [FLAGS]',
         '',
-        ...common,
+        'where a request goes: the matching rule, the exact lane probabilities and sampled requests; with',
+        '--chain, hop by hop along a call chain',
         '',
-        'simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests',
-        '           (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop;',
-        '           --complete: the files hold every object of the cluster, so a backend they lack fails with 500)',
+        'flags:',
+        "  -H, --header 'NAME: VALUE'    a header of the request (repeatable)",
+        "  --path PATH                   the request's path, with its query (default: /)",
+        "  --method METHOD               the request's method (default: GET)",
+        "  --port N                      the port the request arrives on (default: the routes' one port, else",
+        '                                80 (443 for https))',
+        "  --scheme http|https           the request's scheme (default: http)",
+        "  --source-namespace NS         the namespace of the calling workload (a sidecar's request)",
+        '  -n N                          how many requests to sample, at most 10,000,000 (default: 100)',
+        '  --seed N                      the seed of the samples: the same seed gives the same samples',
+        '                                (default: 1)',
+        '  --down LANE                   a lane (or HOST/LANE) with no healthy endpoints (repeatable)',
+        '  --gateway NS/NAME             enter through the VirtualServices bound to this gateway',
+        '  --host HOST                   enter at the route table of this host (a short name works)',
+        '  --chain HOST,HOST,...         follow a call chain hop by hop (its hosts in call order)',
+        '  --routing-header NAME         the header that carries the lane (default: the one the routes set,',
+        '                                else x-asm-prefer-tag)',
+        '  --complete                    the files hold every object of the cluster: a backend they lack',
+        '                                fails with 500',
+        '  --json                        the answer as JSON',
         '',
-        ...exitStatus,
+        ...everyCommand,
         '',
       ].join('\n'),
     });
     expect(cli('simulate', '--help')).toEqual(r);
+  });
+
+  test('help explain: no flags of its own, so none listed', () => {
+    expect(cli('help', 'explain')).toEqual({
+      code: 0,
+      err: '',
+      out: ['usage: cdk8s-lanes explain FILES... [FLAGS]', '', 'the rule table of every VirtualService', '', ...everyCommand, ''].join('\n'),
+    });
+  });
+
+  test('a flag two commands take is described, with its values and default, as each takes it', () => {
+    expect(cli('help', 'diagram').out).toContain('\n  --format mermaid|markdown|svg  Mermaid, Markdown (a fenced block) or SVG (default: mermaid)\n');
+    expect(cli('help', 'diff').out).toContain('\n  --format table|markdown|json  a table, Markdown (for a pull-request comment) or JSON (default:\n                                table)\n');
+    expect(cli('help', 'check').out).toContain('\n  --complete                    the files hold every object of the cluster: a reference to one they\n');
+  });
+
+  test.each(['simulate', 'explain', 'diagram', 'diff', 'check'])('help %s: within 100 columns, and every flag the command takes is in it', (command) => {
+    const help = cli('help', command).out;
+    expect(help.split('\n').filter(l => l.length > 100)).toEqual([]);
+    // the flags the parser takes for the command (a flag it does not take is a usage error naming it)
+    const candidates = ['header', 'path', 'method', 'port', 'scheme', 'source-namespace', 'seed', 'down', 'gateway', 'host', 'lane', 'chain',
+      'routing-header', 'complete', 'format', 'failure-threshold', 'output-threshold', 'json', 'cluster-domain', 'asm-generated-namespace', 'no-listener-isolation'];
+    const refused = (f: string) => {
+      const withValue = cli(command, 'nothing.yaml', `--${f}=x`).err;
+      return (withValue.includes('takes no value') ? cli(command, 'nothing.yaml', `--${f}`).err : withValue).includes('is an option of');
+    };
+    const taken = candidates.filter(f => !refused(f));
+    expect(taken.length).toBeGreaterThanOrEqual(3);
+    for (const f of taken) expect(help).toContain(`--${f}`);
+    for (const f of candidates.filter(c => !taken.includes(c))) expect(help).not.toContain(`--${f} `);
+  });
+
+  test('the overview: each command in a line or two, within 100 columns', () => {
+    const out = cli('help').out;
+    expect(out.split('\n').slice(0, 4)).toEqual([
+      'usage: cdk8s-lanes COMMAND ARGS... [FLAGS]',
+      '',
+      '  simulate  where a request goes: the matching rule, the exact lane probabilities and sampled',
+      '            requests',
+    ]);
+    expect(out.split('\n').filter(l => l.length > 100)).toEqual([]);
+    expect(out).toContain('\ncdk8s-lanes help COMMAND (or COMMAND --help) lists its flags; cdk8s-lanes -v prints the version.\n');
   });
 });
 

@@ -45,7 +45,7 @@ describe('the npm package', () => {
 
   test('bundles its runtime dependencies', () => {
     // argparse comes with js-yaml (its command line)
-    expect([...bundled].sort()).toEqual(['@viz-js/viz', 'argparse', 'js-yaml', 're2js', 'valibot']);
+    expect([...bundled].sort()).toEqual(['@viz-js/viz', 'argparse', 'fastest-levenshtein', 'js-yaml', 're2js', 'valibot']);
     expect(files).toEqual(expect.arrayContaining([
       'node_modules/js-yaml/package.json', 'node_modules/re2js/package.json', 'node_modules/valibot/package.json', 'node_modules/@viz-js/viz/package.json', 'node_modules/@viz-js/viz/dist/viz.cjs',
     ]));

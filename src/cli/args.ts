@@ -4,42 +4,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs as nodeParseArgs } from 'util';
+import { closest, distance } from 'fastest-levenshtein';
+import { COMMANDS, commandHelp, Command, FLAGS, flagsOf, USAGE } from './help';
 import { Level, LEVELS } from '../private/analysis/findings';
 import { DEFAULT_ROUTING_HEADER } from '../private/model/types';
 import { checkClusterDomain, checkDnsLabel, checkGatewayRef, checkHeaderName, checkNoControlChars, checkServiceHost, checkVirtualServiceHost, show } from '../private/validation/values';
 
-export const USAGE = `usage:
-  cdk8s-lanes simulate FILES... [-H 'name: value']... [--path P] [--method M] [--port N] [--scheme http|https]
-                       [-n N] [--seed N] [--down LANE]... [--gateway NS/NAME | --host HOST] [--chain HOST,HOST,...]
-                       [--source-namespace NS] [--complete] [--routing-header NAME] [--json]
-  cdk8s-lanes explain FILES...
-  cdk8s-lanes diagram FILES... [--host HOST] [--lane LANE] [--chain HOST,HOST,...] [--routing-header NAME]
-                      [--format mermaid|markdown|svg]
-  cdk8s-lanes diff OLD NEW [--chain HOST,HOST,...] [--complete] [--format table|markdown|json] [--json]
-  cdk8s-lanes check FILES... [--failure-threshold Error|Warning|Info] [--output-threshold LEVEL] [--complete] [--json]
 
-  every command also takes [--cluster-domain DOMAIN] [--asm-generated-namespace NS] (ASM lane groups)
-                           [--no-listener-isolation] (a request may reach any Gateway listener its host matches)
-  FILES are YAML or JSON manifests, or directories (every .yaml, .yml and .json file under them)
-
-simulate   where a request goes: the matching rule, the exact lane probabilities and N sampled requests
-           (--down marks a lane as having no healthy endpoints; --chain follows a call chain hop by hop;
-           --complete: the files hold every object of the cluster, so a backend they lack fails with 500)
-explain    the rule table of every VirtualService
-diagram    one box per VirtualService: its rules, and edges labelled by share and lane marker (fallbacks dashed);
-           --chain draws the chain's lanes as swimlanes; --host and --lane keep a large mesh readable;
-           Mermaid (default), Markdown (a fenced block) or SVG (laid out by Graphviz, no browser needed)
-check      an offline analyzer: Istio's VirtualService and DestinationRule analyzers (IST codes) and the
-           project's LANE codes (exit 1 when a finding reaches the failure threshold, default Error);
-           --complete: the files hold the whole cluster, so a reference to an object they lack is an Error
-diff       what a change does to traffic: per entry point and class of requests, where requests go before
-           and after (exit 1 when traffic changed, 0 when not, 2 for usage or bad input)
-
-exit status: 0 done; 1 the answer is no (diff: traffic changed; check: a finding at the failure threshold);
-             2 usage (flags), or input that cannot be read or is invalid (a file, a field, a reference)`;
-
-/** A flag or argument the command does not take: exit 2, with the usage. */
-export class UsageError extends Error {}
+/** A flag or argument the command does not take: exit 2, with the usage (the command's, when it is known). */
+export class UsageError extends Error {
+  public command?: Command;
+}
 
 /** `value` once `check` accepts it; what it refuses is a usage error. */
 function usage<T>(check: () => void, value: T): T {
@@ -123,94 +98,67 @@ export interface Options {
   listenerIsolation: boolean;
 }
 
-/** The options of each command (util.parseArgs specs); every command also takes the COMMON ones. */
-export const COMMON = {
-  'cluster-domain': { type: 'string' },
-  'asm-generated-namespace': { type: 'string' },
-  'no-listener-isolation': { type: 'boolean' },
-  'help': { type: 'boolean', short: 'h' },
-} as const;
-export const OPTIONS = {
-  simulate: {
-    'header': { type: 'string', short: 'H', multiple: true },
-    'path': { type: 'string' },
-    'method': { type: 'string' },
-    'port': { type: 'string' },
-    'scheme': { type: 'string' },
-    'source-namespace': { type: 'string' },
-    'complete': { type: 'boolean' },
-    'n': { type: 'string', short: 'n' },
-    'seed': { type: 'string' },
-    'down': { type: 'string', multiple: true },
-    'gateway': { type: 'string' },
-    'host': { type: 'string' },
-    'chain': { type: 'string' },
-    'routing-header': { type: 'string' },
-    'json': { type: 'boolean' },
-  },
-  explain: {},
-  diagram: {
-    'host': { type: 'string' },
-    'lane': { type: 'string' },
-    'chain': { type: 'string' },
-    'routing-header': { type: 'string' },
-    'format': { type: 'string' },
-  },
-  diff: {
-    format: { type: 'string' },
-    json: { type: 'boolean' },
-    chain: { type: 'string' },
-    complete: { type: 'boolean' },
-  },
-  check: {
-    'failure-threshold': { type: 'string' },
-    'output-threshold': { type: 'string' },
-    'json': { type: 'boolean' },
-    'complete': { type: 'boolean' },
-  },
-} as const;
-export type Command = keyof typeof OPTIONS;
-export const COMMANDS = Object.keys(OPTIONS) as Command[];
+/** Each flag as util.parseArgs takes it: every flag of every command, so that one of another command is named as such. */
+const PARSER_OPTIONS = Object.fromEntries(FLAGS.map(f => [f.name, {
+  type: f.value === undefined ? 'boolean' : 'string',
+  ...(f.short !== undefined ? { short: f.short } : {}),
+  ...(f.multiple ? { multiple: true } : {}),
+}])) as { [name: string]: { type: 'string' | 'boolean'; short?: string; multiple?: boolean } };
 
-/** One command's part of the usage text: each line it takes comes with the more deeply indented lines that continue it. */
-export function commandHelp(command: Command): string {
-  // Stryker disable next-line ArrayDeclaration: a placeholder entry is a string, whose first character starts no line taken
-  const entries: string[][] = [];
-  for (const line of USAGE.split('\n')) {
-    if (line.startsWith('   ')) entries[entries.length - 1].push(line);
-    else entries.push([line]);
-  }
-  const take = (...starts: string[]) => entries.filter(e => starts.some(s => e[0].startsWith(s))).flat();
-  return ['usage:', ...take(`  cdk8s-lanes ${command} `), '', ...take('  every command also takes', '  FILES are'), '', ...take(`${command} `), '', ...take('exit status:')].join('\n');
+/** The closest of `known` to `typed`, within two edits (a typo), as a hint: ` (did you mean "x"?)`, or nothing. */
+function didYouMean(typed: string, known: readonly string[]): string {
+  const best = closest(typed, [...known]);
+  return distance(typed, best) <= 2 ? ` (did you mean ${best}?)` : '';
+}
+
+/** One of `values` as given in any case, written as `values` writes it; else a usage error naming the flag. */
+function oneOf<T extends string>(flag: string, given: string, values: readonly T[]): T {
+  const found = values.find(x => x.toLowerCase() === given.toLowerCase());
+  if (found === undefined) throw new UsageError(`${flag} needs ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}, got ${show(given)}`);
+  return found;
 }
 
 /** `--help`, `help` or `--version`: the text goes to stdout, exit 0. */
 export class HelpRequest extends Error {}
 
 export function parseArgs(argv: string[]): Options {
+  try {
+    return parse(argv);
+  } catch (e) {
+    // a usage error of a known command comes with that command's usage
+    if (e instanceof UsageError && COMMANDS.includes(argv[0] as Command)) e.command = argv[0] as Command;
+    throw e;
+  }
+}
+
+function parse(argv: string[]): Options {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') throw new HelpRequest(USAGE);
-  if (command === '--version' || command === '-V') throw new HelpRequest(version());
+  if (command === '--version' || command === '-V' || command === '-v') throw new HelpRequest(version());
+  const known = (c: string) => {
+    if (!COMMANDS.includes(c as Command)) throw new UsageError(`unknown command ${show(c)}${didYouMean(c, COMMANDS)}`);
+    return c as Command;
+  };
   if (command === 'help') {
     const topic = rest[0];
     if (topic === undefined) throw new HelpRequest(USAGE);
-    if (!COMMANDS.includes(topic as Command)) throw new UsageError(`unknown command ${show(topic)}`);
-    throw new HelpRequest(commandHelp(topic as Command));
+    throw new HelpRequest(commandHelp(known(topic)));
   }
   if (!command) throw new UsageError('no command');
-  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${show(command)}`);
-  const own: { [name: string]: unknown } = OPTIONS[command as Command];
-  // every option of every command is known to the parser, so that one of another command is named as such
-  const all = { ...COMMON, ...OPTIONS.simulate, ...OPTIONS.diff, ...OPTIONS.check, ...OPTIONS.diagram };
+  known(command);
+  const own = flagsOf(command as Command).map(f => f.name);
   type Token = { kind: string; name?: string; rawName?: string };
   let parsed: { values: { [name: string]: string | boolean | string[] | undefined }; positionals: string[]; tokens: Token[] };
   try {
-    parsed = nodeParseArgs({ args: rest, options: all, allowPositionals: true, strict: true, tokens: true }) as any;
+    parsed = nodeParseArgs({ args: rest, options: PARSER_OPTIONS, allowPositionals: true, strict: true, tokens: true }) as any;
   } catch (e) {
     const message = (e as Error).message;
     // Stryker disable next-line OptionalChaining,StringLiteral: each error parseArgs throws here quotes the option it is about
     const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
-    if ((e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${quoted}`);
+    if ((e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const long = quoted.startsWith('--') ? quoted.split('=')[0] : quoted;
+      throw new UsageError(`unknown option ${quoted}${didYouMean(long, own.filter(n => n.length > 1).map(n => `--${n}`))}`);
+    }
     // the only other error parseArgs throws with positionals allowed (ERR_PARSE_ARGS_INVALID_OPTION_VALUE): a value missing
     // ('--seed <value>', '-H, --header <value>'), or given to a flag that takes none
     // Stryker disable next-line Regex: the first word is '-H,' or '--name'; an option name has no comma
@@ -218,9 +166,9 @@ export function parseArgs(argv: string[]): Options {
     throw new UsageError(message.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`);
   }
   for (const t of parsed.tokens) {
-    if (t.kind === 'option' && !(t.name! in own) && !(t.name! in COMMON)) {
-      const owner = COMMANDS.find(c => t.name! in OPTIONS[c]);
-      throw new UsageError(`${t.rawName} is an option of ${owner}, not of ${command}`);
+    if (t.kind === 'option' && !own.includes(t.name!)) {
+      const owners = COMMANDS.filter(c => flagsOf(c).some(f => f.name === t.name));
+      throw new UsageError(`${t.rawName} is an option of ${owners.length > 1 ? `${owners.slice(0, -1).join(', ')} and ${owners[owners.length - 1]}` : owners[0]}, not of ${command}`);
     }
   }
   const v = parsed.values;
@@ -254,27 +202,19 @@ export function parseArgs(argv: string[]): Options {
     complete: v.complete === true,
     listenerIsolation: v['no-listener-isolation'] !== true,
   };
-  if (v.scheme !== undefined) {
-    if (v.scheme !== 'http' && v.scheme !== 'https') throw new UsageError(`--scheme needs http or https, got ${show(v.scheme)}`);
-    o.scheme = v.scheme;
-  }
+  if (v.scheme !== undefined) o.scheme = oneOf('--scheme', v.scheme as string, ['http', 'https']);
   for (const h of (v.header as string[] | undefined) ?? []) {
     const colon = h.indexOf(':');
     if (colon <= 0) throw new UsageError(`-H needs "name: value", got ${show(h)}`);
     const name = checked('-H header name', h.slice(0, colon).trim().toLowerCase(), checkHeaderName)!;
     (o.headers[name] ??= []).push(checked('-H header value', h.slice(colon + 1).trim(), checkNoControlChars)!);
   }
-  for (const flag of ['failure-threshold', 'output-threshold'] as const) {
-    const level = v[flag] as string | undefined;
-    if (level === undefined) continue;
-    if (!(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--${flag} needs Error, Warning or Info, got ${show(level)}`);
-    if (flag === 'failure-threshold') o.failureThreshold = level as Level;
-    else o.outputThreshold = level as Level;
-  }
+  // enumerations are taken in any case: error, ERROR and Error are one level
+  if (v['failure-threshold'] !== undefined) o.failureThreshold = oneOf('--failure-threshold', v['failure-threshold'] as string, LEVELS);
+  if (v['output-threshold'] !== undefined) o.outputThreshold = oneOf('--output-threshold', v['output-threshold'] as string, LEVELS);
   if (v.format !== undefined) {
-    const formats = command === 'diagram' ? ['mermaid', 'markdown', 'svg'] : ['table', 'markdown', 'json'];
-    if (!formats.includes(v.format as string)) throw new UsageError(`--format needs ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}, got ${show(v.format)}`);
-    o.format = v.format as Options['format'];
+    const formats = command === 'diagram' ? ['mermaid', 'markdown', 'svg'] as const : ['table', 'markdown', 'json'] as const;
+    o.format = oneOf('--format', v.format as string, formats);
   }
   o.lane = v.lane as string | undefined;
   if (o.files.length === 0) throw new UsageError(`${command} needs at least one YAML file`);

@@ -4,7 +4,8 @@
  * library or hand-written). This module dispatches to the commands (commands/), after the arguments
  * (args.ts) and before the files (files.ts) are read.
  */
-import { HelpRequest, Options, parseArgs, USAGE } from './args';
+import { HelpRequest, Options, parseArgs, UsageError } from './args';
+import { commandUsage, USAGE } from './help';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 /** Each command's modules, loaded when it runs: `check` loads no simulator, `simulate` no analyzer, only SVG Graphviz. */
@@ -33,7 +34,8 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       out(e.message); // help and --version go to stdout
       return 0;
     }
-    err(`cdk8s-lanes: ${(e as Error).message}\n\n${USAGE}`);
+    const command = e instanceof UsageError ? e.command : undefined;
+    err(`cdk8s-lanes: ${(e as Error).message}\n\n${command ? commandUsage(command) : USAGE}`);
     return 2;
   }
   if (o.command === 'diff') return COMMAND_MODULES.diff()(o, out, err);
