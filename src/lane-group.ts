@@ -83,7 +83,7 @@ export class LaneGroup extends Construct {
     if (props.ingress) {
       const i = props.ingress;
       const entry = this.service(i.entryService);
-      this.ingress = new LaneRouting(this, 'Ingress', {
+      this.ingress = this.asGroup(() => new LaneRouting(this, 'Ingress', {
         target: m.target,
         mode: m.mode,
         ...laneMarkerProps(m),
@@ -98,7 +98,7 @@ export class LaneGroup extends Construct {
         rules: i.rules,
         defaultRouteName: i.defaultRouteName,
         gateway: { gateways: [i.gateway], hosts: i.hosts, namespace: i.namespace, name: i.name ?? `${m.name}-ingress` },
-      });
+      }));
     }
 
     if (m.target === Target.ASM) {
@@ -158,7 +158,7 @@ export class LaneGroup extends Construct {
   public addRule(rule: LaneRule): void {
     checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
     if (!this.ingress) throw new Error(`${this.model.context}: addRule() needs an ingress entry point; set ingress in the props`);
-    this.ingress.addRule(rule);
+    this.asGroup(() => this.ingress!.addRule(rule));
   }
 
   /**
@@ -252,6 +252,21 @@ export class LaneGroup extends Construct {
     this.sidecarVirtualServices.push(rendered(asm.VirtualService, this, id, { name: serviceObjectName(this.model, svc), namespace: svc.namespace },
       () => [this.model, this.serviceModels.get(svc.name)],
       () => applyChecked(this.serviceContext(svc.name), 'delegating root VirtualService', renderDelegatingRootSpec(this.model, svc, this.serviceModels.get(svc.name)!))));
+  }
+
+  /**
+   * Runs `f` on the ingress routing, whose errors then name this group (what the user wrote) and the ingress, not the
+   * LaneRouting inside it.
+   */
+  private asGroup<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      const inner = `LaneRouting "${this.node.path}/Ingress": `;
+      const message = (e as Error).message;
+      if (!message.startsWith(inner)) throw e;
+      throw new Error(`LaneGroup "${this.node.path}": ingress ${message.slice(inner.length)}`);
+    }
   }
 
   /** ASM's lane resources are cluster-scoped: no namespace, even in a chart that has one. */

@@ -159,7 +159,7 @@ export class LaneRouting extends Construct {
    */
   public addRule(rule: LaneRule): void {
     checkShape(this.model.context, 'rule', SHAPES.LaneRule, rule);
-    checkRuleOnSidecar(this.model.context, this.model.propagation, this.model.sidecar !== undefined, rule.name);
+    checkRuleOnSidecar(this.model.context, this.model.propagation, this.model.sidecar !== undefined, rule.name, this.model.target);
     this.update(addRule(this.model, rule));
   }
 

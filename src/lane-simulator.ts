@@ -64,6 +64,10 @@ export class LaneSimulator {
     // cdk8s is loaded here, when a construct is read: the CLI reads manifests without it
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ApiObject } = require('cdk8s') as typeof import('cdk8s');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (!(require('constructs') as typeof import('constructs')).Construct.isConstruct(scope)) {
+      throw new Error(`LaneSimulator.fromConstruct(): scope must be a construct (a Chart, a LaneRouting, a LaneGroup ...), got ${show(scope)}; read YAML with LaneSimulator.fromYaml()`);
+    }
     const objects = scope.node.findAll().filter(ApiObject.isApiObject);
     return LaneSimulator.fromManifests(objects.map(o => ({ obj: o.toJson() })), options);
   }
@@ -186,7 +190,10 @@ export class LaneSimulator {
    * @param options a call chain to compare too
    */
   public diff(after: LaneSimulator, options: DiffOptions = {}): TrafficDiff {
-    if (!(after instanceof LaneSimulator)) throw new Error(`LaneSimulator.diff(): after must be a LaneSimulator, got ${show(after)}`);
+    if (!(after instanceof LaneSimulator)) {
+      const construct = after !== null && typeof after === 'object' && 'node' in after;
+      throw new Error(`LaneSimulator.diff(): after must be a LaneSimulator, got ${show(after)}${construct ? '; read a construct with LaneSimulator.fromConstruct(), or take its simulator()' : ''}`);
+    }
     checkShape('LaneSimulator.diff()', 'options', SHAPES.DiffOptions, options);
     const complete = options.complete ?? false;
     const d = diffMeshes(this.mesh, after.mesh, complete);

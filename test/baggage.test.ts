@@ -164,6 +164,10 @@ describe('settings a target or a construct cannot honour are errors', () => {
   test.each<[string, Partial<LaneGroupProps>, string]>([
     ['trace id on Istio', { propagation: Propagation.traceId('x-request-id') },
       `${C}: Propagation.traceId("x-request-id") relies on ASM re-attaching the routing header along the trace; upstream Istio has no such machinery: use Propagation.customHeader() (the services forward the routing header) or Propagation.baggage()`],
+    ['a trace id that is a header many requests share (host)', { target: Target.ASM, propagation: Propagation.traceId('host') },
+      `${C}: Propagation.traceId("host"): "host" is the same on many requests, so it cannot tell one request's trace from another's; give a header unique per request, such as "x-request-id" or "traceparent"`],
+    ['a trace id that is a header many requests share (user-agent)', { target: Target.ASM, propagation: Propagation.traceId('user-agent') },
+      `${C}: Propagation.traceId("user-agent"): "user-agent" is the same on many requests, so it cannot tell one request's trace from another's; give a header unique per request, such as "x-request-id" or "traceparent"`],
     ['a trace id that is the routing header', { target: Target.ASM, propagation: Propagation.traceId('x-asm-prefer-tag') },
       `${C}: Propagation.traceId("x-asm-prefer-tag") names the routing header; a trace id differs per request, and a routing header the services forward is Propagation.customHeader()`],
     ['baggage as ASM\'s routing header', { target: Target.ASM, routingHeader: 'baggage', propagation: Propagation.baggage() },
@@ -205,6 +209,9 @@ describe('settings a target or a construct cannot honour are errors', () => {
     expect(() => sidecarOnly.addRule(rule)).toThrow(message);
     const gatewayOnly = new LaneRouting(Testing.chart(), 'r', { ...base, gateway: { gateways: ['istio-system/gw'] }, rules: [rule] });
     expect(gatewayOnly.routeNames).toEqual(['lane-s1', 'lane-s2', 'dev', 'base-route']);
+    // on the Gateway API, the message names that target and its mesh route
+    expect(() => new LaneRouting(Testing.chart(), 'r', { ...base, target: Target.GATEWAY_API, lanes: [{ name: 's1', serviceName: 'a-s1' }, { name: 's2', serviceName: 'a-s2' }], sidecar: {}, rules: [rule] }))
+      .toThrow('LaneRouting "test/r": rule "dev": with Propagation.baggage() on Target.GATEWAY_API the mesh HTTPRoute only matches lane entries (it adds none), ');
   });
 
   test('simulate() checks baggageKey against the routes, and takes it or routingHeader, not both', () => {

@@ -131,7 +131,8 @@ describe('what the Gateway API cannot express is an error naming the feature and
     ['an absent header', { rules: [{ name: 'r', matches: [{ headers: [HeaderMatch.absent('env')] }], split: [{ lane: 's2' }] }] },
       `${C}: route "r" header "env": the Gateway API cannot match an absent header (no withoutHeaders); match what the other requests carry instead`],
     ['a header prefix', { rules: [{ name: 'r', matches: [{ headers: [HeaderMatch.prefix('x-user', 'qa-')] }], split: [{ lane: 's2' }] }] },
-      `${C}: route "r" header "x-user": the Gateway API matches headers Exact or RegularExpression only; use HeaderMatch.regex`],
+      `${C}: route "r" header "x-user": a prefix match (HeaderMatch.prefix, "qa-") is not in the Gateway API, which matches headers Exact or RegularExpression only; `
+      + 'use HeaderMatch.regex("x-user", "qa-.*")'],
     ['a header presence', { rules: [{ name: 'r', matches: [{ headers: [HeaderMatch.present('x-user')] }], split: [{ lane: 's2' }] }] },
       `${C}: route "r" header "x-user": the Gateway API cannot match a header's presence; use HeaderMatch.regex("x-user", '.*')`],
     ['a path prefix', { rules: [{ name: 'r', matches: [{ uri: StringMatch.prefix('/api') }], split: [{ lane: 's2' }] }] },
@@ -598,7 +599,8 @@ describe('custom routes, matches and the mesh route\'s hosts on the Gateway API'
       `${C}: route "r" header ":scheme": the Gateway API matches no pseudo-header; match the path, method or hostname instead`],
     // no factory makes one, but a JavaScript caller can reach the constructor
     ['a prefix query match', one({ queryParams: [new (QueryParamMatch as any)('q', StringMatch.prefix('a'))] }),
-      `${C}: route "r" query parameter "q": the Gateway API matches Exact or RegularExpression only; use QueryParamMatch.regex`],
+      `${C}: route "r" query parameter "q": a prefix match ("a") is not in the Gateway API, which matches query parameters Exact or RegularExpression only; `
+      + 'use QueryParamMatch.regex("q", "a.*")'],
     ['a path ending in "/."', one({ uri: StringMatch.exact('/a/.') }),
       `${C}: route "r" uri exact "/a/.": the Gateway API refuses paths with "//", "/./", "/../", "%2f" or "#"`],
     ['a method regex, even of one method', one({ method: StringMatch.regex('GET') }),

@@ -258,9 +258,13 @@ describe('LaneGroup: errors', () => {
     expect(errorOf(overrides)).toEqual(message);
   });
 
-  test('ingress rules are checked by the entry LaneRouting, with the lanes of the group', () => {
-    expect(errorOf({ ingress: { ...props().ingress!, rules: [{ name: 'r', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane: 's9' }] }] } }))
-      .toEqual('LaneRouting "c/mock/Ingress": rule "r" lane "s9" is not a lane (lanes: s1, s2, s3)');
+  test('ingress rules are checked by the entry LaneRouting, with the lanes of the group; the message names the group and its ingress', () => {
+    const rule = (lane: string) => ({ name: 'r', matches: [{ headers: [HeaderMatch.exact('env', 'dev')] }], split: [{ lane }] });
+    expect(errorOf({ ingress: { ...props().ingress!, rules: [rule('s9')] } })).toEqual('LaneGroup "c/mock": ingress rule "r" lane "s9" is not a lane (lanes: s1, s2, s3)');
+    const group = new LaneGroup(Testing.chart(), 'mock', props());
+    expect(() => group.addRule(rule('s8'))).toThrow(new Error('LaneGroup "test/mock": ingress rule "r" lane "s8" is not a lane (lanes: s1, s2, s3)'));
+    // the group checks a rule's shape itself
+    expect(() => group.addRule({ ...rule('s2'), name: 7 } as any)).toThrow(new Error('LaneGroup "test/mock": rule.name must be a string, got 7'));
   });
 
   test('addRule and simulate need an ingress; unknown services are named', () => {

@@ -286,10 +286,17 @@ describe('argument checks name the method, the argument and the value', () => {
     expect(() => LaneSimulator.fromYamlSources('x' as any)).toThrow(new Error('LaneSimulator.fromYamlSources(): sources must be a list, got "x"'));
     expect(() => LaneSimulator.fromYaml(FIXTURE, 'f', { bogus: 1 } as any))
       .toThrow(new Error('LaneSimulator: options has unknown property "bogus" (known: clusterDomain, asmGeneratedNamespace, listenerIsolation)'));
+    // a construct's path given for the construct: no TypeError, and the way to read YAML
+    expect(() => LaneSimulator.fromConstruct('chart' as any)).toThrow(new Error(
+      'LaneSimulator.fromConstruct(): scope must be a construct (a Chart, a LaneRouting, a LaneGroup ...), got "chart"; read YAML with LaneSimulator.fromYaml()'));
+    expect(() => LaneSimulator.fromConstruct({ node: 1 } as any)).toThrow(/^LaneSimulator\.fromConstruct\(\): scope must be a construct .*got \{"node":1\};/);
   });
 
   test('simulating', () => {
     expect(() => sim.simulate(null as any)).toThrow(new Error('LaneSimulator.simulate(): request must be an object, got null'));
+    // a Map holds its entries where no reader looks: refused, never read as no header
+    expect(() => sim.simulate({ headers: new Map([['env', 'dev']]) as any })).toThrow(new Error('LaneSimulator.simulate(): request.headers must be a plain object ({ name: value }), not a Map'));
+    expect(() => sim.simulate({ multiValueHeaders: new Set() as any })).toThrow(new Error('LaneSimulator.simulate(): request.multiValueHeaders must be an object, got a Set'));
     expect(() => sim.simulateChain('mocka' as any, {})).toThrow(new Error('LaneSimulator.simulateChain(): services must be a list, got "mocka"'));
     expect(() => sim.simulateChain(CHAIN, {}, { bogus: 1 } as any))
       .toThrow(new Error('LaneSimulator.simulateChain(): options has unknown property "bogus" (known: unhealthyLanes, routingHeader, baggageKey, gateway, host, sourceNamespace, complete)'));
@@ -297,6 +304,10 @@ describe('argument checks name the method, the argument and the value', () => {
 
   test('diff', () => {
     expect(() => sim.diff('x' as any)).toThrow(new Error('LaneSimulator.diff(): after must be a LaneSimulator, got "x"'));
+    // a construct given for its simulator: named, with the two ways to get one
+    const routing = new LaneRouting(Testing.chart(), 'mocka', { target: Target.ASM, host: 'mocka.default.svc.cluster.local', lanes: [{ name: 's1' }], baseline: 's1', sidecar: {} });
+    expect(() => sim.diff(routing as any)).toThrow(new Error(
+      'LaneSimulator.diff(): after must be a LaneSimulator, got a LaneRouting "test/mocka"; read a construct with LaneSimulator.fromConstruct(), or take its simulator()'));
     expect(() => sim.diff(sim, { bogus: 1 } as any)).toThrow(new Error('LaneSimulator.diff(): options has unknown property "bogus" (known: chain, complete)'));
     expect(() => sim.diff(sim, { chain: [] })).toThrow(new Error('LaneSimulator.diff(): options.chain needs at least one service'));
   });

@@ -9,7 +9,7 @@ import { LaneModel, LaneServicePortModel, MatchBlock, ModelLane } from './types'
 import { LaneServices } from '../../lane';
 import { Mode } from '../../mode';
 import { Target } from '../../target';
-import { checkDnsLabel, checkLabel, checkPort, compileRe2, list, show } from '../validation/values';
+import { checkDnsLabel, checkLabel, checkPort, compileRe2, list, quoteMeta, show } from '../validation/values';
 
 /** The Gateway API's limits (v1.4.0, standard channel). */
 export const GATEWAY_API_LIMITS = {
@@ -148,12 +148,18 @@ function checkMatch(where: string, m: MatchBlock): void {
   for (const h of m.headers) {
     if (h.absent) throw new Error(`${where} header ${show(h.name)}: the Gateway API cannot match an absent header (no withoutHeaders); match what the other requests carry instead`);
     if (!h.match) throw new Error(`${where} header ${show(h.name)}: the Gateway API cannot match a header's presence; use HeaderMatch.regex(${show(h.name)}, '.*')`);
-    if (h.match.kind === 'prefix') throw new Error(`${where} header ${show(h.name)}: the Gateway API matches headers Exact or RegularExpression only; use HeaderMatch.regex`);
+    if (h.match.kind === 'prefix') {
+      throw new Error(`${where} header ${show(h.name)}: a prefix match (HeaderMatch.prefix, ${show(h.match.value)}) is not in the Gateway API, which matches headers Exact or `
+        + `RegularExpression only; use HeaderMatch.regex(${show(h.name)}, ${show(`${quoteMeta(h.match.value)}.*`)})`);
+    }
     if (h.name.startsWith(':')) throw new Error(`${where} header ${show(h.name)}: the Gateway API matches no pseudo-header; match the path, method or hostname instead`);
   }
   if (m.queryParams.length > GATEWAY_API_LIMITS.queryMatches) throw new Error(`${where} has ${m.queryParams.length} query matches; an HTTPRoute match holds at most ${GATEWAY_API_LIMITS.queryMatches}`);
   for (const q of m.queryParams) {
-    if (q.match.kind === 'prefix') throw new Error(`${where} query parameter ${show(q.name)}: the Gateway API matches Exact or RegularExpression only; use QueryParamMatch.regex`);
+    if (q.match.kind === 'prefix') {
+      throw new Error(`${where} query parameter ${show(q.name)}: a prefix match (${show(q.match.value)}) is not in the Gateway API, which matches query parameters Exact or `
+        + `RegularExpression only; use QueryParamMatch.regex(${show(q.name)}, ${show(`${quoteMeta(q.match.value)}.*`)})`);
+    }
   }
   if (m.uri && m.uri.kind !== 'exact') {
     throw new Error(`${where} uri ${m.uri.kind}: a Gateway API PathPrefix matches whole path segments ("/api" does not take "/apix", unlike Istio's prefix) and a regex path's precedence is implementation-specific; use StringMatch.exact, or Target.ISTIO`);

@@ -65,6 +65,10 @@ export function normalizePropagation(context: string, input: PropagationInput): 
     case PropagationKind.TRACE_ID: {
       const header = p.traceHeader!;
       checkHeaderName(`${context}: propagation traceId header`, header);
+      if (SHARED_REQUEST_HEADERS.includes(header)) {
+        throw new Error(`${context}: Propagation.traceId(${show(header)}): ${show(header)} is the same on many requests, so it cannot tell one request's trace from another's; `
+          + 'give a header unique per request, such as "x-request-id" or "traceparent"');
+      }
       if (target !== Target.ASM) {
         const mesh = target === Target.GATEWAY_API ? 'the Gateway API' : 'upstream Istio';
         throw new Error(`${context}: Propagation.traceId(${show(header)}) relies on ASM re-attaching the routing header along the trace; ${mesh} has no such machinery: use Propagation.customHeader() (the services forward the routing header) or Propagation.baggage()`);
@@ -107,6 +111,18 @@ export function normalizePropagation(context: string, input: PropagationInput): 
 
 
 /**
+ * Well-known request headers whose value many requests share (RFC 9110 and the proxies' own): none is a trace id. A
+ * trace id is unique per request (`x-request-id`, `traceparent`, `x-b3-traceid`).
+ */
+const SHARED_REQUEST_HEADERS = [
+  'host', 'accept', 'accept-charset', 'accept-encoding', 'accept-language', 'authorization', 'cache-control', 'connection', 'content-encoding',
+  'content-length', 'content-type', 'cookie', 'date', 'expect', 'forwarded', 'from', 'if-match', 'if-modified-since', 'if-none-match',
+  'if-range', 'if-unmodified-since', 'max-forwards', 'origin', 'pragma', 'proxy-authorization', 'range', 'referer', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'user-agent', 'via', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port',
+  'x-real-ip',
+];
+
+/**
  * A pattern that matches a whole `baggage` header value (Envoy's regex match is a full match; repeated
  * headers are joined by ",") exactly when one of its entries is `key=value`: entries separated by commas,
  * optional whitespace around entries and around `=`, properties after `;`. `xlane=s2` and `lane=s20` do not
@@ -121,9 +137,10 @@ export function baggageEntryPattern(key: string, value: string): string {
  * Refuses a lane rule on a sidecar VirtualService when the lane is in baggage: sidecars only match lane entries
  * (they never add one), so a rule there would put requests into a lane that the next service does not see.
  */
-export function checkRuleOnSidecar(context: string, p: PropagationModel | undefined, hasSidecar: boolean, rule: string): void {
+export function checkRuleOnSidecar(context: string, p: PropagationModel | undefined, hasSidecar: boolean, rule: string, target: Target): void {
   if (!inBaggage(p) || !hasSidecar) return;
-  throw new Error(`${context}: rule ${show(rule)}: with Propagation.baggage() on Target.ISTIO the sidecar VirtualService only matches lane entries (it adds none), so this rule would put requests into a lane the next service does not see; put lane rules on a LaneRouting with only a gateway entry point`);
+  const mesh = target === Target.GATEWAY_API ? 'the mesh HTTPRoute' : 'the sidecar VirtualService';
+  throw new Error(`${context}: rule ${show(rule)}: with Propagation.baggage() on Target.${target} ${mesh} only matches lane entries (it adds none), so this rule would put requests into a lane the next service does not see; put lane rules on a LaneRouting with only a gateway entry point`);
 }
 
 /** The key and the value of a pattern made by `baggageEntryPattern`; undefined for any other pattern. */

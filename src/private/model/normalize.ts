@@ -173,7 +173,7 @@ export function normalize(context: string, props: LaneRoutingProps): LaneModel {
   const entries = inBaggage(propagation)
     ? names.map(l => ({ name: `lane-${l}`, matches: [{ headers: [laneMarkerMatch(propagation, routingHeader, l)] }], split: [{ lane: l }] }))
     : [];
-  for (const rule of props.rules ?? []) checkRuleOnSidecar(context, propagation, sidecar !== undefined, rule?.name);
+  for (const rule of props.rules ?? []) checkRuleOnSidecar(context, propagation, sidecar !== undefined, rule?.name, props.target);
   for (const rule of [...entries, ...props.rules ?? []]) model = addRule(model, rule);
   // Stryker disable next-line ConditionalExpression: without entries the map copies every rule unchanged
   if (entries.length) model = { ...model, rules: model.rules.map((r, i) => (i < entries.length ? { ...r, keepsMarker: true } : r)) };

@@ -23,6 +23,15 @@ const MAX_SHOWN = 80;
  * cut (`"aaaa…" (100000 characters)`), so that a message stays readable whatever the input.
  */
 export function show(value: unknown): string {
+  // an instance of a class (a Map, a construct) is named by its class, and a construct by its path: its JSON says nothing
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== null && proto !== Object.prototype) {
+      const name: string = proto.constructor?.name || 'object';
+      const path = (value as { node?: { path?: unknown } }).node?.path;
+      return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}${typeof path === 'string' ? ` ${JSON.stringify(path)}` : ''}`;
+    }
+  }
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
