@@ -724,10 +724,13 @@ describe('decidesAlike(): two tables whose requests all go alike, so that none n
     // a table holding anything but plain data (a Map here) is compared request by request, even with itself
     const odd = { ...a.tables[0], routes: [{ ...a.tables[0].routes[0], extra: new Map() }] } as any;
     expect(decidesAlike(odd, odd, a, a)).toBe(false);
-    // objects without a prototype are plain data
+    // objects without a prototype, and null, are plain data
     const bare = Object.assign(Object.create(null), { x: '1' });
-    const withBare = { ...a.tables[0], routes: [{ ...a.tables[0].routes[0], extra: bare }] } as any;
+    const withBare = { ...a.tables[0], routes: [{ ...a.tables[0].routes[0], extra: bare, none: null }] } as any;
     expect(decidesAlike(withBare, withBare, a, a)).toBe(true);
+    // only the table's own source, location and group are left out: a field of that name inside it counts
+    const inside = (source: string) => ({ ...a.tables[0], routes: [{ ...a.tables[0].routes[0], extra: { source } }] }) as any;
+    expect(decidesAlike(inside('a'), inside('b'), a, a)).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { checkShape, list, made, MAX_LIST, num, opt, strict, text } from '../src/private/validation/shape';
+import { checkShape, list, made, MAX_LIST, num, opt, strict, stringMap, text } from '../src/private/validation/shape';
 import { MAX_OBJECT_BYTES, applyChecked, WARN_OBJECT_BYTES } from '../src/private/validation/size';
 
 /** The shape check's messages, one problem kind at a time: path, value and what is allowed. */
@@ -14,6 +14,7 @@ const SHAPE = strict({
   nested: opt(v.array(strict({ host: text, port: opt(num) }))),
   checked: opt(v.pipe(text, v.check(x => x.startsWith('x'), 'must start with "x"'))),
   told: opt(v.pipe(text, v.check(x => x.startsWith('y'), 'starts with "y" or is refused'))),
+  needs: opt(strict({ inner: strict({ x: text }), map: stringMap, items: list(text) })),
 });
 const check = (value: unknown) => () => checkShape('Thing.of()', 'props', SHAPE, value);
 
@@ -23,7 +24,7 @@ describe('checkShape', () => {
   });
 
   test('unknown properties are named, one or several, with the known ones', () => {
-    const known = '(known: name, weight, lanes, pair, mode, made, nested, checked, told)';
+    const known = '(known: name, weight, lanes, pair, mode, made, nested, checked, told, needs)';
     expect(check({ name: 'a', extra: 1 })).toThrow(`Thing.of(): props has unknown property "extra" ${known}`);
     expect(check({ name: 'a', extra: 1, more: 2 })).toThrow(`Thing.of(): props has unknown properties "extra", "more" ${known}`);
     expect(check({ name: 'a', nested: [{ host: 'h', hots: 1 }] })).toThrow('Thing.of(): props.nested[0] has unknown property "hots" (known: host, port)');
@@ -37,6 +38,11 @@ describe('checkShape', () => {
     expect(check({ name: 'a', nested: [{ host: 'h', port: '80' }] })).toThrow('Thing.of(): props.nested[0].port must be a number, got "80"');
     expect(check([1])).toThrow('Thing.of(): props must be an object, got [1]');
     expect(check(null)).toThrow('Thing.of(): props must be an object, got null');
+    // a required object, mapping or list missing inside an object: named by what it takes
+    expect(check({ name: 'a', needs: {} })).toThrow(new Error('Thing.of(): props.needs.inner is required (an object)'));
+    expect(check({ name: 'a', needs: { inner: { x: 'y' } } })).toThrow(new Error('Thing.of(): props.needs.map is required (an object)'));
+    expect(check({ name: 'a', needs: { inner: { x: 'y' }, map: {} } })).toThrow(new Error('Thing.of(): props.needs.items is required (an array)'));
+    expect(check({ name: 'a', needs: { inner: {} } })).toThrow(new Error('Thing.of(): props.needs.inner.x is required (a string)'));
   });
 
   test('a path through null stops at the null', () => {

@@ -13,7 +13,9 @@ export type Shape = v.GenericSchema;
 
 /** The message of the guard that keeps lists and null out of mappings (valibot's objects take any object). */
 const NOT_AN_OBJECT = 'must be an object';
-const mapping = (shape: Shape): Shape => v.pipe(v.custom<object>(x => x !== null && typeof x === 'object' && !Array.isArray(x), NOT_AN_OBJECT), shape as v.GenericSchema<object>);
+const mapping = (shape: Shape): Shape => v.pipe(
+  v.custom<object>(x => x !== null && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Map) && !(x instanceof Set), NOT_AN_OBJECT),
+  shape as v.GenericSchema<object>);
 
 /** An object whose keys are exactly `entries`'s: an unknown key is an error that lists the known ones. */
 export function strict(entries: v.ObjectEntries): Shape {
@@ -77,27 +79,22 @@ function reservedKeyPath(value: unknown, path: PropertyKey[] = [], seen = new Se
   return undefined;
 }
 
-/** The schema that decides a value: inside an optional, and inside a pipe (its first schema but the object guard). */
-function inner(shape: Shape): Shape {
-  let s: any = shape;
-  for (;;) {
-    if (s.type === 'optional') s = s.wrapped;
-    else if (s.pipe && s.pipe[0] !== s && s.pipe[0].kind === 'schema') s = s.pipe.find((p: any) => p.kind === 'schema' && p.message !== NOT_AN_OBJECT);
-    else if (s.pipe) s = s.pipe.slice(1).find((p: any) => p.kind === 'schema') ?? s;
-    else return s;
-  }
+/** The schema that decides a value: inside an optional, and after the object guard (the object or the record it guards). */
+function inner(shape: Shape): any {
+  const s: any = shape.type === 'optional' ? (shape as any).wrapped : shape;
+  return s.message === NOT_AN_OBJECT ? s.pipe[1] : s;
 }
 
-/** The schema at `path` in `shape` (object entries and list items). */
+/** The schema at `path` in `shape`, through objects and lists (an issue that needs it is never below a mapping of names). */
 function schemaAt(shape: Shape, path: ReadonlyArray<PropertyKey>): any {
   let s: any = inner(shape);
-  for (const key of path) s = inner(s.type === 'array' ? s.item : s.type === 'record' ? s.value : s.entries[key as string]);
+  for (const key of path) s = inner(s.type === 'array' ? s.item : s.entries[key as string]);
   return s;
 }
 
 /** What a schema takes, as a noun: `string`, `object`, `array`. */
 function nounOf(s: any): string {
-  return s.type === 'strict_object' || s.type === 'record' || s.type === 'custom' ? 'object' : s.type;
+  return s.type === 'strict_object' || s.type === 'record' ? 'object' : s.type;
 }
 
 /**
@@ -138,6 +135,11 @@ export function checkShape(context: string, what: string, shape: Shape, value: u
     // a value of another type, or none (a key missing from an object is reported at the key)
     const noun = issue.type === 'strict_object' ? nounOf(schemaAt(shape, path)) : issue.type === 'custom' ? 'object' : issue.type;
     problem = got === undefined ? `is required (${aOrAn(noun)})` : `must be ${noun === 'array' ? 'a list' : aOrAn(noun)}`;
+    // a Map holds its entries where no reader looks: the plain object it stands for
+    if (got instanceof Map) {
+      problem = 'must be a plain object ({ name: value }), not a Map';
+      shown = false;
+    }
   }
   const at = pathOf(path);
   const where = `${what}${at ? (at.startsWith('[') ? at : `.${at}`) : ''}`;
