@@ -72,7 +72,10 @@ export interface DiffOptions {
  * What a change does to traffic: decisions compared, not text.
  */
 export interface TrafficDiff {
-  /** True when some request is routed differently, or an entry point, subset or host is added or removed. */
+  /**
+   * True when some request is routed differently (an entry point added or removed included). A subset or a host added
+   * or removed that no request reaches changes nothing: it is listed, and `changed` stays false.
+   */
   readonly changed: boolean;
   /** Entry points whose traffic changes. */
   readonly entries: EntryTrafficDiff[];

@@ -198,8 +198,8 @@ export class LaneSimulator {
     const complete = options.complete ?? false;
     const d = diffMeshes(this.mesh, after.mesh, complete);
     const chains = options.chain ? this.chainDiff(after, options.chain, complete) : { classes: [], approximate: false };
-    const added = [d.subsetsAdded, d.subsetsRemoved, d.hostsAdded, d.hostsRemoved].some(x => x.length > 0);
-    const changed = d.entries.length > 0 || chains.classes.length > 0 || added;
+    // subsets and hosts added or removed are listed; they change traffic only where a request reaches them (an entry)
+    const changed = d.entries.length > 0 || chains.classes.length > 0;
     return { ...d, changed, chains: chains.classes, approximate: d.approximate || chains.approximate };
   }
 

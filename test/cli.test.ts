@@ -816,6 +816,30 @@ describe('cdk8s-lanes diff: the whole output', () => {
     });
   });
 
+  test('a subset added that no route uses, and a host given only subsets: listed in a note, no change, exit 0', () => {
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web, namespace: x}\nspec:\n  hosts: [web]\n'
+      + '  http: [{route: [{destination: {host: web, subset: s1}}]}]\n';
+    const rule = (host: string, subsets: string[]) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: ${host}, namespace: x}\n`
+      + `spec:\n  host: ${host}\n  subsets: [${subsets.map(s => `{name: ${s}, labels: {v: ${s}}}`).join(', ')}]\n`;
+    const before = scratch('diff-unused/before.yaml', [vs, rule('web', ['s1'])].join('---\n'));
+    const after = scratch('diff-unused/after.yaml', [vs, rule('web', ['s1', 's2']), rule('db', ['a'])].join('---\n'));
+    expect(cli('diff', before, after)).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'traffic: no change',
+        '',
+        'subsets added: db.x.svc.cluster.local/a, web.x.svc.cluster.local/s2',
+        '',
+        'hosts added: db.x.svc.cluster.local',
+        '',
+        'note: no request reaches what was added or removed, so no request is routed differently',
+        '',
+      ].join('\n'),
+    });
+    expect(cli('diff', before, after, '--json').code).toBe(0);
+  });
+
   test('diff --cluster-domain qualifies short host names with that domain', () => {
     const r = cli('diff', before, after, '--cluster-domain', 'example.org');
     expect(r.code).toBe(1);
