@@ -816,6 +816,19 @@ describe('cdk8s-lanes diff: the whole output', () => {
     });
   });
 
+  test('the ambiguity of two apps in one directory tree names the flags and suggests a directory', () => {
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: edge, namespace: istio-system}\n'
+      + 'spec:\n  gateways: [istio-system/gw]\n  hosts: [\'*\']\n  http: [{route: [{destination: {host: a.default.svc.cluster.local}}]}]\n';
+    const istio = scratch('apps/istio/app.k8s.yaml', vs);
+    scratch('apps/asm/app.k8s.yaml', vs);
+    const dist = path.dirname(path.dirname(istio));
+    const r = cli('simulate', dist, '-n', '0');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`cdk8s-lanes: 2 VirtualServices bound to a gateway: choose one with --host HOST, or read one directory: they come from ${dist}/asm, ${dist}/istio `
+      + `(one app each?); they are: ${dist}/asm/app.k8s.yaml: VirtualService istio-system/edge (gateways: istio-system/gw); ${istio}: VirtualService istio-system/edge (gateways: istio-system/gw)\n`);
+    expect(cli('simulate', path.dirname(istio), '-n', '0').code).toBe(0);
+  });
+
   test('a subset added that no route uses, and a host given only subsets: listed in a note, no change, exit 0', () => {
     const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web, namespace: x}\nspec:\n  hosts: [web]\n'
       + '  http: [{route: [{destination: {host: web, subset: s1}}]}]\n';

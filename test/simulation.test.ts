@@ -369,15 +369,28 @@ spec:
   hosts: ['*']
   http: [{route: [{destination: {host: b.default.svc.cluster.local}}]}]`), 'e.yaml');
     expect(() => two.simulate({})).toThrow(new Error('2 VirtualServices bound to a gateway: choose one with a gateway (namespace/name) or a host; '
-      + 'found: e.yaml: VirtualService istio-system/g1 (gateways: istio-system/gw-a; mesh, hosts: a.default.svc.cluster.local); '
+      + 'they are: e.yaml: VirtualService istio-system/g1 (gateways: istio-system/gw-a; mesh, hosts: a.default.svc.cluster.local); '
       + 'e.yaml: VirtualService istio-system/g2 (gateways: istio-system/gw-b)'));
     expect(two.simulate({}, { gateway: 'istio-system/gw-b' }).virtualService).toEqual('e.yaml: VirtualService istio-system/g2');
   });
 
+  test('the same gateway in two apps of one directory tree: no gateway tells them apart, one directory does', () => {
+    const vs = (name: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: istio-system}\n`
+      + 'spec:\n  gateways: [istio-system/gw]\n  hosts: [\'*\']\n  http: [{route: [{destination: {host: a.default.svc.cluster.local}}]}]\n';
+    const apps = LaneSimulator.fromYamlSources([{ name: 'dist/istio/app.k8s.yaml', yaml: vs('edge') }, { name: 'dist/asm/app.k8s.yaml', yaml: vs('edge') }]);
+    const they = 'they are: dist/istio/app.k8s.yaml: VirtualService istio-system/edge (gateways: istio-system/gw); dist/asm/app.k8s.yaml: VirtualService istio-system/edge (gateways: istio-system/gw)';
+    expect(() => apps.simulate({})).toThrow(new Error(`2 VirtualServices bound to a gateway: choose one with a host, or read one directory: they come from dist/istio, dist/asm (one app each?); ${they}`));
+    expect(() => apps.simulate({}, { gateway: 'istio-system/gw' })).toThrow(new Error(
+      `2 VirtualServices bound to gateway "istio-system/gw": choose one with a host, or read one directory: they come from dist/istio, dist/asm (one app each?); ${they}`));
+    // files of one directory, or of no directory: no directory to suggest
+    const one = LaneSimulator.fromYamlSources([{ name: 'a.yaml', yaml: vs('a') }, { name: 'b.yaml', yaml: vs('b') }]);
+    expect(() => one.simulate({})).toThrow(/^2 VirtualServices bound to a gateway: choose one with a host; they are: a\.yaml/);
+  });
+
   test('sidecar VirtualServices only: simulate() asks for a host, simulateChain() enters at its first service', () => {
     const side = LaneSimulator.fromYaml(SIDECARS, 's.yaml');
-    expect(() => side.simulate({})).toThrow(new Error('2 VirtualServices: choose one with a gateway (namespace/name) or a host; '
-      + 'found: s.yaml: VirtualService default/mockb-lanes (mesh, hosts: mockb.default.svc.cluster.local); '
+    expect(() => side.simulate({})).toThrow(new Error('2 VirtualServices: choose one with a host; '
+      + 'they are: s.yaml: VirtualService default/mockb-lanes (mesh, hosts: mockb.default.svc.cluster.local); '
       + 's.yaml: VirtualService default/mockc-lanes (mesh, hosts: mockc.default.svc.cluster.local)'));
     expect(side.simulateChain(['mockc'], { headers: { 'x-asm-prefer-tag': 's2' } }).map(p => [p.trace, p.probability])).toEqual([['mockc(version: v2)', 1]]);
   });

@@ -59,6 +59,8 @@ const FLAGS_OF_PARAMETERS: Array<[string, string]> = [
   ['filter it with host, lane or chain', 'filter it with --host, --lane or --chain'],
   ['diagram: lane ', '--lane '],
   ['diagram: no request enters lane ', '--lane: no request enters lane '],
+  ['choose one with a gateway (namespace/name) or a host', 'choose one with --gateway NS/NAME or --host HOST'],
+  ['choose one with a host', 'choose one with --host HOST'],
 ];
 
 /** An error's message, in the command line's words. */

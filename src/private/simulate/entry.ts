@@ -55,12 +55,30 @@ export function entryTable(mesh: Mesh, options: SimulationOptions, firstHost: st
     what = gatewayBound.length > 0 ? ' bound to a gateway' : '';
   }
   if (candidates.length === 1) return candidates[0];
-  const found = tables.map(t => `${t.source} (${[...(t.gateways.length ? [`gateways: ${list(t.gateways)}`] : []), ...(t.mesh ? [`mesh, hosts: ${list(t.hosts)}`] : [])].join('; ')})`).join('; ');
+  const described = (ts: readonly RouteTable[]) => ts.map(t => `${t.source} (${[...(t.gateways.length ? [`gateways: ${list(t.gateways)}`] : []), ...(t.mesh ? [`mesh, hosts: ${list(t.hosts)}`] : [])].join('; ')})`).join('; ');
+  const found = described(tables);
   // the tables left out: those of a parent not read, with a complete input
   const unattached = mesh.tables.filter(t => !tables.includes(t) && (options.gateway === undefined || t.gateways.includes(options.gateway)));
   const missing = unattached.length ? ` (the input is complete, and ${list(unattached.map(t => `${t.source}'s ${t.missingParent}`))} was not read, so those routes are attached nowhere)` : '';
   if (candidates.length === 0) throw new Error(`no VirtualService${what}${missing}; found: ${found}`);
-  throw new Error(`${candidates.length} VirtualServices${what}: choose one with a gateway (namespace/name) or a host; found: ${found}`);
+  throw new Error(`${candidates.length} VirtualServices${what}: ${howToChoose(candidates, options)}; they are: ${described(candidates)}`);
+}
+
+/** The file a table was read from (its source before `: Kind`), if any. */
+function fileOf(t: RouteTable): string | undefined {
+  return /^(.+?): (?:VirtualService|HTTPRoute|ASMSwimLaneGroup) /.exec(t.source)?.[1];
+}
+
+/**
+ * How to choose among tables that all take a request: a gateway only when they are bound to different ones, a host;
+ * and, when they come from files in different directories (one app per target, say), one directory.
+ */
+function howToChoose(candidates: readonly RouteTable[], options: SimulationOptions): string {
+  const gateways = new Set(candidates.map(t => t.gateways.join(',')));
+  const ways = [...(options.gateway === undefined && gateways.size > 1 ? ['a gateway (namespace/name)'] : []), 'a host'];
+  const dirs = [...new Set(candidates.map(fileOf).map(f => (f === undefined ? undefined : f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '.')))];
+  const apart = dirs.length > 1 && !dirs.includes(undefined) ? `, or read one directory: they come from ${list(dirs as string[])} (one app each?)` : '';
+  return `choose one with ${ways.join(' or ')}${apart}`;
 }
 
 /** The sidecar table of `options.host`, or undefined when a known host has none (its Service serves it); else as entryTable. */
