@@ -834,9 +834,9 @@ describe('cdk8s-lanes diff: the whole output', () => {
       + '  http: [{route: [{destination: {host: web, subset: s1}}]}]\n';
     const rule = (host: string, subsets: string[]) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: ${host}, namespace: x}\n`
       + `spec:\n  host: ${host}\n  subsets: [${subsets.map(s => `{name: ${s}, labels: {v: ${s}}}`).join(', ')}]\n`;
-    const before = scratch('diff-unused/before.yaml', [vs, rule('web', ['s1'])].join('---\n'));
-    const after = scratch('diff-unused/after.yaml', [vs, rule('web', ['s1', 's2']), rule('db', ['a'])].join('---\n'));
-    expect(cli('diff', before, after)).toEqual({
+    const old = scratch('diff-unused/before.yaml', [vs, rule('web', ['s1'])].join('---\n'));
+    const changed = scratch('diff-unused/after.yaml', [vs, rule('web', ['s1', 's2']), rule('db', ['a'])].join('---\n'));
+    expect(cli('diff', old, changed)).toEqual({
       code: 0,
       err: '',
       out: [
@@ -850,7 +850,7 @@ describe('cdk8s-lanes diff: the whole output', () => {
         '',
       ].join('\n'),
     });
-    expect(cli('diff', before, after, '--json').code).toBe(0);
+    expect(cli('diff', old, changed, '--json').code).toBe(0);
   });
 
   test('diff --cluster-domain qualifies short host names with that domain', () => {
