@@ -12,8 +12,10 @@ import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { Target } from '../src';
 import { version } from '../src/cli/args';
 import { mermaidEdgeCount } from '../src/cli/commands/diagram';
+import { shortHosts } from '../src/cli/commands/diff';
 import { commandUsage, USAGE } from '../src/cli/help';
 import { main, run } from '../src/cli/main';
+import { table } from '../src/cli/output';
 
 // The CLI runs in this process (runCli); the built binary, as npm installs it, is run where that matters.
 const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js');
@@ -677,17 +679,17 @@ describe('cdk8s-lanes diff: the whole output', () => {
         'traffic: changed',
         '',
         'sidecar api.x.svc.cluster.local (removed)',
-        '  requests     before                        after',
-        '  any request  api.x.svc.cluster.local 100%  (no route)',
+        '  requests     before    after',
+        '  any request  api 100%  (no route)',
         '',
         'sidecar shop.x.svc.cluster.local (added)',
         '  requests     before      after',
-        '  any request  (no route)  shop.x.svc.cluster.local 100%',
+        '  any request  (no route)  shop 100%',
         '',
         'sidecar web.x.svc.cluster.local (changed)',
-        '  requests  before                                                                                                                      after',
-        '  env: dev  web.x.svc.cluster.local/s1 50% [x-lane=s1]; web.x.svc.cluster.local/s2 50% [x-lane=s2] fallback web.x.svc.cluster.local/s1  web.x.svc.cluster.local/s3 100%',
-        '  env: d.v  web.x.svc.cluster.local/s1 100%                                                                                             web.x.svc.cluster.local/s3 100%',
+        '  requests  before                                                          after',
+        '  env: dev  web/s1 50% [x-lane=s1]; web/s2 50% [x-lane=s2] fallback web/s1  web/s3 100%',
+        '  env: d.v  web/s1 100%                                                     web/s3 100%',
         '',
         'subsets added: web.x.svc.cluster.local/s3',
         '',
@@ -715,20 +717,20 @@ describe('cdk8s-lanes diff: the whole output', () => {
         '',
         '| requests | before | after |',
         '|---|---|---|',
-        '| any request | api.x.svc.cluster.local 100% | (no route) |',
+        '| any request | api 100% | (no route) |',
         '',
         '**sidecar shop.x.svc.cluster.local (added)**',
         '',
         '| requests | before | after |',
         '|---|---|---|',
-        '| any request | (no route) | shop.x.svc.cluster.local 100% |',
+        '| any request | (no route) | shop 100% |',
         '',
         '**sidecar web.x.svc.cluster.local (changed)**',
         '',
         '| requests | before | after |',
         '|---|---|---|',
-        '| env: dev | web.x.svc.cluster.local/s1 50% [x-lane=s1]; web.x.svc.cluster.local/s2 50% [x-lane=s2] fallback web.x.svc.cluster.local/s1 | web.x.svc.cluster.local/s3 100% |',
-        '| env: d.v | web.x.svc.cluster.local/s1 100% | web.x.svc.cluster.local/s3 100% |',
+        '| env: dev | web/s1 50% [x-lane=s1]; web/s2 50% [x-lane=s2] fallback web/s1 | web/s3 100% |',
+        '| env: d.v | web/s1 100% | web/s3 100% |',
         '',
         'subsets added: web.x.svc.cluster.local/s3',
         '',
@@ -768,12 +770,16 @@ describe('cdk8s-lanes diff: the whole output', () => {
         'traffic: changed',
         '',
         'sidecar mockb.default.svc.cluster.local (changed)',
-        '  requests              before                                   after',
-        '  x-asm-prefer-tag: s3  mockb.default.svc.cluster.local/s3 100%  mockb.default.svc.cluster.local/s1 100%',
+        '  requests              before         after',
+        '  x-asm-prefer-tag: s3  mockb/s3 100%  mockb/s1 100%',
         '',
         'chain mocka -> mockb',
-        '  requests  before                                                                                                        after',
-        '  env: dev  mocka(version: v1, fallback from s3) -> mockb(version: v3) 50%; mocka(version: v2) -> mockb(version: v1) 50%  mocka(version: v1, fallback from s3) -> mockb(version: v1) 50%; mocka(version: v2) -> mockb(version: v1) 50%',
+        // within 100 columns: a cell goes on in its column, broken after "; " or before " -> "
+        '  requests  before                                       after',
+        '  env: dev  mocka(version: v1, fallback from s3)         mocka(version: v1, fallback from s3)',
+        '            -> mockb(version: v3) 50%;                   -> mockb(version: v1) 50%;',
+        '            mocka(version: v2)                           mocka(version: v2)',
+        '            -> mockb(version: v1) 50%                    -> mockb(version: v1) 50%',
         '',
       ].join('\n'),
     });
@@ -789,20 +795,20 @@ describe('cdk8s-lanes diff: the whole output', () => {
         '',
         'sidecar api.x.svc.cluster.local (added)',
         '  requests     before      after',
-        '  any request  (no route)  api.x.svc.cluster.local 100%',
+        '  any request  (no route)  api 100%',
         '',
         'sidecar back.x.svc.cluster.local (removed)',
-        '  requests     before                           after',
-        '  any request  back.x.svc.cluster.local/c 100%  (no route)',
+        '  requests     before       after',
+        '  any request  back/c 100%  (no route)',
         '',
         'sidecar front.x.svc.cluster.local (removed)',
-        '  requests     before                                                            after',
-        '  any request  front.x.svc.cluster.local/a 50%; front.x.svc.cluster.local/b 50%  (no route)',
+        '  requests     before                    after',
+        '  any request  front/a 50%; front/b 50%  (no route)',
         '',
         'sidecar web.x.svc.cluster.local (added)',
         '  requests    before      after',
-        '  env absent  (no route)  web.x.svc.cluster.local/s1 100%',
-        '  env: dev    (no route)  web.x.svc.cluster.local/s1 50% [x-lane=s1]; web.x.svc.cluster.local/s2 50% [x-lane=s2] fallback web.x.svc.cluster.local/s1',
+        '  env absent  (no route)  web/s1 100%',
+        '  env: dev    (no route)  web/s1 50% [x-lane=s1]; web/s2 50% [x-lane=s2] fallback web/s1',
         '',
         'subsets added: web.x.svc.cluster.local/s1, web.x.svc.cluster.local/s2',
         '',
@@ -860,8 +866,8 @@ describe('cdk8s-lanes diff: the whole output', () => {
       'traffic: changed',
       '',
       'sidecar api.x.svc.example.org (removed)',
-      '  requests     before                      after',
-      '  any request  api.x.svc.example.org 100%  (no route)',
+      '  requests     before    after',
+      '  any request  api 100%  (no route)',
     ]);
   });
 
@@ -1543,5 +1549,21 @@ describe('cdk8s-lanes simulate on the Gateway API: ports, schemes, callers, the 
     const complete = cli('diff', file, after, '--json', '--complete');
     expect(JSON.parse(partial.out).entries[0].classes[0].after[0].target).toBe('webb.shop.svc.cluster.local:80');
     expect(JSON.parse(complete.out).entries[0].classes[0].after[0].target).toBe('500');
+  });
+});
+
+describe('the layout of the CLI\'s tables', () => {
+  test('Service hosts as explain writes them: the first label, or name.namespace when two hosts share it', () => {
+    const short = shortHosts(['web.a.svc.cluster.local/s1 100%', 'web.b.svc.cluster.local 50%; api.a.svc.corp.example:8080/s2 50%']);
+    expect(short('web.a.svc.cluster.local/s1 100%; api.a.svc.corp.example:8080/s2')).toBe('web.a/s1 100%; api:8080/s2');
+    expect(short('503; 302 https://example.org/x; other.host.com')).toBe('503; 302 https://example.org/x; other.host.com');
+  });
+
+  test('a table within a width: the widest columns narrowed, each cell broken after "; ", before " -> " or at a blank', () => {
+    const rows = [['a', 'b'], ['x', 'one two three; four five -> six seven']];
+    expect(table(rows)).toBe('a  b\nx  one two three; four five -> six seven');
+    expect(table(rows, 20).split('\n')).toEqual(['a  b', 'x  one two three;', '   four five', '   -> six seven']);
+    // no column narrower than 12; a word longer than its column is cut
+    expect(table([['a', 'b'], ['x', 'abcdefghijklmnopq']], 5).split('\n')).toEqual(['a  b', 'x  abcdefghijkl', '   mnopq']);
   });
 });

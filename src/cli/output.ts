@@ -16,12 +16,43 @@ export function pct(p: number): string {
 }
 
 /** Aligned columns; colour codes take no width. */
-export function table(rows: string[][]): string {
+export function table(rows: string[][], maxWidth = Infinity): string {
   // eslint-disable-next-line no-control-regex
   const width = (cell: string) => cell.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => width(r[c]))));
+  const natural = rows[0].map((_, c) => Math.max(...rows.map(r => width(r[c]))));
+  const widths = fitted(natural, maxWidth - 2 * (natural.length - 1));
+  // each cell in lines of its column's width; a row is as high as its highest cell
+  const lines = rows.flatMap(r => {
+    const cells = r.map((cell, c) => (width(cell) > widths[c] ? wrap(cell, widths[c]) : [cell]));
+    const height = Math.max(...cells.map(x => x.length));
+    return Array.from({ length: height }, (_, i) => cells.map(x => x[i] ?? ''));
+  });
   // the last column is padded too, and its padding trimmed with the row's
-  return rows.map(r => r.map((cell, c) => cell + ' '.repeat(widths[c] - width(cell))).join('  ').trimEnd()).join('\n');
+  return lines.map(r => r.map((cell, c) => cell + ' '.repeat(Math.max(0, widths[c] - width(cell)))).join('  ').trimEnd()).join('\n');
+}
+
+/** Column widths within `room`: the widest columns are narrowed first, each to no less than 12 characters. */
+function fitted(natural: number[], room: number): number[] {
+  const widths = [...natural];
+  while (widths.reduce((a, b) => a + b, 0) > room) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest] <= 12) break;
+    widths[widest]--;
+  }
+  return widths;
+}
+
+/** A cell's text in lines of at most `width`: broken after "; ", else before " -> ", else at a blank; a longer word cut. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const cut = [rest.lastIndexOf('; ', width - 1) + 1, rest.lastIndexOf(' -> ', width), rest.lastIndexOf(' ', width)].find(i => i > 0);
+    const at = cut ?? width;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  return [...out, rest];
 }
 
 
