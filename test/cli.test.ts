@@ -975,8 +975,8 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
     ['a route that sets the lane marker to an empty value: an empty last column, and no spaces after the row', 'empty-marker',
       [`{name: rest, ${to('s1', '{set: {x-lane: ""}}')}}`],
       ['subset  probability  sampled (n=5, seed 1)  lane marker x-lane', 's1      100%         5', '']],
-  ])('%s', (_name, file, rules, table) => {
-    expect(tableFor(`simulate/${file}.yaml`, rules)).toEqual(table);
+  ])('%s', (_name, file, rules, lines) => {
+    expect(tableFor(`simulate/${file}.yaml`, rules)).toEqual(lines);
   });
 
   test('--json for one VirtualService: the request with GET and / by default, the result, and the samples', () => {
