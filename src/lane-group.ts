@@ -262,10 +262,7 @@ export class LaneGroup extends Construct {
     try {
       return f();
     } catch (e) {
-      const inner = `LaneRouting "${this.node.path}/Ingress": `;
-      const message = (e as Error).message;
-      if (!message.startsWith(inner)) throw e;
-      throw new Error(`LaneGroup "${this.node.path}": ingress ${message.slice(inner.length)}`);
+      throw new Error((e as Error).message.replace(`LaneRouting "${this.node.path}/Ingress": `, `LaneGroup "${this.node.path}": ingress `));
     }
   }
 

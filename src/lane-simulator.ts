@@ -191,7 +191,7 @@ export class LaneSimulator {
    */
   public diff(after: LaneSimulator, options: DiffOptions = {}): TrafficDiff {
     if (!(after instanceof LaneSimulator)) {
-      const construct = after !== null && typeof after === 'object' && 'node' in after;
+      const construct = typeof after === 'object' && after !== null && 'node' in after;
       throw new Error(`LaneSimulator.diff(): after must be a LaneSimulator, got ${show(after)}${construct ? '; read a construct with LaneSimulator.fromConstruct(), or take its simulator()' : ''}`);
     }
     checkShape('LaneSimulator.diff()', 'options', SHAPES.DiffOptions, options);

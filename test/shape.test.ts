@@ -38,6 +38,13 @@ describe('checkShape', () => {
     expect(check({ name: 'a', nested: [{ host: 'h', port: '80' }] })).toThrow('Thing.of(): props.nested[0].port must be a number, got "80"');
     expect(check([1])).toThrow('Thing.of(): props must be an object, got [1]');
     expect(check(null)).toThrow('Thing.of(): props must be an object, got null');
+    // a Map or a Set holds its entries where no reader looks: refused, with what to give instead
+    expect(check(new Map([['name', 'a']]))).toThrow(new Error('Thing.of(): props must be a plain object ({ name: value }), not a Map'));
+    expect(check({ name: 'a', needs: { inner: new Set() } })).toThrow(new Error('Thing.of(): props.needs.inner must be an object, got a Set'));
+    expect(check('text')).toThrow(new Error('Thing.of(): props must be an object, got "text"'));
+    // a value of a mapping of names
+    expect(check({ name: 'a', needs: { inner: { x: 'y' }, map: { a: null }, items: [] } })).toThrow(new Error('Thing.of(): props.needs.map.a must be a string, got null'));
+    expect(check({ name: 'a', needs: { inner: { x: 'y' }, map: {}, items: [3] } })).toThrow(new Error('Thing.of(): props.needs.items[0] must be a string, got 3'));
     // a required object, mapping or list missing inside an object: named by what it takes
     expect(check({ name: 'a', needs: {} })).toThrow(new Error('Thing.of(): props.needs.inner is required (an object)'));
     expect(check({ name: 'a', needs: { inner: { x: 'y' } } })).toThrow(new Error('Thing.of(): props.needs.map is required (an object)'));

@@ -304,6 +304,7 @@ describe('argument checks name the method, the argument and the value', () => {
 
   test('diff', () => {
     expect(() => sim.diff('x' as any)).toThrow(new Error('LaneSimulator.diff(): after must be a LaneSimulator, got "x"'));
+    expect(() => sim.diff(null as any)).toThrow(new Error('LaneSimulator.diff(): after must be a LaneSimulator, got null'));
     // a construct given for its simulator: named, with the two ways to get one
     const routing = new LaneRouting(Testing.chart(), 'mocka', { target: Target.ASM, host: 'mocka.default.svc.cluster.local', lanes: [{ name: 's1' }], baseline: 's1', sidecar: {} });
     expect(() => sim.diff(routing as any)).toThrow(new Error(

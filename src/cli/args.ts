@@ -158,8 +158,7 @@ function parse(argv: string[]): Options {
     // Stryker disable next-line OptionalChaining,StringLiteral: each error parseArgs throws here quotes the option it is about
     const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
     if ((e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const long = quoted.startsWith('--') ? quoted.split('=')[0] : quoted;
-      throw new UsageError(`unknown option ${quoted}${didYouMean(long, own.filter(n => n.length > 1).map(n => `--${n}`))}`);
+      throw new UsageError(`unknown option ${quoted}${didYouMean(quoted, own.map(n => `--${n}`))}`);
     }
     // the only other error parseArgs throws with positionals allowed (ERR_PARSE_ARGS_INVALID_OPTION_VALUE): a value missing
     // ('--seed <value>', '-H, --header <value>'), or given to a flag that takes none

@@ -120,17 +120,14 @@ const COLUMNS = 100;
 
 /** `text` after a first column of `indent` characters, in lines of at most COLUMNS (a word longer than a line stays whole). */
 function wrapped(first: string, text: string, indent: number): string[] {
-  const lines: string[] = [];
-  let current = first;
-  for (const word of text.split(' ')) {
-    if (current.length > indent && current.length + 1 + word.length > COLUMNS) {
-      lines.push(current);
-      current = ' '.repeat(indent) + word;
-    } else {
-      current += (current.length > indent ? ' ' : '') + word;
-    }
+  const [head, ...words] = text.split(' ');
+  const lines = [first + head];
+  for (const word of words) {
+    const last = lines[lines.length - 1];
+    if (last.length + 1 + word.length > COLUMNS) lines.push(' '.repeat(indent) + word);
+    else lines[lines.length - 1] = `${last} ${word}`;
   }
-  return [...lines, current];
+  return lines;
 }
 
 const EXIT_STATUS = `exit status: 0 done; 1 the answer is no (diff: traffic changed; check: a finding at the threshold);

@@ -42,12 +42,13 @@ function fitted(natural: number[], room: number): number[] {
   return widths;
 }
 
-/** A cell's text in lines of at most `width`: broken after "; ", else before " -> ", else at a blank; a longer word cut. */
+/** A cell's text in lines of at most `width`: broken after "; ", else before " -> " or " fallback ", else at a blank; a longer word cut. */
 function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   let rest = text;
   while (rest.length > width) {
-    const cut = [rest.lastIndexOf('; ', width - 1) + 1, rest.lastIndexOf(' -> ', width), rest.lastIndexOf(' ', width)].find(i => i > 0);
+    const cut = [rest.lastIndexOf('; ', width - 1) + 1, rest.lastIndexOf(' -> ', width), rest.lastIndexOf(' fallback ', width), rest.lastIndexOf(' ', width)]
+      .find(i => i > 0);
     const at = cut ?? width;
     out.push(rest.slice(0, at).trimEnd());
     rest = rest.slice(at).trimStart();

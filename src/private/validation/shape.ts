@@ -14,7 +14,8 @@ export type Shape = v.GenericSchema;
 /** The message of the guard that keeps lists and null out of mappings (valibot's objects take any object). */
 const NOT_AN_OBJECT = 'must be an object';
 const mapping = (shape: Shape): Shape => v.pipe(
-  v.custom<object>(x => x !== null && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Map) && !(x instanceof Set), NOT_AN_OBJECT),
+  // a list, a Map or a Set is an object to valibot; what is no object at all the object itself refuses
+  v.custom<object>(x => !Array.isArray(x) && !(x instanceof Map) && !(x instanceof Set), NOT_AN_OBJECT),
   shape as v.GenericSchema<object>);
 
 /** An object whose keys are exactly `entries`'s: an unknown key is an error that lists the known ones. */
@@ -85,10 +86,10 @@ function inner(shape: Shape): any {
   return s.message === NOT_AN_OBJECT ? s.pipe[1] : s;
 }
 
-/** The schema at `path` in `shape`, through objects and lists (an issue that needs it is never below a mapping of names). */
+/** The schema at `path` in `shape`, through objects, lists and mappings of names. */
 function schemaAt(shape: Shape, path: ReadonlyArray<PropertyKey>): any {
   let s: any = inner(shape);
-  for (const key of path) s = inner(s.type === 'array' ? s.item : s.entries[key as string]);
+  for (const key of path) s = inner(s.type === 'array' ? s.item : s.type === 'record' ? s.value : s.entries[key as string]);
   return s;
 }
 
@@ -114,7 +115,7 @@ export function checkShape(context: string, what: string, shape: Shape, value: u
   const got = valueAt(value, path);
   let problem: string;
   let shown = got !== undefined;
-  if (issue.type === 'strict_object' && issue.expected === 'never') {
+  if (issue.expected === 'never') {
     // an unknown key: every unknown key of the object, with the known ones
     path = path.slice(0, -1);
     const known = Object.keys(schemaAt(shape, path).entries);
@@ -132,8 +133,8 @@ export function checkShape(context: string, what: string, shape: Shape, value: u
   } else if ((issue.type === 'custom' && issue.message !== NOT_AN_OBJECT) || issue.kind === 'validation') {
     problem = issue.message; // a factory's value, or a check's own message
   } else {
-    // a value of another type, or none (a key missing from an object is reported at the key)
-    const noun = issue.type === 'strict_object' ? nounOf(schemaAt(shape, path)) : issue.type === 'custom' ? 'object' : issue.type;
+    // a value of another type, or none (a key missing from an object is reported at the key): what its schema takes
+    const noun = nounOf(schemaAt(shape, path));
     problem = got === undefined ? `is required (${aOrAn(noun)})` : `must be ${noun === 'array' ? 'a list' : aOrAn(noun)}`;
     // a Map holds its entries where no reader looks: the plain object it stands for
     if (got instanceof Map) {
