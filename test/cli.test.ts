@@ -87,11 +87,12 @@ describe('cdk8s-lanes simulate', () => {
     expect([j.rule, j.laneProbabilities, j.outcomes[0].marker.value]).toEqual(['base-route', { s1: 1 }, 's1']);
   });
 
-  test('a call chain prints the hop-by-hop versions like the seed', () => {
+  test('a call chain prints the hop-by-hop lanes and versions like the seed', () => {
     const r = cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '-n', '1000');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^mocka\(version: v2\) -> mockb\(version: v1\) -> mockc\(version: v2\)\s+50%\s+\d+$/m);
-    expect(r.out).toMatch(/^mocka\(version: v1, fallback from s3\) -> mockb\(version: v3\) -> mockc\(version: v1\)\s+50%\s+\d+$/m);
+    expect(r.out).toMatch(/^mocka\/s2\(version: v2\) -> mockb\/s1\(version: v1\) -> mockc\/s2\(version: v2\)\s+50%\s+\d+$/m);
+    // the lane that served (s1), and the one the request asked for (s3)
+    expect(r.out).toMatch(/^mocka\/s1\(version: v1, fallback from s3\) -> mockb\/s3\(version: v3\) -> mockc\/s1\(version: v1\)\s+50%\s+\d+$/m);
   });
 
   test('a long run prints progress lines on stderr', () => {
@@ -280,8 +281,8 @@ describe('cdk8s-lanes simulate: the whole output', () => {
     const out = lines(r.out);
     expect(out.slice(0, 3)).toEqual(['request: GET / env: dev', 'chain:   mocka -> mockb -> mockc (no healthy endpoints: s3)', '']);
     expect(out[3]).toMatch(/^trace +probability +sampled \(n=10, seed 1\)$/);
-    expect(out[4]).toMatch(/^mocka\(version: v2\) -> mockb\(version: v1\) -> mockc\(version: v2\) +50% +\d+$/);
-    expect(out[5]).toMatch(/^mocka\(version: v1, fallback from s3\) -> mockb\(503\) +50% +\d+$/);
+    expect(out[4]).toMatch(/^mocka\/s2\(version: v2\) -> mockb\/s1\(version: v1\) -> mockc\/s2\(version: v2\) +50% +\d+$/);
+    expect(out[5]).toMatch(/^mocka\/s1\(version: v1, fallback from s3\) -> mockb\(503\) +50% +\d+$/);
     expect(Number(out[4].split(/\s+/).pop()) + Number(out[5].split(/\s+/).pop())).toBe(10);
     expect(out.slice(6)).toEqual([
       '',
@@ -894,9 +895,9 @@ describe('cdk8s-lanes simulate: rows, lane markers and reasons', () => {
         'request: GET /',
         'chain:   front -> back (no healthy endpoints: back/c)',
         '',
-        'trace                         probability  sampled (n=0, seed 1)',
-        'front(subset a) -> back(503)  50%          0',
-        'front(subset b) -> back(503)  50%          0',
+        'trace                 probability  sampled (n=0, seed 1)',
+        'front/a -> back(503)  50%          0',
+        'front/b -> back(503)  50%          0',
         '',
         'back: rule "all" matched; subset "c" of back.x.svc.cluster.local is marked unhealthy and it has no fallback (503)',
         '',
@@ -1322,9 +1323,9 @@ describe('cdk8s-lanes on a terminal: colour', () => {
   test('a trace that fails somewhere is red, and the columns stay aligned (colour codes take no width)', () => {
     const r = onTerminal(true, undefined, 'simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '--down', 's3', '-n', '0');
     expect(r.out.split('\n').slice(3, 6)).toEqual([
-      'trace                                                           probability  sampled (n=0, seed 1)',
-      'mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)  50%          0',
-      `${red('mocka(version: v1, fallback from s3) -> mockb(503)')}              50%          0`,
+      'trace                                                                    probability  sampled (n=0, seed 1)',
+      'mocka/s2(version: v2) -> mockb/s1(version: v1) -> mockc/s2(version: v2)  50%          0',
+      `${red('mocka/s1(version: v1, fallback from s3) -> mockb(503)')}                    50%          0`,
     ]);
   });
 
@@ -1347,7 +1348,7 @@ describe('cdk8s-lanes on a terminal: colour', () => {
 
   test('no colour when NO_COLOR is set, nor when stdout is not a terminal', () => {
     const file = scratch('colour/front-back.yaml', FRONT_BACK);
-    const plain = 'front(subset a) -> back(503)  50%          0';
+    const plain = 'front/a -> back(503)  50%          0';
     for (const [tty, noColor] of [[true, '1'], [false, undefined]] as const) {
       const r = onTerminal(tty, noColor, 'simulate', file, '--chain', 'front,back', '--down', 'c', '-n', '0');
       expect({ tty, noColor, row: r.out.split('\n')[4] }).toEqual({ tty, noColor, row: plain });

@@ -5,7 +5,7 @@
 import { LaneSimulator } from '../../lane-simulator';
 import { DEFAULT_ROUTING_HEADER } from '../../private/model/types';
 import { brief, list } from '../../private/validation/values';
-import { Hop, SimulatedRequest } from '../../simulation';
+import { ChainPathResult, Hop, SimulatedRequest } from '../../simulation';
 import { Options, UsageError } from '../args';
 import { paint, pct, RED, table } from '../output';
 
@@ -43,6 +43,23 @@ function sample(dist: Array<[string, number]>, n: number, seed: number, progress
     if (n >= 1_000_000 && (i + 1) % step === 0) progress(i + 1);
   }
   return counts;
+}
+
+/**
+ * A path's trace with the lane (the subset) that served each hop after its service: `mocka/s2(version: v2) -> ...`.
+ * The trace has one part per hop, each starting with the service's name.
+ */
+export function withLanes(p: ChainPathResult): string {
+  return p.trace.split(' -> ').map((part, i) => {
+    const hop = p.hops[i];
+    const name = hop.host.split('.')[0];
+    // a hop served (200) by a subset; a 503, a redirect or an unknown answer stays as the trace writes it
+    const subset = hop.status === 200 ? hop.backend?.subset : undefined;
+    if (subset === undefined) return part;
+    // the subset is said after the name now: a hop without labels keeps only what else its parentheses held
+    const rest = part.slice(name.length).replace(`(subset ${subset}, `, '(').replace(`(subset ${subset})`, '');
+    return `${name}/${subset}${rest}`;
+  }).join(' -> ');
 }
 
 export function simulate(sim: LaneSimulator, given: Options, out: (s: string) => void, err: (s: string) => void): void {
@@ -88,7 +105,7 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
     out(`request: ${requestLine}`);
     out(`chain:   ${o.chain.join(' -> ')}${o.down.length ? ` (no healthy endpoints: ${o.down.join(', ')})` : ''}`);
     out('');
-    out(table([['trace', 'probability', `sampled (n=${o.n}, seed ${o.seed})`], ...paths.map(p => [paint(p.trace, p.hops.some(h => h.failed) ? RED : ''), pct(p.probability), String(counts.get(p.trace))])]));
+    out(table([['trace', 'probability', `sampled (n=${o.n}, seed ${o.seed})`], ...paths.map(p => [paint(withLanes(p), p.hops.some(h => h.failed) ? RED : ''), pct(p.probability), String(counts.get(p.trace))])]));
     // every 503, 404 and fallback with its reason
     const explained = new Set<string>();
     for (const p of paths) {
