@@ -1564,6 +1564,9 @@ describe('the layout of the CLI\'s tables', () => {
     const rows = [['a', 'b'], ['x', 'one two three; four five -> six seven']];
     expect(table(rows)).toBe('a  b\nx  one two three; four five -> six seven');
     expect(table(rows, 20).split('\n')).toEqual(['a  b', 'x  one two three;', '   four five', '   -> six seven']);
+    // a cell exactly as wide as its column stays whole; "; " at the column's edge goes to the next line
+    expect(table([['a', 'b'], ['x', 'aaaaaaaaaaaa'], ['y', 'bbbbbbbbbbbb; c']], 15).split('\n')).toEqual(['a  b', 'x  aaaaaaaaaaaa', 'y  bbbbbbbbbbbb', '   ; c']);
+    expect(table([['a', 'b'], ['x', 'mocka/s3 30% fallback mocka/s1']], 30).split('\n')).toEqual(['a  b', 'x  mocka/s3 30%', '   fallback mocka/s1']);
     // no column narrower than 12; a word longer than its column is cut
     expect(table([['a', 'b'], ['x', 'abcdefghijklmnopq']], 5).split('\n')).toEqual(['a  b', 'x  abcdefghijkl', '   mnopq']);
   });

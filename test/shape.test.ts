@@ -87,6 +87,8 @@ describe('checkShape', () => {
     expect(check(JSON.parse('{"name":"a","__proto__":{}}'))).toThrow(`Thing.of(): props has the key "__proto__", ${reserved}`);
     expect(check({ name: 'a', nested: [{ host: 'h', constructor: 1 }] })).toThrow(`Thing.of(): props.nested[0] has the key "constructor", ${reserved}`);
     expect(() => checkShape('f()', 'items', v.any(), [{ constructor: 1 }])).toThrow(`f(): items[0] has the key "constructor", ${reserved}`);
+    // in a later sibling too, after children without any
+    expect(check({ name: 'a', nested: [{ host: 'h' }, { host: 'h', constructor: 1 }] })).toThrow(`Thing.of(): props.nested[1] has the key "constructor", ${reserved}`);
     const cyclic: any = { name: 'a' };
     cyclic.self = cyclic;
     expect(check(cyclic)).toThrow(/has unknown property "self"/);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing, Yaml } from 'cdk8s';
+import { ApiObject, Testing, Yaml } from 'cdk8s';
+import { load as loadYaml } from 'js-yaml';
 import { chainGroupProps, synth, withoutOrigin } from './helpers';
 import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { DiagramFormat, HeaderMatch, LaneGroup, LaneRouting, LaneSimulator, Mode, Target } from '../src';
@@ -383,6 +384,18 @@ spec:
     expect(() => apps.simulate({})).toThrow(new Error(`2 VirtualServices bound to a gateway: choose one with a host, or read one directory: they come from dist/istio, dist/asm (one app each?); ${they}`));
     expect(() => apps.simulate({}, { gateway: 'istio-system/gw' })).toThrow(new Error(
       `2 VirtualServices bound to gateway "istio-system/gw": choose one with a host, or read one directory: they come from dist/istio, dist/asm (one app each?); ${they}`));
+    // files of the working directory and of another: the working directory is "."
+    const here = LaneSimulator.fromYamlSources([{ name: 'a.yaml', yaml: vs('a') }, { name: 'x/b.yaml', yaml: vs('b') }]);
+    expect(() => here.simulate({})).toThrow(/choose one with a host, or read one directory: they come from \., x \(one app each\?\);/);
+    // a gateway given that both are bound to, one also to another: the gateway no longer tells them apart
+    const other = vs('b').replace('gateways: [istio-system/gw]', 'gateways: [istio-system/gw, istio-system/gw2]');
+    const both = LaneSimulator.fromYamlSources([{ name: 'a.yaml', yaml: vs('a') }, { name: 'b.yaml', yaml: other }]);
+    expect(() => both.simulate({})).toThrow(/^2 VirtualServices bound to a gateway: choose one with a gateway \(namespace\/name\) or a host; they are/);
+    expect(() => both.simulate({}, { gateway: 'istio-system/gw' })).toThrow(/^2 VirtualServices bound to gateway "istio-system\/gw": choose one with a host; they are/);
+    // objects of constructs: no file, no directory
+    const chart = Testing.chart();
+    for (const name of ['a', 'b']) new ApiObject(chart, name, loadYaml(vs(name)) as any);
+    expect(() => LaneSimulator.fromConstruct(chart).simulate({})).toThrow(/^2 VirtualServices bound to a gateway: choose one with a host; they are: VirtualService istio-system\/a \(gateways/);
     // files of one directory, or of no directory: no directory to suggest
     const one = LaneSimulator.fromYamlSources([{ name: 'a.yaml', yaml: vs('a') }, { name: 'b.yaml', yaml: vs('b') }]);
     expect(() => one.simulate({})).toThrow(/^2 VirtualServices bound to a gateway: choose one with a host; they are: a\.yaml/);

@@ -1,3 +1,5 @@
+import { Testing } from 'cdk8s';
+import { LaneRouting, Target } from '../src';
 import {
   brief, checkClusterDomain, checkDnsLabel, checkGatewayRef, checkHeaderName, checkLabel, checkMatchHeaderName, checkNoControlChars,
   checkNotReservedKey, checkPort, checkQualifiedHost, checkRegex, checkServiceHost, checkVirtualServiceHost, isDnsLabel, list, quoteMeta, show,
@@ -9,6 +11,20 @@ describe('show and brief', () => {
     expect(show('a'.repeat(78))).toBe(`"${'a'.repeat(78)}"`);
     expect(show('a'.repeat(79))).toBe(`"${'a'.repeat(59)}… (79 characters)`);
     expect(show(['x'.repeat(100)])).toBe(`["${'x'.repeat(58)}… (104 characters of JSON)`);
+  });
+
+  test('show() of an instance of a class: its class, and a construct\'s path', () => {
+    expect(show(new Map([['a', 1]]))).toBe('a Map');
+    expect(show(new Set())).toBe('a Set');
+    expect(show(new Error('x'))).toBe('an Error');
+    expect(show(new LaneRouting(Testing.chart(), 'r', { target: Target.ASM, host: 'a.b.svc.cluster.local', lanes: [{ name: 's1' }], baseline: 's1', sidecar: {} })))
+      .toBe('a LaneRouting "test/r"');
+    // a prototype without a constructor, and one whose constructor has no name
+    expect(show(Object.create(Object.create(null)))).toBe('an object');
+    const Anonymous = (() => function () {})();
+    expect(show(new (Anonymous as any)())).toBe('an object');
+    // plain objects, lists and objects without a prototype are shown as JSON
+    expect(show(Object.assign(Object.create(null), { a: 1 }))).toBe('{"a":1}');
   });
 
   test('show() of what JSON cannot write', () => {

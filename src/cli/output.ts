@@ -50,7 +50,7 @@ function wrap(text: string, width: number): string[] {
     const cut = [rest.lastIndexOf('; ', width - 1) + 1, rest.lastIndexOf(' -> ', width), rest.lastIndexOf(' fallback ', width), rest.lastIndexOf(' ', width)]
       .find(i => i > 0);
     const at = cut ?? width;
-    out.push(rest.slice(0, at).trimEnd());
+    out.push(rest.slice(0, at));
     rest = rest.slice(at).trimStart();
   }
   return [...out, rest];

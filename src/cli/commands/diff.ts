@@ -67,7 +67,7 @@ export function diffCommand(o: Options, out: (s: string) => void, err: (s: strin
   named('hosts removed', d.hostsRemoved);
   const listed = [d.subsetsAdded, d.subsetsRemoved, d.hostsAdded, d.hostsRemoved].some(x => x.length > 0);
   if (!d.changed && listed) lines.push('', 'note: no request reaches what was added or removed, so no request is routed differently');
-  if ([...d.entries.flatMap(e => e.classes), ...d.chains].some(c => /(^|[ :=])~(;|$)/.test(c.request))) {
+  if ([...d.entries.flatMap(e => e.classes), ...d.chains].some(c => /[ :=]~(;|$)/.test(c.request))) {
     lines.push('', '~ stands for a value that none of the conditions names');
   }
   if (d.approximate) lines.push('', 'approximate: regex conditions were compared through witness strings taken from their patterns (or there were too many fields to combine every value), so a change may go unreported');

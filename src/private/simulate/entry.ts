@@ -66,7 +66,7 @@ export function entryTable(mesh: Mesh, options: SimulationOptions, firstHost: st
 
 /** The file a table was read from (its source before `: Kind`), if any. */
 function fileOf(t: RouteTable): string | undefined {
-  return /^(.+?): (?:VirtualService|HTTPRoute|ASMSwimLaneGroup) /.exec(t.source)?.[1];
+  return /(.+?): (?:VirtualService|HTTPRoute|ASMSwimLaneGroup) /.exec(t.source)?.[1];
 }
 
 /**
@@ -74,7 +74,7 @@ function fileOf(t: RouteTable): string | undefined {
  * and, when they come from files in different directories (one app per target, say), one directory.
  */
 function howToChoose(candidates: readonly RouteTable[], options: SimulationOptions): string {
-  const gateways = new Set(candidates.map(t => t.gateways.join(',')));
+  const gateways = new Set(candidates.map(t => JSON.stringify(t.gateways)));
   const ways = [...(options.gateway === undefined && gateways.size > 1 ? ['a gateway (namespace/name)'] : []), 'a host'];
   const dirs = [...new Set(candidates.map(fileOf).map(f => (f === undefined ? undefined : f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '.')))];
   const apart = dirs.length > 1 && !dirs.includes(undefined) ? `, or read one directory: they come from ${list(dirs as string[])} (one app each?)` : '';

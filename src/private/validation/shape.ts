@@ -108,6 +108,8 @@ export function checkShape(context: string, what: string, shape: Shape, value: u
     const at = reserved.length > 1 ? `.${pathOf(reserved.slice(0, -1))}`.replace('.[', '[') : '';
     throw new Error(`${context}: ${what}${at} has the key ${show(reserved[reserved.length - 1])}, which is reserved in JavaScript objects and cannot be a key of the rendered YAML; choose another name`);
   }
+  // only the first issue is reported: valibot may stop at it
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: every issue found, the first is the same one
   const result = v.safeParse(shape, value, { abortEarly: true });
   if (result.success) return;
   const issue = result.issues[0];

@@ -3,7 +3,7 @@
  * and its size is within the API server's limit and client-side `kubectl apply`'s.
  */
 import { show } from './values';
-import { kubectlScalar } from '../simulate/read/yaml';
+import { kubectlNumber } from '../simulate/read/yaml';
 
 /** etcd's default limit on one object (`--max-request-bytes`, 1.5 MiB): the API server refuses larger ones. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -33,15 +33,15 @@ export function applyChecked<T>(context: string, what: string, spec: T): T {
 
 /**
  * The texts of a spec (values and keys) that cdk8s writes without quotes (its YAML 1.1 writer quotes only what YAML
- * 1.1 reads as no text) and kubectl reads as a number, a boolean or null (go-yaml v2: `0o17`, `-_1`, `0X1F`): an
+ * 1.1 reads as no text) and kubectl reads as a number (go-yaml v2: `0o17`, `-_1`, `0X1F`): an
  * error naming the field, since the cluster would get another value.
  */
 function readBack(context: string, what: string, v: unknown, path: string): void {
   if (typeof v === 'string') {
-    const read = kubectlScalar(v);
-    if (read !== undefined && !quotedByCdk8s(v)) {
-      const as = read.value === null ? 'null' : `the ${typeof read.value} ${String(read.value)}`;
-      throw new Error(`${context}: the ${what}'s ${path || 'value'} ${show(v)} is written by cdk8s without quotes, and kubectl reads it as ${as}; choose another value`);
+    // cdk8s quotes the YAML 1.1 booleans and nulls, which go-yaml reads alike: only a number can be read otherwise
+    const n = kubectlNumber(v);
+    if (n !== undefined && !quotedByCdk8s(v)) {
+      throw new Error(`${context}: the ${what}'s ${path || 'value'} ${show(v)} is written by cdk8s without quotes, and kubectl reads it as the number ${n}; choose another value`);
     }
   } else if (Array.isArray(v)) {
     v.forEach((x, i) => readBack(context, what, x, `${path}[${i}]`));
@@ -58,5 +58,6 @@ function readBack(context: string, what: string, v: unknown, path: string): void
 function quotedByCdk8s(text: string): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Yaml } = require('cdk8s') as typeof import('cdk8s');
-  return /^["']/.test(Yaml.stringify(text));
+  // a plain scalar is written as the text itself; a quoted one starts with its quote
+  return !Yaml.stringify(text).startsWith(text);
 }

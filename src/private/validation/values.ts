@@ -29,7 +29,7 @@ export function show(value: unknown): string {
     if (proto !== null && proto !== Object.prototype) {
       const name: string = proto.constructor?.name || 'object';
       const path = (value as { node?: { path?: unknown } }).node?.path;
-      return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}${typeof path === 'string' ? ` ${JSON.stringify(path)}` : ''}`;
+      return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}${typeof path === 'string' ? ` ${JSON.stringify(path)}` : ''}`;
     }
   }
   let text: string;
