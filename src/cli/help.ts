@@ -158,8 +158,9 @@ export function commandHelp(command: Command): string {
   const own = flags.filter(f => f.commands !== undefined);
   const width = Math.max(...flags.map(f => flagText(f).length));
   const line = (f: Flag) => {
-    const notes = [f.multiple ? 'repeatable' : undefined, f.default !== undefined ? `default: ${f.default}` : undefined].filter(x => x !== undefined);
-    return wrapped(`  ${flagText(f).padEnd(width)}  `, `${f.description}${notes.length ? ` (${notes.join('; ')})` : ''}`, width + 4);
+    // no flag is both repeatable and defaulted
+    const note = f.multiple ? ' (repeatable)' : f.default !== undefined ? ` (default: ${f.default})` : '';
+    return wrapped(`  ${flagText(f).padEnd(width)}  `, `${f.description}${note}`, width + 4);
   };
   return [
     `usage: cdk8s-lanes ${command} ${h.args} [FLAGS]`,
