@@ -1567,6 +1567,8 @@ describe('the layout of the CLI\'s tables', () => {
     // a cell exactly as wide as its column stays whole; "; " at the column's edge goes to the next line
     expect(table([['a', 'b'], ['x', 'aaaaaaaaaaaa'], ['y', 'bbbbbbbbbbbb; c']], 15).split('\n')).toEqual(['a  b', 'x  aaaaaaaaaaaa', 'y  bbbbbbbbbbbb', '   ; c']);
     expect(table([['a', 'b'], ['x', 'mocka/s3 30% fallback mocka/s1']], 30).split('\n')).toEqual(['a  b', 'x  mocka/s3 30%', '   fallback mocka/s1']);
+    // what is left of a cell, exactly as wide as its column, is its last line
+    expect(table([['a', 'b'], ['x', 'aaaa bbbbbbbbbbbb']], 15).split('\n')).toEqual(['a  b', 'x  aaaa', '   bbbbbbbbbbbb']);
     // no column narrower than 12; a word longer than its column is cut
     expect(table([['a', 'b'], ['x', 'abcdefghijklmnopq']], 5).split('\n')).toEqual(['a  b', 'x  abcdefghijkl', '   mnopq']);
   });

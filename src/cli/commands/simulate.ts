@@ -53,8 +53,8 @@ export function withLanes(p: ChainPathResult): string {
   return p.trace.split(' -> ').map((part, i) => {
     const hop = p.hops[i];
     const name = hop.host.split('.')[0];
-    // a hop served (200) by a subset; a 503, a redirect or an unknown answer stays as the trace writes it
-    const subset = hop.status === 200 ? hop.backend?.subset : undefined;
+    // a hop served by a subset (a 503, a redirect or an unknown answer has none: it stays as the trace writes it)
+    const subset = hop.backend?.subset;
     if (subset === undefined) return part;
     // the subset is said after the name now: a hop without labels keeps only what else its parentheses held
     const rest = part.slice(name.length).replace(`(subset ${subset}, `, '(').replace(`(subset ${subset})`, '');
