@@ -1553,6 +1553,15 @@ describe('cdk8s-lanes simulate on the Gateway API: ports, schemes, callers, the 
   });
 });
 
+describe('the lanes of a chain\'s trace', () => {
+  test('a hop served by a subset without labels: its lane after the name, and a fallback said in the parentheses', () => {
+    const file = scratch('trace/fallback.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: front, namespace: x}\n'
+      + 'spec:\n  hosts: [front]\n  http: [{route: [{destination: {host: front, subset: a}, fallback: {target: {host: front, subset: b}}}]}]\n');
+    const r = cli('simulate', file, '--chain', 'front', '--down', 'a', '-n', '0');
+    expect(r.out.split('\n').slice(3, 5)).toEqual(['trace                     probability  sampled (n=0, seed 1)', 'front/b(fallback from a)  100%         0']);
+  });
+});
+
 describe('the layout of the CLI\'s tables', () => {
   test('Service hosts as explain writes them: the first label, or name.namespace when two hosts share it', () => {
     const short = shortHosts(['web.a.svc.cluster.local/s1 100%', 'web.b.svc.cluster.local 50%; api.a.svc.corp.example:8080/s2 50%']);
