@@ -18,6 +18,29 @@ function render(overrides: Partial<LaneGroupProps> = {}, chartNamespace?: string
 const byKind = (out: any[], kind: string) => out.filter(o => o.kind === kind);
 const sidecar = (out: any[], svc: string) => out.find(o => o.kind === 'VirtualService' && o.spec.hosts[0] === `${svc}.default.svc.cluster.local`);
 
+describe('ASM: the routing ASM generates for a group, as inferred', () => {
+  const note = (svc: string, how: string) => `ASMSwimLaneGroup mock: ASM-generated VirtualService istio-system/trafficlabel-vs-mock-default-${svc}: inferred, `
+    + `as ASM does not publish what it generates: ${how}`;
+
+  test('a permissive lane whose version has no healthy endpoints falls back to the baseline lane, and each answer says it is inferred', () => {
+    const group = new LaneGroup(Testing.chart(), 'g', chainGroupProps({ target: Target.ASM }));
+    const [path] = group.simulate({ headers: { 'x-asm-prefer-tag': 's3' } }, { host: 'mockb', unhealthyLanes: ['s3'] });
+    const fallback = 'each lane\'s subset, with a fallback to the baseline lane s1 (ASM\'s documented equivalent)';
+    expect(path.hops.map(h => ({ host: h.host.split('.')[0], subset: h.backend?.subset, viaFallback: h.viaFallback, notes: h.notes }))).toEqual([
+      { host: 'mockb', subset: 's1', viaFallback: true, notes: [note('mockb', fallback)] },
+      { host: 'mockc', subset: 's1', viaFallback: false, notes: [note('mockc', fallback)] },
+    ]);
+  });
+
+  test('a strict group: lanes by the caller\'s labels, no fallback, and the same note', () => {
+    const all = ['mocka', 'mockb', 'mockc'];
+    const lanes = ['s1', 's2'].map((name, i) => ({ name, services: all, podLabels: { version: `v${i + 1}` } }));
+    const group = new LaneGroup(Testing.chart(), 'g', chainGroupProps({ target: Target.ASM, mode: Mode.STRICT, lanes, ingress: undefined }));
+    const [path] = group.simulate({}, { host: 'mockb' });
+    expect(path.hops[0].notes).toEqual([note('mockb', 'each lane by the caller\'s labels')]);
+  });
+});
+
 describe('LaneGroup, target ISTIO', () => {
   test('one DestinationRule per service with a subset per lane that holds it', () => {
     const out = render().out();

@@ -106,7 +106,9 @@ export function serviceRoutingProps(group: GroupModel, svc: GroupService): LaneR
     rules: inBaggage(group.propagation) ? [] : group.lanes.filter(l => l.name !== group.baseline).map(l => ({
       name: `lane-${l.name}`,
       matches: [permissive ? { headers: [laneMarkerMatch(group.propagation, group.routingHeader, l.name)] } : { sourceLabels: { ...l.podLabels } }],
-      split: [{ lane: l.name }],
+      // ASM's permissive lanes fall back to the baseline lane when the lane's version has no healthy endpoints (its
+      // documented equivalent of a permissive group routes each lane's subset with a fallback to the baseline's)
+      split: [{ lane: l.name, ...(group.target === Target.ASM && permissive && laneHolds(l, svc.name) ? { fallbackLane: group.baseline } : {}) }],
     })),
     routeOptions: group.routeOptions,
     sidecar: { name, namespace: svc.namespace },

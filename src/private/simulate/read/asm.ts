@@ -98,7 +98,15 @@ export function modelAsmLaneGroups(
         const source = `${g.source}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`;
         const model = normalize(source, serviceRoutingProps(group, svc));
         const table = readVirtualService(source, { name, namespace: group.asmGeneratedNamespace }, renderSidecarSpec(model), group.clusterDomain);
-        tables.push({ ...table, location: `${g.location}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`, generatedBy: g.location });
+        // every answer through it rests on how ASM generates its routing, which ASM does not publish
+        const inferred = `${source}: inferred, as ASM does not publish what it generates: `
+          + (group.mode === Mode.PERMISSIVE ? `each lane's subset, with a fallback to the baseline lane ${group.baseline} (ASM's documented equivalent)` : 'each lane by the caller\'s labels');
+        tables.push({
+          ...table,
+          notes: [...table.notes ?? [], inferred],
+          location: `${g.location}: ASM-generated VirtualService ${group.asmGeneratedNamespace}/${name}`,
+          generatedBy: g.location,
+        });
         const dr = renderDestinationRuleSpec(model);
         // Stryker disable next-line ArrayDeclaration: renderDestinationRuleSpec always gives subsets
         const drSubsets = dr.subsets ?? [];
