@@ -75,6 +75,11 @@ describe('ASM lane groups: the routing ASM generates', () => {
       { name: 'base-route', matches: [], destinations: [dest(WEB, { subset: 'base' })] },
     ]]);
     expect(mesh.forwarded).toEqual([]);
+    // no fallback between strict lanes; what the answers rest on
+    expect(mesh.tables.map(t => t.notes)).toEqual([[
+      'y: ASMSwimLaneGroup g: ASM-generated VirtualService istio-system/trafficlabel-vs-g-shop-web: inferred, as ASM does not publish what it generates: '
+      + 'each lane by the caller\'s labels',
+    ]]);
   });
 
   test('each group takes only the lanes labelled with its name; a group without isPermissive is strict', () => {
