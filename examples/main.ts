@@ -1,6 +1,6 @@
 /**
  * The example app: `npx projen example` (or `cdk8s synth`) writes one folder per scenario:
- * cdk8s.out/seed/, cdk8s.out/custom-header/, cdk8s.out/strict/ (one service, LaneRouting), and
+ * cdk8s.out/permissive/, cdk8s.out/custom-header/, cdk8s.out/strict/ (one service, LaneRouting), and
  * cdk8s.out/chain-asm/, cdk8s.out/chain-istio/ (the three-service chain, LaneGroup, for each target), and
  * cdk8s.out/baggage-asm/, cdk8s.out/baggage-istio/ (the same chain with the lane carried in W3C baggage), and
  * cdk8s.out/gateway-api/, cdk8s.out/chain-gateway-api/ (the reference scenario and the chain on the Kubernetes

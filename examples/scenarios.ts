@@ -4,7 +4,7 @@
  * to s1. The same rules apply on the ingress gateway and on the sidecars.
  *
  * Three alternatives, each a chart of its own app (they route the same host, so apply only one):
- *   - seed:          ASM permissive lanes, routing header `x-asm-prefer-tag`
+ *   - permissive:    ASM permissive lanes, routing header `x-asm-prefer-tag`
  *   - custom-header: the app-propagated header `my-trace-id` is the routing header
  *   - strict:        ASM strict lanes: destinations carry only the subset
  */
@@ -56,7 +56,7 @@ export class MockaLanes extends Chart {
 }
 
 export const SCENARIOS: { [name: string]: MockaLanesProps } = {
-  'seed': {},
+  'permissive': {},
   'custom-header': { routingHeader: 'my-trace-id' },
   'strict': { mode: Mode.STRICT },
 };

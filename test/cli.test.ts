@@ -21,7 +21,7 @@ import { table } from '../src/cli/output';
 const BIN = path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js');
 const FIXTURE = path.join(__dirname, 'fixtures', 'mock-chain.yaml');
 let dir: string;
-let seedYaml: string;
+let scenarioYaml: string;
 let customYaml: string;
 
 const cli = runCli;
@@ -34,7 +34,7 @@ beforeAll(() => {
     fs.writeFileSync(file, Yaml.stringify(...synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS[name]))));
     return file;
   };
-  seedYaml = write('seed');
+  scenarioYaml = write('permissive');
   customYaml = write('custom-header');
 });
 
@@ -42,17 +42,17 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the built binary', () => {
   test('runs as npm installs it: output, exit codes and errors on its streams', () => {
-    const r = runBuiltCli('simulate', seedYaml, '-H', 'env: dev', '--json');
+    const r = runBuiltCli('simulate', scenarioYaml, '-H', 'env: dev', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
-    expect(runBuiltCli('simulate', seedYaml, '--bogus')).toMatchObject({ code: 2, out: '', err: expect.stringMatching(/^cdk8s-lanes: unknown option --bogus\n\nusage:/) });
+    expect(runBuiltCli('simulate', scenarioYaml, '--bogus')).toMatchObject({ code: 2, out: '', err: expect.stringMatching(/^cdk8s-lanes: unknown option --bogus\n\nusage:/) });
     expect(runBuiltCli('simulate', 'missing.yaml')).toMatchObject({ code: 2, out: '', err: 'cdk8s-lanes: missing.yaml: no such file or directory\n' });
   });
 });
 
 describe('cdk8s-lanes simulate', () => {
-  test('env: dev on the synthesized seed: s2 and s3 at 50% each, sampled counts within tolerance', () => {
-    const r = cli('simulate', seedYaml, '-H', 'env: dev', '-H', 'x-asm-prefer-tag: s1', '-n', '2000', '--seed', '7');
+  test('env: dev on the synthesized scenario: s2 and s3 at 50% each, sampled counts within tolerance', () => {
+    const r = cli('simulate', scenarioYaml, '-H', 'env: dev', '-H', 'x-asm-prefer-tag: s1', '-n', '2000', '--seed', '7');
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toEqual('request: GET / env: dev x-asm-prefer-tag: s1');
@@ -66,13 +66,13 @@ describe('cdk8s-lanes simulate', () => {
   });
 
   test('the same seed gives the same samples', () => {
-    const a = cli('simulate', seedYaml, '-H', 'env: dev', '--seed', '42');
-    const b = cli('simulate', seedYaml, '-H', 'env: dev', '--seed', '42');
+    const a = cli('simulate', scenarioYaml, '-H', 'env: dev', '--seed', '42');
+    const b = cli('simulate', scenarioYaml, '-H', 'env: dev', '--seed', '42');
     expect(a.out).toEqual(b.out);
   });
 
   test('--down s3 sends its share to the fallback lane s1', () => {
-    const r = cli('simulate', seedYaml, '-H', 'env: dev', '--down', 's3', '--json');
+    const r = cli('simulate', scenarioYaml, '-H', 'env: dev', '--down', 's3', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.subsetProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
@@ -87,7 +87,7 @@ describe('cdk8s-lanes simulate', () => {
     expect([j.rule, j.laneProbabilities, j.outcomes[0].marker.value]).toEqual(['base-route', { s1: 1 }, 's1']);
   });
 
-  test('a call chain prints the hop-by-hop lanes and versions like the seed', () => {
+  test('a call chain prints the hop-by-hop lanes and versions like ASM\'s permissive-lane scenario', () => {
     const r = cli('simulate', FIXTURE, '-H', 'env: dev', '--chain', 'mocka,mockb,mockc', '-n', '1000');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^mocka\/s2\(version: v2\) -> mockb\/s1\(version: v1\) -> mockc\/s2\(version: v2\)\s+50%\s+\d+$/m);
@@ -96,7 +96,7 @@ describe('cdk8s-lanes simulate', () => {
   });
 
   test('a long run prints progress lines on stderr', () => {
-    const r = cli('simulate', seedYaml, '-H', 'env: dev', '-n', '1000000');
+    const r = cli('simulate', scenarioYaml, '-H', 'env: dev', '-n', '1000000');
     expect(r.code).toBe(0);
     expect(r.err.trim().split('\n')).toEqual(Array.from({ length: 10 }, (_, i) => `sampled ${(i + 1) * 100000}/1000000 requests`));
   });
@@ -104,14 +104,14 @@ describe('cdk8s-lanes simulate', () => {
 
 describe('cdk8s-lanes explain and diagram', () => {
   test('explain prints the rule table', () => {
-    const r = cli('explain', seedYaml);
+    const r = cli('explain', scenarioYaml);
     expect(r.code).toBe(0);
     expect(r.out).toContain('  1  dev-route   env exact "dev"  mocka/s2 50%, set x-asm-prefer-tag=s2; mocka/s3 50%, fallback mocka/s1, set x-asm-prefer-tag=s3');
     expect(r.out).toContain('  2  base-route  (any request)    mocka/s1 100%, set x-asm-prefer-tag=s1');
   });
 
   test('diagram prints a Mermaid flowchart', () => {
-    const r = cli('diagram', seedYaml);
+    const r = cli('diagram', scenarioYaml);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^flowchart LR\n/);
     expect(r.out).toContain('vs0r0 -- "50% · x-asm-prefer-tag: s3" --> vs0b1');
@@ -527,7 +527,7 @@ describe('cdk8s-lanes: the files it reads', () => {
     expect(cli('explain', many)).toMatchObject({ code: 2, err: 'cdk8s-lanes: the 3 files given hold 129.0 MiB; cdk8s-lanes reads at most 128 MiB in all\n' });
     fs.rmSync(many, { recursive: true });
     const fits = fs.mkdtempSync(path.join(dir, 'fits-'));
-    fs.writeFileSync(path.join(fits, 'a.yaml'), fs.readFileSync(seedYaml, 'utf-8'));
+    fs.writeFileSync(path.join(fits, 'a.yaml'), fs.readFileSync(scenarioYaml, 'utf-8'));
     expect(cli('explain', fits).code).toBe(0);
   });
 });

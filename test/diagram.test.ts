@@ -13,7 +13,7 @@ import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { CHAIN_LANES_SVG, chainLanesSvg } from '../scripts/docs-images';
 import { DiagramFormat, HeaderMatch, LaneRouting, LaneSimulator, Target } from '../src';
 
-const seed = () => LaneSimulator.fromConstruct(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.seed));
+const reference = () => LaneSimulator.fromConstruct(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.permissive));
 const chain = (target: Target) => LaneSimulator.fromConstruct(new MockChain(Testing.app(), 'mock-chain', { target }));
 
 /** `n` services with two lanes, each routed by a LaneRouting (a sidecar VirtualService). */
@@ -153,8 +153,8 @@ function svgEdges(svg: string): Array<{ from: string; to: string; start: [number
 }
 
 describe('the routing diagram', () => {
-  test('seed: one box per VirtualService, rules in order, edges by share and lane marker, the fallback dashed', () => {
-    const text = seed().diagram();
+  test('permissive: one box per VirtualService, rules in order, edges by share and lane marker, the fallback dashed', () => {
+    const text = reference().diagram();
     const boxes = mermaidBoxes(text);
     expect(boxes.map(b => b.label)).toEqual([
       'VirtualService istio-system/swimlane-ingress-vs-custom<br/>gateways: istio-system/ingressgateway; hosts: *',
@@ -199,13 +199,13 @@ describe('the routing diagram', () => {
   });
 
   test('--lane keeps the destinations of one lane; an unknown lane is an error that lists the lanes', () => {
-    const edges = mermaidEdges(seed().diagram({ lane: 's3' }));
+    const edges = mermaidEdges(reference().diagram({ lane: 's3' }));
     expect(edges.map(e => e[1])).toEqual(['50% · x-asm-prefer-tag: s3', 'fallback (no healthy endpoints)', '50% · x-asm-prefer-tag: s3', 'fallback (no healthy endpoints)']);
-    expect(() => seed().diagram({ lane: 's9' })).toThrow('diagram: lane "s9" is no subset or lane marker of the routes read (subsets: s1, s2, s3)');
+    expect(() => reference().diagram({ lane: 's9' })).toThrow('diagram: lane "s9" is no subset or lane marker of the routes read (subsets: s1, s2, s3)');
   });
 
   test('Markdown: the flowchart in a fenced block', () => {
-    const sim = seed();
+    const sim = reference();
     expect(sim.diagram({ format: DiagramFormat.MARKDOWN })).toBe(`\`\`\`mermaid\n${sim.diagram()}\`\`\`\n`);
   });
 
@@ -237,16 +237,16 @@ describe('chains as swimlanes', () => {
   });
 
   test('a fallback along the chain is dashed and named; --lane keeps one row', () => {
-    const text = seed().diagram({ chain: ['mocka'], lane: 's3' });
+    const text = reference().diagram({ chain: ['mocka'], lane: 's3' });
     expect(mermaidBoxes(text).map(b => [b.label, ...b.nodes.values()])).toEqual([['lane s3<br/>env: dev (50%)', 'enters istio-system/swimlane-ingress-vs-custom', 'mocka<br/>s3']]);
-    expect(() => seed().diagram({ chain: ['mocka'], lane: 's9' })).toThrow('diagram: no request enters lane "s9" at istio-system/swimlane-ingress-vs-custom (lanes: s1, s2, s3)');
-    expect(() => seed().diagram({ chain: ['mocka'], host: 'mocka' })).toThrow('diagram: give host or chain, not both');
+    expect(() => reference().diagram({ chain: ['mocka'], lane: 's9' })).toThrow('diagram: no request enters lane "s9" at istio-system/swimlane-ingress-vs-custom (lanes: s1, s2, s3)');
+    expect(() => reference().diagram({ chain: ['mocka'], host: 'mocka' })).toThrow('diagram: give host or chain, not both');
   });
 });
 
 describe('SVG, laid out by Graphviz without a browser', () => {
-  test('seed: the boxes top down in order, rules in order, every share, marker and fallback drawn', async () => {
-    const texts = svgTexts(await seed().diagramSvg());
+  test('permissive: the boxes top down in order, rules in order, every share, marker and fallback drawn', async () => {
+    const texts = svgTexts(await reference().diagramSvg());
     const shown = texts.map(t => t.text);
     for (const label of ['1. dev-route', 'env exact "dev"', '2. base-route', 'any request', 'mocka/s2', 'mocka/s3', 'mocka/s1',
       '50% · x-asm-prefer-tag: s2', '50% · x-asm-prefer-tag: s3', '100% · x-asm-prefer-tag: s1', 'fallback (no healthy endpoints)']) {
@@ -310,7 +310,7 @@ describe('SVG, laid out by Graphviz without a browser', () => {
   });
 
   test('format belongs to diagram(); diagramSvg() refuses it', async () => {
-    await expect(seed().diagramSvg({ format: DiagramFormat.MARKDOWN })).rejects.toThrow('LaneSimulator.diagramSvg(): options.format is for diagram(); diagramSvg() draws SVG, got "markdown"');
+    await expect(reference().diagramSvg({ format: DiagramFormat.MARKDOWN })).rejects.toThrow('LaneSimulator.diagramSvg(): options.format is for diagram(); diagramSvg() draws SVG, got "markdown"');
   });
 
   test('each rule\'s edges leave the middle of the right side of its row; a fallback is dashed; &, quotes and a Windows path drawn as written', async () => {

@@ -1,5 +1,5 @@
 import { App, Testing } from 'cdk8s';
-import { find, seedManifests, synth, synthYaml } from './helpers';
+import { find, referenceManifests, synth, synthYaml } from './helpers';
 import { BaggageChain } from '../examples/baggage';
 import { MockChain } from '../examples/chain';
 import { MockaGatewayApi } from '../examples/gateway-api';
@@ -14,38 +14,38 @@ describe('example scenarios', () => {
     expect(synthYaml(chart)).toMatchSnapshot();
   });
 
-  test('the seed document holds the two VirtualServices the example reproduces', () => {
-    const seed = seedManifests();
-    expect(seed.map(m => [m.kind, m.metadata.name, m.spec.gateways ?? 'mesh'])).toEqual([
+  test('the reference document holds the two VirtualServices the example reproduces', () => {
+    const reference = referenceManifests();
+    expect(reference.map(m => [m.kind, m.metadata.name, m.spec.gateways ?? 'mesh'])).toEqual([
       ['VirtualService', 'swimlane-ingress-vs-custom', ['istio-system/ingressgateway']],
       ['VirtualService', 'swimlane-ingress-vs-custom', 'mesh'],
     ]);
   });
 
-  test('seed: the gateway VirtualService equals the seed field for field', () => {
-    const [seedGateway] = seedManifests();
-    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.seed));
-    expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(seedGateway);
+  test('permissive: the gateway VirtualService equals the reference field for field', () => {
+    const [referenceGateway] = referenceManifests();
+    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.permissive));
+    expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(referenceGateway);
   });
 
-  test('seed: the sidecar VirtualService equals the seed except its name', () => {
-    const [, seedSidecar] = seedManifests();
-    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.seed));
+  test('permissive: the sidecar VirtualService equals the reference except its name', () => {
+    const [, referenceSidecar] = referenceManifests();
+    const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.permissive));
     const sidecar = find(out, 'VirtualService', 'swimlane-sidecar-vs-custom');
-    // the seed gives both VirtualServices one name and namespace; a cluster can hold only one of them
-    expect({ ...sidecar, metadata: { ...sidecar.metadata, name: 'swimlane-ingress-vs-custom' } }).toEqual(seedSidecar);
+    // the reference gives both VirtualServices one name and namespace; a cluster can hold only one of them
+    expect({ ...sidecar, metadata: { ...sidecar.metadata, name: 'swimlane-ingress-vs-custom' } }).toEqual(referenceSidecar);
     expect(out).toHaveLength(2);
   });
 
-  test('custom-header: the seed with my-trace-id as the routing header', () => {
-    const expected = seedManifests(t => t.replace(/x-asm-prefer-tag:/g, 'my-trace-id:'));
+  test('custom-header: the reference with my-trace-id as the routing header', () => {
+    const expected = referenceManifests(t => t.replace(/x-asm-prefer-tag:/g, 'my-trace-id:'));
     const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS['custom-header']));
     expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(expected[0]);
     expect(find(out, 'VirtualService', 'swimlane-sidecar-vs-custom').spec).toEqual(expected[1].spec);
     expect(JSON.stringify(out)).not.toContain('x-asm-prefer-tag');
   });
 
-  test('strict: the seed with no header set on any destination', () => {
+  test('strict: the reference with no header set on any destination', () => {
     const stripHeaders = (vs: any) => ({
       ...vs,
       spec: {
@@ -53,10 +53,10 @@ describe('example scenarios', () => {
         http: vs.spec.http.map((r: any) => ({ ...r, route: r.route.map(({ headers, ...d }: any) => d) })),
       },
     });
-    const [seedGateway, seedSidecar] = seedManifests().map(stripHeaders);
+    const [referenceGateway, referenceSidecar] = referenceManifests().map(stripHeaders);
     const out = synth(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.strict));
-    expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(seedGateway);
-    expect(find(out, 'VirtualService', 'swimlane-sidecar-vs-custom').spec).toEqual(seedSidecar.spec);
+    expect(find(out, 'VirtualService', 'swimlane-ingress-vs-custom')).toEqual(referenceGateway);
+    expect(find(out, 'VirtualService', 'swimlane-sidecar-vs-custom').spec).toEqual(referenceSidecar.spec);
     expect(JSON.stringify(out)).not.toContain('"headers":{"request"');
   });
 

@@ -41,11 +41,11 @@ export function synthYaml(chart: Chart): string {
 }
 
 /**
- * The two VirtualServices of the reference scenario (test/fixtures/seed-virtualservices.yaml, copied from
+ * The two VirtualServices of the reference scenario (test/fixtures/permissive-scenario-virtualservices.yaml, copied from
  * the ASM guide), as plain objects; `transform` edits the YAML text first.
  */
-export function seedManifests(transform: (text: string) => string = t => t): any[] {
-  const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'seed-virtualservices.yaml'), 'utf-8');
+export function referenceManifests(transform: (text: string) => string = t => t): any[] {
+  const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'permissive-scenario-virtualservices.yaml'), 'utf-8');
   return parseAllDocuments(transform(text)).map(d => d.toJS());
 }
 
@@ -66,7 +66,7 @@ export function withoutOrigin<T>(result: T, origin: string): T {
     (typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : value));
 }
 
-/** The seed's call chain as LaneGroup props: s1 holds mocka, mockb and mockc, s2 mocka and mockc, s3 mockb. */
+/** The call chain of ASM's permissive-lane scenario as LaneGroup props: s1 holds mocka, mockb and mockc, s2 mocka and mockc, s3 mockb. */
 export function chainGroupProps(overrides: Partial<LaneGroupProps> = {}): LaneGroupProps {
   return {
     name: 'mock',

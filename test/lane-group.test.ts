@@ -207,7 +207,7 @@ describe('LaneGroup, target ASM', () => {
   });
 });
 
-describe('LaneGroup.simulate(): the seed\'s two trace patterns', () => {
+describe('LaneGroup.simulate(): the two trace patterns of ASM\'s permissive-lane scenario', () => {
   test.each([Target.ASM, Target.ISTIO])('%s: env: dev gives mocka(v2) -> mockb(v1) -> mockc(v2) and mocka(v1) -> mockb(v3) -> mockc(v1), 50:50', (target) => {
     const { group } = new MockChain(Testing.app(), 'mock-chain', { target });
     expect(group.simulate({ headers: { env: 'dev' } }).map(p => [p.trace, p.probability])).toEqual([

@@ -16,29 +16,29 @@ function scenario(name: string): LaneRouting {
   return new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS[name]).routing;
 }
 
-describe('LaneRouting.simulate(): the seed verification reproduced', () => {
+describe('LaneRouting.simulate(): the verification table of ASM\'s permissive-lane scenario reproduced', () => {
   test('without env: dev every request goes to s1', () => {
-    const r = scenario('seed').simulate({ headers: {} });
+    const r = scenario('permissive').simulate({ headers: {} });
     expect(r.rule).toEqual('base-route');
     expect(r.laneProbabilities).toEqual({ s1: 1 });
     expect(r.outcomes.map(o => o.marker.value)).toEqual(['s1']);
   });
 
   test('env: dev splits exactly 0.5 / 0.5 between s2 and s3, each pinned by its header', () => {
-    const r = scenario('seed').simulate({ headers: { env: 'dev' } });
+    const r = scenario('permissive').simulate({ headers: { env: 'dev' } });
     expect(r.rule).toEqual('dev-route');
     expect(r.laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
     expect(r.outcomes.map(o => [o.lane, o.marker.value])).toEqual([['s2', 's2'], ['s3', 's3']]);
   });
 
   test('a routing header sent by the client is overwritten by the rule (x-asm-prefer-tag: s1 + env: dev → s2/s3)', () => {
-    const r = scenario('seed').simulate({ headers: { 'x-asm-prefer-tag': 's1', 'env': 'dev' } });
+    const r = scenario('permissive').simulate({ headers: { 'x-asm-prefer-tag': 's1', 'env': 'dev' } });
     expect(r.laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
     expect(r.outcomes.map(o => o.marker.value)).toEqual(['s2', 's3']);
   });
 
   test('s3 down: its share falls back to s1 (ASM fallback); the destination still sets s3', () => {
-    const r = scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s3'] });
+    const r = scenario('permissive').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s3'] });
     expect(r.subsetProbabilities).toEqual({ s2: 0.5, s1: 0.5 });
     expect(r.laneProbabilities).toEqual({ s2: 0.5, s3: 0.5 }); // the request stays in lane s3
     expect(r.outcomes[1]).toEqual({
@@ -61,18 +61,18 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
   });
 
   test('s3 down and its fallback s1 down as well: that share fails (503), and the reason names both', () => {
-    const r = scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s3', 's1'] });
+    const r = scenario('permissive').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s3', 's1'] });
     expect(r.subsetProbabilities).toEqual({ s2: 0.5 });
     expect(r.laneProbabilities).toEqual({ s2: 0.5 });
     expect(r.unavailableProbability).toEqual(0.5);
     expect(r.outcomes[1]).toMatchObject({ lane: 's3', backend: undefined, viaFallback: false, failed: true, probability: 0.5 });
     expect(r.outcomes[1].reason).toBe('rule "dev-route" matched, weight 50 of 100; subset "s3" of mocka.default.svc.cluster.local is marked unhealthy and its fallback: subset "s1" of mocka.default.svc.cluster.local is marked unhealthy (503)');
     // a fallback down while its lane is healthy changes nothing
-    expect(scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s1'] }).subsetProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
+    expect(scenario('permissive').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s1'] }).subsetProbabilities).toEqual({ s2: 0.5, s3: 0.5 });
   });
 
   test('s2 down (no fallback): its share fails', () => {
-    const r = scenario('seed').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s2'] });
+    const r = scenario('permissive').simulate({ headers: { env: 'dev' } }, { unhealthyLanes: ['s2'] });
     expect(r.laneProbabilities).toEqual({ s3: 0.5 });
     expect(r.unavailableProbability).toEqual(0.5);
   });
@@ -98,7 +98,7 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
   });
 
   test('simulating a routing equals simulating the YAML it synthesizes', () => {
-    const chart = new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.seed);
+    const chart = new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.permissive);
     const yaml = LaneSimulator.fromYaml(Yaml.stringify(...synth(chart)));
     for (const headers of [{}, { env: 'dev' }, { env: 'prod' }] as Array<{ [name: string]: string }>) {
       const fromYaml = yaml.simulate({ headers }, { unhealthyLanes: ['s3'] });
@@ -109,7 +109,7 @@ describe('LaneRouting.simulate(): the seed verification reproduced', () => {
   });
 
   test('addRule() is seen by the simulation', () => {
-    const routing = scenario('seed');
+    const routing = scenario('permissive');
     expect(routing.simulate({ headers: { env: 'qa' } }).laneProbabilities).toEqual({ s1: 1 });
     routing.addRule({ name: 'qa', matches: [{ headers: [HeaderMatch.exact('env', 'qa')] }], split: [{ lane: 's3' }] });
     expect(routing.simulate({ headers: { env: 'qa' } }).laneProbabilities).toEqual({ s3: 1 });
@@ -130,13 +130,13 @@ describe('LaneSimulator on hand-written YAML', () => {
     expect(sim.virtualServices).toEqual(['istio-system/swimlane-ingress-vs-custom', 'default/mockb-lanes', 'default/mockc-lanes']);
   });
 
-  test('the seed trace table: env: dev gives v2 -> v1 -> v2 and v1 -> v3 -> v1 at 50:50', () => {
+  test('the scenario\'s trace table: env: dev gives v2 -> v1 -> v2 and v1 -> v3 -> v1 at 50:50', () => {
     const paths = sim.simulateChain(CHAIN, { headers: { env: 'dev' } });
     expect(paths.map(p => [p.trace, p.probability])).toEqual([
       ['mocka(version: v2) -> mockb(version: v1) -> mockc(version: v2)', 0.5],
       ['mocka(version: v1, fallback from s3) -> mockb(version: v3) -> mockc(version: v1)', 0.5],
     ]);
-    // s3 does not hold mocka: no DestinationRule subset, so the seed's fallback to s1 serves it
+    // s3 does not hold mocka: no DestinationRule subset, so the scenario's fallback to s1 serves it
     expect(paths[1].hops[0]).toMatchObject({ lane: 's3', backend: { subset: 's1' }, viaFallback: true, labels: { version: 'v1' } });
     expect(paths[1].hops[0].reason).toMatch(/no DestinationRule defines subset "s3" of mocka.default.svc.cluster.local, so the fallback subset "s1"/);
   });
