@@ -6,14 +6,14 @@ import { runs } from './runs';
 import {
   HeaderMatch, LaneDestination, LaneRouting, LaneSimulator, LaneRoutingProps, LaneRule, Mode, QueryParamMatch, RequestMatch, StringMatch, Target,
 } from '../src';
-import { kubectlScalar } from '../src/private/simulate/read/yaml';
+import { kubectlNumber } from '../src/private/simulate/read/yaml';
 
 const RUNS = runs(300);
 
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
 const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}$/).filter(h => !['uri', 'scheme', 'method', 'authority', 'host', 'x-rule'].includes(h));
-// a text kubectl reads as a number, a boolean or null (as cdk8s writes `-_0`: without quotes) is refused at synth
-const value = fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/).filter(v => kubectlScalar(v) === undefined);
+// a text kubectl reads as a number (as cdk8s writes `-_0`: without quotes) is refused at synth
+const value = fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/).filter(v => kubectlNumber(v) === undefined);
 const regex = fc.constantFrom('v[0-9]+', 'gold|silver', '.*beta.*', '[a-f0-9]{8}', '(qa|dev)-.+');
 
 const headerMatch = fc.oneof(

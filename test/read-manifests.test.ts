@@ -5,7 +5,6 @@ import { ServiceInfo } from '../src/private/simulate/mesh';
 import { readBackendRef } from '../src/private/simulate/read/backends';
 import { integer, mapping, optionalList, optionalMapping, optionalText } from '../src/private/simulate/read/fields';
 import { locationOf, Manifest, parseYaml, readMesh, readMeshLeniently, sourceOf } from '../src/private/simulate/read/manifests';
-import { kubectlScalar } from '../src/private/simulate/read/yaml';
 
 const WEB = 'web.shop.svc.cluster.local';
 
@@ -78,12 +77,13 @@ describe('YAML documents', () => {
     expect(Object.is((parseYaml([{ name: 'f', text: 'kind: A\nv: -0\n' }])[0].obj as any).v, 0)).toBe(true);
   });
 
-  test('kubectlScalar: null, a boolean or a number as kubectl reads a plain scalar; undefined for a text', () => {
-    expect(['~', '', 'Null', 'yes', 'OFF', 'n', '0o17', '-_1', '1e3', '.5'].map(kubectlScalar)).toEqual([
-      { value: null }, { value: null }, { value: null }, { value: true }, { value: false }, { value: false },
-      { value: 15 }, { value: -1 }, { value: 1000 }, { value: 0.5 },
-    ]);
-    expect(['s1', 'yES', '1:20', '2024-01-01', '0x', 'nul', 'y2'].map(kubectlScalar)).toEqual(Array(7).fill(undefined));
+  test('null, a boolean or a number as kubectl reads a plain scalar; a text otherwise', () => {
+    const readScalars = (sources: string[]) => (parseYaml([{ name: 'f', text: `kind: A\n${sources.map((s, i) => `v${i}: ${s}`).join('\n')}\n` }])[0].obj as any);
+    const values = readScalars(['~', '', 'Null', 'yes', 'OFF', 'n', '0o17', '-_1', '1e3', '.5']);
+    expect(Array.from({ length: 10 }, (_, i) => values[`v${i}`])).toEqual([null, null, null, true, false, false, 15, -1, 1000, 0.5]);
+    const texts = ['s1', 'yES', '1:20', '2024-01-01', '0x', 'nul', 'y2'];
+    const kept = readScalars(texts);
+    expect(texts.map((_, i) => kept[`v${i}`])).toEqual(texts);
   });
 
   test('a text with an anchor is measured: its documents keep their places, and a null or a number in it is a value', () => {

@@ -30,7 +30,7 @@ function usage<T>(check: () => void, value: T): T {
 function chainOf(text: string): string[] {
   const hosts = text.split(',').map(x => x.trim());
   if (hosts.some(h => h === '')) throw new UsageError(`--chain needs host names separated by commas, without an empty one, got ${show(text)}`);
-  for (const h of hosts) usage(() => checkServiceHost('--chain host', h), h);
+  for (const h of hosts) checked('--chain host', h, checkServiceHost);
   return hosts;
 }
 
@@ -196,7 +196,7 @@ function parse(argv: string[]): Options {
     json: v.json === true,
     path: checked('--path', v.path, checkRequestPath),
     method: checked('--method', v.method, checkMethod),
-    clusterDomain: v['cluster-domain'] === undefined ? undefined : usage(() => checkClusterDomain('--cluster-domain', v['cluster-domain']), v['cluster-domain'] as string),
+    clusterDomain: checked('--cluster-domain', v['cluster-domain'], checkClusterDomain),
     asmGeneratedNamespace: checked('--asm-generated-namespace', v['asm-generated-namespace'], checkDnsLabel),
     port: v.port === undefined ? undefined : integer('--port', v.port as string, 1, 65535),
     sourceNamespace: checked('--source-namespace', v['source-namespace'], checkDnsLabel),

@@ -61,7 +61,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'scheme', value: 'http|https', commands: ['simulate'], description: 'the request\'s scheme', default: 'http' },
   { name: 'source-namespace', value: 'NS', commands: ['simulate'], description: 'the namespace of the calling workload (a sidecar\'s request)' },
   { name: 'n', short: 'n', value: 'N', commands: ['simulate'], description: 'how many requests to sample, at most 10,000,000', default: '100' },
-  { name: 'seed', value: 'N', commands: ['simulate'], description: 'the seed of the samples: the same seed gives the same samples', default: '1' },
+  { name: 'seed', value: 'N', commands: ['simulate'], description: 'where the random samples start: the same number draws the same samples', default: '1' },
   { name: 'down', value: 'LANE', multiple: true, commands: ['simulate'], description: 'a lane (or HOST/LANE) with no healthy endpoints' },
   { name: 'gateway', value: 'NS/NAME', commands: ['simulate'], description: 'enter through the VirtualServices bound to this gateway' },
   {

@@ -44,17 +44,6 @@ export function kubectlNumber(source: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-/**
- * A plain scalar as kubectl reads it: `{ value }` when it is no text (null, a boolean, a number), undefined when it
- * stays the text it is.
- */
-export function kubectlScalar(source: string): { value: unknown } | undefined {
-  if (NULLS.includes(source)) return { value: null };
-  if (source in YAML11_BOOLEANS) return { value: YAML11_BOOLEANS[source] };
-  const n = kubectlNumber(source);
-  return n === undefined ? undefined : { value: n };
-}
-
 /** Go's `strconv.ParseInt(s, 0, 64)` syntax: a sign, then a hex, octal (`0o` or a leading 0), binary or decimal number. */
 const GO_INTEGER = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]+)|(0|[1-9][0-9]*))$/;
 const SPECIAL_FLOATS: { [source: string]: number } = Object.fromEntries([
