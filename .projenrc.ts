@@ -65,7 +65,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Generated Istio classes live in a top-level imports/ folder (see README "Regenerating imports").
   tsconfig: {
     include: ['imports/**/*.ts'],
-    compilerOptions: { rootDir: '.' },
+    // no source maps in the package: inline, they were more than half of lib/ (the tarball and node_modules limits:
+    // test/package.test.ts)
+    compilerOptions: { rootDir: '.', inlineSourceMap: false, inlineSources: false },
   },
   entrypoint: 'lib/src/index.js',
 

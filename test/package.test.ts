@@ -10,7 +10,10 @@ import { ROOT } from './repo';
 
 const PROJECT = 'https://github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes';
 
-function packed(): { files: string[]; bundled: string[] } {
+/** What a release may weigh: the tarball downloaded, and what it adds to `node_modules` (its dependencies are bundled). */
+const LIMITS = { tarball: 3_000_000, installed: 12_000_000 };
+
+function packed(): { files: string[]; bundled: string[]; size: number; unpackedSize: number } {
   if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'index.js'))) {
     throw new Error('lib/ is not compiled: run `npx projen compile` (the build does) before this test');
   }
@@ -21,13 +24,24 @@ function packed(): { files: string[]; bundled: string[] } {
   }
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
   const [result] = JSON.parse(out);
-  return { files: result.files.map((f: { path: string }) => f.path), bundled: result.bundled };
+  return { files: result.files.map((f: { path: string }) => f.path), bundled: result.bundled, size: result.size, unpackedSize: result.unpackedSize };
 }
 
 describe('the npm package', () => {
   let files: string[];
   let bundled: string[];
-  beforeAll(() => ({ files, bundled } = packed()), 60_000);
+  let size: number;
+  let unpackedSize: number;
+  beforeAll(() => ({ files, bundled, size, unpackedSize } = packed()), 60_000);
+
+  test(`weighs at most ${LIMITS.tarball / 1e6} MB packed and ${LIMITS.installed / 1e6} MB installed`, () => {
+    // npm's own measures of the tarball: compressed, and unpacked (what installing it adds, bundled dependencies included)
+    expect({ size: Math.min(size, LIMITS.tarball), unpackedSize: Math.min(unpackedSize, LIMITS.installed) }).toEqual({ size, unpackedSize });
+    // no source maps: they were more than half of lib/
+    expect(files.filter(f => f.startsWith('lib/') && f.endsWith('.map'))).toEqual([]);
+    const index = fs.readFileSync(path.join(ROOT, 'lib', 'src', 'index.js'), 'utf-8');
+    expect(index).not.toContain('sourceMappingURL');
+  });
 
   test('ships the compiled library, its types and the CLI', () => {
     expect(files).toEqual(expect.arrayContaining([
