@@ -1,4 +1,4 @@
-import { cdk8s, javascript, YamlFile } from 'projen';
+import { cdk8s, github, javascript, YamlFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-traffic-lanes',
@@ -17,7 +17,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   defaultReleaseBranch: 'main',
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: '20.0.0',
+  // The lowest Node.js the package supports (`engines`), tested by the build workflow's node-versions job: jsii,
+  // which builds it, needs 20.16; re2js needs 20. Builds and releases run on the current LTS (workflowNodeVersion).
+  minNodeVersion: '20.16.0',
+  workflowNodeVersion: 'lts/*',
 
   cdk8sVersion: '2.70.106',
   constructsVersion: '10.8.1',
@@ -190,5 +193,19 @@ project.postCompileTask.exec('jsii-rosetta extract --strict');
 // packaged by the release workflow's own jobs (package:python, package:java, ... on the uploaded JS artifact).
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The build job runs on the current LTS; this one tests the lowest supported Node.js (`engines`) and the LTS before.
+project.github!.tryFindWorkflow('build')!.addJob('node-versions', {
+  name: 'test on Node.js ${{ matrix.node }}',
+  runsOn: ['ubuntu-latest'],
+  permissions: { contents: github.workflows.JobPermission.READ },
+  strategy: { failFast: false, matrix: { domain: { node: [project.minNodeVersion!, 'lts/-1'] } } },
+  steps: [
+    { name: 'Checkout', uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1' },
+    { name: 'Setup Node.js', uses: 'actions/setup-node@v7.0.0', with: { 'node-version': '${{ matrix.node }}' } },
+    { name: 'Install dependencies', run: 'npm ci' },
+    { name: 'compile and test', run: 'npx projen compile && npx projen test' },
+  ],
+});
 
 project.synth();
