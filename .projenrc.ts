@@ -63,6 +63,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/js-yaml@^4.0.9',
     // the CRD import script (scripts/import-crds.ts) and tests that write YAML
     'yaml@^2.8.0',
+    // reads the fonts whose metrics scripts/font-metrics.ts vendors for the diagram tests
+    'opentype.js@^2.0.0',
+    '@types/opentype.js@^1.3.10',
   ],
 
   // Generated Istio classes live in a top-level imports/ folder (see README "Regenerating imports").

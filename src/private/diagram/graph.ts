@@ -120,6 +120,15 @@ function rulesTable(rules: readonly DiagramNode[]): { html: string } {
   return { html: `<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="#f3f6fb">${body}</TABLE>` };
 }
 
+/**
+ * The face Graphviz lays text out with: DejaVu Sans, the widest of the common free sans-serif faces, whose widths
+ * Graphviz knows (it knows Helvetica's too, but DejaVu Sans, Debian's default, is about an eighth wider and spilt out).
+ */
+const LAYOUT_FONT = 'DejaVu Sans';
+
+/** The faces the SVG asks for: the one laid out with first, then narrower ones (Liberation Sans has Arial's widths). */
+const SVG_FONTS = 'DejaVu Sans,Liberation Sans,Arial,Helvetica,sans-serif';
+
 /** A Graphviz graph (left to right, one cluster per box, its rules in one table), as `@viz-js/viz` takes it. */
 function toVizGraph(d: Diagram): VizGraph {
   const ruleTable = new Map<string, string>();
@@ -136,9 +145,9 @@ function toVizGraph(d: Diagram): VizGraph {
   });
   return {
     directed: true,
-    graphAttributes: { rankdir: 'LR', fontname: 'Helvetica', fontsize: 11, nodesep: 0.3, ranksep: 0.6 },
-    nodeAttributes: { fontname: 'Helvetica', fontsize: 10 },
-    edgeAttributes: { fontname: 'Helvetica', fontsize: 9 },
+    graphAttributes: { rankdir: 'LR', fontname: LAYOUT_FONT, fontsize: 11, nodesep: 0.3, ranksep: 0.6 },
+    nodeAttributes: { fontname: LAYOUT_FONT, fontsize: 10 },
+    edgeAttributes: { fontname: LAYOUT_FONT, fontsize: 9 },
     subgraphs,
     // given last first, the edges leave the boxes stacked top down in the order of the diagram
     edges: [...d.edges].reverse().map(e => {
@@ -165,7 +174,7 @@ export async function toSvg(d: Diagram): Promise<string> {
   const viz: Viz = require('@viz-js/viz');
   const instance = await viz.instance();
   try {
-    return instance.renderString(toVizGraph(d), { format: 'svg' });
+    return instance.renderString(toVizGraph(d), { format: 'svg' }).replaceAll(`font-family="${LAYOUT_FONT}"`, `font-family="${SVG_FONTS}"`);
   } catch (e) {
     throw new Error(`Graphviz could not lay this diagram out (${(e as Error).message}): filter it with host, lane or chain, or draw it as Mermaid`);
   }
