@@ -16,7 +16,8 @@ export enum Target {
    * The Kubernetes Gateway API (v1.4.0 standard channel): HTTPRoutes (`gateway.networking.k8s.io/v1`) bound to
    * the ingress Gateway and, for mesh traffic (GAMMA), to the Service; each lane is a Service of its own. No
    * fallback lanes, strict mode, absent or prefix header matches, caller labels or retries: asking for one is an
-   * error. A `LaneRouting` only, for now.
+   * error. Both constructs render it: a `LaneRouting` for one service, and a `LaneGroup`, whose services each
+   * give `laneServices` and get their lane Services and mesh HTTPRoute (the ingress routes to the entry service's).
    */
   GATEWAY_API = 'GATEWAY_API',
 }

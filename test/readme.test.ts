@@ -12,24 +12,31 @@ import { assertConforms } from './schema';
 import { MockChain } from '../examples/chain';
 import * as lib from '../src';
 
-const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+/** The README and the topic pages it links to: their samples and transcripts are run the same way. */
+const PAGES = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md')).sort().map(f => `docs/${f}`)];
 
-/** The fenced blocks of one language in the README, in order ('' for plain ``` blocks). */
-function blocks(lang: string): string[] {
+/** The fenced blocks of one language in the pages (or one page), in order ('' for plain ``` blocks). */
+function blocks(lang: string, pages: readonly string[] = PAGES): string[] {
   const found: string[] = [];
-  let open: { lang: string; lines: string[] } | undefined;
-  for (const line of README.split('\n')) {
-    if (!open && line.startsWith('```')) {
-      open = { lang: line.slice(3).trim().split(' ')[0], lines: [] }; // "ts fixture=complete": the language, then rosetta's metadata
-    } else if (open && line === '```') {
-      if (open.lang === lang) found.push(open.lines.join('\n') + '\n');
-      open = undefined;
-    } else if (open) {
-      open.lines.push(line);
+  for (const page of pages) {
+    let open: { lang: string; lines: string[] } | undefined;
+    for (const line of fs.readFileSync(path.join(ROOT, page), 'utf-8').split('\n')) {
+      if (!open && line.startsWith('```')) {
+        open = { lang: line.slice(3).trim().split(' ')[0], lines: [] }; // "ts fixture=complete": the language, then rosetta's metadata
+      } else if (open && line === '```') {
+        if (open.lang === lang) found.push(open.lines.join('\n') + '\n');
+        open = undefined;
+      } else if (open) {
+        open.lines.push(line);
+      }
     }
   }
   return found;
 }
+
+/** The README's quick start: the program, and the YAML it synthesizes. */
+const quickStart = () => ({ program: blocks('ts', ['README.md'])[0], yaml: blocks('yaml', ['README.md'])[0] });
 
 /** Runs a README snippet with `cdk8s-traffic-lanes` resolved to this source tree; returns the YAML each app.synth() produced. */
 function run(snippet: string): string[] {
@@ -55,16 +62,9 @@ function run(snippet: string): string[] {
 /** What the last snippet run exported. */
 let lastExports: { [name: string]: any } = {};
 
-/** Runs a snippet after others (sharing their variables) and returns what `expose` names. */
-function runAfter(before: string[], snippet: string, expose: string[]): { [name: string]: any } {
-  lastExports = {};
-  run([...before, snippet, ...expose.map(n => `exports.${n} = ${n};`)].join('\n'));
-  return lastExports;
-}
-
 describe('README', () => {
   test('starts with the install command; "Develop" keeps the two commands for a fresh clone', () => {
-    const [install, develop] = blocks('sh');
+    const [install, develop] = blocks('sh', ['README.md']);
     expect(README.indexOf('```sh')).toBeLessThan(README.indexOf('## '));
     expect(install.trim()).toBe('npm install cdk8s-traffic-lanes cdk8s constructs');
     expect(README.indexOf('```sh', README.indexOf('## Develop'))).toBeGreaterThan(0);
@@ -75,11 +75,58 @@ describe('README', () => {
   });
 
   test('the quick start runs verbatim and synthesizes exactly the YAML shown', () => {
-    const [snippet] = blocks('ts');
-    const [yaml] = blocks('yaml');
-    expect(run(snippet)).toEqual([yaml]);
+    const { program, yaml } = quickStart();
+    expect(run(program)).toEqual([yaml]);
     parseAllDocuments(yaml).forEach(d => assertConforms(d.toJS()));
   });
+
+  test('the quick start is `cdk8s init typescript-app`\'s main.ts with lanes in MyChart, and the template\'s own test passes', () => {
+    const template = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
+    const { program } = quickStart();
+    // the template's main.ts, its placeholder comment replaced by the lanes and one import added, with the folder's name
+    const main = fs.readFileSync(path.join(template, 'main.ts'), 'utf-8').replace('{{ $base }}', 'lanes');
+    const kept = main.split('\n').filter(l => l.trim() !== '// define resources here' && l.trim() !== '');
+    const lines = program.split('\n');
+    let at = 0;
+    for (const line of kept) {
+      at = lines.indexOf(line, at) + 1;
+      expect({ line, found: at > 0 }).toEqual({ line, found: true });
+    }
+    expect(lines.filter(l => l.startsWith('import ') && !kept.includes(l))).toEqual(["import { HeaderMatch, LaneRouting, Target } from 'cdk8s-traffic-lanes';"]);
+
+    // an app as `cdk8s init` leaves it: the template's test, jest config and tsconfig, this package, cdk8s and constructs
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-init-'));
+    try {
+      for (const file of ['main.test.ts', 'jest.config.js']) fs.copyFileSync(path.join(template, file), path.join(dir, file));
+      // the template pins TypeScript 5.9; this runs 6, whose defaults differ in two ways, set here as 5.9 has them:
+      // every @types package installed is included (jest, node), and deprecated options are no error
+      const tsconfig = JSON.parse(fs.readFileSync(path.join(template, 'tsconfig.json'), 'utf-8'));
+      const as59 = { types: ['jest', 'node'], ignoreDeprecations: '6.0' };
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, ...as59 } }));
+      fs.mkdirSync(path.join(dir, 'node_modules', '@types'), { recursive: true });
+      for (const dep of ['cdk8s', 'constructs', 'ts-jest', 'typescript', '@types/jest', '@types/node']) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(dir, 'node_modules', dep));
+      fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'cdk8s-traffic-lanes'));
+      const jest = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], { cwd: dir, encoding: 'utf-8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      // `cdk8s init` records the snapshot of the empty chart
+      fs.writeFileSync(path.join(dir, 'main.ts'), main);
+      const init = jest('-u');
+      expect({ status: init.status, out: init.stderr }).toEqual({ status: 0, out: expect.stringMatching(/1 snapshot written/) });
+      // with the lanes, the test fails on the changed snapshot until it is recorded again, as the README says
+      fs.writeFileSync(path.join(dir, 'main.ts'), program);
+      const changed = jest('--ci');
+      expect({ status: changed.status, snapshot: /1 snapshot failed/.test(changed.stderr) }).toEqual({ status: 1, snapshot: true });
+      expect(README).toMatch(/npx jest -u|npm test -- -u/);
+      const recorded = jest('-u');
+      expect({ status: recorded.status, out: recorded.stderr }).toEqual({ status: 0, out: expect.stringMatching(/1 snapshot updated/) });
+      const again = jest('--ci');
+      expect({ status: again.status, out: again.stderr }).toEqual({ status: 0, out: expect.stringMatching(/Tests: +1 passed, 1 total/) });
+      // the snapshot holds the routing the README shows
+      const snapshot = fs.readFileSync(path.join(dir, '__snapshots__', 'main.test.ts.snap'), 'utf-8');
+      for (const name of ['swimlane-ingress-vs-custom', 'swimlane-sidecar-vs-custom', 'x-asm-prefer-tag']) expect(snapshot).toContain(name);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('the complete samples compile in an app made by `cdk8s init typescript-app` (its tsconfig, the published types)', () => {
     const samples = blocks('ts').filter(b => b.includes("from 'cdk8s-traffic-lanes'"));
@@ -91,27 +138,16 @@ describe('README', () => {
         fs.writeFileSync(file, sample);
         return file;
       });
-      // the compiler options of cdk8s-cli's typescript-app template
+      // the compiler options of cdk8s-cli's typescript-app template, read from it
+      const template = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json');
+      const { options, errors } = ts.convertCompilerOptionsFromJson(JSON.parse(fs.readFileSync(template, 'utf-8')).compilerOptions, ROOT);
+      expect(errors).toEqual([]);
+      expect(options).toMatchObject({ strict: true, noUnusedLocals: true, noImplicitAny: true, module: ts.ModuleKind.CommonJS });
       const program = ts.createProgram(files, {
-        alwaysStrict: true,
-        declaration: true,
-        experimentalDecorators: true,
-        lib: ['lib.es2016.d.ts'],
-        module: ts.ModuleKind.CommonJS,
+        ...options,
         noEmit: true,
-        noFallthroughCasesInSwitch: true,
-        noImplicitAny: true,
-        noImplicitReturns: true,
-        noImplicitThis: true,
-        noUnusedLocals: true,
-        noUnusedParameters: true,
-        resolveJsonModule: true,
-        strict: true,
-        strictNullChecks: true,
-        strictPropertyInitialization: true,
-        stripInternal: true,
-        target: ts.ScriptTarget.ES2017,
         types: [],
+        ignoreDeprecations: '6.0',
         // the app's node_modules: this package as published (its compiled types), cdk8s and constructs
         paths: {
           'cdk8s-traffic-lanes': [path.join(ROOT, 'lib', 'src', 'index.d.ts')],
@@ -135,9 +171,11 @@ describe('README', () => {
     [asm, istio].forEach(y => parseAllDocuments(y).forEach(d => assertConforms(d.toJS())));
   });
 
-  test('the simulate snippet, after the quick start, returns what its comments state', () => {
+  test('the simulate sample returns what its comments state', () => {
     const snippet = blocks('ts').find(b => b.includes('routing.simulate('))!;
-    const { result } = runAfter([blocks('ts')[0].replace('app.synth();', '')], snippet, ['result']);
+    lastExports = {};
+    run(snippet);
+    const { result } = lastExports;
     const stated = snippet.split('\n').map(l => /^\/\/ result\.(\w+)(?: ===|:) (\{[^}]*\}|'[^']*')/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
     expect(stated.map(m => m[1])).toEqual(['rule', 'subsetProbabilities', 'laneProbabilities']);
     for (const [, field, value] of stated) expect(result[field]).toEqual(new Function(`return (${value});`)());
@@ -162,7 +200,7 @@ describe('README', () => {
     // every "$ npx cdk8s-lanes ..." transcript in a plain ``` block; "..." stands for lines left out
     const transcripts = blocks('').flatMap(b => b.split(/^(?=\$ npx cdk8s-lanes )/m)).filter(t => t.startsWith('$ npx cdk8s-lanes '));
     // what `npx cdk8s synth` writes to dist/ for the README's apps: the quick start, and the LaneGroup app
-    let quickStart: string;
+    let quickStartDir: string;
     let chain: string;
 
     beforeAll(() => {
@@ -172,25 +210,25 @@ describe('README', () => {
         for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, 'dist', name), text);
         return dir;
       };
-      quickStart = app({ 'lanes.k8s.yaml': run(blocks('ts')[0])[0] });
+      quickStartDir = app({ 'lanes.k8s.yaml': run(quickStart().program)[0] });
       // the diff transcript's main branch: the quick start with a 70/30 split (both VirtualServices)
-      const main70 = fs.readFileSync(path.join(quickStart, 'dist', 'lanes.k8s.yaml'), 'utf-8').split('weight: 50').map((part, i) => (i === 0 ? part : `weight: ${i % 2 ? 70 : 30}${part}`)).join('');
-      fs.mkdirSync(path.join(quickStart, 'dist-main'));
-      fs.writeFileSync(path.join(quickStart, 'dist-main', 'lanes.k8s.yaml'), main70);
+      const main70 = fs.readFileSync(path.join(quickStartDir, 'dist', 'lanes.k8s.yaml'), 'utf-8').split('weight: 50').map((part, i) => (i === 0 ? part : `weight: ${i % 2 ? 70 : 30}${part}`)).join('');
+      fs.mkdirSync(path.join(quickStartDir, 'dist-main'));
+      fs.writeFileSync(path.join(quickStartDir, 'dist-main', 'lanes.k8s.yaml'), main70);
       chain = app({ 'mock-chain.k8s.yaml': cdk8s.Yaml.stringify(...synth(new MockChain(cdk8s.Testing.app(), 'mock-chain', { target: lib.Target.ISTIO }))) });
     });
-    afterAll(() => [quickStart, chain].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
+    afterAll(() => [quickStartDir, chain].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
     const cli = (command: string) => {
       const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2]).slice(2);
-      const cwd = args.includes('--chain') ? chain : quickStart;
+      const cwd = args.includes('--chain') ? chain : quickStartDir;
       const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js'), ...args], { cwd, encoding: 'utf-8' });
       expect(r.status).toBe(args[0] === 'diff' ? 1 : 0); // diff: 1 when traffic changed
       return r.stdout;
     };
 
-    test('the README holds the transcripts', () => {
-      expect(transcripts.map(t => t.split('\n')[0].split(' ')[3])).toEqual(['simulate', 'simulate', 'simulate', 'simulate', 'explain', 'diff']);
+    test('the pages hold the transcripts', () => {
+      expect(transcripts.map(t => t.split('\n')[0].split(' ')[3]).sort()).toEqual(['diff', 'explain', 'simulate', 'simulate', 'simulate', 'simulate']);
     });
 
     test.each(transcripts.map(t => [t.split('\n')[0], t]))('%s', (_title, transcript) => {
