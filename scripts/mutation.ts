@@ -56,7 +56,7 @@ export const GROUPS: { [name: string]: Group } = {
   },
   diagram: {
     mutate: ['src/private/diagram/**/*.ts'],
-    tests: ['diagram'],
+    tests: ['diagram', 'diagram-fonts'],
   },
   constructs: {
     mutate: ['src/lane-routing.ts', 'src/lane-group.ts'],
