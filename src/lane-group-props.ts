@@ -47,10 +47,11 @@ export interface LaneGroupLane {
 }
 
 /**
- * The ingress entry point of a lane group: the gateway VirtualService that sends requests into lanes.
+ * The ingress entry point of a lane group: the gateway VirtualService (an ingress HTTPRoute on the Gateway API)
+ * that sends requests into lanes.
  */
 export interface LaneGroupIngress {
-  /** The ingress gateway, `namespace/name`, e.g. `istio-system/ingressgateway`. */
+  /** The ingress gateway (an Istio Gateway, or a Gateway API Gateway), `namespace/name`, e.g. `istio-system/ingressgateway`. */
   readonly gateway: string;
 
   /** The group service that requests enter (the first service of the call chain). */
@@ -96,7 +97,8 @@ export interface LaneGroupProps {
 
   /**
    * ASM: the ASMSwimLaneGroup and one ASMSwimLane per lane (ASM generates the DestinationRules and sidecar
-   * VirtualServices). ISTIO: a DestinationRule and a sidecar VirtualService per service.
+   * VirtualServices). ISTIO: a DestinationRule and a sidecar VirtualService per service. GATEWAY_API: per
+   * service, its lane Services and a mesh HTTPRoute.
    */
   readonly target: Target;
 
@@ -130,7 +132,8 @@ export interface LaneGroupProps {
    *   re-attaches the routing header on every hop;
    * - `Propagation.baggage()`: OpenTelemetry forwards the W3C `baggage` header. On Target.ASM an
    *   `ASMHeaderPropagation` per namespace re-attaches the routing header from the baggage context; on
-   *   Target.ISTIO the lane is a baggage entry (`lane=s2`) that the ingress adds and the sidecars match.
+   *   Target.ISTIO and Target.GATEWAY_API the lane is a baggage entry (`lane=s2`) that the ingress adds and the
+   *   mesh routes match.
    * @default Propagation.customHeader()
    */
   readonly propagation?: Propagation;

@@ -42,8 +42,11 @@ function delegateId(svc: GroupService): string {
  * - `Target.ASM`: the `ASMSwimLaneGroup` and one `ASMSwimLane` per lane; ASM generates the per-service
  *   DestinationRules and VirtualServices, so none are rendered here (they would collide). Per-service
  *   timeout, retries and custom routes go on a root VirtualService that delegates to ASM's.
+ * - `Target.GATEWAY_API`: per service, its lane Services (from `laneServices`) and a mesh HTTPRoute bound to
+ *   the Service.
  *
- * Both: the ingress-gateway VirtualService (a LaneRouting) for the entry service.
+ * All: the ingress entry point (a LaneRouting: a gateway VirtualService, or an ingress HTTPRoute on the Gateway
+ * API) for the entry service.
  */
 export class LaneGroup extends Construct {
   /** The ingress entry point (escape hatch to its LaneRouting), when `ingress` is set. */

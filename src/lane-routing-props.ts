@@ -35,7 +35,8 @@ export interface LaneRoutingProps {
 
   /**
    * The mesh the resources are for. ASM renders `networking.istio.io/v1beta1` and may carry `fallback`;
-   * ISTIO renders `networking.istio.io/v1` and never carries an ASM-only field.
+   * ISTIO renders `networking.istio.io/v1` and never carries an ASM-only field; GATEWAY_API renders
+   * `gateway.networking.k8s.io/v1` HTTPRoutes and a Service per lane.
    */
   readonly target: Target;
 
@@ -56,7 +57,7 @@ export interface LaneRoutingProps {
 
   /**
    * How a request keeps its lane along a call chain (permissive mode): `Propagation.customHeader()` (the
-   * services forward the routing header) or, with Target.ISTIO, `Propagation.baggage()` (the lane is an entry
+   * services forward the routing header) or, with Target.ISTIO or Target.GATEWAY_API, `Propagation.baggage()` (the lane is an entry
    * of the W3C `baggage` header that OpenTelemetry forwards; the gateway adds it, and a request that arrives
    * with one keeps its lane). ASM's trace-id and baggage scenarios need a LaneGroup.
    *

@@ -25,7 +25,8 @@ import { Target } from './target';
 /**
  * Routes one service's requests between traffic lanes: renders the ingress-gateway VirtualService and/or
  * the sidecar VirtualService with identical rules (rules in order, default route to the baseline last),
- * and a DestinationRule for the lanes that have pod labels.
+ * and a DestinationRule for the lanes that have pod labels. On `Target.GATEWAY_API`: an ingress HTTPRoute
+ * and/or a mesh HTTPRoute with the same rules, and a Service per lane.
  *
  * Every input is checked when it is given; a bad value throws an error naming the field and the value.
  */

@@ -23,17 +23,19 @@ import { ChainPathResult, MeshReadOptions, SimulatedRequest, SimulationOptions, 
 const MAX_SVG_NODES = 2000;
 
 /**
- * Simulates requests through VirtualServices (synthesized by this library or hand-written YAML) with Istio's
- * semantics: rules in order, first match wins; match blocks OR, conditions inside a block AND; exact,
- * prefix and RE2 regex matches; weights proportional; subsets from DestinationRules; delegation resolved;
- * ASM fallback when a lane has no healthy endpoints; the routing ASM generates for lane groups modelled.
- * Constructs it does not model (redirects, faults, ...) are refused with a message.
+ * Simulates requests through VirtualServices and Gateway API HTTPRoutes (synthesized by this library or
+ * hand-written YAML) with Istio's and the Gateway API's semantics: rules in order (HTTPRoutes by the spec's
+ * precedence), first match wins; match blocks OR, conditions inside a block AND; exact, prefix and RE2 regex
+ * matches; weights proportional; subsets from DestinationRules; delegation resolved; ASM fallback when a lane
+ * has no healthy endpoints; the routing ASM generates for lane groups modelled. What it does not model and could
+ * change where a request goes (a VirtualService's fault, an HTTPRoute's ExtensionRef filter, ...) is refused
+ * with a message.
  */
 export class LaneSimulator {
   /**
-   * Reads every VirtualService and DestinationRule of multi-document YAML, and ASM lane resources
-   * (ASMSwimLaneGroup, ASMSwimLane), whose per-service routing ASM generates and the simulation models.
-   * Other kinds are skipped.
+   * Reads every VirtualService and DestinationRule of multi-document YAML, ASM lane resources (ASMSwimLaneGroup,
+   * ASMSwimLane), whose per-service routing ASM generates and the simulation models, and the Gateway API's
+   * Gateways and HTTPRoutes with the Services and Namespaces they refer to. Other kinds are skipped.
    * @param yaml the manifests
    * @param fileName how messages name the source
    * @param options how to read them

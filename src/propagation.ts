@@ -17,7 +17,7 @@ export enum PropagationKind {
  */
 export interface BaggageOptions {
   /**
-   * With Target.ISTIO, the key of the baggage entry that carries the lane (`lane=s2`). A W3C baggage key: a
+   * With Target.ISTIO and Target.GATEWAY_API, the key of the baggage entry that carries the lane (`lane=s2`). A W3C baggage key: a
    * token of letters, digits and `!#$%&'*+-.^_|~`, at most 64 characters. Not taken with Target.ASM, where
    * the lane stays in the routing header.
    * @default 'lane'
@@ -54,9 +54,10 @@ export class Propagation {
    * service must forward `baggage`.
    * - Target.ASM: the routing header stays a plain header, and an `ASMHeaderPropagation` (ASM 1.21.6.54 or
    *   later) re-attaches it from the baggage context on each hop.
-   * - Target.ISTIO: the lane is a baggage entry (`lane=s2`). The ingress adds it (keeping the client's other
-   *   entries) and the sidecars match it in place; a request that arrives with an entry keeps its lane.
-   * @param options the baggage key (Target.ISTIO)
+   * - Target.ISTIO and Target.GATEWAY_API: the lane is a baggage entry (`lane=s2`). The ingress adds it (keeping
+   *   the client's other entries) and the mesh routes match it in place; a request that arrives with an entry keeps
+   *   its lane.
+   * @param options the baggage key (Target.ISTIO and Target.GATEWAY_API)
    */
   public static baggage(options: BaggageOptions = {}): Propagation {
     checkShape('Propagation.baggage()', 'options', BAGGAGE_OPTIONS, options);

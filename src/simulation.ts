@@ -67,7 +67,7 @@ export interface SimulationOptions {
 
   /**
    * The lane is carried in the W3C `baggage` header, as the entry with this key (`Propagation.baggage()` on
-   * Target.ISTIO): reported as each hop's lane marker (header `baggage`, value the entry's).
+   * Target.ISTIO or Target.GATEWAY_API): reported as each hop's lane marker (header `baggage`, value the entry's).
    * @default - the lane is carried in the routing header
    */
   readonly baggageKey?: string;

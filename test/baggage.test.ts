@@ -173,7 +173,7 @@ describe('settings a target or a construct cannot honour are errors', () => {
     ['baggage as ASM\'s routing header', { target: Target.ASM, routingHeader: 'baggage', propagation: Propagation.baggage() },
       `${C}: routingHeader "baggage": with Propagation.baggage() on ASM the routing header stays a plain header (ASM's routeHeader cannot be baggage), e.g. "x-asm-prefer-tag"`],
     ['a baggage key on ASM', { target: Target.ASM, propagation: Propagation.baggage({ key: 'lane' }) },
-      `${C}: Propagation.baggage({ key: "lane" }): on Target.ASM the lane stays in the routing header, which ASMHeaderPropagation carries in the baggage context; the key is for Target.ISTIO`],
+      `${C}: Propagation.baggage({ key: "lane" }): on Target.ASM the lane stays in the routing header, which ASMHeaderPropagation carries in the baggage context; the key is for Target.ISTIO and Target.GATEWAY_API`],
     ['a key that is not a W3C token', { propagation: Propagation.baggage({ key: 'my lane' }) },
       `${C}: Propagation.baggage() key "my lane" is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`],
     ['a routing header that baggage does not use', { routingHeader: 'x-lane', propagation: Propagation.baggage() },

@@ -303,6 +303,8 @@ describe('normalize: entry points, object names and propagation', () => {
     ['bad DestinationRule namespace', { lanes: lanesWithLabels, destinationRule: { namespace: 'Team' } }, `${CTX}: destinationRule.namespace ${DNS_LABEL}, got "Team"`],
     ['a routing header given with baggage on Istio', { target: Target.ISTIO, routingHeader: 'x-lane', propagation: Propagation.baggage() },
       `${CTX}: routingHeader "x-lane" is not used with Propagation.baggage() on Target.ISTIO (the lane is the baggage entry lane=<lane>); remove it`],
+    ['a routing header given with baggage on the Gateway API', { target: Target.GATEWAY_API, routingHeader: 'x-lane', propagation: Propagation.baggage() },
+      `${CTX}: routingHeader "x-lane" is not used with Propagation.baggage() on Target.GATEWAY_API (the lane is the baggage entry lane=<lane>); remove it`],
     ['a baggage key that is not a W3C token', { target: Target.ISTIO, propagation: Propagation.baggage({ key: 'my lane' }) },
       `${CTX}: Propagation.baggage() key "my lane" is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`],
     ['a baggage key that is not a string, in a propagation not made by Propagation', {

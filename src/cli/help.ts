@@ -57,7 +57,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'header', short: 'H', value: "'NAME: VALUE'", multiple: true, commands: ['simulate'], description: 'a header of the request' },
   { name: 'path', value: 'PATH', commands: ['simulate'], description: 'the request\'s path, with its query', default: '/' },
   { name: 'method', value: 'METHOD', commands: ['simulate'], description: 'the request\'s method', default: 'GET' },
-  { name: 'port', value: 'N', commands: ['simulate'], description: 'the port the request arrives on', default: 'the routes\' one port, else 80 (443 for https)' },
+  { name: 'port', value: 'N', commands: ['simulate'], description: 'the port the request arrives on', default: 'the Host header\'s port, else the routes\' one port, else 80 (443 for https)' },
   { name: 'scheme', value: 'http|https', commands: ['simulate'], description: 'the request\'s scheme', default: 'http' },
   { name: 'source-namespace', value: 'NS', commands: ['simulate'], description: 'the namespace of the calling workload (a sidecar\'s request)' },
   { name: 'n', short: 'n', value: 'N', commands: ['simulate'], description: 'how many requests to sample, at most 10,000,000', default: '100' },

@@ -88,7 +88,7 @@ export function normalizePropagation(context: string, input: PropagationInput): 
           throw new Error(`${context}: routingHeader "baggage": with Propagation.baggage() on ASM the routing header stays a plain header (ASM's routeHeader cannot be baggage), e.g. "x-asm-prefer-tag"`);
         }
         if (p.baggageKey !== undefined) {
-          throw new Error(`${context}: Propagation.baggage({ key: ${show(p.baggageKey)} }): on Target.ASM the lane stays in the routing header, which ASMHeaderPropagation carries in the baggage context; the key is for Target.ISTIO`);
+          throw new Error(`${context}: Propagation.baggage({ key: ${show(p.baggageKey)} }): on Target.ASM the lane stays in the routing header, which ASMHeaderPropagation carries in the baggage context; the key is for Target.ISTIO and Target.GATEWAY_API`);
         }
         if (!input.group) {
           throw new Error(`${context}: Propagation.baggage() on Target.ASM needs the ASMHeaderPropagation a LaneGroup renders; use a LaneGroup, or Propagation.customHeader()`);
@@ -100,7 +100,7 @@ export function normalizePropagation(context: string, input: PropagationInput): 
         throw new Error(`${context}: Propagation.baggage() key ${show(key)} is not a W3C baggage key: 1 to 64 letters, digits or !#$%&'*+-.^_|~`);
       }
       if (input.routingHeaderGiven) {
-        throw new Error(`${context}: routingHeader ${show(routingHeader)} is not used with Propagation.baggage() on Target.ISTIO (the lane is the baggage entry ${key}=<lane>); remove it`);
+        throw new Error(`${context}: routingHeader ${show(routingHeader)} is not used with Propagation.baggage() on Target.${target} (the lane is the baggage entry ${key}=<lane>); remove it`);
       }
       return { kind: p.kind, forwarded: BAGGAGE_HEADER, baggageKey: key };
     }
@@ -164,7 +164,7 @@ export function isBaggageKey(key: string): boolean {
   return BAGGAGE_KEY.test(key);
 }
 
-/** True when the lane is an entry of the baggage header (Target.ISTIO, baggage). */
+/** True when the lane is an entry of the baggage header (baggage on Target.ISTIO or Target.GATEWAY_API). */
 export function inBaggage(p: PropagationModel | undefined): p is PropagationModel & { baggageKey: string } {
   return p?.kind === PropagationKind.BAGGAGE && p.baggageKey !== undefined;
 }
