@@ -14,3 +14,4 @@ export * from './route';
 export * from './rule';
 export * from './simulation';
 export * from './target';
+export * from './workload';

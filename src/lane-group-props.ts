@@ -1,9 +1,11 @@
+import { Construct } from 'constructs';
 import { LaneServices } from './lane';
 import { Mode } from './mode';
 import { Propagation } from './propagation';
 import { RouteOptions } from './route';
 import { LaneRule } from './rule';
 import { Target } from './target';
+import { LaneExpiry, WorkloadOverrides } from './workload';
 
 /**
  * A service of a lane group.
@@ -27,6 +29,16 @@ export interface LaneGroupService {
    * @default - none
    */
   readonly laneServices?: LaneServices;
+
+  /**
+   * The service's baseline workload, forked into every other lane that holds the service (strict mode: every
+   * lane): a Deployment (the generated `KubeDeployment`, a cdk8s-plus `Deployment`, or any `ApiObject` of kind
+   * Deployment, one from `Include` too), a StatefulSet or an Argo Rollout. A fork is named `<workload>-<lane>`;
+   * the lane's `podLabels` are added to its selector and pod template, and to the baseline's pod template (the
+   * baseline lane's). The Service's selector is left as it is: it selects every lane.
+   * @default - no workload is forked: each lane's workloads are deployed by other means
+   */
+  readonly workload?: Construct;
 }
 
 /**
@@ -44,6 +56,20 @@ export interface LaneGroupLane {
 
   /** Pod labels that select this lane's workloads of every service it holds, e.g. `{ version: 'v2' }`. */
   readonly podLabels: { [key: string]: string };
+
+  /**
+   * Per service (by name), what this lane's fork of the service's baseline workload changes: image,
+   * environment, replicas. Only for services the lane holds that have a `workload`; not for the baseline lane.
+   * @default - the forks are the baseline's workloads with the lane's labels
+   */
+  readonly workloads?: { [service: string]: WorkloadOverrides };
+
+  /**
+   * The last day of a preview lane, `YYYY-MM-DD` (UTC). Within `expiry.warnDays` of it synth warns; after it
+   * synth fails, naming the lane and the date: remove the lane, or move the date.
+   * @default - the lane does not expire
+   */
+  readonly expires?: string;
 }
 
 /**
@@ -173,4 +199,10 @@ export interface LaneGroupProps {
    * @default - none
    */
   readonly routeOptions?: RouteOptions;
+
+  /**
+   * How lanes that carry an expiry date (`expires`) are checked at synth: the days of warning, and the clock.
+   * @default - warn 7 days ahead, by the system's clock
+   */
+  readonly expiry?: LaneExpiry;
 }

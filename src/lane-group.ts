@@ -12,8 +12,10 @@ import { markerOptions } from './private/model/marker';
 import { normalize } from './private/model/normalize';
 import { addCustomRoute } from './private/model/routes';
 import { LaneModel } from './private/model/types';
+import { expiryFindings, planWorkloads } from './private/model/workloads';
 import { DELEGATE_ROUTE_NAME, renderDelegatingRootSpec, renderSwimLaneGroupSpec, renderSwimLaneSpec } from './private/render/lane-group';
 import { renderDestinationRuleSpec, renderSidecarSpec } from './private/render/lane-routing';
+import { baselineProblems, forkWorkload, workloadObject } from './private/render/workloads';
 import { checkShape } from './private/validation/shape';
 import { SHAPES } from './private/validation/shapes';
 import { applyChecked } from './private/validation/size';
@@ -23,6 +25,9 @@ import { CustomRoute, RoutePlacement } from './route';
 import { LaneRule } from './rule';
 import { ChainPathResult, SimulatedRequest, SimulationOptions } from './simulation';
 import { Target } from './target';
+
+/** Warnings printed once per process (cdk8s validates an app more than once per synth). */
+const WARNED = new Set<string>();
 
 /** The construct id of the root VirtualService that delegates to ASM's for `svc`. */
 function delegateId(svc: GroupService): string {
@@ -64,6 +69,11 @@ export class LaneGroup extends Construct {
   public readonly destinationRules: ApiObject[] = [];
   /** Per-service sidecar VirtualServices (Target.ISTIO) or delegating root VirtualServices (Target.ASM). */
   public readonly sidecarVirtualServices: ApiObject[] = [];
+  /**
+   * The lanes' forks of the services' baseline workloads (`LaneGroupService.workload`), `<workload>-<lane>`, in
+   * service order, then lane order.
+   */
+  public readonly workloads: ApiObject[] = [];
 
   private readonly model: GroupModel;
   /** Target.GATEWAY_API: each service's routing (its lane Services and mesh HTTPRoute) */
@@ -82,6 +92,7 @@ export class LaneGroup extends Construct {
     checkShape(context, 'props', SHAPES.LaneGroupProps, props);
     this.model = normalizeGroup(context, props);
     const m = this.model;
+    this.forkWorkloads(props);
 
     if (props.ingress) {
       const i = props.ingress;
@@ -236,6 +247,31 @@ export class LaneGroup extends Construct {
     } catch (e) {
       throw new Error(`${m.context}: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Forks each service's baseline workload into the lanes that hold it, and checks at synth what only the
+   * synthesized baselines and the clock tell: selectors that would select the forks' pods, expired lanes.
+   */
+  private forkWorkloads(props: LaneGroupProps): void {
+    const context = this.model.context;
+    const plan = planWorkloads(this.model, props);
+    const baselines = props.services.flatMap((s, i) => {
+      if (s.workload === undefined) return [];
+      const baseline = workloadObject(`${context}: services[${i}].workload`, s.workload);
+      this.workloads.push(...forkWorkload(this, baseline, s.name, plan));
+      return [{ service: s.name, baseline }];
+    });
+    this.node.addValidation({
+      validate: () => {
+        const { errors, warnings } = expiryFindings(context, plan);
+        for (const w of warnings.filter(x => !WARNED.has(x))) {
+          WARNED.add(w);
+          process.emitWarning(w, { code: 'CDK8S_LANES_EXPIRY' });
+        }
+        return [...errors, ...baselines.flatMap(b => baselineProblems(`${context}: service ${show(b.service)}`, b.baseline.toJson(), b.service, plan))];
+      },
+    });
   }
 
   private serviceContext(service: string): string {

@@ -205,6 +205,12 @@ export interface Hop {
   readonly reason: string;
   /** Pod labels of the backend's subset, when a DestinationRule defines it. */
   readonly labels?: { [key: string]: string };
+  /**
+   * The workloads whose pods serve it (`Deployment default/mocka-s2`): those the backend Service's selector and the
+   * subset's labels select, in the Service's namespace. Undefined when the input holds no workload, or no Service
+   * with a selector for the backend's host.
+   */
+  readonly workloads?: string[];
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { LaneSimulator } from '../../lane-simulator';
 import { DEFAULT_ROUTING_HEADER } from '../../private/model/types';
+import { workloadNames } from '../../private/simulate/explain';
 import { brief, list } from '../../private/validation/values';
 import { ChainPathResult, Hop, SimulatedRequest } from '../../simulation';
 import { Options, UsageError } from '../args';
@@ -58,8 +59,19 @@ export function withLanes(p: ChainPathResult): string {
     if (subset === undefined) return part;
     // the subset is said after the name now: a hop without labels keeps only what else its parentheses held
     const rest = part.slice(name.length).replace(`(subset ${subset}, `, '(').replace(`(subset ${subset})`, '');
-    return `${name}/${subset}${rest}`;
+    return `${name}/${subset}${servedBy(rest, hop)}`;
   }).join(' -> ');
+}
+
+/** The workloads that serve a hop, as `Deployment mocka-s2` (the namespace is the service's), or "no workload". */
+function workloadText(hop: Hop): string {
+  return workloadNames(hop.workloads).join(', ');
+}
+
+/** A hop's parentheses with the workloads that serve it added, when the input holds them. */
+function servedBy(rest: string, hop: Hop): string {
+  if (hop.workloads === undefined) return rest;
+  return rest.endsWith(')') ? `${rest.slice(0, -1)}; ${workloadText(hop)})` : `${rest}(${workloadText(hop)})`;
 }
 
 export function simulate(sim: LaneSimulator, given: Options, out: (s: string) => void, err: (s: string) => void): void {
@@ -152,10 +164,14 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
   }
   out(`rule:    ${result.rule ?? (result.virtualService === undefined ? '(none: no route table routes the host)' : '(unnamed)')}`);
   out('');
-  const rows = [['subset', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `lane marker ${o.routingHeader}`]];
+  // the workloads column when the files hold the workloads and Services that tell them
+  const withWorkloads = result.outcomes.some(x => x.workloads !== undefined);
+  const rows = [['subset', 'probability', `sampled (n=${o.n}, seed ${o.seed})`, `lane marker ${o.routingHeader}`, ...(withWorkloads ? ['workloads'] : [])]];
   for (const [key, p] of dist) {
-    const markers = [...new Set(result.outcomes.filter(x => served(x) === key).map(x => x.marker.value ?? '(unset)'))];
-    rows.push([paint(key, key === UNAVAILABLE ? RED : ''), pct(p), String(counts.get(key)), markers.join(', ')]);
+    const these = result.outcomes.filter(x => served(x) === key);
+    const markers = [...new Set(these.map(x => x.marker.value ?? '(unset)'))];
+    const workloads = [...new Set(these.filter(x => x.workloads !== undefined).map(workloadText))];
+    rows.push([paint(key, key === UNAVAILABLE ? RED : ''), pct(p), String(counts.get(key)), markers.join(', '), ...(withWorkloads ? [workloads.join(', ')] : [])]);
   }
   out(table(rows));
   for (const x of result.outcomes.filter(y => y.viaFallback || y.failed)) out(`\n${pct(x.probability)}: ${x.reason}`);

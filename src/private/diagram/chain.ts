@@ -7,7 +7,7 @@ import { Diagram, DiagramCluster, DiagramEdge, DiagramNode } from './graph';
 import type { ChainPathResult, Hop } from '../../simulation';
 import { witnesses } from '../simulate/diff';
 import { simulateChain } from '../simulate/engine';
-import { percent, short } from '../simulate/explain';
+import { percent, short, workloadNames } from '../simulate/explain';
 import { Mesh, RouteTable } from '../simulate/mesh';
 import { Marker, pathResult } from '../simulate/results';
 
@@ -27,7 +27,7 @@ function hopLines(h: Hop): string[] {
   if (h.failed) return [service, h.status === 503 ? '503 no healthy endpoints' : '404 no rule matched'];
   const subset = h.backend?.subset;
   const labels = h.labels ? Object.entries(h.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : undefined;
-  return [service, `${subset ?? '(any endpoint)'}${labels ? ` (${labels})` : ''}${h.viaFallback ? ', by fallback' : ''}`];
+  return [service, `${subset ?? '(any endpoint)'}${labels ? ` (${labels})` : ''}${h.viaFallback ? ', by fallback' : ''}`, ...workloadNames(h.workloads)];
 }
 
 export function chainDiagram(entry: string, lanes: readonly LaneSwim[]): Diagram {

@@ -3,8 +3,9 @@
  * requests to; edges labelled by share and by the lane marker each destination sets; fallbacks dashed.
  */
 import { Diagram, DiagramCluster, DiagramEdge, DiagramNode } from './graph';
-import { describeMatch, percent, short, tableTitle } from '../simulate/explain';
-import { Backend, Mesh, RouteDestination, RouteTable } from '../simulate/mesh';
+import { labelsOf } from '../simulate/engine';
+import { describeMatch, percent, short, tableTitle, workloadNames } from '../simulate/explain';
+import { Backend, Mesh, RouteDestination, RouteTable, workloadsOf } from '../simulate/mesh';
 
 export interface RoutingFilter {
   /** only the VirtualServices of this host (full name), and the rules of others that route to it */
@@ -42,7 +43,7 @@ export function routingDiagram(mesh: Mesh, filter: RoutingFilter = {}): Diagram 
       }))
       .filter(x => x.destinations.length > 0);
     if (routes.length === 0) return;
-    clusters.push(tableCluster(t, `vs${ti}`, routes, edges));
+    clusters.push(tableCluster(t, `vs${ti}`, routes, edges, b => workloadsOf(mesh, b, labelsOf(mesh, b))));
   });
   return { clusters, edges };
 }
@@ -52,6 +53,7 @@ function tableCluster(
   id: string,
   routes: ReadonlyArray<{ r: RouteTable['routes'][number]; ri: number; destinations: readonly RouteDestination[] }>,
   edges: DiagramEdge[],
+  workloads: (b: Backend) => string[] | undefined,
 ): DiagramCluster {
   const nodes: DiagramNode[] = [];
   const backends = new Map<string, string>();
@@ -61,7 +63,7 @@ function tableCluster(
     if (!nodeId) {
       nodeId = `${id}b${backends.size}`;
       backends.set(text, nodeId);
-      nodes.push({ id: nodeId, lines: [text], shape: 'backend' });
+      nodes.push({ id: nodeId, lines: [text, ...workloadNames(workloads(b))], shape: 'backend' });
     }
     return nodeId;
   };

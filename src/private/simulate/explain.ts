@@ -36,6 +36,15 @@ export function short(host: string): string {
   return host.split('.')[0];
 }
 
+/**
+ * The workloads that serve a backend as they are shown (`Deployment mocka-s2`: the namespace is the service's), or
+ * "no workload" when none does; none at all when the input does not tell them.
+ */
+export function workloadNames(names: readonly string[] | undefined): string[] {
+  if (names === undefined) return [];
+  return names.length ? names.map(n => n.replace(/ [^/]+\//, ' ')) : ['no workload'];
+}
+
 /** A share as a percentage, to two decimals. */
 export function percent(p: number): string {
   const v = Math.round(p * 10000) / 100;

@@ -132,6 +132,32 @@ export interface Mesh {
   readonly notes: readonly string[];
   /** the Services read (Kubernetes `Service` objects), by host */
   readonly services?: ReadonlyMap<string, ServiceInfo>;
+  /** the workloads read (Deployments, StatefulSets, Argo Rollouts): what serves a backend */
+  readonly workloads?: readonly WorkloadInfo[];
+}
+
+/** What the simulation reads of a workload: its name and its pods' labels. */
+export interface WorkloadInfo {
+  /** `Deployment default/mocka-s2` */
+  readonly name: string;
+  readonly namespace: string;
+  /** the labels of its pod template */
+  readonly labels: { readonly [key: string]: string };
+}
+
+/**
+ * The workloads whose pods serve `backend`: those in the Service's namespace that its selector and the subset's
+ * labels select. Undefined when the mesh holds no workload, or no Service with a selector for the host (its pods
+ * cannot be told from other services' then).
+ */
+export function workloadsOf(
+  mesh: Mesh, backend: { readonly host: string } | undefined, subsetLabels: { readonly [key: string]: string } | undefined,
+): string[] | undefined {
+  const selector = backend ? mesh.services?.get(backend.host)?.selector : undefined;
+  if (!mesh.workloads?.length || !selector) return undefined;
+  const namespace = backend!.host.split('.')[1];
+  const all = { ...selector, ...subsetLabels };
+  return mesh.workloads.filter(w => w.namespace === namespace && Object.entries(all).every(([k, v]) => w.labels[k] === v)).map(w => w.name);
 }
 
 /** What the simulation reads of a Service. */
@@ -143,6 +169,8 @@ export interface ServiceInfo {
   readonly appProtocols: ReadonlyMap<number, string>;
   /** false: no selector, so its endpoints are EndpointSlices that someone else writes */
   readonly selects: boolean;
+  /** its selector, when it has one */
+  readonly selector?: { readonly [key: string]: string };
 }
 
 /** `namespace/name` of a table, or its name alone. */

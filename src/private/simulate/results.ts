@@ -3,7 +3,7 @@
  * with its trace, and the lane marker each hop carries on (a routing header, or an entry of the baggage header).
  */
 import { ChainPath, labelsOf, Outcome, reasonOf, Step } from './engine';
-import { Mesh, RouteDestination, RouteTable } from './mesh';
+import { Mesh, RouteDestination, RouteTable, workloadsOf } from './mesh';
 import { baggageEntry, changedPath, edited, hostOf, Request } from './request';
 import type { ChainPathResult, ForwardedRequest, Hop, LaneMarker, SimulationOptions } from '../../simulation';
 import { BAGGAGE_HEADER, isBaggageKey, parseBaggageEntryPattern } from '../model/marker';
@@ -78,6 +78,7 @@ export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outc
   const d = o.destination;
   const route = table.routes[routeIndex];
   const labels = labelsOf(mesh, o.served);
+  const workloads = workloadsOf(mesh, o.served, labels);
   const leaving = arrived ? { ...req, headers: edited(req.headers, d) } : req;
   // a lane in baggage stays in the request (sidecars only match it): the lane whose entry the rule matched
   const set = marks(header, d) ?? (header.baggageKey !== undefined ? entryLane(route, header.baggageKey) : undefined);
@@ -102,6 +103,7 @@ export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outc
     marker: { header: marker.header, value: set ?? marker.value },
     reason: reasonOf(table, routeIndex, o),
     labels: labels ? { ...labels } : undefined,
+    ...(workloads ? { workloads } : {}),
     ...(notes.length ? { notes } : {}),
   };
 }

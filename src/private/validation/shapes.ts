@@ -16,6 +16,7 @@ import { Mode } from '../../mode';
 import { Propagation } from '../../propagation';
 import { RoutePlacement } from '../../route';
 import { Target } from '../../target';
+import { LaneClock } from '../../workload';
 
 const stringMatch = made(() => StringMatch, 'StringMatch.exact(), .prefix() or .regex()');
 const requestMatch = strict({
@@ -42,8 +43,12 @@ const laneServices = strict({ selector: stringMap, ports: list(laneServicePort) 
 const gatewayEntryPoint = strict({ gateways: list(text), hosts: opt(list(text)), namespace: opt(text), name: opt(text) });
 const sidecarEntryPoint = strict({ hosts: opt(list(text)), namespace: opt(text), name: opt(text) });
 const destinationRuleOptions = strict({ namespace: opt(text), name: opt(text) });
-const laneGroupService = strict({ name: text, namespace: text, port: opt(num), laneServices: opt(laneServices) });
-const laneGroupLane = strict({ name: text, services: list(text), podLabels: stringMap });
+const workloadOverrides = strict({ image: opt(text), env: opt(stringMap), replicas: opt(num), container: opt(text) });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const construct = made(() => (require('constructs') as typeof import('constructs')).Construct, 'a construct: an ApiObject (a KubeDeployment, one from Include) or a cdk8s-plus workload');
+const laneGroupService = strict({ name: text, namespace: text, port: opt(num), laneServices: opt(laneServices), workload: opt(construct) });
+const laneGroupLane = strict({ name: text, services: list(text), podLabels: stringMap, workloads: opt(map(workloadOverrides)), expires: opt(text) });
+const laneExpiry = strict({ warnDays: opt(num), clock: opt(made(() => LaneClock, 'LaneClock.system() or LaneClock.fixed()')) });
 const laneGroupIngress = strict({
   gateway: text,
   entryService: text,
@@ -95,6 +100,7 @@ export const SHAPES = {
     asmGeneratedNamespace: opt(text),
     ingress: opt(laneGroupIngress),
     routeOptions: opt(routeOptions),
+    expiry: opt(laneExpiry),
   }),
   Lane: lane,
   LaneDestination: laneDestination,
@@ -110,6 +116,8 @@ export const SHAPES = {
   LaneGroupService: laneGroupService,
   LaneGroupLane: laneGroupLane,
   LaneGroupIngress: laneGroupIngress,
+  WorkloadOverrides: workloadOverrides,
+  LaneExpiry: laneExpiry,
   SimulatedRequest: strict({
     headers: opt(stringMap),
     multiValueHeaders: opt(map(list(text))),

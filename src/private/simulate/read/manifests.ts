@@ -10,7 +10,7 @@ import { Gateway, readGateway, readNamespace } from './gateway';
 import { HttpRouteSource, Read, readHttpRoute, routeContext, routeTables } from './httproute';
 import { qualifyHost, serviceHost } from '../../model/group';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../../model/types';
-import { Mesh, RuleSource, ServiceInfo, SubsetLabels } from '../mesh';
+import { Mesh, RuleSource, ServiceInfo, SubsetLabels, WorkloadInfo } from '../mesh';
 import { RawTable, readVirtualService } from './virtual-service';
 import { aliasBudget, parseYamlText } from './yaml';
 import { brief, list, show } from '../../validation/values';
@@ -132,8 +132,22 @@ function readService(m: Manifest, clusterDomain: string, services: Map<string, S
     if (name !== undefined) portNames.set(name, port);
     return port;
   });
-  const selects = spec.selector !== undefined && spec.selector !== null && Object.keys(textMap(`${source} spec.selector`, spec.selector)).length > 0;
-  services.set(serviceHost(text(`${source} metadata.name`, md.name), md.namespace ?? 'default', clusterDomain), { ports, portNames, appProtocols, selects });
+  const selector = spec.selector !== undefined && spec.selector !== null ? textMap(`${source} spec.selector`, spec.selector) : {};
+  const selects = Object.keys(selector).length > 0;
+  services.set(serviceHost(text(`${source} metadata.name`, md.name), md.namespace ?? 'default', clusterDomain), { ports, portNames, appProtocols, selects, ...(selects ? { selector } : {}) });
+}
+
+/** The kinds of workload read, as `apiVersion kind`: what serves a Service's pods. */
+const WORKLOADS = ['apps/v1 Deployment', 'apps/v1 StatefulSet', 'argoproj.io/v1alpha1 Rollout'];
+
+/** A workload: its name and its pods' labels. */
+function readWorkload(m: Manifest): WorkloadInfo {
+  const source = sourceOf(m);
+  const md = metadataOf(m, source);
+  const template = optionalMapping(`${source} spec.template`, optionalMapping(`${source} spec`, m.obj.spec)?.template);
+  const labels = textMap(`${source} spec.template.metadata.labels`, optionalMapping(`${source} spec.template.metadata`, template?.metadata)?.labels ?? {});
+  const namespace = md.namespace ?? 'default';
+  return { name: `${m.obj.kind} ${namespace}/${text(`${source} metadata.name`, md.name)}`, namespace, labels };
 }
 
 function addRule(rules: Map<string, RuleSource[]>, host: string, rule: RuleSource): void {
@@ -169,6 +183,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   const gateways = new Map<string, Gateway>();
   const namespaces = new Map<string, { [key: string]: string }>();
   const services = new Map<string, ServiceInfo>();
+  const workloads: WorkloadInfo[] = [];
   const routeNotes: string[] = [];
   const skipped = new Map<string, number>();
   for (const m of manifests) {
@@ -209,6 +224,8 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
       readOne(m, () => readService(m, clusterDomain, services));
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'DestinationRule') {
       readOne(m, () => readSubsets(m, clusterDomain, subsets, rules));
+    } else if (WORKLOADS.includes(`${apiVersion} ${kind}`)) {
+      readOne(m, () => workloads.push(readWorkload(m)));
     } else {
       skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
     }
@@ -247,7 +264,7 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
     const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
     throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes)${read}`);
   }
-  return { tables: resolved.tables, subsets, rules, notes, forwarded: generated.forwarded, services };
+  return { tables: resolved.tables, subsets, rules, notes, forwarded: generated.forwarded, services, workloads };
 }
 
 /** What the lenient reader left out, and why. */

@@ -1,0 +1,127 @@
+/**
+ * A lane's fork of a baseline workload, from the baseline's manifest as it synthesizes: the same spec with the lane's
+ * pod labels added to its selector and pod template and the lane's overrides applied. And what makes a baseline
+ * impossible to fork: a selector that would also select the forks' pods.
+ */
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Fork, WORKLOAD_KINDS, WorkloadPlan } from '../model/workloads';
+import { list, show } from '../validation/values';
+
+type Labels = { readonly [key: string]: string };
+
+/** A manifest's field, or undefined when it is not an object. */
+function obj(x: unknown): { [k: string]: any } | undefined {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) ? x as { [k: string]: any } : undefined;
+}
+
+/** Labels as the fork has them: the baseline lane's taken off (its subsets must not select the fork), the fork's lane's added. */
+export function forkLabels(labels: Labels | undefined, fork: Fork): { [key: string]: string } {
+  const out: { [key: string]: string } = { ...labels };
+  for (const key of fork.baselineKeys) delete out[key];
+  return { ...out, ...fork.podLabels };
+}
+
+/** The fork's spec: the baseline's, with the lane's labels on its selector and pod template, and its overrides. */
+export function forkSpec(baselineSpec: unknown, fork: Fork): { [k: string]: any } {
+  const spec = JSON.parse(JSON.stringify(baselineSpec ?? {}));
+  spec.selector = { ...spec.selector, matchLabels: forkLabels(spec.selector?.matchLabels, fork) };
+  spec.template = { ...spec.template, metadata: { ...spec.template?.metadata, labels: forkLabels(spec.template?.metadata?.labels, fork) } };
+  const o = fork.overrides;
+  if (o.replicas !== undefined) spec.replicas = o.replicas;
+  if (o.image === undefined && o.env === undefined) return spec;
+  const containers: Array<{ [k: string]: any }> = spec.template.spec?.containers ?? [];
+  const container = o.container === undefined ? containers[0] : containers.find(c => c.name === o.container);
+  if (!container) {
+    throw new Error(`lane ${show(fork.lane)} workloads.${fork.service}: ${o.container === undefined ? 'the pod template has no container'
+      : `the pod template has no container ${show(o.container)} (containers: ${list(containers.map(c => String(c.name)))})`}`);
+  }
+  if (o.image !== undefined) container.image = o.image;
+  if (o.env !== undefined) {
+    const env: Array<{ [k: string]: any }> = container.env ?? [];
+    for (const [name, value] of Object.entries(o.env)) {
+      const at = env.findIndex(e => e.name === name);
+      if (at >= 0) env[at] = { name, value };
+      else env.push({ name, value });
+    }
+    container.env = env;
+  }
+  return spec;
+}
+
+/** True when `selector` selects a pod labelled `labels`. */
+function selects(selector: Labels, labels: Labels): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+const text = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ');
+
+/**
+ * What keeps `manifest` (a service's baseline workload, as it synthesizes) from being forked into the plan's lanes:
+ * no `matchLabels`, `matchExpressions`, a selector the baseline lane's labels contradict, or one that would also
+ * select a fork's pods; and two forks whose selectors select each other's pods.
+ */
+export function baselineProblems(where: string, manifest: unknown, service: string, plan: WorkloadPlan): string[] {
+  const m = obj(manifest) ?? {};
+  const what = `${m.kind} ${m.metadata?.namespace ?? 'default'}/${m.metadata?.name}`;
+  const spec = obj(m.spec) ?? {};
+  if (m.kind === 'Rollout' && spec.workloadRef !== undefined) {
+    return [`${where}: ${what} refers to its pods' workload (workloadRef); give the workload it refers to instead`];
+  }
+  const selector = obj(spec.selector);
+  const matchLabels = obj(selector?.matchLabels);
+  if (!matchLabels || Object.keys(matchLabels).length === 0) return [`${where}: ${what} has no spec.selector.matchLabels; a fork adds its lane's labels to them`];
+  if (selector?.matchExpressions !== undefined) return [`${where}: ${what} selects with spec.selector.matchExpressions, which a fork cannot narrow to its lane; select with matchLabels only`];
+  const templateLabels: Labels = obj(obj(obj(spec.template)?.metadata)?.labels) ?? {};
+  const contradicted = Object.entries(plan.baselineLabels).filter(([k, v]) => matchLabels[k] !== undefined && matchLabels[k] !== v);
+  if (contradicted.length > 0) {
+    return [`${where}: ${what} selects ${text(Object.fromEntries(contradicted.map(([k]) => [k, matchLabels[k]])))}, but its lane (the baseline) labels its pods ${text(Object.fromEntries(contradicted))}; make them agree`];
+  }
+  const forks = plan.forks.filter(f => f.service === service);
+  const problems: string[] = [];
+  const overlapping = forks.filter(f => selects(matchLabels, forkLabels(templateLabels, f)));
+  if (overlapping.length > 0) {
+    const add = Object.fromEntries(Object.entries(plan.baselineLabels).filter(([k]) => matchLabels[k] === undefined));
+    problems.push(`${where}: the selector of ${what} (${text(matchLabels)}) also selects the pods of its forks (lanes ${list(overlapping.map(f => f.lane))}); `
+      + `add ${text(add)} to its spec.selector.matchLabels. A selector cannot change in a cluster: the ${m.kind} must be deleted and created again `
+      + `(kubectl delete ${String(m.kind).toLowerCase()} ${m.metadata?.name} -n ${m.metadata?.namespace ?? 'default'}, then apply)`);
+  }
+  for (const a of forks) {
+    for (const b of forks.filter(f => f !== a)) {
+      if (selects(forkLabels(matchLabels, a), forkLabels(templateLabels, b))) {
+        problems.push(`${where}: the fork of lane ${show(a.lane)} would select the pods of lane ${show(b.lane)}'s fork (${text(a.podLabels)} within ${text(b.podLabels)}); give the lanes podLabels that tell them apart`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The workload object of a `workload` prop: an ApiObject of a workload kind, or a cdk8s-plus workload's. */
+export function workloadObject(where: string, workload: Construct): ApiObject {
+  const inner = (workload as { apiObject?: unknown }).apiObject;
+  const o = ApiObject.isApiObject(workload) ? workload : ApiObject.isApiObject(inner) ? inner : undefined;
+  if (!o) throw new Error(`${where} must be a Deployment, StatefulSet or Rollout (an ApiObject, or a cdk8s-plus workload), got a construct ${show(workload.node.path)}`);
+  if (!WORKLOAD_KINDS.includes(`${o.apiVersion} ${o.kind}`)) {
+    throw new Error(`${where} is a ${o.apiVersion} ${o.kind} (${show(o.node.path)}); a lane forks a Deployment, StatefulSet or Rollout (${list(WORKLOAD_KINDS)})`);
+  }
+  return o;
+}
+
+/** A JSON pointer's segment for `key` (RFC 6901). */
+const segment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * The forks of one service's baseline workload, one per lane of the plan that holds the service, named
+ * `<workload>-<lane>` in the baseline's namespace; the baseline's pod template gets the baseline lane's labels.
+ * The forks are made from the baseline as it synthesizes (later changes to it, patches included, carry over).
+ */
+export function forkWorkload(scope: Construct, baseline: ApiObject, service: string, plan: WorkloadPlan): ApiObject[] {
+  for (const [k, v] of Object.entries(plan.baselineLabels)) baseline.addJsonPatch(JsonPatch.add(`/spec/template/metadata/labels/${segment(k)}`, v));
+  const { labels, namespace } = baseline.metadata.toJson() as { labels?: Labels; namespace?: string };
+  return plan.forks.filter(f => f.service === service).map(f => new ApiObject(scope, `Workload-${service}-${f.lane}`, {
+    apiVersion: baseline.apiVersion,
+    kind: baseline.kind,
+    metadata: { name: `${baseline.name}-${f.lane}`, namespace, labels: forkLabels(labels, f) },
+    spec: Lazy.any({ produce: () => forkSpec((baseline.toJson() as { spec?: unknown }).spec, f) }),
+  }));
+}
