@@ -56,7 +56,7 @@ export function withLanes(p: ChainPathResult): string {
     const name = hop.host.split('.')[0];
     // a hop served by a subset (a 503, a redirect or an unknown answer has none: it stays as the trace writes it)
     const subset = hop.backend?.subset;
-    if (subset === undefined) return part;
+    if (subset === undefined) return `${name}${servedBy(part.slice(name.length), hop)}`;
     // the subset is said after the name now: a hop without labels keeps only what else its parentheses held
     const rest = part.slice(name.length).replace(`(subset ${subset}, `, '(').replace(`(subset ${subset})`, '');
     return `${name}/${subset}${servedBy(rest, hop)}`;
