@@ -65,6 +65,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.8.0',
     // reads the fonts whose metrics scripts/font-metrics.ts vendors for the diagram tests
     'opentype.js@^2.0.0',
+    // a cdk8s-plus Deployment as a lane's baseline workload (test/workloads.test.ts)
+    'cdk8s-plus-33@^2.5.57',
     '@types/opentype.js@^1.3.10',
   ],
 

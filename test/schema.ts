@@ -140,11 +140,12 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   const key = `${apiVersion}/${kind}`;
   let validate = validators.get(key);
   if (validate) return validate;
-  if (apiVersion === 'v1') {
-    // a core object: its definition in the Kubernetes 1.33 schema (crds/k8s/)
+  if (apiVersion === 'v1' || apiVersion === 'apps/v1') {
+    // a core or apps object: its definition in the Kubernetes 1.33 schema (crds/k8s/)
     const definitions = JSON.parse(fs.readFileSync(bundlePath('k8s'), 'utf-8')).definitions;
-    const name = Object.keys(definitions).find(d => definitions[d]['x-kubernetes-group-version-kind']?.some((g: any) => g.group === '' && g.version === 'v1' && g.kind === kind));
-    if (!name) throw new Error(`schema conformance: ${kind} (v1) is not in the Kubernetes schema`);
+    const [group, version] = apiVersion === 'v1' ? ['', 'v1'] : apiVersion.split('/');
+    const name = Object.keys(definitions).find(d => definitions[d]['x-kubernetes-group-version-kind']?.some((g: any) => g.group === group && g.version === version && g.kind === kind));
+    if (!name) throw new Error(`schema conformance: ${kind} (${apiVersion}) is not in the Kubernetes schema`);
     const compiler = new (ajv().default)({ allErrors: true, strict: false, validateFormats: false });
     const prepared = prepare(definitions);
     // apiVersion, kind and metadata are checked apart

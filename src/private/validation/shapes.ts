@@ -45,7 +45,7 @@ const sidecarEntryPoint = strict({ hosts: opt(list(text)), namespace: opt(text),
 const destinationRuleOptions = strict({ namespace: opt(text), name: opt(text) });
 const workloadOverrides = strict({ image: opt(text), env: opt(stringMap), replicas: opt(num), container: opt(text) });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const construct = made(() => (require('constructs') as typeof import('constructs')).Construct, 'a construct: an ApiObject (a KubeDeployment, one from Include) or a cdk8s-plus workload');
+const construct = made(() => (require('constructs') as typeof import('constructs')).Construct, 'a workload construct (an ApiObject such as a KubeDeployment or one from Include, or a cdk8s-plus workload)');
 const laneGroupService = strict({ name: text, namespace: text, port: opt(num), laneServices: opt(laneServices), workload: opt(construct) });
 const laneGroupLane = strict({ name: text, services: list(text), podLabels: stringMap, workloads: opt(map(workloadOverrides)), expires: opt(text) });
 const laneExpiry = strict({ warnDays: opt(num), clock: opt(made(() => LaneClock, 'LaneClock.system() or LaneClock.fixed()')) });
