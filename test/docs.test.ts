@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import { runCli } from './helpers';
 import { ROOT } from './repo';
-import { HeaderMatch, LaneGroup, LaneRouting, Propagation, StringMatch, Target } from '../src';
+import { HeaderMatch, LaneClock, LaneGroup, LaneGroupLane, LaneRouting, Propagation, StringMatch, Target } from '../src';
 import { ANALYZERS } from '../src/private/analysis/analyze';
 
 const REPO = 'https://github.com/cdk8s-traffic-lanes/cdk8s-traffic-lanes';
@@ -123,6 +123,20 @@ describe('docs/errors.md', () => {
     lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }],
     ...props,
   });
+  /** A group whose service has a baseline Deployment selecting `selector`, synthesized on 2026-12-11. */
+  const withWorkload = (selector: { [k: string]: string }, lane: object = { name: 's2', services: ['mocka'], podLabels: { version: 'v2' } }) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'chart');
+    const workload = new ApiObject(chart, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mocka', namespace: 'default' },
+      spec: { selector: { matchLabels: selector }, template: { metadata: { labels: selector }, spec: { containers: [{ name: 'a', image: 'a' }] } } },
+    });
+    new LaneGroup(chart, 'g', {
+      name: 'g', target: Target.ISTIO, services: [{ name: 'mocka', namespace: 'default', workload }], baseline: 's1',
+      lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, lane as LaneGroupLane], expiry: { clock: LaneClock.fixed('2026-12-11') },
+    });
+    app.synthYaml();
+  };
   const twoRoutings = (a: object, b: object) => {
     const app = Testing.app();
     const chart = new Chart(app, 'chart');
@@ -192,6 +206,11 @@ describe('docs/errors.md', () => {
     () => routing({ rules: [rule({ matches: [{ headers: [{ name: 'env', exact: 'dev' }] }], split: [{ lane: 's2' }] })] }),
     () => twoRoutings({ sidecar: { name: 'vs' } }, { sidecar: { name: 'vs' }, host: 'mockb.default.svc.cluster.local' }),
     () => twoRoutings({}, {}),
+    () => group({ lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, { name: 's2', services: ['mocka'], podLabels: { version: 'v2' }, workloads: { mocka: {} } }] }),
+    () => group({ services: [{ name: 'mocka', namespace: 'default', workload: new ApiObject(new Chart(Testing.app(), 'c'), 's', { apiVersion: 'v1', kind: 'Service' }) }] }),
+    () => group({ lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, { name: 's2', services: ['mocka'], podLabels: { version: 'v2' }, expires: '2026-02-30' }] }),
+    () => withWorkload({ app: 'mocka' }),
+    () => withWorkload({ app: 'mocka', version: 'v1' }, { name: 'pr-123', services: ['mocka'], podLabels: { version: 'pr-123' }, expires: '2026-12-10' }),
     () => cli('bad.yaml', virtualService('"50"'), 'simulate'),
     () => cli('dep.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n', 'simulate'),
     () => cli('ok.yaml', read('test/fixtures/permissive-scenario-virtualservices.yaml'), 'simulate', '--down', 's9'),

@@ -10,6 +10,7 @@ import { synth } from './helpers';
 import { ROOT } from './repo';
 import { assertConforms } from './schema';
 import { MockChain } from '../examples/chain';
+import { ChainWithWorkloads } from '../examples/workloads';
 import * as lib from '../src';
 
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
@@ -198,10 +199,13 @@ describe('README', () => {
 
   describe('CLI transcripts run against the built binary', () => {
     // every "$ npx cdk8s-lanes ..." transcript in a plain ``` block; "..." stands for lines left out
-    const transcripts = blocks('').flatMap(b => b.split(/^(?=\$ npx cdk8s-lanes )/m)).filter(t => t.startsWith('$ npx cdk8s-lanes '));
+    const transcripts = PAGES.flatMap(page => blocks('', [page]).flatMap(b => b.split(/^(?=\$ npx cdk8s-lanes )/m))
+      .filter(t => t.startsWith('$ npx cdk8s-lanes ')).map(text => ({ text, page })));
     // what `npx cdk8s synth` writes to dist/ for the README's apps: the quick start, and the LaneGroup app
     let quickStartDir: string;
     let chain: string;
+    // the chain with its Services and Deployments (docs/workloads.md)
+    let workloads: string;
 
     beforeAll(() => {
       const app = (files: { [name: string]: string }) => {
@@ -216,24 +220,25 @@ describe('README', () => {
       fs.mkdirSync(path.join(quickStartDir, 'dist-main'));
       fs.writeFileSync(path.join(quickStartDir, 'dist-main', 'lanes.k8s.yaml'), main70);
       chain = app({ 'mock-chain.k8s.yaml': cdk8s.Yaml.stringify(...synth(new MockChain(cdk8s.Testing.app(), 'mock-chain', { target: lib.Target.ISTIO }))) });
+      workloads = app({ 'chain-workloads.k8s.yaml': cdk8s.Yaml.stringify(...synth(new ChainWithWorkloads(cdk8s.Testing.app(), 'chain-workloads', { target: lib.Target.ISTIO }))) });
     });
-    afterAll(() => [quickStartDir, chain].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
+    afterAll(() => [quickStartDir, chain, workloads].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
-    const cli = (command: string) => {
+    const cli = (command: string, page?: string) => {
       const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2]).slice(2);
-      const cwd = args.includes('--chain') ? chain : quickStartDir;
+      const cwd = page === 'docs/workloads.md' ? workloads : args.includes('--chain') ? chain : quickStartDir;
       const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js'), ...args], { cwd, encoding: 'utf-8' });
       expect(r.status).toBe(args[0] === 'diff' ? 1 : 0); // diff: 1 when traffic changed
       return r.stdout;
     };
 
     test('the pages hold the transcripts', () => {
-      expect(transcripts.map(t => t.split('\n')[0].split(' ')[3]).sort()).toEqual(['diff', 'explain', 'simulate', 'simulate', 'simulate', 'simulate']);
+      expect(transcripts.map(t => t.text.split('\n')[0].split(' ')[3]).sort()).toEqual(['diff', 'explain', 'simulate', 'simulate', 'simulate', 'simulate', 'simulate']);
     });
 
-    test.each(transcripts.map(t => [t.split('\n')[0], t]))('%s', (_title, transcript) => {
-      const [command, ...expected] = transcript.trimEnd().split('\n');
-      const actual = cli(command.slice(2)).trimEnd().split('\n');
+    test.each(transcripts.map(t => [t.text.split('\n')[0], t]))('%s', (_title, transcript) => {
+      const [command, ...expected] = transcript.text.trimEnd().split('\n');
+      const actual = cli(command.slice(2), transcript.page).trimEnd().split('\n');
       // the shown lines appear in the real output, in order; "..." skips lines
       let at = 0;
       for (const line of expected) {

@@ -261,7 +261,9 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
   }
   if (resolved.tables.length === 0 && services.size === 0 && !options.allowEmpty) {
     const origins = [...new Set(manifests.map(m => m.origin).filter((o): o is string => o !== undefined))];
-    const read = skipped.size ? `; read: ${[...skipped].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
+    const kinds = new Map(skipped);
+    for (const w of workloads) kinds.set(w.name.split(' ')[0], (kinds.get(w.name.split(' ')[0]) ?? 0) + 1);
+    const read = kinds.size ? `; read: ${[...kinds].map(([k, n]) => `${brief(k)} (${n})`).join(', ')}` : '';
     throw new Error(`no VirtualService found${origins.length ? ` in ${list(origins)}` : ''} (apiVersion networking.istio.io/*, kind VirtualService, with hosts; or gateway.networking.k8s.io/v1 HTTPRoutes)${read}`);
   }
   return { tables: resolved.tables, subsets, rules, notes, forwarded: generated.forwarded, services, workloads };
