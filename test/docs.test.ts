@@ -128,12 +128,18 @@ describe('docs/errors.md', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'chart');
     const workload = new ApiObject(chart, 'd', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mocka', namespace: 'default' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'mocka', namespace: 'default' },
       spec: { selector: { matchLabels: selector }, template: { metadata: { labels: selector }, spec: { containers: [{ name: 'a', image: 'a' }] } } },
     });
     new LaneGroup(chart, 'g', {
-      name: 'g', target: Target.ISTIO, services: [{ name: 'mocka', namespace: 'default', workload }], baseline: 's1',
-      lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, lane as LaneGroupLane], expiry: { clock: LaneClock.fixed('2026-12-11') },
+      name: 'g',
+      target: Target.ISTIO,
+      services: [{ name: 'mocka', namespace: 'default', workload }],
+      baseline: 's1',
+      lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, lane as LaneGroupLane],
+      expiry: { clock: LaneClock.fixed('2026-12-11') },
     });
     app.synthYaml();
   };

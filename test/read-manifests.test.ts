@@ -1,7 +1,7 @@
 // How the simulator reads manifests: the documents of YAML files (empty ones, Lists), how objects are named in
 // results and errors, which kinds of which API groups it reads, DestinationRules and Services with the messages
 // that name their broken fields, the lenient reader, the typed field reads, and the backends of HTTPRoutes.
-import { ServiceInfo } from '../src/private/simulate/mesh';
+import { ServiceInfo, workloadsOf } from '../src/private/simulate/mesh';
 import { readBackendRef } from '../src/private/simulate/read/backends';
 import { integer, mapping, optionalList, optionalMapping, optionalText } from '../src/private/simulate/read/fields';
 import { locationOf, Manifest, parseYaml, readMesh, readMeshLeniently, sourceOf } from '../src/private/simulate/read/manifests';
@@ -272,7 +272,7 @@ describe('Services', () => {
   test('a Service is read by host (namespace default when none), with its ports, port names and app protocols', () => {
     const mesh = read(front, service({ selector: { app: 'api' }, ports: [{ name: 'http', port: 80, appProtocol: 'http' }, { port: 81 }] }, { name: 'api' }));
     expect(mesh.services).toEqual(new Map([['api.default.svc.cluster.local', {
-      ports: [80, 81], portNames: new Map([['http', 80]]), appProtocols: new Map([[80, 'http']]), selects: true,
+      ports: [80, 81], portNames: new Map([['http', 80]]), appProtocols: new Map([[80, 'http']]), selects: true, selector: { app: 'api' },
     }]]));
   });
 
@@ -297,6 +297,44 @@ describe('Services', () => {
   ])('a broken %s is an error naming the field', (_, spec, metadata, message) => {
     const name = metadata === undefined ? 'shop/web' : 'shop/(unnamed)';
     expect(() => read(front, service(spec, metadata))).toThrow(new Error(`y (document 2): Service ${name} ${message}`));
+  });
+});
+
+describe('workloads', () => {
+  const workload = (kind: string, name: string, labels: unknown, apiVersion = 'apps/v1', namespace = 'shop') => ({
+    apiVersion, kind, metadata: { name, namespace }, spec: { template: { metadata: { labels } } },
+  });
+
+  test('Deployments, StatefulSets and Argo Rollouts are read with their pods\' labels (namespace default when none); other kinds are skipped', () => {
+    const mesh = read(front, workload('Deployment', 'web', { app: 'web' }), { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { template: { metadata: { labels: { app: 'db' } } } } },
+      workload('Rollout', 'web-canary', { app: 'web', track: 'canary' }, 'argoproj.io/v1alpha1'), workload('Deployment', 'old', { app: 'old' }, 'extensions/v1beta1'),
+      workload('DaemonSet', 'agent', { app: 'agent' }));
+    expect(mesh.workloads).toEqual([
+      { name: 'Deployment shop/web', namespace: 'shop', labels: { app: 'web' } },
+      { name: 'StatefulSet default/db', namespace: 'default', labels: { app: 'db' } },
+      { name: 'Rollout shop/web-canary', namespace: 'shop', labels: { app: 'web', track: 'canary' } },
+    ]);
+    expect(mesh.notes).toEqual(['skipped 2 objects of kinds the simulation does not read: Deployment (1), DaemonSet (1)']);
+    expect(read(front, workload('Deployment', 'bare', undefined)).workloads).toEqual([{ name: 'Deployment shop/bare', namespace: 'shop', labels: {} }]);
+  });
+
+  test('a workload whose pods\' labels are not text is refused by name; files of workloads alone say what was read', () => {
+    expect(() => read(front, workload('Deployment', 'web', { app: 1 }))).toThrow('y (document 2): Deployment shop/web spec.template.metadata.labels.app: must be a string, got 1');
+    expect(() => read(workload('Deployment', 'web', {}), workload('Rollout', 'r', {}, 'argoproj.io/v1alpha1'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }))
+      .toThrow(/; read: ConfigMap \(1\), Deployment \(1\), Rollout \(1\)$/);
+  });
+
+  test('the workloads of a backend: the Service\'s selector and the subset\'s labels, in the Service\'s namespace; unknown without a Service', () => {
+    const pods = [workload('Deployment', 'web', { app: 'web', version: 'v1' }), workload('Deployment', 'web-v2', { app: 'web', version: 'v2' }),
+      workload('Deployment', 'other', { app: 'web', version: 'v2' }, 'apps/v1', 'elsewhere'), workload('Deployment', 'api', { app: 'api', version: 'v2' })];
+    const mesh = read(front, service({ selector: { app: 'web' }, ports: [{ port: 80 }] }), ...pods);
+    expect(workloadsOf(mesh, { host: WEB }, { version: 'v2' })).toEqual(['Deployment shop/web-v2']);
+    expect(workloadsOf(mesh, { host: WEB }, undefined)).toEqual(['Deployment shop/web', 'Deployment shop/web-v2']);
+    expect(workloadsOf(mesh, { host: WEB }, { version: 'v9' })).toEqual([]);
+    expect(workloadsOf(mesh, undefined, undefined)).toBeUndefined();
+    expect(workloadsOf(read(front, ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();
+    expect(workloadsOf(read(front, service({ ports: [{ port: 80 }] }), ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();
+    expect(workloadsOf(read(front, service({ selector: { app: 'web' }, ports: [{ port: 80 }] })), { host: WEB }, { version: 'v2' })).toBeUndefined();
   });
 });
 

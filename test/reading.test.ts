@@ -64,6 +64,7 @@ describe('ASM lane groups: the routing ASM generates', () => {
       notes: [],
       forwarded: ['x-trace'],
       services: new Map(),
+      workloads: [],
     });
   });
 
@@ -392,7 +393,7 @@ describe('manifests', () => {
     expect(() => read(front, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels: { a: 1 } } })).toThrow('y (document 2): Namespace n metadata.labels.a: must be a string, got 1');
     expect(() => read(front, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: '80' }] } })).toThrow('y (document 2): Service s spec.ports[0].port: must be an integer from 1 to 65535, got "80"');
     const mesh = read(front, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'shop' }, spec: { selector: { app: 's' }, ports: [{ port: 80, appProtocol: 'kubernetes.io/h2c' }, { port: 81 }] } });
-    expect(mesh.services).toEqual(new Map([['s.shop.svc.cluster.local', { ports: [80, 81], portNames: new Map(), appProtocols: new Map([[80, 'kubernetes.io/h2c']]), selects: true }]]));
+    expect(mesh.services).toEqual(new Map([['s.shop.svc.cluster.local', { ports: [80, 81], portNames: new Map(), appProtocols: new Map([[80, 'kubernetes.io/h2c']]), selects: true, selector: { app: 's' } }]]));
   });
 
   test('a lane whose swimlane-group label names no group read is noted; one without the label too', () => {
