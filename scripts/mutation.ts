@@ -35,20 +35,20 @@ interface Group {
 
 export const GROUPS: { [name: string]: Group } = {
   validation: {
-    mutate: ['src/private/validation/**/*.ts', 'src/match.ts', 'src/propagation.ts', 'src/route.ts', 'src/rule.ts', 'src/lane.ts', 'src/entry-point.ts'],
-    tests: ['values', 'shape', 'match', 'checks', 'boundary'],
+    mutate: ['src/private/validation/**/*.ts', 'src/match.ts', 'src/propagation.ts', 'src/route.ts', 'src/rule.ts', 'src/lane.ts', 'src/entry-point.ts', 'src/workload.ts'],
+    tests: ['values', 'shape', 'match', 'checks', 'boundary', 'workloads'],
   },
   model: {
     mutate: ['src/private/model/**/*.ts'],
-    tests: ['model', 'lane-routing', 'gateway-api', 'lane-group', 'baggage', 'one-model'],
+    tests: ['model', 'lane-routing', 'gateway-api', 'lane-group', 'baggage', 'one-model', 'workloads'],
   },
   render: {
     mutate: ['src/private/render/**/*.ts'],
-    tests: ['render', 'lane-routing', 'lane-group', 'baggage', 'gateway-api', 'examples'],
+    tests: ['render', 'lane-routing', 'lane-group', 'baggage', 'gateway-api', 'examples', 'workloads'],
   },
   simulation: {
     mutate: ['src/private/simulate/**/*.ts', 'src/lane-simulator.ts'],
-    tests: ['engine', 'read-manifests', 'read-virtual-service', 'read-httproute', 'httproute', 'gateways', 'reading', 'simulation', 'diff', 'conformance', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties'],
+    tests: ['engine', 'read-manifests', 'read-virtual-service', 'read-httproute', 'httproute', 'gateways', 'reading', 'simulation', 'diff', 'conformance', 'differential', 'gateway-api', 'baggage', 'one-model', 'boundary', 'properties', 'workloads'],
   },
   analysis: {
     mutate: ['src/private/analysis/**/*.ts'],
@@ -56,15 +56,15 @@ export const GROUPS: { [name: string]: Group } = {
   },
   diagram: {
     mutate: ['src/private/diagram/**/*.ts'],
-    tests: ['diagram', 'diagram-fonts'],
+    tests: ['diagram', 'diagram-fonts', 'workloads'],
   },
   constructs: {
     mutate: ['src/lane-routing.ts', 'src/lane-group.ts'],
-    tests: ['lane-routing', 'lane-group', 'one-model', 'junk', 'lane-group-properties'],
+    tests: ['lane-routing', 'lane-group', 'one-model', 'junk', 'lane-group-properties', 'workloads'],
   },
   cli: {
     mutate: ['src/cli/**/*.ts'],
-    tests: ['cli', 'check', 'diff', 'diagram', 'boundary'],
+    tests: ['cli', 'check', 'diff', 'diagram', 'boundary', 'workloads'],
   },
 };
 
