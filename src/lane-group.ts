@@ -26,9 +26,6 @@ import { LaneRule } from './rule';
 import { ChainPathResult, SimulatedRequest, SimulationOptions } from './simulation';
 import { Target } from './target';
 
-/** Warnings printed once per process (cdk8s validates an app more than once per synth). */
-const WARNED = new Set<string>();
-
 /** The construct id of the root VirtualService that delegates to ASM's for `svc`. */
 function delegateId(svc: GroupService): string {
   return `DelegateVirtualService-${svc.name}`;
@@ -262,11 +259,13 @@ export class LaneGroup extends Construct {
       this.workloads.push(...forkWorkload(this, baseline, s.name, plan));
       return [{ service: s.name, baseline }];
     });
+    // each warning once (cdk8s validates an app more than once per synth)
+    const warned = new Set<string>();
     this.node.addValidation({
       validate: () => {
         const { errors, warnings } = expiryFindings(context, plan);
-        for (const w of warnings.filter(x => !WARNED.has(x))) {
-          WARNED.add(w);
+        for (const w of warnings.filter(x => !warned.has(x))) {
+          warned.add(w);
           process.emitWarning(w, { code: 'CDK8S_LANES_EXPIRY' });
         }
         return [...errors, ...baselines.flatMap(b => baselineProblems(`${context}: service ${show(b.service)}`, b.baseline.toJson(), b.service, plan))];

@@ -14,8 +14,11 @@ import { runCli, synth } from './helpers';
 import { runs } from './runs';
 import { assertConforms } from './schema';
 import { ChainWithWorkloads, CHAIN } from '../examples/workloads';
-import { LaneClock, LaneGroup, LaneGroupProps, LaneSimulator, Mode, Target } from '../src';
+import { LaneClock, LaneGroup, LaneGroupProps, LaneSimulator, Mode, Target, WorkloadOverrides } from '../src';
 import { analyze } from '../src/private/analysis/analyze';
+import { normalizeGroup } from '../src/private/model/group';
+import { expiryFindings, Fork, planWorkloads, WorkloadPlan } from '../src/private/model/workloads';
+import { baselineProblems, forkLabels, forkSpec } from '../src/private/render/workloads';
 
 const TARGETS = [Target.ASM, Target.ISTIO, Target.GATEWAY_API];
 
@@ -361,5 +364,117 @@ describe('property: on every target, each subset selects exactly its lane\'s wor
         }
       }
     }), { numRuns: runs(40) });
+  });
+});
+
+describe('the fork and the checks, function by function', () => {
+  const fork = (over: Partial<Fork> = {}): Fork => ({ service: 'web', lane: 's2', podLabels: { version: 'v2' }, baselineKeys: ['version'], overrides: {}, ...over });
+  const plan = (forks: Fork[], baselineLabels: { [k: string]: string } = { version: 'v1' }): WorkloadPlan =>
+    ({ baselineLabels, services: ['web'], forks, expiring: [], warnDays: 7, clock: LaneClock.fixed('2026-12-06') });
+  const deployment = (spec: unknown, metadata: object = { name: 'web', namespace: 'shop' }, kind = 'Deployment') => ({ kind, metadata, spec });
+
+  test('forkSpec: labels on a spec without selector or template; overrides only where given; a missing container by name or none', () => {
+    expect(forkSpec(undefined, fork())).toEqual({ selector: { matchLabels: { version: 'v2' } }, template: { metadata: { labels: { version: 'v2' } } } });
+    const base = { replicas: 3, selector: { matchLabels: { app: 'web', version: 'v1' } }, template: { metadata: { labels: { app: 'web', version: 'v1' } }, spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1', env: [{ name: 'X', value: '1' }] }] } } };
+    const envOnly = forkSpec(base, fork({ overrides: { env: { Y: '2' } } }));
+    expect(envOnly.template.spec.containers).toEqual([{ name: 'a', image: 'a:1', env: [{ name: 'Y', value: '2' }] }, { name: 'b', image: 'b:1', env: [{ name: 'X', value: '1' }] }]);
+    expect(envOnly.replicas).toBe(3);
+    const imageOnly = forkSpec(base, fork({ overrides: { image: 'b:2', container: 'b' } }));
+    expect(imageOnly.template.spec.containers).toEqual([{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:2', env: [{ name: 'X', value: '1' }] }]);
+    expect(forkSpec(base, fork({ overrides: { replicas: 1 } })).template.spec.containers).toEqual(base.template.spec.containers);
+    expect(base.template.metadata.labels).toEqual({ app: 'web', version: 'v1' }); // the baseline's spec is not changed
+    expect(thrown(() => forkSpec({ template: {} }, fork({ overrides: { image: 'x' } })))).toBe('lane "s2" workloads.web: the pod template has no container');
+    expect(thrown(() => forkSpec(base, fork({ overrides: { env: {}, container: 'c' } })))).toBe('lane "s2" workloads.web: the pod template has no container "c" (containers: a, b)');
+  });
+
+  test('forkLabels: the baseline lane\'s keys off, the lane\'s on', () => {
+    expect(forkLabels({ app: 'web', version: 'v1', tier: 'x' }, fork({ baselineKeys: ['version', 'tier'] }))).toEqual({ app: 'web', version: 'v2' });
+    expect(forkLabels(undefined, fork())).toEqual({ version: 'v2' });
+  });
+
+  test('baselineProblems: each problem, with the object named as kubectl names it', () => {
+    const narrow = { selector: { matchLabels: { app: 'web', version: 'v1' } }, template: { metadata: { labels: { app: 'web', version: 'v1' } } } };
+    expect(baselineProblems('W', deployment(narrow), 'web', plan([fork()]))).toEqual([]);
+    expect(baselineProblems('W', deployment({ workloadRef: { name: 'x' } }, { name: 'web' }, 'Rollout'), 'web', plan([fork()])))
+      .toEqual(['W: Rollout default/web refers to its pods\' workload (workloadRef); give the workload it refers to instead']);
+    expect(baselineProblems('W', deployment({ workloadRef: { name: 'x' } }), 'web', plan([fork()]))).toEqual(['W: Deployment shop/web has no spec.selector.matchLabels; a fork adds its lane\'s labels to them']);
+    for (const spec of [undefined, 'x', { selector: 'x' }, { selector: { matchLabels: ['a'] } }, { selector: { matchLabels: {} } }]) {
+      expect(baselineProblems('W', deployment(spec), 'web', plan([fork()]))).toEqual(['W: Deployment shop/web has no spec.selector.matchLabels; a fork adds its lane\'s labels to them']);
+    }
+    expect(baselineProblems('W', [], 'web', plan([fork()]))).toEqual(['W: undefined default/undefined has no spec.selector.matchLabels; a fork adds its lane\'s labels to them']);
+    expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web' }, matchExpressions: [] } }), 'web', plan([fork()])))
+      .toEqual(['W: Deployment shop/web selects with spec.selector.matchExpressions, which a fork cannot narrow to its lane; select with matchLabels only']);
+    expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web', version: 'v0', tier: 't' } } }), 'web', plan([fork()], { version: 'v1', tier: 't', zone: 'z' })))
+      .toEqual(['W: Deployment shop/web selects version: v0, but its lane (the baseline) labels its pods version: v1; make them agree']);
+    // the labels to add: the baseline lane's that the selector lacks; the template's labels count for the forks' pods
+    expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web', tier: 't' } }, template: { metadata: { labels: { app: 'web', tier: 't' } } } }, { name: 'web' }), 'web',
+      plan([fork(), fork({ lane: 's3', podLabels: { version: 'v3' } }), fork({ service: 'api' })], { version: 'v1', tier: 't' }))).toEqual([
+      'W: the selector of Deployment default/web (app: web, tier: t) also selects the pods of its forks (lanes s2, s3); add version: v1 to its spec.selector.matchLabels. '
+        + 'A selector cannot change in a cluster: the Deployment must be deleted and created again (kubectl delete deployment web -n default, then apply)',
+    ]);
+    expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'api' } } } }), 'web', plan([fork()]))).toEqual([]);
+    expect(baselineProblems('W', deployment(narrow), 'web', plan([fork({ podLabels: { track: 'a' } }), fork({ lane: 's3', podLabels: { track: 'a', tier: 'x' } })]))).toEqual([
+      'W: the fork of lane "s2" would select the pods of lane "s3"\'s fork (track: a within track: a, tier: x); give the lanes podLabels that tell them apart',
+    ]);
+  });
+
+  test('planWorkloads: the forks of the services with a workload, the baseline lane wherever it is listed; the expiring lanes', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const d = baseline(chart, 'mocka');
+    const props: LaneGroupProps = {
+      name: 'g',
+      target: Target.ISTIO,
+      baseline: 's1',
+      expiry: { warnDays: 0 },
+      services: [{ name: 'mocka', namespace: 'default', workload: d }, { name: 'mockb', namespace: 'default' }],
+      lanes: [{ name: 's2', services: ['mocka', 'mockb'], podLabels: { version: 'v2' }, expires: '2026-12-31' }, { name: 's1', services: ['mocka', 'mockb'], podLabels: { version: 'v1', tier: 'a' } }],
+    };
+    const p = planWorkloads(normalizeGroup('G', props), props);
+    expect({ ...p, clock: undefined }).toEqual({
+      baselineLabels: { version: 'v1', tier: 'a' },
+      services: ['mocka'],
+      warnDays: 0,
+      clock: undefined,
+      forks: [{ service: 'mocka', lane: 's2', podLabels: { version: 'v2' }, baselineKeys: ['version', 'tier'], overrides: {} }],
+      expiring: [{ lane: 's2', lastDay: '2026-12-31' }],
+    });
+    expect(thrown(() => planWorkloads(normalizeGroup('G', props), { ...props, expiry: { warnDays: 3651 } }))).toBe('G: expiry.warnDays must be an integer from 0 to 3650, got 3651');
+    expect(planWorkloads(normalizeGroup('G', props), { ...props, expiry: { warnDays: 3650 } }).warnDays).toBe(3650);
+    expect(planWorkloads(normalizeGroup('G', props), { ...props, expiry: undefined }).warnDays).toBe(7);
+  });
+
+  test('planWorkloads: overrides at their limits, and what is refused', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const d = baseline(chart, 'mocka');
+    const withOverrides = (o: WorkloadOverrides, expires?: string) => {
+      const props: LaneGroupProps = {
+        name: 'g',
+        target: Target.ISTIO,
+        baseline: 's1',
+        services: [{ name: 'mocka', namespace: 'default', workload: d }],
+        lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, { name: 's2', services: ['mocka'], podLabels: { version: 'v2' }, workloads: { mocka: o }, expires }],
+      };
+      return () => planWorkloads(normalizeGroup('G', props), props);
+    };
+    expect(withOverrides({ image: 'a:1', env: { '_a.b-c': '' }, replicas: 2_147_483_647, container: 'app' })().forks[0].overrides.replicas).toBe(2_147_483_647);
+    expect(thrown(withOverrides({ replicas: 2_147_483_648 }))).toBe('G: lane "s2" workloads.mocka.replicas must be a whole number from 0, got 2147483648');
+    expect(thrown(withOverrides({ replicas: -1 }))).toBe('G: lane "s2" workloads.mocka.replicas must be a whole number from 0, got -1');
+    expect(thrown(withOverrides({ image: '' }))).toBe('G: lane "s2" workloads.mocka.image must be an image reference without spaces, such as "registry.example.com/mocka:2.1", got ""');
+    expect(thrown(withOverrides({ env: { 'A B': 'x' } }))).toMatch(/^G: lane "s2" workloads\.mocka\.env: "A B" is not an environment variable name/);
+    expect(thrown(withOverrides({ container: 'App' }))).toMatch(/^G: lane "s2" workloads\.mocka\.container must be a DNS-1123 label/);
+    for (const day of ['2026-1-01', 'x2026-12-01', '2026-12-01x', '2026-12-32']) expect(thrown(withOverrides({}, day))).toMatch(/^G: lane "s2" expires must be a date YYYY-MM-DD/);
+    expect(thrown(withOverrides({}, 20261201 as any))).toMatch(/^G: lane "s2" expires must be a date YYYY-MM-DD .*, got 20261201$/);
+  });
+
+  test('expiryFindings: the boundaries of the last day and of the warning days, lane by lane', () => {
+    const at = (time: string, warnDays = 2) => expiryFindings('G', { ...plan([]), warnDays, clock: LaneClock.fixed(time), expiring: [{ lane: 'a', lastDay: '2026-12-10' }, { lane: 'b', lastDay: '2026-12-20' }] });
+    expect(at('2026-12-08T23:59:59Z')).toEqual({ errors: [], warnings: [] });
+    expect(at('2026-12-09')).toEqual({ errors: [], warnings: ['G: lane "a" expires after 2026-12-10 (2 days left); remove it when its work is merged, or move its expires date'] });
+    expect(at('2026-12-11')).toEqual({ errors: ['G: lane "a" expired: its last day was 2026-12-10 (today is 2026-12-11); remove the lane, or move its expires date'], warnings: [] });
+    expect(at('2026-12-20T12:00:00Z', 0).warnings).toEqual([]);
+  });
+
+  test('LaneClock.fixed takes ISO 8601 only, anchored; a number is no time', () => {
+    for (const bad of ['x2026-12-06', '2026-12-06x', '2026-12-06T10:00:00', 20261206 as any]) expect(thrown(() => LaneClock.fixed(bad))).toMatch(/^LaneClock\.fixed\(\): time must be/);
   });
 });

@@ -97,7 +97,10 @@ function checkOverrides(where: string, o: WorkloadOverrides): void {
 
 /** True for a real calendar day written `YYYY-MM-DD`. */
 function isDay(text: string): boolean {
-  return typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  // a day past the month's end parses as invalid, or (Feb 30) as another day
+  const at = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(at) && new Date(at).toISOString().startsWith(text);
 }
 
 /**
