@@ -478,3 +478,33 @@ describe('the fork and the checks, function by function', () => {
     for (const bad of ['x2026-12-06', '2026-12-06x', '2026-12-06T10:00:00', 20261206 as any]) expect(thrown(() => LaneClock.fixed(bad))).toMatch(/^LaneClock\.fixed\(\): time must be/);
   });
 });
+
+describe('the workloads in the CLI\'s answers', () => {
+  const vs = (http: object[]) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web', namespace: 'shop' }, spec: { hosts: ['web.shop.svc.cluster.local'], http } });
+  const svc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector: { app: name }, ports: [{ port: 80 }] } });
+  const pods = (name: string, labels: object) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop' }, spec: { template: { metadata: { labels } } } });
+  const run = (objects: object[], ...args: string[]) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workloads-cli-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'mesh.yaml'), Yaml.stringify(...objects));
+      return runCli('simulate', path.join(dir, 'mesh.yaml'), '-n', '10', ...args).out;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('a subset no DestinationRule defines: every workload the Service selects, listed', () => {
+    const out = run([vs([{ route: [{ destination: { host: 'web.shop.svc.cluster.local', subset: 'v2' } }] }]), svc('web'), pods('web', { app: 'web', version: 'v1' }), pods('web-v2', { app: 'web', version: 'v2' })],
+      '--chain', 'web');
+    expect(out).toContain('\nweb/v2(Deployment web, Deployment web-v2)  100%');
+  });
+
+  test('the workloads column: its header, and an empty cell for a backend whose Service the files lack', () => {
+    const out = run([
+      vs([{ route: [{ destination: { host: 'web.shop.svc.cluster.local' }, weight: 50 }, { destination: { host: 'api.shop.svc.cluster.local', subset: 'v1' }, weight: 50 }] }]),
+      svc('web'), pods('web', { app: 'web' }),
+    ], '--host', 'web.shop.svc.cluster.local');
+    expect(out).toMatch(/\nsubset +probability +sampled \(n=10, seed 1\) +lane marker x-asm-prefer-tag +workloads\n/);
+    expect(out).toMatch(/\n\(any endpoint\) +50% +\d+ +\(unset\) +Deployment web\nv1 +50% +\d+ +\(unset\) *\n/);
+  });
+});

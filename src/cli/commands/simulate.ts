@@ -170,8 +170,8 @@ export function simulate(sim: LaneSimulator, given: Options, out: (s: string) =>
   for (const [key, p] of dist) {
     const these = result.outcomes.filter(x => served(x) === key);
     const markers = [...new Set(these.map(x => x.marker.value ?? '(unset)'))];
-    const workloads = [...new Set(these.filter(x => x.workloads !== undefined).map(workloadText))];
-    rows.push([paint(key, key === UNAVAILABLE ? RED : ''), pct(p), String(counts.get(key)), markers.join(', '), ...(withWorkloads ? [workloads.join(', ')] : [])]);
+    // the outcomes of one subset have the same backend, and so the same workloads
+    rows.push([paint(key, key === UNAVAILABLE ? RED : ''), pct(p), String(counts.get(key)), markers.join(', '), ...(withWorkloads ? [workloadText(these[0])] : [])]);
   }
   out(table(rows));
   for (const x of result.outcomes.filter(y => y.viaFallback || y.failed)) out(`\n${pct(x.probability)}: ${x.reason}`);
