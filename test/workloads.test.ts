@@ -387,6 +387,21 @@ describe('the fork and the checks, function by function', () => {
     expect(thrown(() => forkSpec(base, fork({ overrides: { env: {}, container: 'c' } })))).toBe('lane "s2" workloads.web: the pod template has no container "c" (containers: a, b)');
   });
 
+  test('a label key with a prefix is patched onto the baseline\'s pod template as a JSON pointer escapes it', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const d = baseline(chart, 'mocka', { 'app': 'mocka', 'lanes.example.com/lane': 'base' });
+    new LaneGroup(chart, 'g', {
+      name: 'g',
+      target: Target.ISTIO,
+      services: [{ name: 'mocka', namespace: 'default', workload: d }],
+      baseline: 's1',
+      lanes: [{ name: 's1', services: ['mocka'], podLabels: { 'lanes.example.com/lane': 'base', 'tier': 'web' } }, { name: 's2', services: ['mocka'], podLabels: { 'lanes.example.com/lane': 's2' } }],
+    });
+    const out = synth(chart);
+    expect(byName(out, 'Deployment', 'mocka').spec.template.metadata.labels).toEqual({ 'app': 'mocka', 'lanes.example.com/lane': 'base', 'tier': 'web' });
+    expect(byName(out, 'Deployment', 'mocka-s2').spec.template.metadata.labels).toEqual({ 'app': 'mocka', 'lanes.example.com/lane': 's2' });
+  });
+
   test('forkLabels: the baseline lane\'s keys off, the lane\'s on', () => {
     expect(forkLabels({ app: 'web', version: 'v1', tier: 'x' }, fork({ baselineKeys: ['version', 'tier'] }))).toEqual({ app: 'web', version: 'v2' });
     expect(forkLabels(undefined, fork())).toEqual({ version: 'v2' });
@@ -398,7 +413,7 @@ describe('the fork and the checks, function by function', () => {
     expect(baselineProblems('W', deployment({ workloadRef: { name: 'x' } }, { name: 'web' }, 'Rollout'), 'web', plan([fork()])))
       .toEqual(['W: Rollout default/web refers to its pods\' workload (workloadRef); give the workload it refers to instead']);
     expect(baselineProblems('W', deployment({ workloadRef: { name: 'x' } }), 'web', plan([fork()]))).toEqual(['W: Deployment shop/web has no spec.selector.matchLabels; a fork adds its lane\'s labels to them']);
-    for (const spec of [undefined, 'x', { selector: 'x' }, { selector: { matchLabels: ['a'] } }, { selector: { matchLabels: {} } }]) {
+    for (const spec of [undefined, 'x', { selector: 'x' }, { selector: { matchLabels: ['a'] } }, { selector: { matchLabels: 'app' } }, { selector: { matchLabels: {} } }]) {
       expect(baselineProblems('W', deployment(spec), 'web', plan([fork()]))).toEqual(['W: Deployment shop/web has no spec.selector.matchLabels; a fork adds its lane\'s labels to them']);
     }
     expect(baselineProblems('W', [], 'web', plan([fork()]))).toEqual(['W: undefined default/undefined has no spec.selector.matchLabels; a fork adds its lane\'s labels to them']);

@@ -12,6 +12,7 @@ type Labels = { readonly [key: string]: string };
 
 /** A manifest's field, or undefined when it is not an object. */
 function obj(x: unknown): { [k: string]: any } | undefined {
+  // Stryker disable next-line ConditionalExpression: null passes for an object only to be read as none by every caller (`?? {}`, `!`)
   return x !== null && typeof x === 'object' && !Array.isArray(x) ? x as { [k: string]: any } : undefined;
 }
 
@@ -63,15 +64,17 @@ const text = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}: $
  */
 export function baselineProblems(where: string, manifest: unknown, service: string, plan: WorkloadPlan): string[] {
   const m = obj(manifest) ?? {};
-  const what = `${m.kind} ${m.metadata?.namespace ?? 'default'}/${m.metadata?.name}`;
+  const md = obj(m.metadata) ?? {};
+  const namespace = md.namespace ?? 'default';
+  const what = `${m.kind} ${namespace}/${md.name}`;
   const spec = obj(m.spec) ?? {};
   if (m.kind === 'Rollout' && spec.workloadRef !== undefined) {
     return [`${where}: ${what} refers to its pods' workload (workloadRef); give the workload it refers to instead`];
   }
-  const selector = obj(spec.selector);
-  const matchLabels = obj(selector?.matchLabels);
+  const selector = obj(spec.selector) ?? {};
+  const matchLabels = obj(selector.matchLabels);
   if (!matchLabels || Object.keys(matchLabels).length === 0) return [`${where}: ${what} has no spec.selector.matchLabels; a fork adds its lane's labels to them`];
-  if (selector?.matchExpressions !== undefined) return [`${where}: ${what} selects with spec.selector.matchExpressions, which a fork cannot narrow to its lane; select with matchLabels only`];
+  if (selector.matchExpressions !== undefined) return [`${where}: ${what} selects with spec.selector.matchExpressions, which a fork cannot narrow to its lane; select with matchLabels only`];
   const templateLabels: Labels = obj(obj(obj(spec.template)?.metadata)?.labels) ?? {};
   const contradicted = Object.entries(plan.baselineLabels).filter(([k, v]) => matchLabels[k] !== undefined && matchLabels[k] !== v);
   if (contradicted.length > 0) {
@@ -84,7 +87,7 @@ export function baselineProblems(where: string, manifest: unknown, service: stri
     const add = Object.fromEntries(Object.entries(plan.baselineLabels).filter(([k]) => matchLabels[k] === undefined));
     problems.push(`${where}: the selector of ${what} (${text(matchLabels)}) also selects the pods of its forks (lanes ${list(overlapping.map(f => f.lane))}); `
       + `add ${text(add)} to its spec.selector.matchLabels. A selector cannot change in a cluster: the ${m.kind} must be deleted and created again `
-      + `(kubectl delete ${String(m.kind).toLowerCase()} ${m.metadata?.name} -n ${m.metadata?.namespace ?? 'default'}, then apply)`);
+      + `(kubectl delete ${String(m.kind).toLowerCase()} ${md.name} -n ${namespace}, then apply)`);
   }
   for (const a of forks) {
     for (const b of forks.filter(f => f !== a)) {
@@ -107,8 +110,8 @@ export function workloadObject(where: string, workload: Construct): ApiObject {
   return o;
 }
 
-/** A JSON pointer's segment for `key` (RFC 6901). */
-const segment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+/** A JSON pointer's segment for a label key (RFC 6901: a label key has no '~', and at most one '/'). */
+const segment = (key: string) => key.replace('/', '~1');
 
 /**
  * The forks of one service's baseline workload, one per lane of the plan that holds the service, named
