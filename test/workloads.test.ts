@@ -477,7 +477,7 @@ describe('the fork and the checks, function by function', () => {
     expect(thrown(withOverrides({ image: '' }))).toBe('G: lane "s2" workloads.mocka.image must be an image reference without spaces, such as "registry.example.com/mocka:2.1", got ""');
     expect(thrown(withOverrides({ env: { 'A B': 'x' } }))).toMatch(/^G: lane "s2" workloads\.mocka\.env: "A B" is not an environment variable name/);
     expect(thrown(withOverrides({ container: 'App' }))).toMatch(/^G: lane "s2" workloads\.mocka\.container must be a DNS-1123 label/);
-    for (const day of ['2026-1-01', 'x2026-12-01', '2026-12-01x', '2026-12-32']) expect(thrown(withOverrides({}, day))).toMatch(/^G: lane "s2" expires must be a date YYYY-MM-DD/);
+    for (const day of ['2026-1-01', 'x2026-12-01', '2026-12-01x', '2026-12-32', '2026-12', '2026']) expect(thrown(withOverrides({}, day))).toMatch(/^G: lane "s2" expires must be a date YYYY-MM-DD/);
     expect(thrown(withOverrides({}, 20261201 as any))).toMatch(/^G: lane "s2" expires must be a date YYYY-MM-DD .*, got 20261201$/);
   });
 

@@ -98,6 +98,7 @@ function checkOverrides(where: string, o: WorkloadOverrides): void {
 
 /** True for a real calendar day written `YYYY-MM-DD`. */
 function isDay(text: string): boolean {
+  // without this test a month ("2026-12") would pass for its first day
   // Stryker disable next-line Regex: a date with text around it does not parse below (a number is tested as its text)
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   // a day past the month's end parses as invalid, or (Feb 30) as another day
