@@ -320,6 +320,11 @@ describe('workloads', () => {
 
   test('a workload whose pods\' labels are not text is refused by name; files of workloads alone say what was read', () => {
     expect(() => read(front, workload('Deployment', 'web', { app: 1 }))).toThrow('y (document 2): Deployment shop/web spec.template.metadata.labels.app: must be a string, got 1');
+    const broken = (spec: unknown) => () => read(front, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec });
+    expect(broken(5)).toThrow('y (document 2): Deployment shop/web spec: must be a mapping (an object), got 5');
+    expect(broken({ template: 5 })).toThrow('y (document 2): Deployment shop/web spec.template: must be a mapping (an object), got 5');
+    expect(broken({ template: { metadata: 5 } })).toThrow('y (document 2): Deployment shop/web spec.template.metadata: must be a mapping (an object), got 5');
+    expect(broken({ template: { metadata: { labels: 5 } } })).toThrow('y (document 2): Deployment shop/web spec.template.metadata.labels: must be a mapping (an object), got 5');
     expect(() => read(workload('Deployment', 'web', {}), workload('Rollout', 'r', {}, 'argoproj.io/v1alpha1'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }))
       .toThrow(/; read: ConfigMap \(1\), Deployment \(1\), Rollout \(1\)$/);
   });
@@ -335,6 +340,10 @@ describe('workloads', () => {
     expect(workloadsOf(read(front, ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();
     expect(workloadsOf(read(front, service({ ports: [{ port: 80 }] }), ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();
     expect(workloadsOf(read(front, service({ selector: { app: 'web' }, ports: [{ port: 80 }] })), { host: WEB }, { version: 'v2' })).toBeUndefined();
+    // a mesh made without Services or workloads (the tests' own) tells none
+    const { services: _s, ...noServices } = mesh;
+    const { workloads: _w, ...noWorkloads } = mesh;
+    expect([workloadsOf(noServices, { host: WEB }, undefined), workloadsOf(noWorkloads, { host: WEB }, undefined)]).toEqual([undefined, undefined]);
   });
 });
 

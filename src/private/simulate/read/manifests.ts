@@ -10,6 +10,7 @@ import { Gateway, readGateway, readNamespace } from './gateway';
 import { HttpRouteSource, Read, readHttpRoute, routeContext, routeTables } from './httproute';
 import { qualifyHost, serviceHost } from '../../model/group';
 import { DEFAULT_ASM_GENERATED_NAMESPACE, DEFAULT_CLUSTER_DOMAIN } from '../../model/types';
+import { WORKLOAD_KINDS } from '../../model/workloads';
 import { Mesh, RuleSource, ServiceInfo, SubsetLabels, WorkloadInfo } from '../mesh';
 import { RawTable, readVirtualService } from './virtual-service';
 import { aliasBudget, parseYamlText } from './yaml';
@@ -137,9 +138,6 @@ function readService(m: Manifest, clusterDomain: string, services: Map<string, S
   services.set(serviceHost(text(`${source} metadata.name`, md.name), md.namespace ?? 'default', clusterDomain), { ports, portNames, appProtocols, selects, ...(selects ? { selector } : {}) });
 }
 
-/** The kinds of workload read, as `apiVersion kind`: what serves a Service's pods. */
-const WORKLOADS = ['apps/v1 Deployment', 'apps/v1 StatefulSet', 'argoproj.io/v1alpha1 Rollout'];
-
 /** A workload: its name and its pods' labels. */
 function readWorkload(m: Manifest): WorkloadInfo {
   const source = sourceOf(m);
@@ -224,7 +222,8 @@ export function readMesh(manifests: readonly Manifest[], options: ReadOptions = 
       readOne(m, () => readService(m, clusterDomain, services));
     } else if (apiVersion.startsWith('networking.istio.io/') && kind === 'DestinationRule') {
       readOne(m, () => readSubsets(m, clusterDomain, subsets, rules));
-    } else if (WORKLOADS.includes(`${apiVersion} ${kind}`)) {
+    } else if (WORKLOAD_KINDS.includes(`${apiVersion} ${kind}`)) {
+      // the workloads a lane forks are the workloads read: what serves a Service's pods
       readOne(m, () => workloads.push(readWorkload(m)));
     } else {
       skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
