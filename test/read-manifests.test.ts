@@ -325,6 +325,8 @@ describe('workloads', () => {
     expect(broken({ template: 5 })).toThrow('y (document 2): Deployment shop/web spec.template: must be a mapping (an object), got 5');
     expect(broken({ template: { metadata: 5 } })).toThrow('y (document 2): Deployment shop/web spec.template.metadata: must be a mapping (an object), got 5');
     expect(broken({ template: { metadata: { labels: 5 } } })).toThrow('y (document 2): Deployment shop/web spec.template.metadata.labels: must be a mapping (an object), got 5');
+    expect(() => read(front, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'shop' }, spec: {} }))
+      .toThrow('y (document 2): Deployment shop/(unnamed) metadata.name: must be a string, got undefined');
     expect(() => read(workload('Deployment', 'web', {}), workload('Rollout', 'r', {}, 'argoproj.io/v1alpha1'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }))
       .toThrow(/; read: ConfigMap \(1\), Deployment \(1\), Rollout \(1\)$/);
   });
