@@ -255,7 +255,7 @@ export class LaneGroup extends Construct {
     const plan = planWorkloads(this.model, props);
     const baselines = props.services.flatMap((s, i) => {
       if (s.workload === undefined) return [];
-      const baseline = workloadObject(`${context}: services[${i}].workload`, s.workload);
+      const baseline = workloadObject(`${context}: services[${i}].workload`, s.workload, s.namespace);
       this.workloads.push(...forkWorkload(this, baseline, s.name, plan));
       return [{ service: s.name, baseline }];
     });
@@ -268,7 +268,17 @@ export class LaneGroup extends Construct {
           warned.add(w);
           process.emitWarning(w, { code: 'CDK8S_LANES_EXPIRY' });
         }
-        return [...errors, ...baselines.flatMap(b => baselineProblems(`${context}: service ${show(b.service)}`, b.baseline.toJson(), b.service, plan))];
+        return [...errors, ...baselines.flatMap(b => {
+          const where = `${context}: service ${show(b.service)}`;
+          let manifest: unknown;
+          try {
+            manifest = b.baseline.toJson();
+          } catch (e) {
+            // the baseline lane's labels are patched onto its pod template's labels, which must be there
+            return [`${where}: ${b.baseline.kind} ${show(b.baseline.node.path)} cannot take the baseline lane's labels on spec.template.metadata.labels (${(e as Error).message}); give its pod template labels`];
+          }
+          return baselineProblems(where, manifest, b.service, plan);
+        })];
       },
     });
   }

@@ -45,7 +45,8 @@ export class LaneClock {
   public static fixed(time: string): LaneClock {
     // Stryker disable next-line Regex: Date.parse refuses what comes before a date too
     const at = /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(time) ? Date.parse(time) : NaN;
-    if (Number.isNaN(at)) throw new Error(`LaneClock.fixed(): time must be an ISO 8601 date such as "2026-12-06" or a date and time such as "2026-12-06T09:30:00Z", got ${JSON.stringify(time)}`);
+    // a day past the month's end parses as a day of the next month: refused, as an expiry date is
+    if (Number.isNaN(at) || new Date(Date.parse(`${time.slice(0, 10)}T00:00:00Z`)).toISOString().slice(0, 10) !== time.slice(0, 10)) throw new Error(`LaneClock.fixed(): time must be an ISO 8601 date such as "2026-12-06" or a date and time such as "2026-12-06T09:30:00Z", got ${JSON.stringify(time)}`);
     return new LaneClock(at);
   }
 

@@ -338,6 +338,9 @@ describe('workloads', () => {
     expect(workloadsOf(mesh, { host: WEB }, { version: 'v2' })).toEqual(['Deployment shop/web-v2']);
     expect(workloadsOf(mesh, { host: WEB }, undefined)).toEqual(['Deployment shop/web', 'Deployment shop/web-v2']);
     expect(workloadsOf(mesh, { host: WEB }, { version: 'v9' })).toEqual([]);
+    // a Service that selects one version serves no other, whatever the subset says
+    const v1Only = read(front, service({ selector: { app: 'web', version: 'v1' }, ports: [{ port: 80 }] }), ...pods);
+    expect([workloadsOf(v1Only, { host: WEB }, { version: 'v2' }), workloadsOf(v1Only, { host: WEB }, { version: 'v1' })]).toEqual([[], ['Deployment shop/web']]);
     expect(workloadsOf(mesh, undefined, undefined)).toBeUndefined();
     expect(workloadsOf(read(front, ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();
     expect(workloadsOf(read(front, service({ ports: [{ port: 80 }] }), ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();

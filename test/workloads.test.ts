@@ -169,7 +169,8 @@ describe('refusals', () => {
     const app = Testing.app();
     group(new Chart(app, 'c'), Target.ISTIO, {}, name => ({ app: name }));
     expect(thrown(() => app.synthYaml())).toContain('LaneGroup "c/g": service "mocka": the selector of Deployment default/mocka (app: mocka) also selects the pods of its forks (lanes s2); '
-      + 'add version: v1 to its spec.selector.matchLabels. A selector cannot change in a cluster: the Deployment must be deleted and created again (kubectl delete deployment mocka -n default, then apply)');
+      + 'add version: v1 to its spec.selector.matchLabels. A selector cannot change in a cluster: recreate the Deployment without stopping its pods '
+      + '(kubectl delete deployment mocka -n default --cascade=orphan, apply, then delete its old ReplicaSet once the new pods are ready)');
   });
 
   test('a fork of a service that has no baseline workload', () => {
@@ -203,6 +204,33 @@ describe('refusals', () => {
     ['warning days that are no whole number', { expiry: { warnDays: -1 } }, 'expiry.warnDays must be an integer from 0 to 3650, got -1'],
   ])('%s', (_name, props, message) => {
     expect(thrown(() => group(new Chart(Testing.app(), 'c'), Target.ISTIO, props))).toBe(`LaneGroup "c/g": ${message}`);
+  });
+
+  test('a baseline in another namespace than its service is refused; a fork goes to its baseline\'s namespace, none included', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const other = new ApiObject(chart, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mocka', namespace: 'other' } });
+    expect(thrown(() => new LaneGroup(chart, 'g', {
+      name: 'g', target: Target.ISTIO, services: [{ name: 'mocka', namespace: 'default', workload: other }], lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }], baseline: 's1',
+    }))).toBe('LaneGroup "c/g": services[0].workload Deployment other/mocka is in namespace "other", but its service is in "default"; a Service selects the pods of its own namespace only');
+    const app = Testing.app();
+    const plain = new Chart(app, 'plain');
+    const bare = new ApiObject(plain, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mocka' }, spec: { selector: { matchLabels: { app: 'mocka', version: 'v1' } }, template: { metadata: { labels: { app: 'mocka', version: 'v1' } } } } });
+    const g = new LaneGroup(new Chart(app, 'lanes', { namespace: 'lanes' }), 'g', {
+      name: 'g',
+      target: Target.ISTIO,
+      services: [{ name: 'mocka', namespace: 'default', workload: bare }],
+      baseline: 's1',
+      lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, { name: 's2', services: ['mocka'], podLabels: { version: 'v2' } }],
+    });
+    expect(g.workloads[0].toJson().metadata).toEqual({ name: 'mocka-s2', labels: { version: 'v2' } });
+  });
+
+  test('a baseline whose pod template has no labels: the message says so, not the JSON patch', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const d = new ApiObject(chart, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mocka', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'mocka' } }, template: {} } });
+    new LaneGroup(chart, 'g', { name: 'g', target: Target.ISTIO, services: [{ name: 'mocka', namespace: 'default', workload: d }], lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }], baseline: 's1' });
+    expect(thrown(() => app.synthYaml())).toMatch(/LaneGroup "c\/g": service "mocka": Deployment "c\/d" cannot take the baseline lane's labels on spec\.template\.metadata\.labels \(.*\); give its pod template labels/);
   });
 
   test('a workload that is no Deployment, StatefulSet or Rollout; a construct with no workload in it', () => {
@@ -277,6 +305,7 @@ describe('preview lanes', () => {
     expect(now).toBeGreaterThanOrEqual(before);
     expect(now).toBeLessThanOrEqual(Date.now());
     expect(LaneClock.fixed('2026-12-06T09:30:00+01:00').now().toISOString()).toBe('2026-12-06T08:30:00.000Z');
+    expect(thrown(() => LaneClock.fixed('2026-02-30'))).toMatch(/^LaneClock\.fixed\(\): time must be/);
     expect(thrown(() => LaneClock.fixed('06/12/2026'))).toBe('LaneClock.fixed(): time must be an ISO 8601 date such as "2026-12-06" or a date and time such as "2026-12-06T09:30:00Z", got "06/12/2026"');
     expect(thrown(() => LaneClock.fixed('2026-13-01'))).toMatch(/^LaneClock\.fixed\(\): time must be/);
   });
@@ -402,6 +431,12 @@ describe('the fork and the checks, function by function', () => {
     expect(byName(out, 'Deployment', 'mocka-s2').spec.template.metadata.labels).toEqual({ 'app': 'mocka', 'lanes.example.com/lane': 's2' });
   });
 
+  test('forkSpec: containers and env that are not lists are named; a container named for replicas alone must exist', () => {
+    expect(thrown(() => forkSpec({ template: { spec: { containers: 'x' } } }, fork({ overrides: { image: 'y' } })))).toBe('lane "s2" workloads.web: the pod template\'s containers must be a list of containers, got "x"');
+    expect(thrown(() => forkSpec({ template: { spec: { containers: [{ name: 'a', env: 'x' }] } } }, fork({ overrides: { env: { A: '1' } } })))).toBe('lane "s2" workloads.web: the container\'s env must be a list, got "x"');
+    expect(thrown(() => forkSpec({ template: { spec: { containers: [{ name: 'a' }] } } }, fork({ overrides: { container: 'b', replicas: 1 } })))).toBe('lane "s2" workloads.web: the pod template has no container "b" (containers: a)');
+  });
+
   test('forkLabels: the baseline lane\'s keys off, the lane\'s on', () => {
     expect(forkLabels({ app: 'web', version: 'v1', tier: 'x' }, fork({ baselineKeys: ['version', 'tier'] }))).toEqual({ app: 'web', version: 'v2' });
     expect(forkLabels(undefined, fork())).toEqual({ version: 'v2' });
@@ -425,7 +460,24 @@ describe('the fork and the checks, function by function', () => {
     expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web', tier: 't' } }, template: { metadata: { labels: { app: 'web', tier: 't' } } } }, { name: 'web' }), 'web',
       plan([fork(), fork({ lane: 's3', podLabels: { version: 'v3' } }), fork({ service: 'api' })], { version: 'v1', tier: 't' }))).toEqual([
       'W: the selector of Deployment default/web (app: web, tier: t) also selects the pods of its forks (lanes s2, s3); add version: v1 to its spec.selector.matchLabels. '
-        + 'A selector cannot change in a cluster: the Deployment must be deleted and created again (kubectl delete deployment web -n default, then apply)',
+        + 'A selector cannot change in a cluster: recreate the Deployment without stopping its pods (kubectl delete deployment web --cascade=orphan, apply, then delete its old '
+        + 'ReplicaSet once the new pods are ready)',
+    ]);
+    // cdk8s-plus selects by a label of its own: the message says how to add one
+    const addr = { 'cdk8s.io/metadata.addr': 'c8' };
+    expect(baselineProblems('W', deployment({ selector: { matchLabels: addr }, template: { metadata: { labels: addr } } }), 'web', plan([fork()]))[0])
+      .toContain('add version: v1 to its spec.selector.matchLabels (cdk8s-plus: deployment.select(LabelSelector.of({ labels: { "version": "v1" } }))).');
+    // lanes whose labels hold one another's, and a fork that would select the baseline's pods by a label of the template
+    expect(baselineProblems('W', deployment(narrow), 'web', plan([fork({ podLabels: { version: 'v1', tier: 'x' } })]))).toEqual([
+      'W: lane "s2"\'s podLabels (version: v1, tier: x) and the baseline lane\'s (version: v1) select each other\'s pods; give the lanes podLabels that differ on a key, such as version',
+    ]);
+    expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web', version: 'v1' } }, template: { metadata: { labels: { app: 'web', track: 'stable' } } } }), 'web',
+      plan([fork({ podLabels: { track: 'stable' } })]))).toEqual([
+      'W: the fork of lane "s2" would select the baseline\'s pods (track: stable within app: web, track: stable, version: v1); give the lanes podLabels that tell them apart',
+    ]);
+    // a Rollout that manages Services or routing of its own
+    expect(baselineProblems('W', deployment({ ...narrow, strategy: { canary: { stableService: 's', trafficRouting: {} } } }, { name: 'web' }, 'Rollout'), 'web', plan([fork()]))).toEqual([
+      'W: Rollout default/web manages Services or routing of its own (spec.strategy.canary stableService, trafficRouting), which its forks would manage too; fork a Rollout without them (the lanes route)',
     ]);
     expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'api' } } } }), 'web', plan([fork()]))).toEqual([]);
     expect(baselineProblems('W', deployment(narrow), 'web', plan([fork({ podLabels: { track: 'a' } }), fork({ lane: 's3', podLabels: { track: 'a', tier: 'x' } })]))).toEqual([

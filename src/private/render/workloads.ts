@@ -3,7 +3,7 @@
  * pod labels added to its selector and pod template and the lane's overrides applied. And what makes a baseline
  * impossible to fork: a selector that would also select the forks' pods.
  */
-import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Fork, WORKLOAD_KINDS, WorkloadPlan } from '../model/workloads';
 import { list, show } from '../validation/values';
@@ -30,16 +30,19 @@ export function forkSpec(baselineSpec: unknown, fork: Fork): { [k: string]: any 
   spec.template = { ...spec.template, metadata: { ...spec.template?.metadata, labels: forkLabels(spec.template?.metadata?.labels, fork) } };
   const o = fork.overrides;
   if (o.replicas !== undefined) spec.replicas = o.replicas;
-  if (o.image === undefined && o.env === undefined) return spec;
-  const containers: Array<{ [k: string]: any }> = spec.template.spec?.containers ?? [];
+  if (o.image === undefined && o.env === undefined && o.container === undefined) return spec;
+  const where = `lane ${show(fork.lane)} workloads.${fork.service}`;
+  const containers: unknown = spec.template.spec?.containers ?? [];
+  if (!Array.isArray(containers) || !containers.every(c => obj(c))) throw new Error(`${where}: the pod template's containers must be a list of containers, got ${show(containers)}`);
   const container = o.container === undefined ? containers[0] : containers.find(c => c.name === o.container);
   if (!container) {
-    throw new Error(`lane ${show(fork.lane)} workloads.${fork.service}: ${o.container === undefined ? 'the pod template has no container'
+    throw new Error(`${where}: ${o.container === undefined ? 'the pod template has no container'
       : `the pod template has no container ${show(o.container)} (containers: ${list(containers.map(c => String(c.name)))})`}`);
   }
   if (o.image !== undefined) container.image = o.image;
   if (o.env !== undefined) {
-    const env: Array<{ [k: string]: any }> = container.env ?? [];
+    const env: unknown = container.env ?? [];
+    if (!Array.isArray(env)) throw new Error(`${where}: the container's env must be a list, got ${show(env)}`);
     for (const [name, value] of Object.entries(o.env)) {
       const at = env.findIndex(e => e.name === name);
       if (at >= 0) env[at] = { name, value };
@@ -65,11 +68,15 @@ const text = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}: $
 export function baselineProblems(where: string, manifest: unknown, service: string, plan: WorkloadPlan): string[] {
   const m = obj(manifest) ?? {};
   const md = obj(m.metadata) ?? {};
-  const namespace = md.namespace ?? 'default';
-  const what = `${m.kind} ${namespace}/${md.name}`;
+  const what = `${m.kind} ${md.namespace ?? 'default'}/${md.name}`;
   const spec = obj(m.spec) ?? {};
   if (m.kind === 'Rollout' && spec.workloadRef !== undefined) {
     return [`${where}: ${what} refers to its pods' workload (workloadRef); give the workload it refers to instead`];
+  }
+  const canary = obj(obj(spec.strategy)?.canary) ?? {};
+  const managed = ['stableService', 'canaryService', 'trafficRouting'].filter(k => canary[k] !== undefined);
+  if (managed.length > 0) {
+    return [`${where}: ${what} manages Services or routing of its own (spec.strategy.canary ${list(managed)}), which its forks would manage too; fork a Rollout without them (the lanes route)`];
   }
   const selector = obj(spec.selector) ?? {};
   const matchLabels = obj(selector.matchLabels);
@@ -82,12 +89,27 @@ export function baselineProblems(where: string, manifest: unknown, service: stri
   }
   const forks = plan.forks.filter(f => f.service === service);
   const problems: string[] = [];
-  const overlapping = forks.filter(f => selects(matchLabels, forkLabels(templateLabels, f)));
+  const baselinePods = { ...templateLabels, ...plan.baselineLabels };
+  // a lane whose labels hold the baseline lane's (or are held by them): no selector tells their pods apart
+  const alike = forks.filter(f => selects(f.podLabels, plan.baselineLabels) || selects(plan.baselineLabels, f.podLabels));
+  for (const f of alike) {
+    problems.push(`${where}: lane ${show(f.lane)}'s podLabels (${text(f.podLabels)}) and the baseline lane's (${text(plan.baselineLabels)}) select each other's pods; `
+      + 'give the lanes podLabels that differ on a key, such as version');
+  }
+  const overlapping = forks.filter(f => !alike.includes(f) && selects(matchLabels, forkLabels(templateLabels, f)));
   if (overlapping.length > 0) {
     const add = Object.fromEntries(Object.entries(plan.baselineLabels).filter(([k]) => matchLabels[k] === undefined));
+    // cdk8s-plus selects its pods by a label of its own, and takes more with select()
+    const plus = Object.keys(matchLabels).includes('cdk8s.io/metadata.addr') ? ` (cdk8s-plus: deployment.select(LabelSelector.of({ labels: { ${Object.entries(add).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} } })))` : '';
+    const ns = md.namespace === undefined ? '' : ` -n ${md.namespace}`;
     problems.push(`${where}: the selector of ${what} (${text(matchLabels)}) also selects the pods of its forks (lanes ${list(overlapping.map(f => f.lane))}); `
-      + `add ${text(add)} to its spec.selector.matchLabels. A selector cannot change in a cluster: the ${m.kind} must be deleted and created again `
-      + `(kubectl delete ${String(m.kind).toLowerCase()} ${md.name} -n ${namespace}, then apply)`);
+      + `add ${text(add)} to its spec.selector.matchLabels${plus}. A selector cannot change in a cluster: recreate the ${m.kind} without stopping its pods `
+      + `(kubectl delete ${String(m.kind).toLowerCase()} ${md.name}${ns} --cascade=orphan, apply, then delete its old ReplicaSet once the new pods are ready)`);
+  }
+  for (const f of forks.filter(x => !alike.includes(x))) {
+    if (selects(forkLabels(matchLabels, f), baselinePods)) {
+      problems.push(`${where}: the fork of lane ${show(f.lane)} would select the baseline's pods (${text(f.podLabels)} within ${text(baselinePods)}); give the lanes podLabels that tell them apart`);
+    }
   }
   for (const a of forks) {
     for (const b of forks.filter(f => f !== a)) {
@@ -100,12 +122,16 @@ export function baselineProblems(where: string, manifest: unknown, service: stri
 }
 
 /** The workload object of a `workload` prop: an ApiObject of a workload kind, or a cdk8s-plus workload's. */
-export function workloadObject(where: string, workload: Construct): ApiObject {
+export function workloadObject(where: string, workload: Construct, namespace: string): ApiObject {
   const inner = (workload as { apiObject?: unknown }).apiObject;
   const o = ApiObject.isApiObject(workload) ? workload : ApiObject.isApiObject(inner) ? inner : undefined;
   if (!o) throw new Error(`${where} must be a Deployment, StatefulSet or Rollout (an ApiObject, or a cdk8s-plus workload), got a construct ${show(workload.node.path)}`);
   if (!WORKLOAD_KINDS.includes(`${o.apiVersion} ${o.kind}`)) {
     throw new Error(`${where} is a ${o.apiVersion} ${o.kind} (${show(o.node.path)}); a lane forks a Deployment, StatefulSet or Rollout (${list(WORKLOAD_KINDS)})`);
+  }
+  const ns = o.metadata.namespace;
+  if (ns !== undefined && ns !== namespace) {
+    throw new Error(`${where} ${o.kind} ${ns}/${o.name} is in namespace ${show(ns)}, but its service is in ${show(namespace)}; a Service selects the pods of its own namespace only`);
   }
   return o;
 }
@@ -121,10 +147,15 @@ const segment = (key: string) => key.replace('/', '~1');
 export function forkWorkload(scope: Construct, baseline: ApiObject, service: string, plan: WorkloadPlan): ApiObject[] {
   for (const [k, v] of Object.entries(plan.baselineLabels)) baseline.addJsonPatch(JsonPatch.add(`/spec/template/metadata/labels/${segment(k)}`, v));
   const { labels, namespace } = baseline.metadata.toJson() as { labels?: Labels; namespace?: string };
-  return plan.forks.filter(f => f.service === service).map(f => new ApiObject(scope, `Workload-${service}-${f.lane}`, {
-    apiVersion: baseline.apiVersion,
-    kind: baseline.kind,
-    metadata: { name: `${baseline.name}-${f.lane}`, namespace, labels: forkLabels(labels, f) },
-    spec: Lazy.any({ produce: () => forkSpec((baseline.toJson() as { spec?: unknown }).spec, f) }),
-  }));
+  return plan.forks.filter(f => f.service === service).map(f => {
+    const fork = new ApiObject(scope, `Workload-${service}-${f.lane}`, {
+      apiVersion: baseline.apiVersion,
+      kind: baseline.kind,
+      metadata: { name: `${baseline.name}-${f.lane}`, namespace, labels: forkLabels(labels, f) },
+      spec: Lazy.any({ produce: () => forkSpec((baseline.toJson() as { spec?: unknown }).spec, f) }),
+    });
+    // in the baseline's namespace, none included: not the group's chart's
+    if (namespace === undefined && Chart.of(scope).namespace !== undefined) fork.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return fork;
+  });
 }

@@ -156,8 +156,10 @@ export function workloadsOf(
   const selector = backend ? mesh.services?.get(backend.host)?.selector : undefined;
   if (!mesh.workloads?.length || !selector) return undefined;
   const namespace = backend!.host.split('.')[1];
-  const all = { ...selector, ...subsetLabels };
-  return mesh.workloads.filter(w => w.namespace === namespace && Object.entries(all).every(([k, v]) => w.labels[k] === v)).map(w => w.name);
+  // a pod serves the subset when the Service selects it and so do the subset's labels (a key on which they
+  // disagree selects nothing)
+  const both = [...Object.entries(selector), ...Object.entries(subsetLabels ?? {})];
+  return mesh.workloads.filter(w => w.namespace === namespace && both.every(([k, v]) => w.labels[k] === v)).map(w => w.name);
 }
 
 /** What the simulation reads of a Service. */
