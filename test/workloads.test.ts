@@ -77,6 +77,7 @@ describe('forks of the baseline workloads', () => {
     const out = synth(chart);
     const fork = byName(out, 'Deployment', 'mocka-s2');
     expect(fork.spec.selector).toEqual({ matchLabels: { app: 'mocka', version: 'v2' } });
+    expect(fork.metadata).toEqual({ name: 'mocka-s2', namespace: 'default', labels: { version: 'v2' } });
     expect(fork.spec.template.metadata.labels).toEqual({ app: 'mocka', version: 'v2' });
     expect(fork.spec.template.spec).toEqual(byName(out, 'Deployment', 'mocka').spec.template.spec);
     expect(byName(out, 'Service', 'mocka').spec.selector).toEqual({ app: 'mocka' });
@@ -223,6 +224,24 @@ describe('refusals', () => {
       lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, { name: 's2', services: ['mocka'], podLabels: { version: 'v2' } }],
     });
     expect(g.workloads[0].toJson().metadata).toEqual({ name: 'mocka-s2', labels: { version: 'v2' } });
+    // a baseline with its namespace, in a group whose chart has another: the baseline's; none anywhere: none
+    const named = new ApiObject(plain, 'named', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mockb', namespace: 'default' }, spec: { template: { metadata: { labels: { app: 'mockb' } } } } });
+    const inLanes = new LaneGroup(new Chart(app, 'lanes2', { namespace: 'lanes' }), 'g', {
+      name: 'g2',
+      target: Target.ISTIO,
+      services: [{ name: 'mockb', namespace: 'default', workload: named }],
+      baseline: 's1',
+      lanes: [{ name: 's1', services: ['mockb'], podLabels: { version: 'v1' } }, { name: 's2', services: ['mockb'], podLabels: { version: 'v2' } }],
+    });
+    expect(inLanes.workloads[0].toJson().metadata.namespace).toBe('default');
+    const same = new LaneGroup(plain, 'g', {
+      name: 'g3',
+      target: Target.ISTIO,
+      services: [{ name: 'mocka', namespace: 'default', workload: bare }],
+      baseline: 's1',
+      lanes: [{ name: 's1', services: ['mocka'], podLabels: { version: 'v1' } }, { name: 's3', services: ['mocka'], podLabels: { version: 'v3' } }],
+    });
+    expect(same.workloads[0].toJson().metadata).toEqual({ name: 'mocka-s3', labels: { version: 'v3' } });
   });
 
   test('a baseline whose pod template has no labels: the message says so, not the JSON patch', () => {
@@ -465,11 +484,14 @@ describe('the fork and the checks, function by function', () => {
     ]);
     // cdk8s-plus selects by a label of its own: the message says how to add one
     const addr = { 'cdk8s.io/metadata.addr': 'c8' };
-    expect(baselineProblems('W', deployment({ selector: { matchLabels: addr }, template: { metadata: { labels: addr } } }), 'web', plan([fork()]))[0])
-      .toContain('add version: v1 to its spec.selector.matchLabels (cdk8s-plus: deployment.select(LabelSelector.of({ labels: { "version": "v1" } }))).');
+    expect(baselineProblems('W', deployment({ selector: { matchLabels: addr }, template: { metadata: { labels: addr } } }), 'web', plan([fork({ baselineKeys: ['version', 'tier'] })], { version: 'v1', tier: 'a' }))[0])
+      .toContain('add version: v1, tier: a to its spec.selector.matchLabels (cdk8s-plus: deployment.select(LabelSelector.of({ labels: { "version": "v1", "tier": "a" } }))).');
     // lanes whose labels hold one another's, and a fork that would select the baseline's pods by a label of the template
     expect(baselineProblems('W', deployment(narrow), 'web', plan([fork({ podLabels: { version: 'v1', tier: 'x' } })]))).toEqual([
       'W: lane "s2"\'s podLabels (version: v1, tier: x) and the baseline lane\'s (version: v1) select each other\'s pods; give the lanes podLabels that differ on a key, such as version',
+    ]);
+    expect(baselineProblems('W', deployment(narrow), 'web', plan([fork({ podLabels: { track: 'stable' }, baselineKeys: ['version', 'track'] })], { version: 'v1', track: 'stable' }))).toEqual([
+      'W: lane "s2"\'s podLabels (track: stable) and the baseline lane\'s (version: v1, track: stable) select each other\'s pods; give the lanes podLabels that differ on a key, such as version',
     ]);
     expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web', version: 'v1' } }, template: { metadata: { labels: { app: 'web', track: 'stable' } } } }), 'web',
       plan([fork({ podLabels: { track: 'stable' } })]))).toEqual([
@@ -479,6 +501,9 @@ describe('the fork and the checks, function by function', () => {
     expect(baselineProblems('W', deployment({ ...narrow, strategy: { canary: { stableService: 's', trafficRouting: {} } } }, { name: 'web' }, 'Rollout'), 'web', plan([fork()]))).toEqual([
       'W: Rollout default/web manages Services or routing of its own (spec.strategy.canary stableService, trafficRouting), which its forks would manage too; fork a Rollout without them (the lanes route)',
     ]);
+    expect(baselineProblems('W', deployment({ ...narrow, strategy: { canary: { canaryService: 'c', steps: [] } } }, { name: 'web' }, 'Rollout'), 'web', plan([fork()]))[0])
+      .toContain('(spec.strategy.canary canaryService)');
+    expect(baselineProblems('W', deployment({ ...narrow, strategy: { canary: { steps: [] } } }, { name: 'web' }, 'Rollout'), 'web', plan([fork()]))).toEqual([]);
     expect(baselineProblems('W', deployment({ selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'api' } } } }), 'web', plan([fork()]))).toEqual([]);
     expect(baselineProblems('W', deployment(narrow), 'web', plan([fork({ podLabels: { track: 'a' } }), fork({ lane: 's3', podLabels: { track: 'a', tier: 'x' } })]))).toEqual([
       'W: the fork of lane "s2" would select the pods of lane "s3"\'s fork (track: a within track: a, tier: x); give the lanes podLabels that tell them apart',
