@@ -3,7 +3,7 @@
  * pod labels added to its selector and pod template and the lane's overrides applied. And what makes a baseline
  * impossible to fork: a selector that would also select the forks' pods.
  */
-import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Fork, WORKLOAD_KINDS, WorkloadPlan } from '../model/workloads';
 import { list, show } from '../validation/values';
@@ -154,8 +154,8 @@ export function forkWorkload(scope: Construct, baseline: ApiObject, service: str
       metadata: { name: `${baseline.name}-${f.lane}`, namespace, labels: forkLabels(labels, f) },
       spec: Lazy.any({ produce: () => forkSpec((baseline.toJson() as { spec?: unknown }).spec, f) }),
     });
-    // in the baseline's namespace, none included: not the group's chart's
-    if (namespace === undefined && Chart.of(scope).namespace !== undefined) fork.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    // in the baseline's namespace, none included: not the group's chart's (removing an absent key does nothing)
+    if (namespace === undefined) fork.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     return fork;
   });
 }
