@@ -1,7 +1,7 @@
 // How the simulator reads manifests: the documents of YAML files (empty ones, Lists), how objects are named in
 // results and errors, which kinds of which API groups it reads, DestinationRules and Services with the messages
 // that name their broken fields, the lenient reader, the typed field reads, and the backends of HTTPRoutes.
-import { ServiceInfo, workloadsOf } from '../src/private/simulate/mesh';
+import { ServiceInfo, workloadsOf, workloadsUntold } from '../src/private/simulate/mesh';
 import { readBackendRef } from '../src/private/simulate/read/backends';
 import { integer, mapping, optionalList, optionalMapping, optionalText } from '../src/private/simulate/read/fields';
 import { locationOf, Manifest, parseYaml, readMesh, readMeshLeniently, sourceOf } from '../src/private/simulate/read/manifests';
@@ -345,6 +345,11 @@ describe('workloads', () => {
     expect(workloadsOf(read(front, ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();
     expect(workloadsOf(read(front, service({ ports: [{ port: 80 }] }), ...pods), { host: WEB }, { version: 'v2' })).toBeUndefined();
     expect(workloadsOf(read(front, service({ selector: { app: 'web' }, ports: [{ port: 80 }] })), { host: WEB }, { version: 'v2' })).toBeUndefined();
+    // why they are not told: workloads read, but no Service with a selector for the host
+    const told = [workloadsUntold(mesh, { host: WEB }), workloadsUntold(mesh, undefined), workloadsUntold(read(front, service({})), { host: WEB })];
+    expect(told).toEqual([undefined, undefined, undefined]);
+    expect(workloadsUntold(read(front, service({ ports: [{ port: 80 }] }), ...pods), { host: WEB }))
+      .toBe('the workloads that serve web.shop.svc.cluster.local are not told: the files hold no Service with a selector for it');
     // a mesh made without Services or workloads (the tests' own) tells none
     const { services: _s, ...noServices } = mesh;
     const { workloads: _w, ...noWorkloads } = mesh;

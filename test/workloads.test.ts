@@ -351,7 +351,12 @@ describe('the example: the chain with its workloads, on every target', () => {
     const chart = new ChainWithWorkloads(Testing.app(), 'chain-workloads', { target: Target.ISTIO });
     const out = synth(chart);
     const noServices = LaneSimulator.fromYaml(Yaml.stringify(...out.filter(o => o.kind !== 'Service')), 'x.yaml');
-    expect(noServices.simulate({ headers: { 'x-asm-prefer-tag': 's2' } }, { host: 'mocka.default.svc.cluster.local' }).outcomes[0].workloads).toBeUndefined();
+    const untold = noServices.simulate({ headers: { 'x-asm-prefer-tag': 's2' } }, { host: 'mocka.default.svc.cluster.local' });
+    expect(untold.outcomes[0].workloads).toBeUndefined();
+    expect(untold.notes).toContain('the workloads that serve mocka.default.svc.cluster.local are not told: the files hold no Service with a selector for it');
+    // no workload read at all: nothing to tell, no note
+    const noWorkloads = LaneSimulator.fromYaml(Yaml.stringify(...out.filter(o => o.kind !== 'Service' && o.kind !== 'Deployment')), 'x.yaml');
+    expect(noWorkloads.simulate({ headers: { 'x-asm-prefer-tag': 's2' } }, { host: 'mocka.default.svc.cluster.local' }).notes).toEqual([]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workloads-'));
     try {
       const file = path.join(dir, 'out.yaml');

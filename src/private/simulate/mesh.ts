@@ -146,6 +146,15 @@ export interface WorkloadInfo {
 }
 
 /**
+ * Why the workloads of a backend are not told, when the input holds workloads but no Service with a selector for
+ * its host (what `workloadsOf` answers undefined for); undefined otherwise.
+ */
+export function workloadsUntold(mesh: Mesh, backend: { readonly host: string } | undefined): string | undefined {
+  if (!backend || !mesh.workloads?.length || mesh.services?.get(backend.host)?.selector) return undefined;
+  return `the workloads that serve ${backend.host} are not told: the files hold no Service with a selector for it`;
+}
+
+/**
  * The workloads whose pods serve `backend`: those in the Service's namespace that its selector and the subset's
  * labels select. Undefined when the mesh holds no workload, or no Service with a selector for the host (its pods
  * cannot be told from other services' then).

@@ -3,7 +3,7 @@
  * with its trace, and the lane marker each hop carries on (a routing header, or an entry of the baggage header).
  */
 import { ChainPath, labelsOf, Outcome, reasonOf, Step } from './engine';
-import { Mesh, RouteDestination, RouteTable, workloadsOf } from './mesh';
+import { Mesh, RouteDestination, RouteTable, workloadsOf, workloadsUntold } from './mesh';
 import { baggageEntry, changedPath, edited, hostOf, Request } from './request';
 import type { ChainPathResult, ForwardedRequest, Hop, LaneMarker, SimulationOptions } from '../../simulation';
 import { BAGGAGE_HEADER, isBaggageKey, parseBaggageEntryPattern } from '../model/marker';
@@ -82,7 +82,8 @@ export function hopOf(mesh: Mesh, table: RouteTable, routeIndex: number, o: Outc
   const leaving = arrived ? { ...req, headers: edited(req.headers, d) } : req;
   // a lane in baggage stays in the request (sidecars only match it): the lane whose entry the rule matched
   const set = marks(header, d) ?? (header.baggageKey !== undefined ? entryLane(route, header.baggageKey) : undefined);
-  const notes = [...new Set([...(table.notes ?? []), ...(route.notes ?? []), ...o.notes])];
+  const untold = workloadsUntold(mesh, o.served);
+  const notes = [...new Set([...(table.notes ?? []), ...(route.notes ?? []), ...o.notes, ...(untold ? [untold] : [])])];
   // Stryker disable next-line EqualityOperator: no answer of the simulation is a 400 (they are 200, 3xx, 404, 500, 503)
   const failed = (o.status ?? 0) >= 400; // an unknown answer (no status) is no failure
   const marker = laneMarker(header, leaving);
