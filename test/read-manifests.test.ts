@@ -354,6 +354,8 @@ describe('workloads', () => {
     const { services: _s, ...noServices } = mesh;
     const { workloads: _w, ...noWorkloads } = mesh;
     expect([workloadsOf(noServices, { host: WEB }, undefined), workloadsOf(noWorkloads, { host: WEB }, undefined)]).toEqual([undefined, undefined]);
+    expect([workloadsUntold(noServices, { host: WEB }), workloadsUntold(noWorkloads, { host: WEB })])
+      .toEqual(['the workloads that serve web.shop.svc.cluster.local are not told: the files hold no Service with a selector for it', undefined]);
   });
 });
 
