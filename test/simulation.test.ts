@@ -1047,3 +1047,21 @@ describe('names and propagation of what ASM generates', () => {
       .toEqual('propagation: every service forwards x-a-lane, x-z-lane from each request it receives to the calls it makes, so that requests keep their lane');
   });
 });
+
+describe('explain says what a table rests on', () => {
+  test('a table ASM generates carries its "inferred" note under its rules, once; a hand-written one carries none', () => {
+    const chart = Testing.chart();
+    new LaneGroup(chart, 'g', chainGroupProps({ target: Target.ASM }));
+    const text = LaneSimulator.fromConstruct(chart).explain();
+    const tables = text.split('\n\n').filter(t => t.includes('ASM-generated VirtualService'));
+    expect(tables.length).toBeGreaterThan(1);
+    for (const t of tables) {
+      const notes = t.split('\n').filter(l => l.startsWith('  note: '));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatch(/^ {2}note: .*: inferred, as ASM does not publish what it generates/);
+      expect(t.trimEnd().split('\n').pop()).toBe(notes[0]);
+    }
+    const plain = LaneSimulator.fromConstruct(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.permissive)).explain();
+    expect(plain).not.toContain('note:');
+  });
+});

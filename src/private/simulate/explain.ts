@@ -101,7 +101,9 @@ export function explain(mesh: Mesh): string {
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map(r => r[c].length)));
     // the last cell's padding is trimmed with the rest of the line's end
     const line = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c])).join('  ')}`.trimEnd();
-    out.push(line(head), ...rows.map(line), '');
+    // what the table rests on that the input does not settle (ASM's generated routing is inferred, ...)
+    const notes = [...new Set([...(t.notes ?? []), ...t.routes.flatMap(r => r.notes ?? [])])];
+    out.push(line(head), ...rows.map(line), ...notes.map(n => `  note: ${n}`), '');
   }
   const forwarded = forwardedHeaders(mesh);
   if (forwarded.length) out.push(`propagation: every service forwards ${forwarded.join(', ')} from each request it receives to the calls it makes, so that requests keep their lane`);
