@@ -234,8 +234,8 @@ describe('cdk8s-lanes on ASM lane resources', () => {
     expect(r.out).toContain('ASMSwimLaneGroup mock: ASM-generated VirtualService istio-system/trafficlabel-vs-mock-default-mockb');
     expect(r.out).toContain('  1  lane-s2     x-asm-prefer-tag exact "s2"  mockb/s1 100%, set x-asm-prefer-tag=s2');
     // each generated table says, under its rules, that it is inferred
-    const table = r.out.split('\n\n').find(t => t.includes('trafficlabel-vs-mock-default-mockb'))!;
-    expect(table.split('\n').filter(l => l.startsWith('  note: '))).toEqual([
+    const generated = r.out.split('\n\n').find(t => t.includes('trafficlabel-vs-mock-default-mockb'))!;
+    expect(generated.split('\n').filter(l => l.startsWith('  note: '))).toEqual([
       expect.stringMatching(/^ {2}note: .*ASM-generated VirtualService istio-system\/trafficlabel-vs-mock-default-mockb: inferred, as ASM does not publish what it generates/),
     ]);
   });
