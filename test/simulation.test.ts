@@ -7,6 +7,7 @@ import { MockaLanes, SCENARIOS } from '../examples/scenarios';
 import { DiagramFormat, HeaderMatch, LaneGroup, LaneRouting, LaneSimulator, Mode, Target } from '../src';
 import { baggageEntryPattern } from '../src/private/model/marker';
 import { simulateChain as engineChain } from '../src/private/simulate/engine';
+import { shortNames } from '../src/private/simulate/explain';
 import { baggageEntry, forward, headerValue, makeRequest, parseQuery } from '../src/private/simulate/request';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures', 'mock-chain.yaml'), 'utf-8');
@@ -1063,5 +1064,29 @@ describe('explain says what a table rests on', () => {
     }
     const plain = LaneSimulator.fromConstruct(new MockaLanes(Testing.app(), 'mocka-lanes', SCENARIOS.permissive)).explain();
     expect(plain).not.toContain('note:');
+  });
+});
+
+describe('hosts as answers name them', () => {
+  const vs = (namespace: string, http: object[]) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'front', namespace }, spec: { hosts: [`front.${namespace}.svc.cluster.local`], http } });
+  const to = (host: string, subset?: string) => ({ destination: { host, ...(subset ? { subset } : {}) } });
+
+  test('a service name two namespaces share is written name.namespace in explain and in both diagrams; others by their name', () => {
+    const sim = LaneSimulator.fromYaml(Yaml.stringify(
+      vs('shop', [{ route: [{ ...to('web.shop.svc.cluster.local', 'v1'), weight: 50 }, { ...to('web.other.svc.cluster.local'), weight: 50 }] }]),
+      vs('other', [{ route: [to('api.other.svc.cluster.local')] }]),
+    ), 'x.yaml');
+    const text = sim.explain();
+    expect(text).toContain('web.shop/v1 50%; web.other/(any) 50%');
+    expect(text).toContain('api/(any) 100%');
+    const diagram = sim.diagram();
+    expect(diagram).toContain('"web.shop/v1"');
+    expect(diagram).toContain('"web.other/(any)"');
+    expect(diagram).toContain('"api/(any)"');
+    const chain = sim.diagram({ chain: ['front.shop.svc.cluster.local', 'web.shop.svc.cluster.local'] });
+    expect(chain).toContain('(["web.other<br/>(any endpoint)"])');
+    expect(chain).toContain('(["web.shop<br/>v1"])');
+    expect(shortNames(['a.x.svc.cluster.local', 'a.y.svc.cluster.local', 'reviews.eu.bookinfo.com', 'a.z.svc.cluster.local'])('reviews.eu.bookinfo.com')).toBe('reviews');
+    expect(shortNames(['a.x.svc.cluster.local', 'b.y.svc.cluster.local'])('a.x.svc.cluster.local')).toBe('a');
   });
 });

@@ -1,5 +1,6 @@
 import { TrafficDiff, TrafficShare } from '../../diff';
 import { LaneSimulator } from '../../lane-simulator';
+import { shortNames } from '../../private/simulate/explain';
 import { Options } from '../args';
 import { manifestFiles, readManifestFiles } from '../files';
 import { failed, pct, table } from '../output';
@@ -13,15 +14,12 @@ function describeShares(all: readonly TrafficShare[]): string {
 const SERVICE_HOST = /\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc\.[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\b/g;
 
 /**
- * Service hosts as `explain` writes them: the first label (`mocka`), or `name.namespace` when two hosts of the texts
- * share a first label.
+ * Service hosts as `explain` writes them (`shortNames`): the first label (`mocka`), or `name.namespace` when two
+ * hosts of the texts share a first label.
  */
 export function shortHosts(texts: readonly string[]): (text: string) => string {
-  const namespaces = new Map<string, Set<string>>();
-  for (const t of texts) {
-    for (const [, name, ns] of t.matchAll(SERVICE_HOST)) (namespaces.get(name) ?? namespaces.set(name, new Set()).get(name)!).add(ns);
-  }
-  return text => text.replace(SERVICE_HOST, (_, name: string, ns: string) => (namespaces.get(name)!.size > 1 ? `${name}.${ns}` : name));
+  const name = shortNames(texts.flatMap(t => [...t.matchAll(SERVICE_HOST)].map(m => m[0])));
+  return text => text.replace(SERVICE_HOST, name);
 }
 
 /** The width of the terminal a diff is read in, or in a pull request: its tables are wrapped to fit. */

@@ -7,7 +7,7 @@ import { Diagram, DiagramCluster, DiagramEdge, DiagramNode } from './graph';
 import type { ChainPathResult, Hop } from '../../simulation';
 import { witnesses } from '../simulate/diff';
 import { simulateChain } from '../simulate/engine';
-import { percent, short, workloadNames } from '../simulate/explain';
+import { percent, shortNames, workloadNames } from '../simulate/explain';
 import { Mesh, RouteTable } from '../simulate/mesh';
 import { Marker, pathResult } from '../simulate/results';
 
@@ -22,8 +22,8 @@ export interface LaneSwim {
 /** At most this many request classes are named in a lane's title; the others are counted. */
 const NAMED_CLASSES = 3;
 
-function hopLines(h: Hop): string[] {
-  const service = short(h.host);
+function hopLines(h: Hop, name: (host: string) => string): string[] {
+  const service = name(h.host);
   if (h.failed) return [service, h.status === 503 ? '503 no healthy endpoints' : '404 no rule matched'];
   const subset = h.backend?.subset;
   const labels = h.labels ? Object.entries(h.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : undefined;
@@ -31,6 +31,7 @@ function hopLines(h: Hop): string[] {
 }
 
 export function chainDiagram(entry: string, lanes: readonly LaneSwim[]): Diagram {
+  const name = shortNames(lanes.flatMap(l => l.paths.flatMap(p => p.hops.map(h => h.host))));
   const clusters: DiagramCluster[] = [];
   const edges: DiagramEdge[] = [];
   lanes.forEach((swim, li) => {
@@ -48,7 +49,7 @@ export function chainDiagram(entry: string, lanes: readonly LaneSwim[]): Diagram
         if (!node) {
           node = `${id}h${byPrefix.size}`;
           byPrefix.set(prefix, node);
-          nodes.push({ id: node, lines: hopLines(h), shape: h.failed ? 'failure' : 'backend' });
+          nodes.push({ id: node, lines: hopLines(h, name), shape: h.failed ? 'failure' : 'backend' });
           const carried = k === 0 ? undefined : p.hops[k - 1].marker;
           const label = carried ? `${carried.header}: ${carried.value ?? '(unset)'}` : (h.rule !== undefined ? `rule ${h.rule}` : undefined);
           edges.push({ from, to: node, label, dashed: h.viaFallback });

@@ -4,7 +4,7 @@
  */
 import { Diagram, DiagramCluster, DiagramEdge, DiagramNode } from './graph';
 import { labelsOf } from '../simulate/engine';
-import { describeMatch, percent, short, tableTitle, workloadNames } from '../simulate/explain';
+import { describeMatch, hostsOf, percent, shortNames, tableTitle, workloadNames } from '../simulate/explain';
 import { Backend, Mesh, RouteDestination, RouteTable, workloadsOf } from '../simulate/mesh';
 
 export interface RoutingFilter {
@@ -19,8 +19,8 @@ function inLane(d: RouteDestination, lane: string): boolean {
     || Object.values(d.addHeaders).some(v => v.endsWith(`=${lane}`));
 }
 
-function backendText(b: Backend): string {
-  return `${short(b.host)}/${b.subset ?? '(any)'}${b.port !== undefined ? `:${b.port}` : ''}`;
+function backendText(b: Backend, name: (host: string) => string): string {
+  return `${name(b.host)}/${b.subset ?? '(any)'}${b.port !== undefined ? `:${b.port}` : ''}`;
 }
 
 /** The share and the headers a destination sets (the lane marker), as an edge label. */
@@ -29,6 +29,7 @@ function edgeLabel(d: RouteDestination): string {
 }
 
 export function routingDiagram(mesh: Mesh, filter: RoutingFilter = {}): Diagram {
+  const name = shortNames(hostsOf(mesh.tables));
   const clusters: DiagramCluster[] = [];
   const edges: DiagramEdge[] = [];
   mesh.tables.forEach((t, ti) => {
@@ -43,7 +44,7 @@ export function routingDiagram(mesh: Mesh, filter: RoutingFilter = {}): Diagram 
       }))
       .filter(x => x.destinations.length > 0);
     if (routes.length === 0) return;
-    clusters.push(tableCluster(t, `vs${ti}`, routes, edges, b => workloadsOf(mesh, b, labelsOf(mesh, b))));
+    clusters.push(tableCluster(t, `vs${ti}`, routes, edges, b => workloadsOf(mesh, b, labelsOf(mesh, b)), name));
   });
   return { clusters, edges };
 }
@@ -54,11 +55,12 @@ function tableCluster(
   routes: ReadonlyArray<{ r: RouteTable['routes'][number]; ri: number; destinations: readonly RouteDestination[] }>,
   edges: DiagramEdge[],
   workloads: (b: Backend) => string[] | undefined,
+  name: (host: string) => string,
 ): DiagramCluster {
   const nodes: DiagramNode[] = [];
   const backends = new Map<string, string>();
   const backend = (b: Backend): string => {
-    const text = backendText(b);
+    const text = backendText(b, name);
     let nodeId = backends.get(text);
     if (!nodeId) {
       nodeId = `${id}b${backends.size}`;

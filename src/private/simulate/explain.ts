@@ -31,9 +31,25 @@ export function describeMatch(block: MatchBlock): string {
   return parts.join(' AND ');
 }
 
-/** The service name of a host: its first label. */
-export function short(host: string): string {
-  return host.split('.')[0];
+/**
+ * Names for hosts as one answer shows them: a host's first label, or `name.namespace` for a service host
+ * (`<name>.<namespace>.svc.<domain>`) whose name another service of `hosts` has in another namespace.
+ */
+export function shortNames(hosts: Iterable<string>): (host: string) => string {
+  const namespaces = new Map<string, Set<string>>();
+  for (const h of hosts) {
+    const [name, namespace, svc] = h.split('.');
+    if (svc === 'svc') (namespaces.get(name) ?? namespaces.set(name, new Set()).get(name)!).add(namespace);
+  }
+  return host => {
+    const [name, namespace, svc] = host.split('.');
+    return svc === 'svc' && namespaces.get(name)!.size > 1 ? `${name}.${namespace}` : name;
+  };
+}
+
+/** Every host the tables of a mesh send requests to (fallbacks included). */
+export function hostsOf(tables: readonly RouteTable[]): string[] {
+  return tables.flatMap(t => t.routes.flatMap(r => r.destinations.flatMap(d => [d.host, ...(d.fallback ? [d.fallback.host] : [])])));
 }
 
 /**
@@ -51,14 +67,14 @@ export function percent(p: number): string {
   return `${v}%`;
 }
 
-function destination(d: RouteDestination): string {
+function destination(d: RouteDestination, name: (host: string) => string): string {
   const set = [
     ...Object.entries(d.setHeaders).map(([k, v]) => `${k}=${v}`),
     ...Object.entries(d.addHeaders).map(([k, v]) => `${k}+=${v}`),
   ].join(', ');
   return [
-    `${short(d.host)}/${d.subset ?? '(any)'} ${percent(d.probability)}`,
-    d.fallback ? `fallback ${short(d.fallback.host)}/${d.fallback.subset ?? '(any)'}` : '',
+    `${name(d.host)}/${d.subset ?? '(any)'} ${percent(d.probability)}`,
+    d.fallback ? `fallback ${name(d.fallback.host)}/${d.fallback.subset ?? '(any)'}` : '',
     set ? `set ${set}` : '',
   ].filter(Boolean).join(', ');
 }
@@ -88,6 +104,7 @@ export function forwardedHeaders(mesh: Mesh): string[] {
 /** The rule table of every VirtualService. */
 export function explain(mesh: Mesh): string {
   const out: string[] = [];
+  const name = shortNames(hostsOf(mesh.tables));
   for (const t of mesh.tables) {
     const [source, where] = tableTitle(t);
     out.push(`${source}\n  ${where}`);
@@ -95,7 +112,7 @@ export function explain(mesh: Mesh): string {
       String(i + 1),
       r.name ?? '(unnamed)',
       r.matches.length ? r.matches.map(describeMatch).join(' OR ') : '(any request)',
-      r.destinations.map(destination).join('; '),
+      r.destinations.map(d => destination(d, name)).join('; '),
     ]);
     const head = ['#', 'rule', 'match', 'destinations'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map(r => r[c].length)));
