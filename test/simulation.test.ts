@@ -1088,5 +1088,12 @@ describe('hosts as answers name them', () => {
     expect(chain).toContain('(["web.shop<br/>v1"])');
     expect(shortNames(['a.x.svc.cluster.local', 'a.y.svc.cluster.local', 'reviews.eu.bookinfo.com', 'a.z.svc.cluster.local'])('reviews.eu.bookinfo.com')).toBe('reviews');
     expect(shortNames(['a.x.svc.cluster.local', 'b.y.svc.cluster.local'])('a.x.svc.cluster.local')).toBe('a');
+    // a host of another kind shares no name with a service
+    expect(shortNames(['reviews.eu.bookinfo.com', 'reviews.shop.svc.cluster.local'])('reviews.shop.svc.cluster.local')).toBe('reviews');
+    // a fallback's host counts
+    const fallback = LaneSimulator.fromYaml(Yaml.stringify(
+      vs('shop', [{ route: [{ ...to('web.shop.svc.cluster.local', 'v2'), fallback: { target: { host: 'web.other.svc.cluster.local', subset: 'v1' } } }] }]),
+    ), 'x.yaml');
+    expect(fallback.explain()).toContain('web.shop/v2 100%, fallback web.other/v1');
   });
 });

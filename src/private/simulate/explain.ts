@@ -49,7 +49,7 @@ export function shortNames(hosts: Iterable<string>): (host: string) => string {
 
 /** Every host the tables of a mesh send requests to (fallbacks included). */
 export function hostsOf(tables: readonly RouteTable[]): string[] {
-  return tables.flatMap(t => t.routes.flatMap(r => r.destinations.flatMap(d => [d.host, ...(d.fallback ? [d.fallback.host] : [])])));
+  return tables.flatMap(t => t.routes.flatMap(r => r.destinations.flatMap(d => [d.host, d.fallback?.host].filter((h): h is string => h !== undefined))));
 }
 
 /**
