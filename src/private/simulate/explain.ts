@@ -49,7 +49,8 @@ export function shortNames(hosts: Iterable<string>): (host: string) => string {
 
 /** Every host the tables of a mesh send requests to (fallbacks included). */
 export function hostsOf(tables: readonly RouteTable[]): string[] {
-  return tables.flatMap(t => t.routes.flatMap(r => r.destinations.flatMap(d => [d.host, d.fallback?.host].filter((h): h is string => h !== undefined))));
+  const hosts = tables.flatMap(t => t.routes.flatMap(r => r.destinations.flatMap(d => [d.host, d.fallback?.host])));
+  return hosts.filter((h): h is string => h !== undefined);
 }
 
 /**
