@@ -7,6 +7,10 @@ import {
 
 /** The primitive checks one by one, each at its boundaries, with the whole message it gives. */
 describe('show and brief', () => {
+  test('show() names NaN and the infinities, which JSON writes as null; a finite number as it is', () => {
+    expect([show(NaN), show(Infinity), show(-Infinity), show(1.5), show(null)]).toEqual(['NaN', 'Infinity', '-Infinity', '1.5', 'null']);
+  });
+
   test('show() keeps a value of 80 characters whole and cuts a longer one to 60, saying its size', () => {
     expect(show('a'.repeat(78))).toBe(`"${'a'.repeat(78)}"`);
     expect(show('a'.repeat(79))).toBe(`"${'a'.repeat(59)}… (79 characters)`);

@@ -32,6 +32,8 @@ export function show(value: unknown): string {
       return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}${typeof path === 'string' ? ` ${JSON.stringify(path)}` : ''}`;
     }
   }
+  // JSON writes NaN and the infinities as null
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
