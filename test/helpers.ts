@@ -129,3 +129,13 @@ export function runBuiltCli(...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'lib', 'src', 'cli', 'main.js'), ...args], { encoding: 'utf-8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
+
+/** The message of the error `f` throws (the test fails when none is thrown). */
+export function messageOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { messageOf } from './helpers';
 import {
   CustomRoute, HeaderMatch, LaneGroupProps, LaneRoutingProps, LaneRule, Mode, Propagation, PropagationKind, QueryParamMatch,
   RoutePlacement, StringMatch, Target,
@@ -236,15 +237,6 @@ describe('served-by lanes, route options and custom routes: errors', () => {
   });
 });
 
-/** The message of the error `f` throws (the test fails when none is thrown). */
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 const DNS_LABEL = 'must be a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)';
 const OBJECT_NAME = 'must be a Kubernetes object name (lowercase DNS-1123 subdomain, at most 253 characters)';

@@ -10,6 +10,7 @@ import { simulateChain } from '../simulate/engine';
 import { percent, shortNames, workloadNames } from '../simulate/explain';
 import { Mesh, RouteTable } from '../simulate/mesh';
 import { Marker, pathResult } from '../simulate/results';
+import { labelText } from '../validation/values';
 
 /** The requests that enter one lane, and their ways along the chain. */
 export interface LaneSwim {
@@ -26,7 +27,7 @@ function hopLines(h: Hop, name: (host: string) => string): string[] {
   const service = name(h.host);
   if (h.failed) return [service, h.status === 503 ? '503 no healthy endpoints' : '404 no rule matched'];
   const subset = h.backend?.subset;
-  const labels = h.labels ? Object.entries(h.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : undefined;
+  const labels = h.labels ? labelText(h.labels) : undefined;
   return [service, `${subset ?? '(any endpoint)'}${labels ? ` (${labels})` : ''}${h.viaFallback ? ', by fallback' : ''}`, ...workloadNames(h.workloads)];
 }
 

@@ -6,7 +6,7 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Fork, WORKLOAD_KINDS, WorkloadPlan } from '../model/workloads';
-import { list, show } from '../validation/values';
+import { labelsSelect, labelText, list, show } from '../validation/values';
 
 type Labels = { readonly [key: string]: string };
 
@@ -53,13 +53,6 @@ export function forkSpec(baselineSpec: unknown, fork: Fork): { [k: string]: any 
   return spec;
 }
 
-/** True when `selector` selects a pod labelled `labels`. */
-function selects(selector: Labels, labels: Labels): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
-const text = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ');
-
 /**
  * What keeps `manifest` (a service's baseline workload, as it synthesizes) from being forked into the plan's lanes:
  * no `matchLabels`, `matchExpressions`, a selector the baseline lane's labels contradict, or one that would also
@@ -85,36 +78,36 @@ export function baselineProblems(where: string, manifest: unknown, service: stri
   const templateLabels: Labels = obj(obj(obj(spec.template)?.metadata)?.labels) ?? {};
   const contradicted = Object.entries(plan.baselineLabels).filter(([k, v]) => matchLabels[k] !== undefined && matchLabels[k] !== v);
   if (contradicted.length > 0) {
-    return [`${where}: ${what} selects ${text(Object.fromEntries(contradicted.map(([k]) => [k, matchLabels[k]])))}, but its lane (the baseline) labels its pods ${text(Object.fromEntries(contradicted))}; make them agree`];
+    return [`${where}: ${what} selects ${labelText(Object.fromEntries(contradicted.map(([k]) => [k, matchLabels[k]])))}, but its lane (the baseline) labels its pods ${labelText(Object.fromEntries(contradicted))}; make them agree`];
   }
   const forks = plan.forks.filter(f => f.service === service);
   const problems: string[] = [];
   const baselinePods = { ...templateLabels, ...plan.baselineLabels };
   // a lane whose labels hold the baseline lane's (or are held by them): no selector tells their pods apart
-  const alike = forks.filter(f => selects(f.podLabels, plan.baselineLabels) || selects(plan.baselineLabels, f.podLabels));
+  const alike = forks.filter(f => labelsSelect(f.podLabels, plan.baselineLabels) || labelsSelect(plan.baselineLabels, f.podLabels));
   for (const f of alike) {
-    problems.push(`${where}: lane ${show(f.lane)}'s podLabels (${text(f.podLabels)}) and the baseline lane's (${text(plan.baselineLabels)}) select each other's pods; `
+    problems.push(`${where}: lane ${show(f.lane)}'s podLabels (${labelText(f.podLabels)}) and the baseline lane's (${labelText(plan.baselineLabels)}) select each other's pods; `
       + 'give the lanes podLabels that differ on a key, such as version');
   }
-  const overlapping = forks.filter(f => !alike.includes(f) && selects(matchLabels, forkLabels(templateLabels, f)));
+  const overlapping = forks.filter(f => !alike.includes(f) && labelsSelect(matchLabels, forkLabels(templateLabels, f)));
   if (overlapping.length > 0) {
     const add = Object.fromEntries(Object.entries(plan.baselineLabels).filter(([k]) => matchLabels[k] === undefined));
     // cdk8s-plus selects its pods by a label of its own, and takes more with select()
     const plus = Object.keys(matchLabels).includes('cdk8s.io/metadata.addr') ? ` (cdk8s-plus: deployment.select(LabelSelector.of({ labels: { ${Object.entries(add).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} } })))` : '';
     const ns = md.namespace === undefined ? '' : ` -n ${md.namespace}`;
-    problems.push(`${where}: the selector of ${what} (${text(matchLabels)}) also selects the pods of its forks (lanes ${list(overlapping.map(f => f.lane))}); `
-      + `add ${text(add)} to its spec.selector.matchLabels${plus}. A selector cannot change in a cluster: recreate the ${m.kind} without stopping its pods `
+    problems.push(`${where}: the selector of ${what} (${labelText(matchLabels)}) also selects the pods of its forks (lanes ${list(overlapping.map(f => f.lane))}); `
+      + `add ${labelText(add)} to its spec.selector.matchLabels${plus}. A selector cannot change in a cluster: recreate the ${m.kind} without stopping its pods `
       + `(kubectl delete ${String(m.kind).toLowerCase()} ${md.name}${ns} --cascade=orphan, apply, then delete its old ReplicaSet once the new pods are ready)`);
   }
   for (const f of forks.filter(x => !alike.includes(x))) {
-    if (selects(forkLabels(matchLabels, f), baselinePods)) {
-      problems.push(`${where}: the fork of lane ${show(f.lane)} would select the baseline's pods (${text(f.podLabels)} within ${text(baselinePods)}); give the lanes podLabels that tell them apart`);
+    if (labelsSelect(forkLabels(matchLabels, f), baselinePods)) {
+      problems.push(`${where}: the fork of lane ${show(f.lane)} would select the baseline's pods (${labelText(f.podLabels)} within ${labelText(baselinePods)}); give the lanes podLabels that tell them apart`);
     }
   }
   for (const a of forks) {
     for (const b of forks.filter(f => f !== a)) {
-      if (selects(forkLabels(matchLabels, a), forkLabels(templateLabels, b))) {
-        problems.push(`${where}: the fork of lane ${show(a.lane)} would select the pods of lane ${show(b.lane)}'s fork (${text(a.podLabels)} within ${text(b.podLabels)}); give the lanes podLabels that tell them apart`);
+      if (labelsSelect(forkLabels(matchLabels, a), forkLabels(templateLabels, b))) {
+        problems.push(`${where}: the fork of lane ${show(a.lane)} would select the pods of lane ${show(b.lane)}'s fork (${labelText(a.podLabels)} within ${labelText(b.podLabels)}); give the lanes podLabels that tell them apart`);
       }
     }
   }

@@ -4,6 +4,7 @@
  */
 import { BAGGAGE_HEADER, parseBaggageEntryPattern } from '../model/marker';
 import { MatchBlock } from '../model/types';
+import { labelsSelect } from '../validation/values';
 
 export interface Backend {
   readonly host: string;
@@ -167,8 +168,8 @@ export function workloadsOf(
   const namespace = backend!.host.split('.')[1];
   // a pod serves the subset when the Service selects it and so do the subset's labels (a key on which they
   // disagree selects nothing)
-  const both = [...Object.entries(selector), ...Object.entries(subsetLabels ?? {})];
-  return mesh.workloads.filter(w => w.namespace === namespace && both.every(([k, v]) => w.labels[k] === v)).map(w => w.name);
+  const serves = (w: WorkloadInfo) => w.namespace === namespace && labelsSelect(selector, w.labels) && labelsSelect(subsetLabels ?? {}, w.labels);
+  return mesh.workloads.filter(serves).map(w => w.name);
 }
 
 /** What the simulation reads of a Service. */

@@ -8,7 +8,7 @@ import { baggageEntry, changedPath, edited, hostOf, Request } from './request';
 import type { ChainPathResult, ForwardedRequest, Hop, LaneMarker, SimulationOptions } from '../../simulation';
 import { BAGGAGE_HEADER, isBaggageKey, parseBaggageEntryPattern } from '../model/marker';
 import { DEFAULT_ROUTING_HEADER } from '../model/types';
-import { list, show } from '../validation/values';
+import { labelText, list, show } from '../validation/values';
 
 /** What carries the lane: a routing header, or an entry of the baggage header. */
 export interface Marker {
@@ -138,7 +138,7 @@ export function pathResult(mesh: Mesh, p: ChainPath, header: Marker): ChainPathR
     hops.push(hop);
     const name = hop.host.split('.')[0];
     if (hop.failed) {trace.push(`${name}(${hop.status})`);} else if (hop.location !== undefined) {trace.push(`${name}(${hop.status} to ${hop.location})`);} else if (hop.status === undefined) {trace.push(`${name}(unknown)`);} else if (!hop.backend?.subset) {trace.push(`${name}(any)`);} else {
-      const what = hop.labels ? Object.entries(hop.labels).map(([k, v]) => `${k}: ${v}`).join(', ') : `subset ${hop.backend.subset}`;
+      const what = hop.labels ? labelText(hop.labels) : `subset ${hop.backend.subset}`;
       trace.push(`${name}(${what}${hop.viaFallback ? `, fallback from ${s.outcome!.destination.subset}` : ''})`);
     }
   }

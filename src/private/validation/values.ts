@@ -45,6 +45,16 @@ export function show(value: unknown): string {
   return `${text.slice(0, MAX_SHOWN - 20)}… (${size})`;
 }
 
+/** True when every label of `selector` is on `labels` with its value (a selector of matchLabels). */
+export function labelsSelect(selector: { readonly [key: string]: string }, labels: { readonly [key: string]: string }): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** Labels as answers and messages write them: `app: web, version: v2`. */
+export function labelText(labels: { readonly [key: string]: string }): string {
+  return Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ');
+}
+
 /** A name as messages quote it in lists: cut when long (`aaaa…(100000 characters)`), so a message stays readable. */
 export function brief(value: string): string {
   return value.length <= MAX_SHOWN ? value : `${value.slice(0, MAX_SHOWN - 20)}…(${value.length} characters)`;

@@ -8,7 +8,7 @@
  *   hostnames a request is routed by are the intersections, and a route with none is not attached.
  */
 import { fail, integer, list, mapping, onlyKeys, optionalList, optionalMapping, optionalText, text, textMap } from './fields';
-import { show } from '../../validation/values';
+import { labelsSelect, show } from '../../validation/values';
 
 export interface Listener {
   readonly name: string;
@@ -53,7 +53,7 @@ function labelSelector(where: string, v: unknown): LabelSelector {
 
 /** Whether labels satisfy a selector (Kubernetes label selector semantics). */
 export function selects(s: LabelSelector, labels: { readonly [key: string]: string }): boolean {
-  for (const [k, v] of Object.entries(s.matchLabels)) if (labels[k] !== v) return false;
+  if (!labelsSelect(s.matchLabels, labels)) return false;
   for (const e of s.matchExpressions) {
     const has = Object.prototype.hasOwnProperty.call(labels, e.key);
     if (e.operator === 'In' && !(has && e.values.includes(labels[e.key]))) return false;
